@@ -1,0 +1,104 @@
+"""Engine creation, SQLite connection settings and programmatic Alembic migration."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from .errors import StoreError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# Execution option read by the "begin" listener: writers take SQLite's write lock up front,
+# so a read-then-write (save_form) cannot interleave with another process's write.
+BEGIN_MODE = "perfdesk_sqlite_begin"
+
+
+def default_url() -> str:
+    env = os.environ.get("PERFDESK_DB")
+    if env:
+        return env
+    folder = Path(user_data_dir("PerfDesk", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    # URL.create escapes characters like '?' or '#' that a user's folder name may contain.
+    return URL.create("sqlite", database=str(folder / "perfdesk.db")).render_as_string()
+
+
+def shown(url: str) -> str:
+    # Name the database in messages without ever printing a password.
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is shown as typed
+        return url
+
+
+def reason(exc: BaseException) -> str:
+    # The driver's own message is the useful part; SQLAlchemy's wrapper adds SQL and links.
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return str(exc.orig)
+    return str(exc) or type(exc).__name__
+
+
+def _is_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
+def _sqlite_setup(engine: Engine, memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        try:
+            # busy_timeout first, so switching to WAL waits instead of failing on a busy file.
+            cur.execute("PRAGMA busy_timeout=5000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            if not memory:
+                cur.execute("PRAGMA journal_mode=WAL")
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get(BEGIN_MODE, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def open_engine(url: str) -> tuple[Engine, Engine]:
+    """Return (reader, writer) engines sharing one pool, or raise StoreError naming the URL."""
+    try:
+        parsed = make_url(url)
+        memory = parsed.get_backend_name() == "sqlite" and _is_memory(parsed)
+        # One shared connection for in-memory SQLite, else each connection is a new empty db.
+        extra = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}} if memory else {}
+        engine = create_engine(parsed, **extra)
+    except (SQLAlchemyError, ValueError, ImportError) as exc:
+        raise StoreError(f"无法打开数据库 {shown(url)}：{reason(exc)}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        _sqlite_setup(engine, memory)
+    return engine, engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+
+
+def migrate(writer: Engine, url: str) -> None:
+    """Bring the schema to head in one write transaction on the store's own connection."""
+    config = Config()
+    # ConfigParser interpolation treats '%' specially; a folder name may contain one.
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    try:
+        with writer.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except CommandError as exc:
+        # Typically a database written by a newer PerfDesk than this one.
+        raise StoreError(f"无法打开数据库 {shown(url)}：数据库版本无法识别（{exc}），请升级 PerfDesk") from exc
+    except (SQLAlchemyError, OSError) as exc:
+        raise StoreError(f"无法打开数据库 {shown(url)}：{reason(exc)}") from exc

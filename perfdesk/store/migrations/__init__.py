@@ -1,0 +1,1 @@
+"""Alembic migrations for the PerfDesk database; run by perfdesk.store.engine.migrate."""

@@ -1,0 +1,213 @@
+"""Store: every public method is one short transaction returning plain records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from .codec import dump_amount, dump_json, now_utc
+from .engine import default_url, migrate, open_engine, reason, shown
+from .errors import StoreError
+from .models import FormInstance, Revision, Unit
+from .records import FormRecord, RevisionRecord, UnitRecord, form_record, revision_record, unit_record
+
+UNIT_FIELDS = frozenset(
+    {"name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile"}
+)
+
+
+class Store:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self._reader, self._writer = open_engine(self.url)
+        try:
+            migrate(self._writer, self.url)
+        except BaseException:
+            self._reader.dispose()
+            raise
+
+    @property
+    def engine(self) -> Engine:
+        """The underlying engine, for diagnostics and backups; not for business queries."""
+        return self._reader
+
+    def close(self) -> None:
+        self._reader.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self, *, write: bool = False) -> Iterator[Session]:
+        # Translate driver errors once here, so callers only ever see StoreError.
+        try:
+            with Session(self._writer if write else self._reader) as s, s.begin():
+                yield s
+        except IntegrityError as exc:
+            raise StoreError(f"数据不符合数据库约束：{reason(exc)}") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"数据库 {shown(self.url)} 操作失败：{reason(exc)}") from exc
+
+    # --- units -------------------------------------------------------------------------
+
+    def add_unit(self, *, name: str, code: str, supervisor_name: str, supervisor_code: str,
+                 region: str, level: str, profile: str) -> UnitRecord:
+        with self._tx(write=True) as s:
+            _check_code_free(s, code, None)
+            unit = Unit(name=name, code=code, supervisor_name=supervisor_name,
+                        supervisor_code=supervisor_code, region=region, level=level,
+                        profile=profile, created_at=now_utc())
+            s.add(unit)
+            s.flush()
+            return unit_record(unit)
+
+    def update_unit(self, unit_id: int, **fields: str) -> UnitRecord:
+        unknown = set(fields) - UNIT_FIELDS
+        if unknown:
+            raise TypeError(f"update_unit() got unknown fields: {sorted(unknown)}")
+        with self._tx(write=True) as s:
+            unit = _unit(s, unit_id)
+            if "code" in fields:
+                _check_code_free(s, fields["code"], unit_id)
+            for key, value in fields.items():
+                setattr(unit, key, value)
+            s.flush()
+            return unit_record(unit)
+
+    def get_unit(self, unit_id: int) -> UnitRecord:
+        with self._tx() as s:
+            return unit_record(_unit(s, unit_id))
+
+    def units(self) -> list[UnitRecord]:
+        with self._tx() as s:
+            return [unit_record(u) for u in s.scalars(select(Unit).order_by(Unit.id))]
+
+    def unit_by_code(self, code: str) -> UnitRecord | None:
+        with self._tx() as s:
+            unit = s.scalar(select(Unit).where(Unit.code == code))
+            return None if unit is None else unit_record(unit)
+
+    # --- forms -------------------------------------------------------------------------
+
+    def create_form(self, *, unit_id: int, form_id: str, form_version: int, year: int,
+                    title: str, data: dict, amount: Decimal | None = None,
+                    status: str = "草稿") -> FormRecord:
+        text, amount_text = dump_json(data), dump_amount(amount)  # refuse bad input before I/O
+        with self._tx(write=True) as s:
+            _unit(s, unit_id)
+            now = now_utc()
+            form = FormInstance(unit_id=unit_id, form_id=form_id, form_version=form_version,
+                                year=year, title=title, status=status, data=text,
+                                amount=amount_text, created_at=now, updated_at=now)
+            s.add(form)
+            s.flush()
+            return form_record(form)
+
+    def get_form(self, form_instance_id: int) -> FormRecord:
+        with self._tx() as s:
+            return form_record(_form(s, form_instance_id))
+
+    def save_form(self, form_instance_id: int, *, data: dict, title: str | None = None,
+                  amount: Decimal | None = None, status: str | None = None) -> bool:
+        """Write a new version; returns True if data changed (and a revision was kept).
+
+        None for title/amount/status means "leave as is"."""
+        text = dump_json(data)
+        amount_text = dump_amount(amount)
+        with self._tx(write=True) as s:
+            form = _form(s, form_instance_id)
+            changed = text != form.data
+            if changed:
+                # The revision is the version being replaced, dated when it was written.
+                s.add(Revision(form_instance_id=form.id, saved_at=form.updated_at,
+                               data=form.data, title=form.title))
+                form.data = text
+            touched = changed
+            for attr, value in (("title", title), ("amount", amount_text), ("status", status)):
+                if value is not None and getattr(form, attr) != value:
+                    setattr(form, attr, value)
+                    touched = True
+            if touched:
+                form.updated_at = now_utc()
+            return changed
+
+    def set_status(self, form_instance_id: int, status: str) -> None:
+        with self._tx(write=True) as s:
+            form = _form(s, form_instance_id)
+            if form.status != status:
+                form.status = status
+                form.updated_at = now_utc()
+
+    def list_forms(self, *, year: int | None = None, form_id: str | None = None,
+                   deleted: bool = False) -> list[FormRecord]:
+        """Live forms, or with deleted=True only the recycle bin; newest first."""
+        q = select(FormInstance).where(
+            FormInstance.deleted_at.is_not(None) if deleted else FormInstance.deleted_at.is_(None)
+        )
+        if year is not None:
+            q = q.where(FormInstance.year == year)
+        if form_id is not None:
+            q = q.where(FormInstance.form_id == form_id)
+        q = q.order_by(FormInstance.updated_at.desc(), FormInstance.id.desc())
+        with self._tx() as s:
+            return [form_record(f) for f in s.scalars(q)]
+
+    def delete_form(self, form_instance_id: int) -> None:
+        """Move to the recycle bin; deleting twice keeps the first deletion time."""
+        with self._tx(write=True) as s:
+            form = _form(s, form_instance_id)
+            if form.deleted_at is None:
+                form.deleted_at = now_utc()
+
+    def restore_form(self, form_instance_id: int) -> None:
+        with self._tx(write=True) as s:
+            _form(s, form_instance_id).deleted_at = None
+
+    def purge_form(self, form_instance_id: int) -> None:
+        """Delete for good; the database cascades the revisions (foreign_keys=ON)."""
+        with self._tx(write=True) as s:
+            _form(s, form_instance_id)
+            s.execute(delete(FormInstance).where(FormInstance.id == form_instance_id))
+
+    def revisions(self, form_instance_id: int) -> list[RevisionRecord]:
+        with self._tx() as s:
+            rows = s.scalars(select(Revision)
+                             .where(Revision.form_instance_id == form_instance_id)
+                             .order_by(Revision.id))  # insertion order survives clock changes
+            return [revision_record(r) for r in rows]
+
+    def years(self) -> list[int]:
+        with self._tx() as s:
+            rows = s.scalars(select(FormInstance.year).distinct()
+                             .where(FormInstance.deleted_at.is_(None))
+                             .order_by(FormInstance.year.desc()))
+            return list(rows)
+
+
+def _unit(s: Session, unit_id: int) -> Unit:
+    unit = s.get(Unit, unit_id)
+    if unit is None:
+        raise StoreError(f"找不到编号为 {unit_id} 的单位")
+    return unit
+
+
+def _form(s: Session, form_instance_id: int) -> FormInstance:
+    form = s.get(FormInstance, form_instance_id)
+    if form is None:
+        raise StoreError(f"找不到编号为 {form_instance_id} 的表单")
+    return form
+
+
+def _check_code_free(s: Session, code: str, own_id: int | None) -> None:
+    # Checked inside the write transaction for a clear message; the unique index is the backstop.
+    other = s.scalar(select(Unit.id).where(Unit.code == code))
+    if other is not None and other != own_id:
+        raise StoreError(f"单位编码 {code} 已被其他单位使用")

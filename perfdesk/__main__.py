@@ -1,0 +1,3 @@
+from perfdesk.cli import main
+
+raise SystemExit(main())

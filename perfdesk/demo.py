@@ -1,0 +1,159 @@
+"""`perfdesk demo`: realistic sample units and forms in several statuses, so the whole program shows."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+from .domain.checks import blocking, run_checks
+from .domain.document import blank_document, headline_amount
+from .domain.registry import get_form
+from .store import Store, UnitRecord
+
+CITY_UNIT = dict(name="长治市第一中学", code="201003", supervisor_name="长治市教育局", supervisor_code="201",
+                 region="长治市", level="市级", profile="changzhi")
+COUNTY_UNIT = dict(name="长子县农业农村局", code="310021", supervisor_name="长子县农业农村局", supervisor_code="310",
+                   region="长子县", level="县级", profile="changzhi")
+
+_OUTPUT = {
+    "数量指标": [("维修改造校舍面积", "≥12000平方米"), ("更新课桌椅", "1500套"), ("培训教师人次", "≥800人次"),
+                 ("新建监控点位", "260个"), ("开设专题课程", "24门")],
+    "质量指标": [("工程验收合格率", "100%"), ("设备完好率", "≥98%"), ("培训考核通过率", "≥95%")],
+    "时效指标": [("工程完工时间", "≤11月30日"), ("资金支付及时率", "≥95%"), ("培训按期完成率", "100%")],
+    "成本指标": [("单位面积改造成本", "≤850元/平方米"), ("人均培训成本", "≤1200元/人"), ("总成本控制在预算内", "≤100%")],
+}
+_EFFECT = {
+    "经济效益指标": [("减少校舍日常维护支出", "≥15万元")],
+    "社会效益指标": [("消除校舍安全隐患", "完全消除", "定性"), ("受益学生人数", "≥6000人")],
+    "环境效益指标": [("节能灯具替换比例", "≥90%")],
+    "可持续影响指标": [("设施使用年限", "≥15年"), ("长效管护机制建立情况", "健全", "定性")],
+}
+_SATISFACTION = [("学生满意度", "≥90%"), ("家长满意度", "≥90%"), ("教师满意度", "≥92%")]
+
+
+def _indicators(count: int, seed: int) -> list[dict]:
+    """A plausible indicator table of `count` rows covering every 一级 and 二级."""
+    pool = []
+    for level2, items in _OUTPUT.items():
+        pool += [("产出指标", level2, *item) for item in items]
+    for level2, items in _EFFECT.items():
+        pool += [("效益指标", level2, *item) for item in items]
+    pool += [("服务对象满意度指标", "具体指标", *item) for item in _SATISFACTION]
+    # Interleave the 一级 groups so that even a short table covers 产出, 效益 and 满意度.
+    groups = [[p for p in pool if p[0] == name] for name in ("产出指标", "效益指标", "服务对象满意度指标")]
+    pool = [g[i] for i in range(max(map(len, groups))) for g in groups if i < len(g)]
+    rows = []
+    for i in range(count):
+        level1, level2, content, value, *kind = pool[(i + seed) % len(pool)]
+        suffix = f"（第{i // len(pool) + 1}批）" if i >= len(pool) else ""
+        rows.append({"level1": level1, "level2": level2, "content": content + suffix, "value": value,
+                     "kind": kind[0] if kind else "定量", "note": ""})
+    order = {"产出指标": 0, "效益指标": 1, "服务对象满意度指标": 2}
+    return sorted(rows, key=lambda r: order[r["level1"]])
+
+
+def _details(items: list[tuple[str, str, str, str]]) -> list[dict]:
+    return [{"name": n, "last_year": ly, "this_year": ty, "basis_note": note} for n, ly, ty, note in items]
+
+
+def declaration(unit: dict, year: int, title: str, details: list, indicators: tuple[int, int], seed: int = 0) -> dict:
+    form = get_form("declaration")
+    doc = blank_document(form)
+    this_year = sum(Decimal(d["this_year"]) for d in details)
+    last_year = sum(Decimal(d["last_year"] or 0) for d in details)
+    doc.update({
+        "project_name": title,
+        "supervisor_code": unit["supervisor_code"],
+        "applicant_name": unit["name"], "applicant_head": "王建国", "applicant_phone": "0355-2021234",
+        "supervisor_name": unit["supervisor_name"], "supervisor_head": "李志强", "supervisor_phone": "0355-2035678",
+        "implementer_name": unit["name"], "implementer_head": "赵明", "implementer_phone": "13835512345",
+        "expense_type": "项目支出", "start_date": f"{year}-01-01", "end_date": f"{year}-12-31",
+        "subject_class_name": "教育支出", "subject_class_code": "205",
+        "subject_item_name": "普通教育", "subject_item_code": "20502",
+        "project_type": "行政事业发展类", "project_subtype": "维修（护）",
+        "unit_functions": f"{unit['name']}为财政全额拨款事业单位，承担本地区相关公共服务职能，核定编制186名，"
+                          "在职人员179名，内设办公室、财务科、业务科等7个科室。",
+        "expense_overview": f"为落实{year}年度工作任务，改善服务条件，申请安排本项目资金，用于{title}的实施。",
+        "basis": "《中华人民共和国预算法》；《长治市预算绩效管理办法》（长政发〔2014〕12号）；本部门年度工作计划。",
+        "feasibility": "项目已完成前期调研和预算测算，实施方案经单位党组会议研究通过，具备实施条件。",
+        "necessity": "现有设施老化，存在安全隐患，不能满足工作需要，实施本项目十分必要。",
+        "long_term_goal": "三年内全面改善服务条件，建立长效管护机制，服务对象满意度稳定在90%以上。",
+        "annual_goal": f"{year}年内完成项目主体任务，资金支付率达到95%以上，工程验收合格率100%。",
+        "measures_org": "成立以单位主要负责人为组长的项目领导小组，下设办公室具体负责实施。",
+        "measures_rules": "执行《专项资金管理办法》《政府采购管理制度》和单位内部控制制度。",
+        "measures_work": "制定项目实施方案，按月调度进度，委托第三方开展绩效跟踪。",
+        "self_eval_year": str(year),
+        "unit_head": "王建国", "preparer": "刘晓燕", "fill_date": f"{year - 1}-10-15",
+        "contact_phone": "0355-2021236",
+    })
+    doc["expense_details"] = details
+    doc["fund_sources"]["appropriation"].update({"last_year": str(last_year), "this_year": str(this_year)})
+    doc["schedule"] = [
+        {"content": "制定实施方案并完成政府采购", "start": f"{year}-01-01", "end": f"{year}-03-31"},
+        {"content": "组织实施", "start": f"{year}-04-01", "end": f"{year}-10-31"},
+        {"content": "竣工验收与绩效自评", "start": f"{year}-11-01", "end": f"{year}-12-31"},
+    ]
+    doc["long_term_indicators"] = _indicators(indicators[0], seed)
+    doc["annual_indicators"] = _indicators(indicators[1], seed + 3)
+    doc["prior_evaluations"] = [
+        {"year": str(year - 3), "self_grade": "良", "finance_grade": "良", "expert_grade": None},
+        {"year": str(year - 2), "self_grade": "优", "finance_grade": "良", "expert_grade": "良"},
+        {"year": str(year - 1), "self_grade": "优", "finance_grade": "优", "expert_grade": None},
+    ]
+    return doc
+
+
+def samples(year: int) -> list[tuple[dict, int, str, dict]]:
+    """(unit, year, status, document) for every demo declaration."""
+    repair = declaration(CITY_UNIT, year, f"{year}年校舍维修改造项目", _details([
+        ("教学楼屋面防水维修", "45.00", "62.50", "屋面 3200 平方米 × 195 元/平方米"),
+        ("外墙保温及粉刷", "30.00", "48.80", "外墙 5800 平方米 × 84.1 元/平方米"),
+        ("门窗更换", "", "36.2350", "塑钢窗 410 樘，单价 883.8 元"),
+    ]), (9, 12))
+    training = declaration(CITY_UNIT, year, f"{year}年教师能力提升培训专项", _details([
+        (f"第{i}期骨干教师培训", "8.00", f"{10 + i}.50", f"{40 + i} 人 × 2500 元/人") for i in range(1, 9)
+    ]), (30, 30), seed=5)
+    cameras = declaration(CITY_UNIT, year, f"{year}年校园安全监控系统建设", _details([
+        ("高清摄像机", "", "38.00", "260 个 × 1461.5 元"),
+        ("存储及平台", "", "22.00", "按询价"),
+    ]), (9, 9), seed=2)
+    cameras["fund_sources"]["appropriation"]["this_year"] = "55"  # sums disagree: shows the check
+    cameras["applicant_phone"] = "2021"  # implausible telephone: shows a warning
+    last = declaration(CITY_UNIT, year - 1, f"{year - 1}年校舍维修改造项目", _details([
+        ("教学楼屋面防水维修", "40.00", "45.00", "屋面 2300 平方米 × 195 元/平方米"),
+        ("外墙保温及粉刷", "28.00", "30.00", "外墙 3600 平方米 × 83 元/平方米"),
+    ]), (9, 10))
+    county = declaration(COUNTY_UNIT, year, f"{year}年高标准农田建设项目", _details([
+        ("土地平整", "120.00", "150.00", "1.2 万亩 × 125 元/亩"),
+        ("灌溉与排水", "80.00", "96.40", "管道 48.2 公里 × 2 万元/公里"),
+    ]), (9, 9), seed=7)
+    county.update({"subject_class_name": "农林水支出", "subject_class_code": "213",
+                   "subject_item_name": "农业农村", "subject_item_code": "21301",
+                   "project_type": "经济建设类", "project_subtype": "新建"})
+    county["necessity"] = ""  # returned by the finance office for completion
+    return [
+        (CITY_UNIT, year, "已校验", repair),
+        (CITY_UNIT, year, "已校验", training),
+        (CITY_UNIT, year, "草稿", cameras),
+        (CITY_UNIT, year - 1, "已导出", last),
+        (COUNTY_UNIT, year, "待修改", county),
+    ]
+
+
+def load_demo(store: Store, year: int) -> list[int]:
+    """Add the demo units (once) and their forms; returns the new form ids."""
+    form = get_form("declaration")
+    units: dict[str, UnitRecord] = {}
+    for spec in (CITY_UNIT, COUNTY_UNIT):
+        units[spec["code"]] = store.unit_by_code(spec["code"]) or store.add_unit(**spec)
+    ids = []
+    for unit, form_year, status, doc in samples(year):
+        doc = copy.deepcopy(doc)
+        has_errors = bool(blocking(run_checks(form, doc, year=form_year)))
+        if status in ("已校验", "已导出") and has_errors:
+            raise AssertionError(f"demo form {doc['project_name']} should pass its checks")
+        record = store.create_form(unit_id=units[unit["code"]].id, form_id=form.id, form_version=form.version,
+                                   year=form_year, title=doc["project_name"], data=doc,
+                                   amount=headline_amount(form, doc), status=status)
+        ids.append(record.id)
+    return ids

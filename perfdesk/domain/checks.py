@@ -1,0 +1,36 @@
+"""Run every check a form declares: field checks from types, then the form's cross-field rules."""
+
+from __future__ import annotations
+
+from .field_checks import check_fields
+from .findings import EXPLANATIONS_KEY, Finding, Severity
+from .formdef import FormDef, FormDefinitionError
+from .rules import RULES
+
+_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.HINT: 2}
+
+
+def run_checks(form: FormDef, doc: dict, *, year: int | None = None, role: str = "unit") -> list[Finding]:
+    """All findings, errors first. `role` is 'unit' or 'finance' (who may fill finance-only cells)."""
+    data = dict(doc, _year=year)
+    findings = list(check_fields(form, data, role))
+    for spec in form.checks:
+        fn = RULES.get(spec.get("rule"))
+        if fn is None:
+            raise FormDefinitionError(f"{form.id}: 校验规则 {spec.get('rule')} 无法识别")
+        findings.extend(fn(form, data, spec))
+    explained = doc.get(EXPLANATIONS_KEY) or {}
+    findings = [
+        Finding(f.severity, f.code, f.field, f.label, f.message, explained.get(f.code, ""))
+        if f.severity is Severity.WARNING else f
+        for f in findings
+    ]
+    return sorted(findings, key=lambda f: _ORDER[f.severity])
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.blocks_export]
+
+
+def unexplained_warnings(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.WARNING and not f.explanation]

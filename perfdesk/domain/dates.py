@@ -1,0 +1,38 @@
+"""Dates as data (ISO text) and as official tables print them (2026年3月1日)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_CN = re.compile(r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*$")
+
+
+class DateError(ValueError):
+    """A typed date that cannot be read; the message says why in Chinese."""
+
+
+def parse_date(text: str | dt.date | None) -> dt.date | None:
+    if text is None or isinstance(text, dt.date):
+        return text
+    text = text.strip()
+    if not text:
+        return None
+    match = _CN.match(text)
+    if not match:
+        raise DateError(f"“{text}”不是有效的日期，请按 2026-03-01 或 2026年3月1日 的格式填写")
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise DateError(f"“{text}”不是存在的日期") from exc
+
+
+def to_json(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def format_date(value: dt.date | None, *, blank: str = "") -> str:
+    if value is None:
+        return blank
+    return f"{value.year}年{value.month}月{value.day}日"

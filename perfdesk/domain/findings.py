@@ -1,0 +1,38 @@
+"""What a check reports: severity, the field it names, and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"      # blocks export
+    WARNING = "warning"  # needs a written explanation kept with the form
+    HINT = "hint"        # only informs
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "hint": "提示"}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    code: str
+    field: str
+    label: str
+    message: str
+    explanation: str = ""
+
+    @property
+    def blocks_export(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def line(self) -> str:
+        tail = f"（说明：{self.explanation}）" if self.explanation else ""
+        return f"[{self.severity.label}] {self.label}：{self.message}{tail}"
+
+
+# Warnings are explained in the document itself so the explanation travels with the form.
+EXPLANATIONS_KEY = "_explanations"

@@ -1,0 +1,75 @@
+"""Money in 万元, always Decimal: parsing what a clerk types and showing it as official tables do."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# 万元 with four decimals is exact to the yuan, the finest unit budgets are drawn in.
+AMOUNT_PLACES = 4
+_QUANTUM = Decimal(1).scaleb(-AMOUNT_PLACES)
+_TYPED = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+class AmountError(ValueError):
+    """A typed amount that is not a valid 万元 figure; the message says why in Chinese."""
+
+
+def parse_amount(text: str | Decimal | int | None) -> Decimal | None:
+    """Read an amount as typed ("1,234.5", "１２３", " 12 "); blank gives None."""
+    if text is None:
+        return None
+    if isinstance(text, Decimal):
+        value = text
+    elif isinstance(text, int) and not isinstance(text, bool):
+        value = Decimal(text)
+    elif isinstance(text, str):
+        cleaned = _normalise(text)
+        if cleaned == "":
+            return None
+        if not _TYPED.match(cleaned):
+            raise AmountError(f"“{text.strip()}”不是有效的金额，请只填写数字（单位：万元），例如 12.50")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation as exc:  # pragma: no cover - the pattern already guards this
+            raise AmountError(f"“{text}”不是有效的金额") from exc
+    else:
+        raise AmountError(f"金额的类型 {type(text).__name__} 无法识别，金额不能用浮点数表示")
+    if not value.is_finite():
+        raise AmountError("金额必须是有限的数字")
+    if -value.as_tuple().exponent > AMOUNT_PLACES and value != value.quantize(_QUANTUM):
+        raise AmountError(f"金额“{text}”最多保留 {AMOUNT_PLACES} 位小数（万元精确到元）")
+    return value
+
+
+def _normalise(text: str) -> str:
+    # Full-width digits and separators come from Chinese input methods.
+    table = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+    return text.translate(table).replace(",", "").replace(" ", "").strip()
+
+
+def to_json(value: Decimal | None) -> str | None:
+    """The exact text kept in the data document: never a float."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+
+
+def format_amount(value: Decimal | None, *, blank: str = "") -> str:
+    """Shown as official tables do: thousands separated, two decimals, more only when they matter."""
+    if value is None:
+        return blank
+    value = value.quantize(_QUANTUM, rounding=ROUND_HALF_UP)
+    two = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    shown = two if two == value else value.normalize()
+    text = f"{shown:,.{max(2, -shown.as_tuple().exponent)}f}"
+    return text
+
+
+def total(values) -> Decimal:
+    """Sum of amounts, blanks counting as nothing."""
+    result = Decimal(0)
+    for value in values:
+        if value is not None:
+            result += value
+    return result

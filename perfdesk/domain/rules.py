@@ -1,0 +1,123 @@
+"""Cross-field rules that a form file names under `checks:`; each is a small plain function.
+
+A rule gets the form definition, the document and its spec from the form file, and yields findings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator
+
+from . import dates, money
+from .document import column_total, lenient, rows, tree_values
+from .findings import Finding, Severity
+from .formdef import FormDef
+
+Rule = Callable[[FormDef, dict, dict], Iterator[Finding]]
+RULES: dict[str, Rule] = {}
+
+# A quantitative value: a number with a unit before or after it (≥95%, 120所, ≤30天, 3.5万元).
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+_UNIT = re.compile(r"[%％‰℃a-zA-Z\u4e00-\u9fff]")
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[name] = fn
+        return fn
+    return register
+
+
+def _finding(form: FormDef, spec: dict, path: str, **values) -> Finding:
+    severity = Severity(spec.get("severity", "error"))
+    return Finding(severity, spec["code"], path, form.label_of(path), spec["message"].format(**values))
+
+
+@rule("sums_agree")
+def sums_agree(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    left, right = column_total(form, doc, spec["left"]), column_total(form, doc, spec["right"])
+    if left != right:
+        yield _finding(form, spec, spec["right"].split(".")[0],
+                       left=money.format_amount(left), right=money.format_amount(right))
+
+
+@rule("date_order")
+def date_order(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    start = lenient(form.fields[spec["start"]], doc.get(spec["start"]))
+    end = lenient(form.fields[spec["end"]], doc.get(spec["end"]))
+    if start and end and start > end:
+        yield _finding(form, spec, spec["start"], start=dates.format_date(start), end=dates.format_date(end))
+
+
+@rule("rows_date_order")
+def rows_date_order(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    table = form.tables[spec["table"]]
+    for index, row in enumerate(rows(doc, table)):
+        start = lenient(table.column(spec["start"]), row.get(spec["start"]))
+        end = lenient(table.column(spec["end"]), row.get(spec["end"]))
+        if start and end and start > end:
+            yield _finding(form, spec, f"{table.key}.{index}.{spec['start']}", row=index + 1,
+                           start=dates.format_date(start), end=dates.format_date(end))
+
+
+@rule("code_prefix")
+def code_prefix(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    child, parent = (str(doc.get(spec[k]) or "").strip() for k in ("child", "parent"))
+    if child and parent and not child.startswith(parent):
+        yield _finding(form, spec, spec["child"], child=child, parent=parent)
+
+
+@rule("indicator_coverage")
+def indicator_coverage(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    table = form.tables[spec["table"]]
+    present = {r.get("level1") for r in rows(doc, table) if str(r.get("content") or "").strip()}
+    for level1 in spec["required"]:
+        if level1 not in present:
+            yield _finding(form, {**spec, "code": f"{spec['code']}:{level1}"}, table.key, level1=level1)
+
+
+def is_quantitative_value(text: str) -> bool:
+    """A number and a unit: what the 填表说明 means by “可量化的用数值描述”."""
+    return bool(_NUMBER.search(text)) and bool(_UNIT.search(_NUMBER.sub("", text)))
+
+
+@rule("quantitative_values")
+def quantitative_values(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    table = form.tables[spec["table"]]
+    for index, row in enumerate(rows(doc, table)):
+        value = str(row.get("value") or "").strip()
+        if not value or (row.get("kind") or "定量") != "定量" or is_quantitative_value(value):
+            continue
+        path = f"{table.key}.{index}.value"
+        what = "计量单位" if _NUMBER.search(value) else "数值"
+        message = (f"{table.label}第{index + 1}行“{row.get('content') or ''}”为定量指标，指标值“{value}”缺少{what}。"
+                   "请写成数值加单位（如“≥95%”“120所”）；不可量化的请标为定性。")
+        yield Finding(Severity(spec.get("severity", "error")), f"{spec['code']}:{index}", path,
+                      form.label_of(path), message)
+
+
+@rule("parent_sums")
+def parent_sums(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    table = form.tables[spec["table"]]
+    raw = doc.get(table.key) or {}
+    for col in table.columns:
+        effective = tree_values(form, doc, table.key, col.key)
+        for row in table.tree:
+            own = lenient(col, (raw.get(row.key) or {}).get(col.key))
+            kids = [effective[k] for k in row.children]
+            if own is None or not any(v is not None for v in kids):
+                continue
+            kid_sum = money.total(kids)
+            if own != kid_sum:
+                yield _finding(form, {**spec, "code": f"{spec['code']}:{row.key}.{col.key}"},
+                               f"{table.key}.{row.key}.{col.key}", parent=row.label, column=col.label,
+                               value=money.format_amount(own), sum=money.format_amount(kid_sum))
+
+
+@rule("prior_evaluations_for_cross_year")
+def prior_evaluations_for_cross_year(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    start = lenient(form.fields[spec["start"]], doc.get(spec["start"]))
+    year = doc.get("_year")
+    filled = any(any(v not in (None, "") for v in r.values()) for r in rows(doc, form.tables[spec["table"]]))
+    if start and year and start.year < int(year) and not filled:
+        yield _finding(form, spec, spec["table"])

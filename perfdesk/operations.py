@@ -1,0 +1,114 @@
+"""What the CLI and the GUI both do with a stored form: check it, render it, export it.
+
+Each operation reads the store, asks the domain and the renderers, and writes files only when
+everything succeeded, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .domain.checks import blocking, run_checks
+from .domain.document import headline_amount
+from .domain.findings import Finding
+from .domain.formdef import FormDef
+from .domain.registry import get_form
+from .render.grid import Grid, build_grid
+from .store import FormRecord, Store, UnitRecord
+
+FINANCE_OFFICE = {"市级": "市财政局", "县级": "县财政局"}
+
+
+class OperationError(Exception):
+    """A user-facing failure with a Chinese message; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    xlsx: bytes
+
+
+def context(unit: UnitRecord, year: int, doc: dict) -> dict:
+    """What titles and labels need besides the fields: 地区, 级次, 年度, the finance office."""
+    return {
+        "region": unit.region,
+        "level": unit.level,
+        "year": year,
+        "finance_office": FINANCE_OFFICE.get(unit.level, "财政局"),
+        "unit_name": unit.name,
+    }
+
+
+def grid_for(store: Store, record: FormRecord) -> Grid:
+    form = get_form(record.form_id)
+    unit = store.get_unit(record.unit_id)
+    return build_grid(form, record.data, context(unit, record.year, record.data))
+
+
+def check(record: FormRecord, role: str = "unit") -> list[Finding]:
+    return run_checks(get_form(record.form_id), record.data, year=record.year, role=role)
+
+
+def render(store: Store, record: FormRecord) -> Rendered:
+    from .render.pdf import render_pdf
+    from .render.xlsx import render_xlsx
+
+    grid = grid_for(store, record)
+    return Rendered(pdf=render_pdf(grid), xlsx=render_xlsx(grid, get_form(record.form_id).name))
+
+
+def _write_atomically(target: Path, payload: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".perfdesk-", suffix=target.suffix)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path | None,
+           mark_exported: bool = True) -> list[Finding]:
+    """Write the PDF and/or XLSX; errors in the checks block the export. Returns the findings."""
+    if pdf is None and xlsx is None:
+        raise OperationError("请至少指定一个输出文件：--pdf 文件名 或 --xlsx 文件名")
+    record = store.get_form(form_instance_id)
+    findings = check(record)
+    errors = blocking(findings)
+    if errors:
+        listed = "\n".join(f.line() for f in errors[:20])
+        more = f"\n……共 {len(errors)} 个错误" if len(errors) > 20 else ""
+        raise OperationError(f"表单 {record.id}“{record.title}”有 {len(errors)} 个错误，不能导出，请先改正：\n{listed}{more}")
+    for target in (pdf, xlsx):
+        if target is not None and target.exists() and target.is_dir():
+            raise OperationError(f"输出路径 {target} 是一个文件夹，请给出文件名")
+    rendered = render(store, record)
+    written: list[Path] = []
+    try:
+        for target, payload in ((pdf, rendered.pdf), (xlsx, rendered.xlsx)):
+            if target is not None:
+                _write_atomically(target, payload)
+                written.append(target)
+    except OSError as exc:
+        for path in written:  # all or nothing
+            path.unlink(missing_ok=True)
+        raise OperationError(f"无法写入文件：{exc.filename or exc}（{exc.strerror or exc}）") from exc
+    if mark_exported and record.status != "已导出":
+        store.set_status(record.id, "已导出")
+    return findings
+
+
+def save_document(store: Store, record: FormRecord, doc: dict, title: str | None = None) -> bool:
+    """Keep a new version of the document; status follows the checks (已校验 when no errors)."""
+    form: FormDef = get_form(record.form_id)
+    errors = blocking(run_checks(form, doc, year=record.year))
+    status = record.status if record.status in ("待修改",) and errors else ("草稿" if errors else "已校验")
+    amount: Decimal | None = headline_amount(form, doc)
+    return store.save_form(record.id, data=doc, title=title, amount=amount, status=status)

@@ -1,0 +1,283 @@
+"""Expand a form's declared layout with a document into one concrete grid of cells.
+
+PDF and Excel both draw this grid, so the two cannot drift apart. Pure Python: no ReportLab here.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..domain import money
+from ..domain.document import column_total, display, lenient, rows, tree_values
+from ..domain.formdef import FormDef, FormDefinitionError
+
+TICKED, UNTICKED = "☑", "□"
+BLANK_DATE = "　　年　　月　　日"
+BLANK = "　　"
+
+
+@dataclass
+class Cell:
+    row: int
+    col: int
+    colspan: int = 1
+    rowspan: int = 1
+    text: str = ""
+    role: str = "value"  # label | value | amount | vertical
+    align: str = "center"
+    number: Decimal | None = None
+    min_lines: int = 1
+    path: str = ""  # the data path it shows, for the editor to jump to
+
+
+@dataclass
+class Grid:
+    columns: int
+    column_mm: float
+    orientation: str
+    title: str
+    subtitle: str
+    above: list[tuple[str, str]]
+    below: list[tuple[str, str]]
+    cells: list[Cell] = field(default_factory=list)
+    n_rows: int = 0
+    # For each row, the header rows to repeat above it when a page starts there.
+    headers: list[tuple[int, ...]] = field(default_factory=list)
+    is_header: list[bool] = field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+class _Formatter(string.Formatter):
+    """Fills {name} from the document (displayed by field type) or from the context."""
+
+    def __init__(self, form: FormDef, doc: dict, context: dict):
+        super().__init__()
+        self.form, self.doc, self.context = form, doc, context
+
+    def get_value(self, key, args, kwargs):
+        if key in self.form.fields:
+            f = self.form.fields[key]
+            text = display(f, self.doc.get(key))
+            if not text:
+                return BLANK_DATE if f.type == "date" else BLANK
+            return text
+        return self.context.get(key, "")
+
+
+class _Builder:
+    def __init__(self, form: FormDef, doc: dict, context: dict):
+        self.form, self.doc = form, doc
+        self.fmt = _Formatter(form, doc, context)
+        layout = form.layout
+        self.grid = Grid(
+            columns=int(layout["columns"]),
+            column_mm=float(layout["column_mm"]),
+            orientation=form.orientation,
+            title=self.fill(form.title),
+            subtitle=self.fill(form.subtitle),
+            above=[(self.line(x), x.get("align", "left")) for x in layout.get("above", [])],
+            below=[(self.line(x), x.get("align", "left")) for x in layout.get("below", [])],
+        )
+        self.occupied: dict[int, set[int]] = {}
+
+    def fill(self, template: str) -> str:
+        return self.fmt.format(template)
+
+    def line(self, spec: dict) -> str:
+        return self.fill(spec.get("text") or spec.get("template") or "")
+
+    # rows ---------------------------------------------------------------------------------
+    def new_row(self, header: bool, headers: tuple[int, ...]) -> int:
+        index = self.grid.n_rows
+        self.grid.n_rows += 1
+        self.grid.is_header.append(header)
+        self.grid.headers.append(() if header else headers)
+        return index
+
+    def place(self, row: int, col0: int, width: int, cells: list[Cell], where: str) -> None:
+        taken = self.occupied.setdefault(row, set())
+        col = col0
+        for cell in cells:
+            while col in taken:
+                col += 1
+            cell.row, cell.col = row, col
+            for r in range(row, row + cell.rowspan):
+                self.occupied.setdefault(r, set()).update(range(col, col + cell.colspan))
+            col += cell.colspan
+            self.grid.cells.append(cell)
+        if col - col0 > width or (col - col0 < width and not all(c in taken for c in range(col, col0 + width))):
+            raise FormDefinitionError(f"{self.form.id}: {where} 的单元格宽度合计 {col - col0}，应为 {width}")
+
+    def expand(self, nodes: list[dict], col0: int, width: int, headers: tuple[int, ...]) -> tuple[int, int]:
+        first = self.grid.n_rows
+        own_headers: list[int] = []
+        for node in nodes:
+            current = tuple(own_headers) or headers
+            if "group" in node:
+                self.group(node, col0, width, current)
+            elif "repeat" in node:
+                self.repeat(node, col0, width, current)
+            elif "tree" in node:
+                self.tree(node, col0, width, current)
+            elif "indicators" in node:
+                self.indicators(node, col0, width, current)
+            else:
+                row = self.new_row(bool(node.get("header")), current)
+                if node.get("header"):
+                    own_headers.append(row)
+                self.place(row, col0, width, [self.static_cell(c) for c in node["cells"]], f"第{row + 1}行")
+        return first, self.grid.n_rows - 1
+
+    def group(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
+        span = int(node.get("span", 1))
+        first, last = self.expand(node["rows"], col0 + span, width - span, headers)
+        role = "vertical" if node.get("vertical") else "label"
+        label = Cell(first, col0, span, last - first + 1, self.fill(node["group"]), role)
+        self.grid.cells.append(label)
+        for r in range(first, last + 1):
+            self.occupied.setdefault(r, set()).update(range(col0, col0 + span))
+
+    def static_cell(self, spec: dict) -> Cell:
+        span, rowspan = int(spec.get("span", 1)), int(spec.get("rowspan", 1))
+        align = spec.get("align", "center")
+        lines = int(spec.get("min_lines", 1))
+        if "text" in spec:
+            return Cell(0, 0, span, rowspan, self.fill(spec["text"]), "label", align)
+        if "field" in spec:
+            key = spec["field"]
+            f = self.form.fields[key]
+            long = f.type == "longtext"
+            return Cell(0, 0, span, rowspan, display(f, self.doc.get(key)), "value",
+                        spec.get("align", "left" if long else "center"), min_lines=lines, path=key)
+        if "template" in spec:
+            return Cell(0, 0, span, rowspan, self.fill(spec["template"]), "value", align, min_lines=lines)
+        if "ticks" in spec:
+            key = spec["ticks"]
+            f = self.form.fields[key]
+            chosen = self.doc.get(key)
+            parts = [f"{i + 1}.{o} {TICKED if o == chosen else UNTICKED}" if spec.get("numbered")
+                     else f"{o} {TICKED if o == chosen else UNTICKED}" for i, o in enumerate(f.options)]
+            return Cell(0, 0, span, rowspan, "　　".join(parts), "value", "left", path=key)
+        if "tick_tree" in spec:
+            return self.tick_tree(spec, span, rowspan)
+        if "sum" in spec:
+            value = column_total(self.form, self.doc, spec["sum"])
+            if value == 0 and not self.any_amount(spec["sum"]):
+                value = None  # a blank table prints a blank 合计, not 0.00
+            return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value)
+        if "review" in spec:
+            return self.review(spec, span, rowspan)
+        raise FormDefinitionError(f"{self.form.id}: 无法识别的单元格 {spec}")
+
+    def any_amount(self, path: str) -> bool:
+        table_key, column = path.split(".")
+        raw = self.doc.get(table_key)
+        values = raw.values() if isinstance(raw, dict) else (raw or [])
+        return any(str((v or {}).get(column) or "").strip() for v in values)
+
+    def tick_tree(self, spec: dict, span: int, rowspan: int) -> Cell:
+        main = self.form.fields[spec["tick_tree"]]
+        sub = self.form.fields[spec["sub"]]
+        chosen, chosen_sub = self.doc.get(main.key), self.doc.get(sub.key)
+        lines = []
+        for i, option in enumerate(main.options):
+            subs = " ".join(f"{s} {TICKED if option == chosen and s == chosen_sub else UNTICKED}"
+                            for s in sub.options_by.get(option, ()))
+            lines.append(f"{i + 1}.{option} {TICKED if option == chosen else UNTICKED}　其中：{subs}")
+        return Cell(0, 0, span, rowspan, "\n".join(lines), "value", "left", path=main.key)
+
+    def review(self, spec: dict, span: int, rowspan: int) -> Cell:
+        opinion = display(self.form.fields[spec["opinion"]], self.doc.get(spec["opinion"]))
+        reviewer = display(self.form.fields[spec["reviewer"]], self.doc.get(spec["reviewer"]))
+        day = display(self.form.fields[spec["date"]], self.doc.get(spec["date"])) or BLANK_DATE
+        text = f"{opinion}\n审核人：{reviewer or BLANK * 3}　　　　　　　　单位公章\n{'　' * 16}{day}"
+        return Cell(0, 0, span, rowspan, text, "value", "left", min_lines=4, path=spec["opinion"])
+
+    def column_cell(self, table_key: str, spec: dict, raw: dict, index: int, prefix: str = "") -> Cell:
+        table = self.form.tables[table_key]
+        col = table.column(spec["column"])
+        value = raw.get(col.key)
+        text = display(col, value)
+        number = lenient(col, value) if col.type == "amount" else None
+        role = "amount" if col.type == "amount" else "value"
+        align = spec.get("align", "right" if col.type == "amount" else "center")
+        return Cell(0, 0, int(spec.get("span", 1)), 1, prefix + text, role, align, number=number,
+                    path=f"{table_key}.{index}.{col.key}")
+
+    def repeat(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
+        table = self.form.tables[node["repeat"]]
+        data_rows = rows(self.doc, table)
+        count = max(len(data_rows), table.print_rows, table.fixed_rows)
+        for index in range(count):
+            raw = data_rows[index] if index < len(data_rows) else {}
+            row = self.new_row(False, headers)
+            cells = []
+            for position, spec in enumerate(node["cells"]):
+                prefix = f"{index + 1}．" if node.get("numbered") and position == 0 else ""
+                cells.append(self.column_cell(table.key, spec, raw, index, prefix))
+            self.place(row, col0, width, cells, f"{table.label}第{index + 1}行")
+
+    def tree(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
+        table = self.form.tables[node["tree"]]
+        effective = {c.key: tree_values(self.form, self.doc, table.key, c.key) for c in table.columns}
+        for tree_row in table.tree:
+            row = self.new_row(False, headers)
+            cells = []
+            for spec in node["cells"]:
+                span = int(spec.get("span", 1))
+                if spec.get("label"):
+                    cells.append(Cell(0, 0, span, 1, "　" * (2 * tree_row.depth) + tree_row.label, "label", "left"))
+                    continue
+                value = effective[spec["column"]][tree_row.key]
+                cells.append(Cell(0, 0, span, 1, money.format_amount(value), "amount", "right", number=value,
+                                  path=f"{table.key}.{tree_row.key}.{spec['column']}"))
+            self.place(row, col0, width, cells, f"{table.label}·{tree_row.label}")
+
+    def indicators(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
+        table = self.form.tables[node["indicators"]]
+        s1, s2, s_content, s_value, s_note = (int(x) for x in node["spans"])
+        data_rows = list(enumerate(rows(self.doc, table)))
+        taxonomy = [(l1, list(l2s)) for l1, l2s in table.taxonomy]
+        # Rows whose levels are not in the taxonomy still print, under their own labels.
+        known = {(l1, l2) for l1, l2s in taxonomy for l2 in l2s}
+        for _, r in data_rows:
+            key = (r.get("level1") or "", r.get("level2") or "")
+            if key not in known:
+                known.add(key)
+                match = next((t for t in taxonomy if t[0] == key[0]), None)
+                if match:
+                    match[1].append(key[1])
+                else:
+                    taxonomy.append((key[0], [key[1]]))
+        for level1, level2s in taxonomy:
+            first1 = self.grid.n_rows
+            for level2 in level2s:
+                first2 = self.grid.n_rows
+                mine = [(i, r) for i, r in data_rows if (r.get("level1") or "") == level1
+                        and (r.get("level2") or "") == level2] or [(None, {})]
+                for index, r in mine:
+                    row = self.new_row(False, headers)
+                    path = f"{table.key}.{index}" if index is not None else table.key
+                    x = col0 + s1 + s2
+                    for span, key, align in ((s_content, "content", "left"), (s_value, "value", "center"),
+                                             (s_note, "note", "left")):
+                        self.grid.cells.append(Cell(row, x, span, 1, str(r.get(key) or ""), "value", align,
+                                                    path=f"{path}.{key}" if index is not None else path))
+                        x += span
+                self.grid.cells.append(Cell(first2, col0 + s1, s2, self.grid.n_rows - first2, level2, "label"))
+            self.grid.cells.append(Cell(first1, col0, s1, self.grid.n_rows - first1, level1, "label"))
+            for r in range(first1, self.grid.n_rows):
+                self.occupied.setdefault(r, set()).update(range(col0, col0 + width))
+
+
+def build_grid(form: FormDef, doc: dict, context: dict[str, Any]) -> Grid:
+    """context: region, level, year, finance_office — what the title and labels need."""
+    builder = _Builder(form, doc, context)
+    builder.expand(form.layout["body"], 0, builder.grid.columns, ())
+    builder.grid.cells.sort(key=lambda c: (c.row, c.col))
+    return builder.grid

@@ -1,0 +1,318 @@
+"""Print a form's grid to PDF with ReportLab, as the official table looks on A4.
+
+Drawn on the canvas rather than with platypus tables: official tables have labels that span many rows,
+and when such a table runs over several pages the label must continue on the next page and the column
+headers must repeat, which platypus tables cannot split.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from ..paths import fonts_dir
+from .grid import TICKED, UNTICKED, Cell, Grid
+
+FONT = "WenQuanYiMicroHei"
+FONT_FILE = "wqy-microhei.ttc"
+SIZE = 9.0
+LEADING = 12.0
+PAD_X = 1.2 * mm
+PAD_Y = 1.0 * mm
+MARGIN = 15 * mm
+FOOTER = 10 * mm
+MIN_ROW = 7.5 * mm
+_NO_LINE_START = set("，。、；：？！）》」』”’%％,.;:?!)")
+
+
+@lru_cache(maxsize=None)
+def register_font() -> str:
+    pdfmetrics.registerFont(TTFont(FONT, str(fonts_dir() / FONT_FILE), subfontIndex=0))
+    return FONT
+
+
+@lru_cache(maxsize=65536)
+def _width(ch: str, size: float) -> float:
+    return pdfmetrics.stringWidth(ch, FONT, size)
+
+
+def text_width(text: str, size: float = SIZE) -> float:
+    return sum(_width(ch, size) for ch in text)
+
+
+def wrap(text: str, width: float, size: float = SIZE) -> list[str]:
+    """Break Chinese text into lines by character; keep closing punctuation off a line's start."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0.0
+        for ch in paragraph:
+            w = _width(ch, size)
+            if used + w > width and line and ch not in _NO_LINE_START:
+                lines.append(line)
+                line, used = "", 0.0
+            line += ch
+            used += w
+        lines.append(line)
+    return lines
+
+
+@dataclass
+class _Piece:
+    """A cell, or the part of a tall cell that falls in one layout row."""
+    cell: Cell
+    lines: list[str]
+    first: int
+    last: int
+    split: bool = False  # text continues from/onto another page
+
+
+@dataclass
+class _Layout:
+    heights: list[float] = field(default_factory=list)
+    headers: list[tuple[int, ...]] = field(default_factory=list)
+    is_header: list[bool] = field(default_factory=list)
+    pieces: list[_Piece] = field(default_factory=list)
+
+
+def _cell_width(grid: Grid, cell: Cell) -> float:
+    return cell.colspan * grid.column_mm * mm
+
+
+def _needed(lines: int) -> float:
+    return lines * LEADING + 2 * PAD_Y
+
+
+def _layout(grid: Grid, max_body: float) -> _Layout:
+    """Wrap every cell, size the rows, and split rows taller than a page into line fragments."""
+    wrapped = {}
+    heights = [MIN_ROW] * grid.n_rows
+    for cell in grid.cells:
+        if cell.role == "vertical":
+            lines = list(cell.text.replace("\n", ""))
+        else:
+            lines = wrap(cell.text, _cell_width(grid, cell) - 2 * PAD_X)
+        wrapped[id(cell)] = lines
+        if cell.rowspan == 1:
+            heights[cell.row] = max(heights[cell.row], _needed(max(len(lines), cell.min_lines)))
+    per_page = int((max_body - 2 * PAD_Y) // LEADING)
+    layout = _Layout()
+    rows_of: list[list[int]] = []  # grid row -> its layout rows
+    for r in range(grid.n_rows):
+        parts = 1 if heights[r] <= max_body else -(-int((heights[r] - 2 * PAD_Y) // LEADING + 1) // per_page)
+        start = len(layout.heights)
+        rows_of.append(list(range(start, start + parts)))
+        for p in range(parts):
+            layout.heights.append(heights[r] if parts == 1 else _needed(per_page))
+            layout.is_header.append(grid.is_header[r])
+    for r in range(grid.n_rows):
+        for lr in rows_of[r]:
+            layout.headers.append(tuple(x for h in grid.headers[r] for x in rows_of[h]))
+    for cell in grid.cells:
+        lines = wrapped[id(cell)]
+        first, last = rows_of[cell.row][0], rows_of[cell.row + cell.rowspan - 1][-1]
+        if cell.rowspan == 1 and first != last:
+            chunks = [lines[i:i + per_page] for i in range(0, len(lines), per_page)]
+            for lr, chunk in zip(rows_of[cell.row], chunks + [[]] * len(rows_of[cell.row])):
+                layout.pieces.append(_Piece(cell, chunk, lr, lr, split=True))
+            last_row = rows_of[cell.row][len(chunks) - 1] if chunks else first
+            layout.heights[last_row] = max(layout.heights[last_row], _needed(len(chunks[-1]) if chunks else 1))
+            continue
+        layout.pieces.append(_Piece(cell, lines, first, last))
+        if cell.rowspan > 1:
+            need = _needed(len(lines)) if cell.role != "vertical" else len(lines) * (SIZE + 2) + 2 * PAD_Y
+            have = sum(layout.heights[first:last + 1])
+            if need > have and need <= max_body:
+                layout.heights[last] += need - have
+    return layout
+
+
+def _paginate(layout: _Layout, first_body: float, body: float) -> list[list[tuple[int, bool]]]:
+    """Rows per page; a page that starts inside a group repeats the group's header rows."""
+    pages: list[list[tuple[int, bool]]] = [[]]
+    room = first_body
+    n = len(layout.heights)
+    i = 0
+    while i < n:
+        h = layout.heights[i]
+        # A header row is kept with the row after it.
+        need = h + (layout.heights[i + 1] if layout.is_header[i] and i + 1 < n else 0)
+        if need > room and pages[-1]:
+            pages.append([])
+            room = body
+            copies = [x for x in layout.headers[i] if x < i]
+            for x in copies:
+                pages[-1].append((x, True))
+                room -= layout.heights[x]
+            continue
+        pages[-1].append((i, False))
+        room -= h
+        i += 1
+    return pages
+
+
+class _Printer:
+    def __init__(self, grid: Grid, canvas: Canvas, page_size: tuple[float, float]):
+        self.grid, self.c = grid, canvas
+        self.page_w, self.page_h = page_size
+        self.table_w = grid.columns * grid.column_mm * mm
+        self.left = (self.page_w - self.table_w) / 2
+
+    def x_of(self, col: int) -> float:
+        return self.left + col * self.grid.column_mm * mm
+
+    def line_text(self, x: float, y: float, text: str, size: float = SIZE) -> None:
+        """Draw one line; ☑ prints as □ with √ written in it, as the 填表说明 asks."""
+        c = self.c
+        c.setFont(FONT, size)
+        c.drawString(x, y, text.replace(TICKED, UNTICKED))
+        if TICKED in text:
+            for pos, ch in enumerate(text):
+                if ch == TICKED:
+                    bx = x + text_width(text[:pos], size)
+                    box = _width(UNTICKED, size)
+                    c.drawString(bx + (box - _width("√", size)) / 2, y + 0.3, "√")
+
+    def cell(self, piece: _Piece, top: float, height: float, split: bool) -> None:
+        cell, c = piece.cell, self.c
+        x0, x1 = self.x_of(cell.col), self.x_of(cell.col + cell.colspan)
+        c.rect(x0, top - height, x1 - x0, height, stroke=1, fill=0)
+        lines = piece.lines
+        if not any(lines):
+            return
+        if cell.role == "vertical":
+            self.vertical(lines, x0, x1, top, height)
+            return
+        block = len(lines) * LEADING
+        top_aligned = cell.min_lines > 1 or split or len(lines) > 2
+        y = top - PAD_Y - SIZE if top_aligned else top - (height - block) / 2 - SIZE
+        for line in lines:
+            if cell.align == "left":
+                x = x0 + PAD_X
+            elif cell.align == "right":
+                x = x1 - PAD_X - text_width(line)
+            else:
+                x = (x0 + x1 - text_width(line)) / 2
+            self.line_text(x, y, line)
+            y -= LEADING
+
+    def vertical(self, chars: list[str], x0: float, x1: float, top: float, height: float) -> None:
+        size = SIZE + 1
+        step = min((height - 2 * PAD_Y) / len(chars), size * 2.2)
+        if step < size:  # a short part of a split label: shrink rather than overflow
+            size = max(5.0, step)
+        y = top - (height - step * len(chars)) / 2 - step / 2 - size * 0.35
+        for ch in chars:
+            self.line_text((x0 + x1 - _width(ch, size)) / 2, y, ch, size)
+            y -= step
+
+    def heading(self, first: bool) -> float:
+        c, top = self.c, self.page_h - MARGIN
+        if first:
+            c.setFont(FONT, 16)
+            c.drawCentredString(self.page_w / 2, top - 16, self.grid.title)
+            top -= 24
+            if self.grid.subtitle:
+                c.setFont(FONT, 12)
+                c.drawCentredString(self.page_w / 2, top - 12, self.grid.subtitle)
+                top -= 20
+            for text, align in self.grid.above:
+                self.free_line(text, align, top - 11)
+                top -= 16
+        else:
+            c.setFont(FONT, 10)
+            c.drawCentredString(self.page_w / 2, top - 10, f"{self.grid.title}{self.grid.subtitle}（续）")
+            top -= 18
+        return top
+
+    def free_line(self, text: str, align: str, y: float) -> None:
+        self.c.setFont(FONT, 10.5)
+        for line in wrap(text, self.table_w, 10.5):
+            if align == "center":
+                self.c.drawCentredString(self.page_w / 2, y, line)
+            else:
+                self.c.drawString(self.left, y, line)
+            y -= 14
+
+    def below_height(self) -> float:
+        return sum(14 * len(wrap(t, self.table_w, 10.5)) + 4 for t, _ in self.grid.below) + 8
+
+    def footer(self, number: int, total: int) -> None:
+        self.c.setFont(FONT, 9)
+        self.c.drawCentredString(self.page_w / 2, MARGIN - 4 * mm, f"第 {number} 页 共 {total} 页")
+
+
+def render_pdf(grid: Grid) -> bytes:
+    """The printed form as PDF bytes; the same grid always gives the same bytes."""
+    register_font()
+    page_size = landscape(A4) if grid.orientation == "landscape" else A4
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=page_size, invariant=1, pageCompression=1,
+                    initialFontName=FONT, initialFontSize=SIZE)
+    canvas.setTitle(f"{grid.title}{grid.subtitle}")
+    canvas.setAuthor("PerfDesk")
+    canvas.setCreator("PerfDesk 预算绩效填报桌面端")
+    printer = _Printer(grid, canvas, page_size)
+    # Measure the headings once on a scratch canvas so the body heights are known before drawing.
+    first_top = _heading_top(grid, page_size, True)
+    next_top = _heading_top(grid, page_size, False)
+    bottom = MARGIN + FOOTER - 4 * mm
+    body = next_top - bottom
+    layout = _layout(grid, body * 0.95)
+    pages = _paginate(layout, first_top - bottom, body)
+    # The 注 and signature lines follow the table; a full last page sends them onto a new one.
+    last_used = sum(layout.heights[i] for i, _ in pages[-1])
+    last_room = (first_top if len(pages) == 1 else next_top) - bottom - last_used
+    extra_page = last_room < printer.below_height()
+    total = len(pages) + (1 if extra_page else 0)
+    for number, page in enumerate(pages, start=1):
+        top = printer.heading(number == 1)
+        _draw_page(printer, layout, page, top)
+        y = top - sum(layout.heights[i] for i, _ in page)
+        if number == len(pages) and not extra_page:
+            _draw_below(printer, y)
+        printer.footer(number, total)
+        canvas.showPage()
+    if extra_page:
+        _draw_below(printer, printer.heading(False))
+        printer.footer(total, total)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _heading_top(grid: Grid, page_size, first: bool) -> float:
+    scratch = Canvas(io.BytesIO(), pagesize=page_size, initialFontName=FONT)
+    return _Printer(grid, scratch, page_size).heading(first)
+
+
+def _draw_below(printer: _Printer, y: float) -> None:
+    y -= 14
+    for text, align in printer.grid.below:
+        printer.free_line(text, align, y)
+        y -= 14 * len(wrap(text, printer.table_w, 10.5)) + 4
+
+
+def _draw_page(printer: _Printer, layout: _Layout, page: list[tuple[int, bool]], top: float) -> None:
+    tops, y = [], top
+    for index, _ in page:
+        tops.append(y)
+        y -= layout.heights[index]
+    printer.c.setLineWidth(0.6)
+    for piece in layout.pieces:
+        slots = [k for k, (index, copy) in enumerate(page)
+                 if piece.first <= index <= piece.last and not (copy and piece.first != index and
+                                                                piece.cell.role not in ("vertical", "label"))]
+        if not slots:
+            continue
+        first, last = slots[0], slots[-1]
+        height = tops[first] - tops[last] + layout.heights[page[last][0]]
+        covered = {page[k][0] for k in slots}
+        split = piece.split or not set(range(piece.first, piece.last + 1)) <= covered
+        printer.cell(piece, tops[first], height, split)

@@ -40,6 +40,8 @@ def register_font() -> str:
 
 @lru_cache(maxsize=65536)
 def _width(ch: str, size: float) -> float:
+    if ch in (TICKED, UNTICKED):
+        return size  # tick boxes are drawn as full-width squares
     return pdfmetrics.stringWidth(ch, FONT, size)
 
 
@@ -168,16 +170,35 @@ class _Printer:
         return self.left + col * self.grid.column_mm * mm
 
     def line_text(self, x: float, y: float, text: str, size: float = SIZE) -> None:
-        """Draw one line; ☑ prints as □ with √ written in it, as the 填表说明 asks."""
+        """Draw one line. Tick boxes are squares; a ticked one has √ written in it (填表说明)."""
         c = self.c
         c.setFont(FONT, size)
-        c.drawString(x, y, text.replace(TICKED, UNTICKED))
-        if TICKED in text:
-            for pos, ch in enumerate(text):
-                if ch == TICKED:
-                    bx = x + text_width(text[:pos], size)
-                    box = _width(UNTICKED, size)
-                    c.drawString(bx + (box - _width("√", size)) / 2, y + 0.3, "√")
+        if TICKED not in text and UNTICKED not in text:
+            c.drawString(x, y, text)
+            return
+        run = ""
+        for ch in text + "\0":
+            if ch not in (TICKED, UNTICKED, "\0"):
+                run += ch
+                continue
+            c.drawString(x, y, run)
+            x += text_width(run, size)
+            run = ""
+            if ch == "\0":
+                break
+            side = size * 0.78
+            bx, by = x + (size - side) / 2, y - size * 0.08
+            c.rect(bx, by, side, side, stroke=1, fill=0)
+            if ch == TICKED:
+                c.drawString(x + (size - _width("√", size)) / 2, y + size * 0.02, "√")
+            else:  # invisible text so that a reader of the PDF still finds the empty box
+                t = c.beginText(x, y)
+                t.setTextRenderMode(3)
+                t.setFont(FONT, size)
+                t.textOut(UNTICKED)
+                t.setTextRenderMode(0)  # the render mode outlives the text object: restore it
+                c.drawText(t)
+            x += size
 
     def cell(self, piece: _Piece, top: float, height: float, split: bool) -> None:
         cell, c = piece.cell, self.c

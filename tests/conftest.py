@@ -1,0 +1,54 @@
+"""Shared fixtures: every test runs offscreen, on its own temporary database, with the demo data."""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pytest  # noqa: E402
+
+DEMO_YEAR = 2027
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'perfdesk.db'}"
+    monkeypatch.setenv("PERFDESK_DB", url)
+    return url
+
+
+@pytest.fixture
+def store(db_url):
+    from perfdesk.store import Store
+
+    s = Store(db_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(store):
+    from perfdesk.demo import load_demo
+
+    load_demo(store, DEMO_YEAR)
+    return store
+
+
+@pytest.fixture
+def form():
+    from perfdesk.domain.registry import get_form
+
+    return get_form("declaration")
+
+
+@pytest.fixture
+def big_doc():
+    """The 60-indicator demo declaration."""
+    from perfdesk.demo import samples
+
+    return copy.deepcopy(samples(DEMO_YEAR)[1][3])

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .grid import Grid
@@ -52,27 +55,21 @@ def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
     header_end = row - 1
     top = row
     heights = [1] * grid.n_rows
+    styles = _StyleCache()
     for c in grid.cells:
         xl_row, xl_col = top + c.row, 1 + c.col
-        if c.colspan > 1 or c.rowspan > 1:
-            ws.merge_cells(start_row=xl_row, start_column=xl_col,
-                           end_row=xl_row + c.rowspan - 1, end_column=xl_col + c.colspan - 1)
-        for r in range(xl_row, xl_row + c.rowspan):
-            for k in range(xl_col, xl_col + c.colspan):
-                ws.cell(row=r, column=k).border = _BOX
         cell = ws.cell(row=xl_row, column=xl_col)
-        if c.role == "amount" and c.number is not None:
-            cell.value = c.number
-            cell.number_format = AMOUNT_FORMAT
-        else:
-            cell.value = c.text or None
-        cell.font = Font(name=FONT_NAME, size=SIZE + (1 if c.role == "vertical" else 0))
-        cell.alignment = Alignment(
-            horizontal="center" if c.role == "vertical" else c.align,
-            vertical="top" if c.min_lines > 1 else "center",
-            wrap_text=True,
-            text_rotation=255 if c.role == "vertical" else 0,  # 255: characters stacked top to bottom
-        )
+        is_number = c.role == "amount" and c.number is not None
+        cell.value = c.number if is_number else (c.text or None)
+        styles.apply(cell, (
+            SIZE + (1 if c.role == "vertical" else 0),
+            "center" if c.role == "vertical" else c.align,
+            "top" if c.min_lines > 1 else "center",
+            255 if c.role == "vertical" else 0,  # 255: characters stacked top to bottom
+            AMOUNT_FORMAT if is_number else "General",
+        ))
+        if c.colspan > 1 or c.rowspan > 1:
+            _merge(ws, cell, xl_row, xl_col, xl_row + c.rowspan - 1, xl_col + c.colspan - 1)
         if c.rowspan == 1:
             lines = len(wrap(c.text, c.colspan * grid.column_mm * 2.835 - 2 * PAD_X))
             heights[c.row] = max(heights[c.row], lines, c.min_lines)
@@ -97,3 +94,39 @@ def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+class _StyleCache:
+    """Style each distinct look once and copy it: openpyxl hashes a style on every assignment."""
+
+    def __init__(self):
+        self.protos = {}
+
+    def apply(self, cell, key: tuple) -> None:
+        proto = self.protos.get(key)
+        if proto is not None:
+            cell._style = copy(proto._style)
+            return
+        size, horizontal, vertical, rotation, number_format = key
+        cell.font = Font(name=FONT_NAME, size=size)
+        cell.alignment = Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True,
+                                   text_rotation=rotation)
+        cell.border = _BOX
+        cell.number_format = number_format
+        self.protos[key] = cell
+
+
+def _merge(ws, anchor, r0: int, c0: int, r1: int, c1: int) -> None:
+    """Merge a range whose anchor is styled; every covered cell gets the box border.
+
+    Done by hand because Worksheet.merge_cells checks each new range against all earlier ones and
+    restyles edge cells one by one, which is quadratic in a long form; our grid never overlaps.
+    """
+    ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"))
+    for r in range(r0, r1 + 1):
+        for k in range(c0, c1 + 1):
+            if (r, k) == (r0, c0):
+                continue
+            merged = MergedCell(ws, row=r, column=k)
+            merged._style = copy(anchor._style)
+            ws._cells[(r, k)] = merged

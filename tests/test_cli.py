@@ -1,0 +1,127 @@
+"""The headless verbs as a script or a clerk at a terminal uses them."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from perfdesk.cli import main
+from perfdesk.domain import money
+from perfdesk.operations import save_document
+from perfdesk.store import Store
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ids_by_title(url: str) -> dict[str, int]:
+    s = Store(url)
+    try:
+        return {f.title: f.id for f in s.list_forms()}
+    finally:
+        s.close()
+
+
+def test_demo_list_check_export(db_url, tmp_path, capsys):
+    code, out, _ = run(capsys, "demo", "--year", "2027")
+    assert code == 0 and "已写入示例数据：5 份表单" in out
+    code, out, _ = run(capsys, "list")
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == 5
+    assert any("2027年教师能力提升培训专项" in l and "120.00 万元" in l and "已校验" in l for l in lines)
+    assert any("草稿" in l for l in lines) and any("待修改" in l for l in lines) and any("已导出" in l for l in lines)
+    code, out, _ = run(capsys, "list", "--year", "2026")
+    assert len(out.strip().splitlines()) == 1
+
+    ids = ids_by_title(db_url)
+    code, out, _ = run(capsys, "check", str(ids["2027年教师能力提升培训专项"]))
+    assert code == 0 and "错误 0 个，警告 0 个，提示 0 个" in out
+    code, out, _ = run(capsys, "check", str(ids["2027年校园安全监控系统建设"]))
+    assert code == 1
+    assert "[错误] 资金来源计划：支出明细预算的本年度申请资金合计（60.00 万元）" in out
+    assert "[警告] 申报单位联系电话" in out
+
+    pdf, xlsx = tmp_path / "out" / "a.pdf", tmp_path / "out" / "a.xlsx"
+    code, out, _ = run(capsys, "export", str(ids["2027年教师能力提升培训专项"]), "--pdf", str(pdf), "--xlsx", str(xlsx))
+    assert code == 0 and f"已导出：{pdf}" in out
+    assert "2027年教师能力提升培训专项" in PdfReader(pdf).pages[0].extract_text()
+    assert load_workbook(xlsx).active["A1"].value == "长治市市级预算支出绩效目标申报表"
+    code, out, _ = run(capsys, "list")
+    assert any("已导出" in l and "教师能力提升" in l for l in out.splitlines())
+
+
+def test_export_with_errors_writes_nothing(db_url, tmp_path, capsys):
+    run(capsys, "demo", "--year", "2027")
+    draft = ids_by_title(db_url)["2027年校园安全监控系统建设"]
+    pdf, xlsx = tmp_path / "x.pdf", tmp_path / "x.xlsx"
+    code, out, err = run(capsys, "export", str(draft), "--pdf", str(pdf), "--xlsx", str(xlsx))
+    assert code == 1
+    assert "有 1 个错误，不能导出" in err and "不相等" in err
+    assert not pdf.exists() and not xlsx.exists()
+    assert list(tmp_path.glob(".perfdesk-*")) == []
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["check", "999"], "找不到编号为 999 的表单"),
+    (["export", "1"], "请至少指定一个输出文件"),
+])
+def test_errors_are_said_in_chinese(db_url, capsys, argv, message):
+    run(capsys, "demo", "--year", "2027")
+    code, _, err = run(capsys, *argv)
+    assert code == 1 and message in err
+
+
+def test_usage_error_in_chinese(db_url, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "abc"])
+    assert exit_info.value.code == 2
+    assert "参数有误" in capsys.readouterr().err
+
+
+def test_export_into_a_folder_path_is_refused(db_url, tmp_path, capsys):
+    run(capsys, "demo", "--year", "2027")
+    good = ids_by_title(db_url)["2027年校舍维修改造项目"]
+    code, _, err = run(capsys, "export", str(good), "--pdf", str(tmp_path), "--xlsx", str(tmp_path / "a.xlsx"))
+    assert code == 1 and "是一个文件夹" in err
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_db_option_beats_environment(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PERFDESK_DB", f"sqlite:///{tmp_path / 'env.db'}")
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    run(capsys, "demo", "--db", other, "--year", "2027")
+    assert len(ids_by_title(other)) == 5
+    code, out, _ = run(capsys, "list")
+    assert "没有表单" in out
+
+
+def test_store_round_trip_keeps_decimal_amounts_exactly(demo_store):
+    record = next(f for f in demo_store.list_forms() if f.title == "2027年校舍维修改造项目")
+    doc = dict(record.data)
+    doc["expense_details"] = [dict(r) for r in doc["expense_details"]]
+    doc["expense_details"][2]["this_year"] = "36.2351"
+    assert save_document(demo_store, record, doc)
+    again = demo_store.get_form(record.id)
+    assert money.parse_amount(again.data["expense_details"][2]["this_year"]) == Decimal("36.2351")
+    assert again.amount == Decimal("62.50") + Decimal("48.80") + Decimal("36.2351")
+    assert again.status == "草稿"  # the sums no longer agree
+
+
+def test_every_changing_save_keeps_the_previous_version(demo_store):
+    record = next(f for f in demo_store.list_forms() if f.title == "2027年校舍维修改造项目")
+    first = record.data
+    second = dict(first, other_notes="第二稿")
+    third = dict(first, other_notes="第三稿")
+    assert save_document(demo_store, record, second)
+    assert not save_document(demo_store, demo_store.get_form(record.id), second)  # nothing changed
+    assert save_document(demo_store, demo_store.get_form(record.id), third)
+    history = demo_store.revisions(record.id)
+    assert [r.data.get("other_notes") for r in history] == [None, "第二稿"]
+    assert demo_store.get_form(record.id).data["other_notes"] == "第三稿"

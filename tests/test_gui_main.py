@@ -1,0 +1,229 @@
+"""The minimal main window, checked as a user sees it: rows, amounts, year and search filters,
+the status bar and the check results of a form."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
+
+import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QFont, QFontMetrics, QInputMethodEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdit, QListWidget, QTableView  # noqa: E402
+
+from perfdesk.store import Store  # noqa: E402
+from perfdesk.ui.app import create_main_window, install_fonts  # noqa: E402
+from perfdesk.ui.form_list_model import COL_AMOUNT, COL_TITLE, COL_UNIT, HEADERS  # noqa: E402
+
+YEAR = 2027
+
+
+@pytest.fixture
+def gui_store(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/t.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def window(qtbot, gui_store):
+    from perfdesk.demo import load_demo
+
+    load_demo(gui_store, YEAR)
+    win = create_main_window(gui_store)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def table(win) -> QTableView:
+    return win.findChild(QTableView, "formTable")
+
+
+def cell(win, row: int, column: int) -> str:
+    model = table(win).model()
+    return model.data(model.index(row, column))
+
+
+def column(win, col: int) -> list[str]:
+    return [cell(win, row, col) for row in range(table(win).model().rowCount())]
+
+
+def row_of(win, title: str) -> int:
+    return column(win, COL_TITLE).index(title)
+
+
+def type_chinese(widget, text: str) -> None:
+    """Commit text the way a Chinese input method does, one character at a time.
+
+    qtbot.keyClicks only knows ASCII keys (Qt aborts in QTest's asciiToKey on "农"), and Chinese
+    is typed through an input method anyway."""
+    for char in text:
+        event = QInputMethodEvent("", [])
+        event.setCommitString(char)
+        QApplication.sendEvent(widget, event)
+
+
+def status(win) -> str:
+    return win.statusBar().findChild(QLabel, "formCount").text()
+
+
+def test_window_lists_every_demo_form(window):
+    assert window.windowTitle() == "PerfDesk 预算绩效填报桌面端"
+    view = table(window)
+    headers = [view.model().headerData(i, Qt.Orientation.Horizontal) for i in range(view.model().columnCount())]
+    assert headers == ["编号", "年度", "状态", "标题", "单位", "金额（万元）", "最后修改"] == list(HEADERS)
+    assert view.model().rowCount() == 5
+    assert set(column(window, COL_UNIT)) == {"长治市第一中学", "长子县农业农村局"}
+    assert status(window) == "共 5 份表单"
+
+
+def test_rows_keep_the_store_order_newest_first(window, gui_store):
+    assert column(window, 0) == [str(f.id) for f in gui_store.list_forms()]
+
+
+def test_interface_font_is_a_shipped_chinese_font(window):
+    shipped = install_fonts()
+    assert shipped, "no font found in perfdesk.paths.fonts_dir()"
+    family = QApplication.font().families()[0]
+    assert family in shipped
+    assert QFontMetrics(QFont(family)).inFontUcs4(ord("预"))
+
+
+def test_amounts_are_formatted_and_right_aligned(window):
+    model = table(window).model()
+    row = row_of(window, f"{YEAR}年教师能力提升培训专项")
+    assert cell(window, row, COL_AMOUNT) == "120.00"
+    alignment = model.data(model.index(row, COL_AMOUNT), Qt.ItemDataRole.TextAlignmentRole)
+    assert Qt.AlignmentFlag(alignment) & Qt.AlignmentFlag.AlignRight
+
+
+def test_last_modified_is_local_time_to_the_minute(window, gui_store):
+    row = row_of(window, f"{YEAR}年校园安全监控系统建设")
+    record = next(f for f in gui_store.list_forms() if f.title == f"{YEAR}年校园安全监控系统建设")
+    shown = cell(window, row, len(HEADERS) - 1)
+    assert shown == record.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert len(shown) == len("2026-11-21 14:05")
+
+
+def test_year_selector_filters_forms(window):
+    box = window.findChild(QComboBox, "yearBox")
+    assert [box.itemText(i) for i in range(box.count())][0] == "全部年度"
+    assert {box.itemData(i) for i in range(1, box.count())} == {YEAR, YEAR - 1}
+    box.setCurrentIndex(box.findData(YEAR - 1))
+    assert table(window).model().rowCount() == 1
+    assert column(window, COL_TITLE) == [f"{YEAR - 1}年校舍维修改造项目"]
+    assert status(window) == "共 1 份表单"
+    box.setCurrentIndex(box.findData(YEAR))
+    assert table(window).model().rowCount() == 4
+    box.setCurrentIndex(0)
+    assert table(window).model().rowCount() == 5
+
+
+def test_search_filters_as_you_type_and_clearing_restores(qtbot, window):
+    search = window.findChild(QLineEdit, "searchBox")
+    assert search.placeholderText() == "搜索标题或单位…"
+    search.setFocus()
+    type_chinese(search, "农")  # 农 is in the 农田 title and in the 农业农村局 unit: one form
+    assert search.text() == "农"
+    assert table(window).model().rowCount() == 1
+    type_chinese(search, "田")
+    assert search.text() == "农田"
+    assert table(window).model().rowCount() == 1
+    assert "高标准农田" in cell(window, 0, COL_TITLE)
+    assert status(window) == "共 1 份表单"
+    qtbot.keyClicks(search, "xyz")  # ASCII goes through real key events
+    assert search.text() == "农田xyz"
+    assert table(window).model().rowCount() == 0
+    assert status(window) == "共 0 份表单"
+    search.clear()
+    assert table(window).model().rowCount() == 5
+    assert status(window) == "共 5 份表单"
+
+
+def test_search_matches_unit_names_too(qtbot, window):
+    search = window.findChild(QLineEdit, "searchBox")
+    type_chinese(search, "第一中学")
+    assert table(window).model().rowCount() == 4
+    assert set(column(window, COL_UNIT)) == {"长治市第一中学"}
+
+
+def test_findings_dialog_lists_the_check_results(qtbot, window):
+    title = f"{YEAR}年校园安全监控系统建设"
+    view = table(window)
+    dialog = window.show_findings(view.model().index(row_of(window, title), 0))
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == f"校验结果 – {title}"
+    lines = dialog.findChild(QListWidget, "findingsList")
+    texts = [lines.item(i).text() for i in range(lines.count())]
+    assert any("不相等" in text for text in texts)
+    assert any(text.startswith("[错误]") for text in texts)
+    dialog.close()
+
+
+def test_findings_dialog_says_when_there_is_nothing_to_fix(qtbot, window):
+    title = f"{YEAR}年教师能力提升培训专项"
+    dialog = window.show_findings(table(window).model().index(row_of(window, title), 0))
+    lines = dialog.findChild(QListWidget, "findingsList")
+    assert [lines.item(i).text() for i in range(lines.count())] == ["未发现问题"]
+    dialog.close()
+
+
+def test_double_click_opens_the_findings_dialog(qtbot, window):
+    view = table(window)
+    title = f"{YEAR}年高标准农田建设项目"
+    index = view.model().index(row_of(window, title), 0)
+    view.doubleClicked.emit(index)
+    dialog = window.findChild(QDialog, "findingsDialog")
+    assert dialog is not None and dialog.windowTitle() == f"校验结果 – {title}"
+    dialog.close()
+
+
+def test_empty_store_says_how_to_get_sample_data(qtbot, gui_store):
+    win = create_main_window(gui_store)
+    qtbot.addWidget(win)
+    assert table(win).model().rowCount() == 0
+    box = win.findChild(QComboBox, "yearBox")
+    assert [box.itemText(i) for i in range(box.count())] == ["全部年度"]
+    assert status(win) == "没有表单。可在命令行运行 perfdesk demo 写入示例数据。"
+
+
+def test_menus_are_in_chinese(window):
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert [m.split("(")[0] for m in menus] == ["文件", "帮助"]
+    file_actions = [a for a in window.menuBar().actions()[0].menu().actions() if not a.isSeparator()]
+    quit_action = next(a for a in file_actions if a.text().startswith("退出"))
+    assert quit_action.shortcut().toString() == "Ctrl+Q"
+    help_actions = window.menuBar().actions()[1].menu().actions()
+    assert [a.text().split("(")[0] for a in help_actions] == ["关于"]
+
+
+def test_run_gui_shows_the_window_and_returns_the_exit_code(qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    from perfdesk.ui.app import run_gui
+    from perfdesk.ui.main_window import MainWindow
+
+    seen = []
+
+    def look_and_quit():
+        seen.extend(w.windowTitle() for w in QApplication.topLevelWidgets()
+                    if isinstance(w, MainWindow) and w.isVisible())
+        QApplication.instance().exit(7)
+
+    QTimer.singleShot(0, look_and_quit)
+    assert run_gui(f"sqlite:///{tmp_path}/gui.db") == 7
+    assert seen == ["PerfDesk 预算绩效填报桌面端"]
+    assert QApplication.applicationName() == "PerfDesk"
+    assert QApplication.organizationName() == "PerfDesk"
+
+
+def test_run_gui_reports_a_database_it_cannot_open(monkeypatch, qapp, tmp_path):
+    import perfdesk.ui.app as app_module
+
+    shown = []
+    monkeypatch.setattr(app_module.QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    assert app_module.run_gui(f"sqlite:///{tmp_path}/missing/dir/x.db") == 1
+    assert len(shown) == 1 and "无法打开数据库" in shown[0]

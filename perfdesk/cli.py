@@ -27,10 +27,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    db_help = "数据库地址（SQLAlchemy URL），默认取 PERFDESK_DB 或用户数据目录中的 SQLite 文件"
+    # --db is accepted before or after the verb; after it, it must not reset a value given before.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", help="数据库地址（SQLAlchemy URL），默认取 PERFDESK_DB 或用户数据目录中的 SQLite 文件")
-    parser = _Parser(prog="perfdesk", description="PerfDesk 预算绩效填报桌面端。不带命令时打开图形界面。",
-                     parents=[common])
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    parser = _Parser(prog="perfdesk", description="PerfDesk 预算绩效填报桌面端。不带命令时打开图形界面。")
+    parser.add_argument("--db", metavar="URL", default=None, help=db_help)
     verbs = parser.add_subparsers(dest="verb", metavar="命令", parser_class=_Parser)
     demo = verbs.add_parser("demo", parents=[common], help="写入示例单位和各类示例表单")
     demo.add_argument("--year", type=int, help="示例预算年度，默认为明年")

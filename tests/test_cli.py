@@ -93,6 +93,14 @@ def test_export_into_a_folder_path_is_refused(db_url, tmp_path, capsys):
     assert not (tmp_path / "a.xlsx").exists()
 
 
+def test_db_option_before_the_verb(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PERFDESK_DB", f"sqlite:///{tmp_path / 'env.db'}")
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    code, _, _ = run(capsys, "--db", other, "demo", "--year", "2027")
+    assert code == 0 and len(ids_by_title(other)) == 5
+    assert ids_by_title(f"sqlite:///{tmp_path / 'env.db'}") == {}
+
+
 def test_db_option_beats_environment(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PERFDESK_DB", f"sqlite:///{tmp_path / 'env.db'}")
     other = f"sqlite:///{tmp_path / 'other.db'}"

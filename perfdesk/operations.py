@@ -105,6 +105,32 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
     return findings
 
 
+def new_declaration(store: Store, unit: UnitRecord, year: int, title: str = "") -> FormRecord:
+    """A blank declaration with what the unit record already knows filled in."""
+    from .domain.document import blank_document
+
+    form = get_form("declaration")
+    doc = blank_document(form, {
+        "applicant_name": unit.name, "supervisor_name": unit.supervisor_name,
+        "supervisor_code": unit.supervisor_code, "implementer_name": unit.name,
+        "project_name": title or None, "self_eval_year": str(year),
+    })
+    return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=year,
+                             title=title or f"{year}年度新建申报表", data=doc, amount=None, status="草稿")
+
+
+def duplicate(store: Store, form_instance_id: int, year: int) -> FormRecord:
+    """Copy a form into another year as a new draft (last year's declaration into this year's)."""
+    from .domain.carry_over import carry_over
+
+    source = store.get_form(form_instance_id)
+    form = get_form(source.form_id)
+    doc = carry_over(form, source.data, source.year, year)
+    title = doc.get("project_name") or source.title.replace(str(source.year), str(year))
+    return store.create_form(unit_id=source.unit_id, form_id=source.form_id, form_version=form.version,
+                             year=year, title=title, data=doc, amount=headline_amount(form, doc), status="草稿")
+
+
 def save_document(store: Store, record: FormRecord, doc: dict, title: str | None = None) -> bool:
     """Keep a new version of the document; status follows the checks (已校验 when no errors)."""
     form: FormDef = get_form(record.form_id)

@@ -21,8 +21,8 @@ TIMEOUT = 600  # seconds; installing PySide6 from an empty pip cache is slow
 
 SHIPPED = [
     "perfdesk/forms/declaration.yaml",
-    "perfdesk/resources/fonts/DroidSansFallbackFull.ttf",
-    "perfdesk/resources/fonts/LICENSE-DroidSansFallback.txt",
+    "perfdesk/resources/fonts/wqy-microhei.ttc",
+    "perfdesk/resources/fonts/LICENSE-wqy-microhei.txt",
 ]
 
 # What not to copy from the work tree: another build's leftovers (setuptools reuses build/ and
@@ -75,11 +75,14 @@ def test_wheel_ships_forms_fonts_and_migrations(wheel):
         entry_points = next(
             zf.read(n).decode() for n in names if n.endswith(".dist-info/entry_points.txt")
         )
-        font = zf.read("perfdesk/resources/fonts/DroidSansFallbackFull.ttf")
+        font = zf.read("perfdesk/resources/fonts/wqy-microhei.ttc")
     missing = [n for n in SHIPPED if n not in names]
     assert not missing, f"missing from {wheel.name}: {missing}"
-    # TrueType with glyf outlines (sfnt version 0x00010000), not CFF ('OTTO'): ReportLab embeds only these.
-    assert font[:4] == b"\x00\x01\x00\x00"
+    # A TrueType collection whose first face has glyf outlines (sfnt 0x00010000), not CFF ('OTTO'):
+    # ReportLab embeds only these.
+    assert font[:4] == b"ttcf"
+    first_face = int.from_bytes(font[12:16], "big")
+    assert font[first_face:first_face + 4] == b"\x00\x01\x00\x00"
     assert any(n.startswith("perfdesk/store/migrations/") and n.endswith("env.py") for n in names)
     assert re.search(r"^perfdesk\s*=\s*perfdesk\.cli:main\s*$", entry_points, re.M), entry_points
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .domain import money
 from .domain.formdef import FormDefinitionError
+from .domain.profiles import ProfileError
 from .domain.findings import Severity
 from .store import Store, StoreError
 
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     try:
         return VERBS[args.verb](store, args)
-    except (StoreError, OperationError, FormDefinitionError) as exc:
+    except (StoreError, OperationError, FormDefinitionError, ProfileError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
     finally:

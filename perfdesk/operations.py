@@ -16,12 +16,10 @@ from .domain.checks import blocking, run_checks
 from .domain.document import headline_amount
 from .domain.findings import Finding
 from .domain.formdef import FormDef
+from .domain.profiles import ProfileError, get_profile
 from .domain.registry import get_form
 from .render.grid import Grid, build_grid
 from .store import FormRecord, Store, UnitRecord
-
-FINANCE_OFFICE = {"市级": "市财政局", "县级": "县财政局"}
-
 
 class OperationError(Exception):
     """A user-facing failure with a Chinese message; nothing was written."""
@@ -39,7 +37,7 @@ def context(unit: UnitRecord, year: int, doc: dict) -> dict:
         "region": unit.region,
         "level": unit.level,
         "year": year,
-        "finance_office": FINANCE_OFFICE.get(unit.level, "财政局"),
+        "finance_office": get_profile(unit.profile).finance_office_for(unit.level),
         "unit_name": unit.name,
     }
 

@@ -21,7 +21,7 @@ def run_checks(form: FormDef, doc: dict, *, year: int | None = None, role: str =
         findings.extend(fn(form, data, spec))
     explained = doc.get(EXPLANATIONS_KEY) or {}
     findings = [
-        Finding(f.severity, f.code, f.field, f.label, f.message, explained.get(f.code, ""))
+        Finding(f.severity, f.code, f.field, f.label, f.message, str(explained.get(f.code) or "").strip())
         if f.severity is Severity.WARNING else f
         for f in findings
     ]

@@ -25,7 +25,7 @@ def parse_date(text: str | dt.date | None) -> dt.date | None:
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        raise DateError(f"“{text}”不是存在的日期") from exc
+        raise DateError(f"“{text}”是不存在的日期，请核对月份和日") from exc
 
 
 def to_json(value: dt.date | None) -> str | None:

@@ -17,7 +17,8 @@ _SERVICE = re.compile(r"^(400|800)-?\d{3}-?\d{4}$")
 
 def plausible_phone(text: str) -> bool:
     compact = re.sub(r"[\s()（）]", "", text).replace("—", "-").replace("－", "-")
-    return bool(_MOBILE.match(compact) or _LANDLINE.match(compact) or _SERVICE.match(compact))
+    mobile = re.sub(r"^(\+?86)-?", "", compact).replace("-", "")  # 138-3551-2345, +86 13835512345
+    return bool(_MOBILE.match(mobile) or _LANDLINE.match(compact) or _SERVICE.match(compact))
 
 
 def _required(field: FieldDef, doc: dict) -> bool:
@@ -49,10 +50,11 @@ def check_value(field: FieldDef, raw: Any, path: str, label: str, doc: dict, rol
         yield Finding(Severity.WARNING, f"phone:{path}", path, label,
                       f"“{value}”不像有效的电话号码：手机号为 11 位数字，固定电话如 0355-2021234。"
                       "请改正；如确为特殊号码，请填写说明。")
-    elif field.type == "code" and field.pattern and not re.match(field.pattern, str(value)):
+    # re.ASCII: \d must not accept full-width digits, which the finance system's codes never contain
+    elif field.type == "code" and field.pattern and not re.fullmatch(field.pattern, str(value), re.ASCII):
         yield Finding(Severity.ERROR, f"pattern:{path}", path, label,
                       f"“{value}”格式不对：{field.pattern_hint or field.label}。")
-    elif field.type == "year" and not re.match(r"^(19|20|21)\d{2}$", str(value)):
+    elif field.type == "year" and not re.fullmatch(r"(19|20|21)\d{2}", str(value), re.ASCII):
         yield Finding(Severity.ERROR, f"year:{path}", path, label, f"“{value}”不是有效的年度，请填写四位年份，例如 2026。")
     elif field.type in ("choice", "grade", "indicator_kind"):
         options = field.choices(doc)

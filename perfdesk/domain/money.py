@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 # 万元 with four decimals is exact to the yuan, the finest unit budgets are drawn in.
 AMOUNT_PLACES = 4
+# A trillion 万元 is beyond any budget line; the bound keeps every later sum exact in Decimal.
+MAX_INTEGER_DIGITS = 12
 _QUANTUM = Decimal(1).scaleb(-AMOUNT_PLACES)
 _TYPED = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
@@ -37,6 +39,8 @@ def parse_amount(text: str | Decimal | int | None) -> Decimal | None:
         raise AmountError(f"金额的类型 {type(text).__name__} 无法识别，金额不能用浮点数表示")
     if not value.is_finite():
         raise AmountError("金额必须是有限的数字")
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise AmountError(f"金额“{str(text).strip()}”过大：单位是万元，整数部分最多 {MAX_INTEGER_DIGITS} 位，请核对是否多填了数字")
     if -value.as_tuple().exponent > AMOUNT_PLACES and value != value.quantize(_QUANTUM):
         raise AmountError(f"金额“{text}”最多保留 {AMOUNT_PLACES} 位小数（万元精确到元）")
     return value
@@ -59,11 +63,12 @@ def format_amount(value: Decimal | None, *, blank: str = "") -> str:
     """Shown as official tables do: thousands separated, two decimals, more only when they matter."""
     if value is None:
         return blank
-    value = value.quantize(_QUANTUM, rounding=ROUND_HALF_UP)
-    two = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    shown = two if two == value else value.normalize()
-    text = f"{shown:,.{max(2, -shown.as_tuple().exponent)}f}"
-    return text
+    with localcontext() as ctx:
+        ctx.prec = max(28, value.adjusted() + AMOUNT_PLACES + 4)  # totals may exceed one entry's size
+        value = value.quantize(_QUANTUM, rounding=ROUND_HALF_UP)
+        two = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        shown = two if two == value else value.normalize()
+        return f"{shown:,.{max(2, -shown.as_tuple().exponent)}f}"
 
 
 def total(values) -> Decimal:

@@ -118,6 +118,8 @@ def parent_sums(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
 def prior_evaluations_for_cross_year(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     start = lenient(form.fields[spec["start"]], doc.get(spec["start"]))
     year = doc.get("_year")
-    filled = any(any(v not in (None, "") for v in r.values()) for r in rows(doc, form.tables[spec["table"]]))
+    # a year alone is not an evaluation: the hint stays until a grade is given
+    grades = [c.key for c in form.tables[spec["table"]].columns if c.type == "grade"]
+    filled = any(any(r.get(g) not in (None, "") for g in grades) for r in rows(doc, form.tables[spec["table"]]))
     if start and year and start.year < int(year) and not filled:
         yield _finding(form, spec, spec["table"])

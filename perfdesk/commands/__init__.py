@@ -1,0 +1,17 @@
+"""Headless verbs of `perfdesk`, one module per area.
+
+Each module defines `register(verbs, common)` that adds its sub-parsers and sets `handler` on each:
+`handler(store, args) -> int`. Modules are found by name, so an area adds its verbs without
+touching a shared list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+
+def modules():
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            yield importlib.import_module(f"{__name__}.{info.name}")

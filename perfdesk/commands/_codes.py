@@ -1,0 +1,3 @@
+"""Exit codes every verb uses."""
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

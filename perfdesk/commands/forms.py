@@ -1,0 +1,75 @@
+"""Verbs for stored forms: demo, list, check, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..domain import money
+from ..domain.findings import Severity
+from ..store import Store
+from ._codes import EXIT_FAILED, EXIT_OK
+
+
+def register(verbs, common) -> None:
+    demo = verbs.add_parser("demo", parents=[common], help="写入示例单位和各类示例表单")
+    demo.add_argument("--year", type=int, help="示例预算年度，默认为明年")
+    demo.set_defaults(handler=_demo)
+    listing = verbs.add_parser("list", parents=[common], help="列出表单")
+    listing.add_argument("--year", type=int, help="只列出该年度")
+    listing.set_defaults(handler=_list)
+    check = verbs.add_parser("check", parents=[common], help="校验表单并列出错误、警告和提示")
+    check.add_argument("id", type=int, metavar="ID")
+    check.set_defaults(handler=_check)
+    export = verbs.add_parser("export", parents=[common], help="导出 PDF 和/或 Excel")
+    export.add_argument("id", type=int, metavar="ID")
+    export.add_argument("--pdf", type=Path, metavar="文件")
+    export.add_argument("--xlsx", type=Path, metavar="文件")
+    export.set_defaults(handler=_export)
+
+
+def _demo(store: Store, args) -> int:
+    from ..demo import load_demo
+
+    year = args.year or dt.date.today().year + 1
+    ids = load_demo(store, year)
+    print(f"已写入示例数据：{len(ids)} 份表单（编号 {ids[0]}–{ids[-1]}），数据库：{store.url}")
+    return EXIT_OK
+
+
+def _list(store: Store, args) -> int:
+    forms = store.list_forms(year=args.year)
+    if not forms:
+        print("没有表单。运行 perfdesk demo 可写入示例数据。")
+        return EXIT_OK
+    units = {u.id: u for u in store.units()}
+    for f in forms:
+        amount = money.format_amount(f.amount, blank="—")
+        print(f"{f.id}\t{f.year}年度\t{f.status}\t{amount} 万元\t{units[f.unit_id].name}\t{f.title}")
+    return EXIT_OK
+
+
+def _check(store: Store, args) -> int:
+    from ..operations import check
+
+    record = store.get_form(args.id)
+    findings = check(record)
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    print(f"表单 {record.id}“{record.title}”：错误 {counts[Severity.ERROR]} 个，"
+          f"警告 {counts[Severity.WARNING]} 个，提示 {counts[Severity.HINT]} 个")
+    for finding in findings:
+        print(finding.line())
+    return EXIT_FAILED if counts[Severity.ERROR] else EXIT_OK
+
+
+def _export(store: Store, args) -> int:
+    from ..operations import export
+
+    findings = export(store, args.id, pdf=args.pdf, xlsx=args.xlsx)
+    for target in (args.pdf, args.xlsx):
+        if target is not None:
+            print(f"已导出：{target}")
+    for finding in findings:
+        if finding.severity is Severity.WARNING:
+            print(finding.line())
+    return EXIT_OK

@@ -1,7 +1,8 @@
 """The form list as a Qt table: one row per stored form, shown the way a clerk reads it.
 
 The model only formats what the store returned; amounts go through `domain.money` so the list and
-the printed tables agree to the last digit.
+the printed tables agree to the last digit. Every shown string, sort key and search text is worked
+out once when the forms are set, so painting, sorting and filtering 10,000 rows stay cheap.
 """
 
 from __future__ import annotations
@@ -19,8 +20,13 @@ HEADERS = ("编号", "年度", "状态", "标题", "单位", "金额（万元）
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # plain values for sorting: numbers stay numbers
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2  # the FormRecord behind the row
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTRE = Qt.AlignmentFlag.AlignCenter
+_ALIGNMENT = {COL_ID: _CENTRE, COL_YEAR: _CENTRE, COL_STATUS: _CENTRE, COL_AMOUNT: _RIGHT, COL_UPDATED: _CENTRE}
+SEARCHED = (COL_TITLE, COL_UNIT)
 
 
 def local_time(record: FormRecord) -> str:
@@ -28,95 +34,86 @@ def local_time(record: FormRecord) -> str:
     return record.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+class _Row:
+    __slots__ = ("record", "texts", "keys", "haystack")
+
+    def __init__(self, record: FormRecord, unit_name: str) -> None:
+        self.record = record
+        self.texts = (str(record.id), str(record.year), record.status, record.title, unit_name,
+                      format_amount(record.amount), local_time(record))
+        amount = float("-inf") if record.amount is None else float(record.amount)  # sorting only
+        self.keys = (record.id, record.year, record.status, record.title, unit_name, amount,
+                     record.updated_at.timestamp())
+        self.haystack = "\n".join(self.texts[c] for c in SEARCHED).casefold()
+
+
 class FormListModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._forms: list[FormRecord] = []
-        self._units: dict[int, str] = {}
+        self._rows: list[_Row] = []
+        self.haystacks: list[str] = []  # what the search looks in, by source row
 
     def set_forms(self, forms: Sequence[FormRecord], unit_names: Mapping[int, str]) -> None:
+        rows = [_Row(form, unit_names.get(form.unit_id, "")) for form in forms]
         self.beginResetModel()
-        self._forms = list(forms)
-        self._units = dict(unit_names)
+        self._rows = rows
+        self.haystacks = [row.haystack for row in rows]
         self.endResetModel()
 
     def record(self, row: int) -> FormRecord:
-        return self._forms[row]
+        return self._rows[row].record
+
+    def row_of(self, form_instance_id: int) -> int:
+        """The source row of that form, or -1."""
+        return next((i for i, row in enumerate(self._rows) if row.record.id == form_instance_id), -1)
+
+    def records(self) -> list[FormRecord]:
+        return [row.record for row in self._rows]
 
     # --- QAbstractTableModel -----------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._forms)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
             return HEADERS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
+        if orientation == Qt.Orientation.Horizontal and role == _ALIGN:
             return _RIGHT if section == COL_AMOUNT else None
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        form = self._forms[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(form, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column == COL_AMOUNT:
-                return _RIGHT
-            if column in (COL_ID, COL_YEAR, COL_STATUS, COL_UPDATED):
-                return _CENTRE
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_TITLE, COL_UNIT):
-            return self._text(form, column)
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
+        if role == _DISPLAY:
+            return self._rows[index.row()].texts[index.column()]
+        if role == _ALIGN:
+            return _ALIGNMENT.get(index.column())
+        if role == _TOOLTIP and index.column() in SEARCHED:
+            return self._rows[index.row()].texts[index.column()]
         if role == SORT_ROLE:
-            return self._sort_key(form, column)
+            return self._rows[index.row()].keys[index.column()]
         if role == RECORD_ROLE:
-            return form
+            return self._rows[index.row()].record
         return None
-
-    def _text(self, form: FormRecord, column: int) -> str:
-        if column == COL_ID:
-            return str(form.id)
-        if column == COL_YEAR:
-            return str(form.year)
-        if column == COL_STATUS:
-            return form.status
-        if column == COL_TITLE:
-            return form.title
-        if column == COL_UNIT:
-            return self._units.get(form.unit_id, "")
-        if column == COL_AMOUNT:
-            return format_amount(form.amount)
-        return local_time(form)
-
-    def _sort_key(self, form: FormRecord, column: int):
-        if column == COL_ID:
-            return form.id
-        if column == COL_YEAR:
-            return form.year
-        if column == COL_AMOUNT:
-            # Sorting only; what is shown is always the exact Decimal through format_amount.
-            return float("-inf") if form.amount is None else float(form.amount)
-        if column == COL_UPDATED:
-            return form.updated_at.timestamp()
-        return self._text(form, column)
 
 
 class FormFilterModel(QSortFilterProxyModel):
     """Keeps the rows whose title or unit contains the search text, ignoring case."""
 
-    SEARCHED = (COL_TITLE, COL_UNIT)
+    SEARCHED = SEARCHED
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setSortRole(SORT_ROLE)
         self._needle = ""
+        self._source: FormListModel | None = None
+
+    def setSourceModel(self, model: FormListModel) -> None:  # noqa: N802 - Qt naming
+        self._source = model  # kept in Python: filterAcceptsRow reads its haystacks directly
+        super().setSourceModel(model)
 
     def set_search(self, text: str) -> None:
         needle = text.strip().casefold()
@@ -130,14 +127,20 @@ class FormFilterModel(QSortFilterProxyModel):
             self._needle = needle
             self.invalidateRowsFilter()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+    def search_text(self) -> str:
+        return self._needle
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
         if not self._needle:
             return True
-        model = self.sourceModel()
-        return any(
-            self._needle in str(model.data(model.index(source_row, column, source_parent)) or "").casefold()
-            for column in self.SEARCHED
-        )
+        return self._needle in self._source.haystacks[source_row]
 
     def record(self, row: int) -> FormRecord:
         return self.data(self.index(row, 0), RECORD_ROLE)
+
+    def row_of(self, form_instance_id: int) -> int:
+        """The shown row of that form, or -1 when it is filtered out or not listed."""
+        source_row = self._source.row_of(form_instance_id) if self._source is not None else -1
+        if source_row < 0:
+            return -1
+        return self.mapFromSource(self._source.index(source_row, 0)).row()

@@ -1,5 +1,6 @@
-"""The minimal main window, checked as a user sees it: rows, amounts, year and search filters,
-the status bar and the check results of a form."""
+"""The main window, checked as a user sees it: rows, amounts, year and search filters, the status
+bar, the check results of a form, opening a form and the menus. The workflows (new, duplicate,
+delete, export, print, batch) are in test_gui_workflows.py."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QFont, QFontMetrics, QInputMethodEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdit, QListWidget, QTableView  # noqa: E402
+from PySide6.QtCore import Qt, Signal  # noqa: E402
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QInputMethodEvent  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication, QComboBox, QDialog, QLabel, QLineEdit, QListWidget, QMainWindow, QTableView)
 
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.ui.app import create_main_window, install_fonts  # noqa: E402
@@ -171,11 +173,53 @@ def test_findings_dialog_says_when_there_is_nothing_to_fix(qtbot, window):
     dialog.close()
 
 
-def test_double_click_opens_the_findings_dialog(qtbot, window):
+class FakeEditor(QMainWindow):
+    """Stands in for perfdesk.ui.editor.DeclarationEditor: same constructor and saved(int) signal."""
+
+    saved = Signal(int)
+    opened: list[int] = []
+
+    def __init__(self, store, form_instance_id, *, role="unit", autosave_ms=1500, parent=None):
+        super().__init__(parent)
+        self.form_instance_id = form_instance_id
+        FakeEditor.opened.append(form_instance_id)
+
+
+@pytest.fixture
+def fake_editor(window):
+    FakeEditor.opened = []
+    window.editor_factory = FakeEditor
+    return FakeEditor
+
+
+def test_double_click_opens_the_editor(qtbot, window, fake_editor, gui_store):
     view = table(window)
     title = f"{YEAR}年高标准农田建设项目"
     index = view.model().index(row_of(window, title), 0)
     view.doubleClicked.emit(index)
+    form_id = next(f.id for f in gui_store.list_forms() if f.title == title)
+    assert fake_editor.opened == [form_id]
+    assert window.editors[form_id].isVisible()
+    view.doubleClicked.emit(index)  # a second time brings the same window forward
+    assert fake_editor.opened == [form_id]
+    window.editors[form_id].close()
+    qtbot.waitUntil(lambda: form_id not in window.editors)
+
+
+def test_enter_opens_the_selected_form(qtbot, window, fake_editor):
+    view = table(window)
+    view.selectRow(0)
+    view.setFocus()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: view.hasFocus())
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert fake_editor.opened == [window.record_at(view.model().index(0, 0)).id]
+
+
+def test_check_action_shows_the_findings(qtbot, window):
+    title = f"{YEAR}年高标准农田建设项目"
+    table(window).selectRow(row_of(window, title))
+    window.findChild(QAction, "checkAction").trigger()
     dialog = window.findChild(QDialog, "findingsDialog")
     assert dialog is not None and dialog.windowTitle() == f"校验结果 – {title}"
     dialog.close()
@@ -192,11 +236,17 @@ def test_empty_store_says_how_to_get_sample_data(qtbot, gui_store):
 
 def test_menus_are_in_chinese(window):
     menus = [action.text() for action in window.menuBar().actions()]
-    assert [m.split("(")[0] for m in menus] == ["文件", "帮助"]
+    assert [m.split("(")[0] for m in menus] == ["文件", "表单", "设置", "帮助"]
     file_actions = [a for a in window.menuBar().actions()[0].menu().actions() if not a.isSeparator()]
     quit_action = next(a for a in file_actions if a.text().startswith("退出"))
     assert quit_action.shortcut().toString() == "Ctrl+Q"
-    help_actions = window.menuBar().actions()[1].menu().actions()
+    assert [a.text().split("(")[0] for a in file_actions] == [
+        "新建", "打开", "打印预览", "导出 PDF", "导出 Excel", "批量导出", "刷新", "退出"]
+    form_actions = [a.text().split("(")[0] for a in window.menuBar().actions()[1].menu().actions() if a.text()]
+    assert form_actions == ["复制到新年度", "删除", "校验", "回收站"]
+    settings_actions = window.menuBar().actions()[2].menu().actions()
+    assert [a.text().split("(")[0] for a in settings_actions] == ["单位设置"]
+    help_actions = window.menuBar().actions()[3].menu().actions()
     assert [a.text().split("(")[0] for a in help_actions] == ["关于"]
 
 
@@ -213,8 +263,12 @@ def test_run_gui_shows_the_window_and_returns_the_exit_code(qtbot, tmp_path):
                     if isinstance(w, MainWindow) and w.isVisible())
         QApplication.instance().exit(7)
 
+    url = f"sqlite:///{tmp_path}/gui.db"
+    with Store(url) as store:  # a unit is set up, so no first-run dialog
+        store.add_unit(name="长治市第一中学", code="201003", supervisor_name="长治市教育局",
+                       supervisor_code="201", region="长治市", level="市级", profile="changzhi")
     QTimer.singleShot(0, look_and_quit)
-    assert run_gui(f"sqlite:///{tmp_path}/gui.db") == 7
+    assert run_gui(url) == 7
     assert seen == ["PerfDesk 预算绩效填报桌面端"]
     assert QApplication.applicationName() == "PerfDesk"
     assert QApplication.organizationName() == "PerfDesk"

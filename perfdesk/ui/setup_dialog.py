@@ -1,0 +1,145 @@
+"""单位设置: who this copy of PerfDesk fills forms for. Asked on first run, changed from 设置 → 单位设置."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.profiles import ProfileError, all_profiles
+from ..store import Store, StoreError, UnitRecord
+
+LEVELS = ("市级", "县级")
+
+# (field, label, object name, placeholder)
+TEXT_FIELDS = (
+    ("name", "单位名称", "unitName", "例如：长治市第一中学"),
+    ("code", "单位编码", "unitCode", "预算单位编码，只含数字"),
+    ("supervisor_name", "主管部门", "supervisorName", "例如：长治市教育局"),
+    ("supervisor_code", "主管部门编码", "supervisorCode", "只含数字"),
+    ("region", "地区", "region", "例如：长治市"),
+)
+DIGITS_ONLY = ("code", "supervisor_code")
+
+
+def validate_unit(values: dict[str, str]) -> tuple[str, str] | None:
+    """(field, message in Chinese naming the field) for the first problem with the values, or None."""
+    labels = {field: label for field, label, _, _ in TEXT_FIELDS}
+    for field, label, _, _ in TEXT_FIELDS:
+        if not values.get(field, "").strip():
+            return field, f"请填写{label}。"
+    for field in DIGITS_ONLY:
+        text = values[field].strip()
+        if not (text.isascii() and text.isdigit()):
+            return field, f"{labels[field]}只能由数字 0–9 组成，“{text}”不符合。"
+    if values.get("level") not in LEVELS:
+        return "level", "请选择级次（市级或县级）。"
+    if not values.get("profile"):
+        return "profile", "请选择规则配置。"
+    return None
+
+
+class UnitSetupDialog(QDialog):
+    """Fills in a new unit (store has none) or edits `unit`; accept() stores it."""
+
+    def __init__(self, store: Store, unit: UnitRecord | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.unit = unit
+        self.setObjectName("unitSetup")
+        self.setWindowTitle("单位设置")
+        self.setMinimumWidth(460)
+
+        layout = QVBoxLayout(self)
+        intro = QLabel("请填写本单位的信息。新建的表单会自动带出这些内容，打印的表头也用到地区和级次。"
+                       if unit is None else "修改本单位的信息。已填写的表单不受影响。", self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for field, label, name, placeholder in TEXT_FIELDS:
+            edit = QLineEdit(self)
+            edit.setObjectName(name)
+            edit.setPlaceholderText(placeholder)
+            if unit is not None:
+                edit.setText(getattr(unit, field))
+            self.edits[field] = edit
+            form.addRow(f"{label}：", edit)
+        self.level_box = QComboBox(self)
+        self.level_box.setObjectName("level")
+        self.level_box.addItems(LEVELS)
+        form.addRow("级次：", self.level_box)
+        self.profile_box = QComboBox(self)
+        self.profile_box.setObjectName("profile")
+        form.addRow("规则配置：", self.profile_box)
+        layout.addLayout(form)
+
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("setupError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消" if unit else "退出")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        layout.addWidget(buttons)
+
+        self._fill_profiles()
+        if unit is not None:
+            self.level_box.setCurrentIndex(max(self.level_box.findText(unit.level), 0))
+            self.profile_box.setCurrentIndex(max(self.profile_box.findData(unit.profile), 0))
+
+    def _fill_profiles(self) -> None:
+        try:
+            profiles = all_profiles()
+        except ProfileError as exc:
+            self.show_error(f"规则配置文件有误：{exc}")
+            return
+        for profile in profiles:
+            self.profile_box.addItem(profile.name, profile.id)
+
+    def values(self) -> dict[str, str]:
+        values = {field: edit.text().strip() for field, edit in self.edits.items()}
+        values["level"] = self.level_box.currentText()
+        values["profile"] = self.profile_box.currentData() or ""
+        return values
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def error_text(self) -> str:
+        return self.error_label.text() if not self.error_label.isHidden() else ""
+
+    def accept(self) -> None:
+        values = self.values()
+        problem = validate_unit(values)
+        if problem is not None:
+            field, message = problem
+            self.show_error(message)
+            if field in self.edits:
+                self.edits[field].setFocus()
+                self.edits[field].selectAll()
+            return
+        try:
+            if self.unit is None:
+                self.unit = self.store.add_unit(**values)
+            else:
+                self.unit = self.store.update_unit(self.unit.id, **values)
+        except StoreError as exc:
+            self.show_error(str(exc))
+            return
+        super().accept()

@@ -157,3 +157,88 @@ def load_demo(store: Store, year: int) -> list[int]:
                                    amount=headline_amount(form, doc), status=status)
         ids.append(record.id)
     return ids
+
+
+def _progress(doc: dict, spent: dict[str, str], issued: dict[str, str], forecast_total: str,
+              progress: list[tuple[str, str, str]]) -> None:
+    """Fill a monitoring table's January–June figures: money by source row, then each indicator."""
+    for key, value in issued.items():
+        doc["fund_sources"][key]["issued"] = value
+    for key, value in spent.items():
+        doc["fund_sources"][key]["spent"] = value
+    doc["fund_sources"]["total"]["forecast"] = forecast_total
+    for row, (done, expected, possibility) in zip(doc["indicators"], progress * len(doc["indicators"])):
+        row.update({"progress": done, "forecast": expected or row["target"], "possibility": possibility})
+
+
+def load_monitoring_demo(store: Store, year: int) -> list[int]:
+    """July monitoring of `year` (the demo's past year): forms in several states, and a report."""
+    from .monitoring_operations import start_department_monitoring, start_project_monitoring, start_report
+    from .operations import save_document
+
+    form = get_form("declaration")
+    city = store.unit_by_code(CITY_UNIT["code"])
+    county = store.unit_by_code(COUNTY_UNIT["code"])
+    repair = next(f for f in store.list_forms(year=year, form_id="declaration") if f.unit_id == city.id)
+    # A county project of the same year, for a monitoring table that runs late.
+    farm_doc = declaration(COUNTY_UNIT, year, f"{year}年高标准农田建设项目", _details([
+        ("土地平整", "100.00", "120.00", "0.96 万亩 × 125 元/亩"),
+        ("灌溉与排水", "60.00", "80.00", "管道 40 公里 × 2 万元/公里"),
+    ]), (9, 9), seed=1)
+    farm_doc.update({"subject_class_name": "农林水支出", "subject_class_code": "213",
+                     "subject_item_name": "农业农村", "subject_item_code": "21301",
+                     "project_type": "经济建设类", "project_subtype": "新建"})
+    farm = store.create_form(unit_id=county.id, form_id=form.id, form_version=form.version, year=year,
+                             title=farm_doc["project_name"], data=farm_doc,
+                             amount=headline_amount(form, farm_doc), status="已导出")
+    ids = [farm.id]
+
+    on_track = start_project_monitoring(store, repair.id)
+    doc = copy.deepcopy(on_track.data)
+    _progress(doc, spent={"city": "40.00"}, issued={"city": "75.00"}, forecast_total="75.00",
+              progress=[("已完成 62%", "", "确定能")])
+    doc["indicators"][0].update({"progress": "7500平方米", "forecast": "≥12000平方米"})
+    save_document(store, on_track, doc)
+    ids.append(on_track.id)
+
+    late = start_project_monitoring(store, farm.id)
+    doc = copy.deepcopy(late.data)
+    _progress(doc, spent={"county": "30.00"}, issued={"county": "150.00"}, forecast_total="160.00",
+              progress=[("进行中", "", "有可能")])
+    first = doc["indicators"][0]
+    first.update({"forecast": "0.8万亩", "possibility": "完全不可能",
+                  "deviation_cause": "春季降水偏多，土方施工推迟两个月。"})
+    save_document(store, late, doc)  # left with errors: 支出进度 behind, no measures for 完全不可能
+    ids.append(late.id)
+
+    department = start_department_monitoring(store, city.id, year)
+    doc = copy.deepcopy(department.data)
+    doc["annual_goal"] = "保障学校正常运转，完成年度教育教学任务，校舍维修项目按期完工。"
+    for key, values in {"general": ("820.00", "450.00", "380.00"), "unit_funds": ("35.00", "20.00", "15.00")}.items():
+        doc["funds_by_kind"][key].update(dict(zip(("budget", "issued", "spent"), values)))
+    for key, values in {"basic": ("780.00", "420.00", "365.00"), "project": ("75.00", "50.00", "30.00")}.items():
+        doc["funds_by_use"][key].update(dict(zip(("budget", "issued", "spent"), values)))
+    doc["funds_by_kind"]["total"]["forecast"] = doc["funds_by_use"]["total"]["forecast"] = "840.00"
+    doc["indicators"] = [
+        {"level1": "产出指标", "level2": "数量指标", "content": "在校学生人数", "target": "≥2400人",
+         "progress": "2436人", "forecast": "2436人", "possibility": "确定能"},
+        {"level1": "效益指标", "level2": "社会效益指标", "content": "高考本科上线率", "target": "≥85%",
+         "progress": "86.2%", "forecast": "86.2%", "possibility": "确定能"},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "content": "家长满意度", "target": "≥90%",
+         "progress": "92%", "forecast": "≥90%", "possibility": "确定能"},
+    ]
+    save_document(store, department, doc)
+    ids.append(department.id)
+
+    report = start_report(store, on_track.id)
+    doc = copy.deepcopy(report.data)
+    doc.update({
+        "basic_info": f"{year}年校舍维修改造项目总投资 75.00 万元，主要对教学楼屋面和外墙进行维修改造，"
+                      f"实施期为{year}年1月至12月。",
+        "conclusion": "项目预算执行基本符合序时进度，绩效目标预计能够全部完成。",
+        "problems_measures": "部分材料价格上涨，已通过优化设计控制成本；下半年将加快工程款支付。",
+        "report_date": f"{year}-07-25",
+    })
+    save_document(store, report, doc)
+    ids.append(report.id)
+    return ids

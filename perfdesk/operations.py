@@ -16,6 +16,7 @@ from .domain.checks import blocking, run_checks
 from .domain.document import headline_amount
 from .domain.findings import Finding
 from .domain.formdef import FormDef
+from .domain.monitoring import report_subject
 from .domain.profiles import ProfileError, get_profile
 from .domain.registry import get_form
 from .render.grid import Grid, build_grid
@@ -39,6 +40,8 @@ def context(unit: UnitRecord, year: int, doc: dict) -> dict:
         "year": year,
         "finance_office": get_profile(unit.profile).finance_office_for(unit.level),
         "unit_name": unit.name,
+        "months": str(doc.get("period_months") or 6),
+        "subject_title": report_subject(doc),
     }
 
 
@@ -48,8 +51,16 @@ def grid_for(store: Store, record: FormRecord) -> Grid:
     return build_grid(form, record.data, context(unit, record.year, record.data))
 
 
-def check(record: FormRecord, role: str = "unit") -> list[Finding]:
-    return run_checks(get_form(record.form_id), record.data, year=record.year, role=role)
+def check(record: FormRecord, role: str = "unit", store: Store | None = None) -> list[Finding]:
+    profile = _profile_of(store, record) if store is not None else None
+    return run_checks(get_form(record.form_id), record.data, year=record.year, role=role, profile=profile)
+
+
+def _profile_of(store: Store, record: FormRecord):
+    try:
+        return get_profile(store.get_unit(record.unit_id).profile)
+    except ProfileError:
+        return None
 
 
 def render(store: Store, record: FormRecord) -> Rendered:
@@ -78,7 +89,7 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
     if pdf is None and xlsx is None:
         raise OperationError("请至少指定一个输出文件：--pdf 文件名 或 --xlsx 文件名")
     record = store.get_form(form_instance_id)
-    findings = check(record)
+    findings = check(record, store=store)
     errors = blocking(findings)
     if errors:
         listed = "\n".join(f.line() for f in errors[:20])
@@ -132,7 +143,7 @@ def duplicate(store: Store, form_instance_id: int, year: int) -> FormRecord:
 def save_document(store: Store, record: FormRecord, doc: dict, title: str | None = None) -> bool:
     """Keep a new version of the document; status follows the checks (已校验 when no errors)."""
     form: FormDef = get_form(record.form_id)
-    errors = blocking(run_checks(form, doc, year=record.year))
+    errors = blocking(run_checks(form, doc, year=record.year, profile=_profile_of(store, record)))
     status = record.status if record.status in ("待修改",) and errors else ("草稿" if errors else "已校验")
     amount: Decimal | None = headline_amount(form, doc)
     return store.save_form(record.id, data=doc, title=title, amount=amount, status=status)

@@ -10,9 +10,11 @@ from .rules import RULES
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.HINT: 2}
 
 
-def run_checks(form: FormDef, doc: dict, *, year: int | None = None, role: str = "unit") -> list[Finding]:
-    """All findings, errors first. `role` is 'unit' or 'finance' (who may fill finance-only cells)."""
-    data = dict(doc, _year=year)
+def run_checks(form: FormDef, doc: dict, *, year: int | None = None, role: str = "unit",
+               profile=None) -> list[Finding]:
+    """All findings, errors first. `role` is 'unit' or 'finance' (who may fill finance-only cells);
+    `profile` carries the jurisdiction's tolerances (defaults apply without one)."""
+    data = dict(doc, _year=year, _profile=profile)
     findings = list(check_fields(form, data, role))
     for spec in form.checks:
         fn = RULES.get(spec.get("rule"))

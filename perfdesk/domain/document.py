@@ -70,6 +70,24 @@ def tree_values(form: FormDef, data: dict, table_key: str, column: str) -> dict[
     return result
 
 
+def derived_values(form: FormDef, data: dict, table_key: str) -> dict[str, dict[str, Decimal | None]]:
+    """Computed columns of a tree table, row by row: sums of columns, and rates in per cent
+    (two decimals, half up); a zero or blank denominator gives None, shown as “—”."""
+    table = form.tables[table_key]
+    values = {c.key: tree_values(form, data, table_key, c.key) for c in table.columns}
+    for name, rule in table.derived.items():
+        result: dict[str, Decimal | None] = {}
+        for row in table.tree:
+            if "sum" in rule:
+                parts = [values[k][row.key] for k in rule["sum"]]
+                result[row.key] = money.total(parts) if any(p is not None for p in parts) else None
+            else:
+                numerator, denominator = (values[k][row.key] for k in rule["rate"])
+                result[row.key] = money.percent(numerator, denominator)
+        values[name] = result
+    return {name: values[name] for name in table.derived}
+
+
 def column_total(form: FormDef, data: dict, path: str) -> Decimal:
     """合计 of a table column, e.g. 'expense_details.this_year' or 'fund_sources.this_year'."""
     table_key, column = path.split(".")

@@ -66,6 +66,8 @@ class TableDef:
     # indicators: 一级 -> its 二级 names, in printed order
     taxonomy: tuple[tuple[str, tuple[str, ...]], ...] = ()
     fixed_rows: int = 0
+    # columns computed from others, e.g. 小计 = 上年结转 + 本年预算, 下达率 = 下达数 / 本年预算数
+    derived: dict[str, dict] = field(default_factory=dict)
 
     def column(self, key: str) -> FieldDef:
         for col in self.columns:
@@ -88,6 +90,7 @@ class FormDef:
     layout: dict
     source: Path | None = None
     headline_amount: str = ""
+    raw_kind: str = "form"  # declaration | monitoring | monitoring_report …: what lists and deadlines key on
 
     def label_of(self, path: str) -> str:
         """Human label for a data path such as 'expense_details.2.this_year'."""
@@ -172,7 +175,16 @@ def _table(key: str, spec: dict, where: str) -> TableDef:
         tree=_tree(spec.get("rows") or [], where) if kind == "tree" else (),
         taxonomy=taxonomy,
         fixed_rows=int(spec.get("fixed_rows", 0)),
+        derived=_derived(key, spec.get("derived") or {}, {c.key for c in columns}, where),
     )
+
+
+def _derived(table: str, spec: dict, columns: set[str], where: str) -> dict[str, dict]:
+    for name, rule in spec.items():
+        operands = rule.get("sum") or rule.get("rate") or []
+        if not operands or not set(operands) <= columns | set(spec):
+            raise FormDefinitionError(f"{where}: 表 {table} 的计算列 {name} 引用了不存在的列 {operands}")
+    return dict(spec)
 
 
 def load_form(path: Path) -> FormDef:
@@ -202,4 +214,5 @@ def load_form(path: Path) -> FormDef:
         layout=raw["layout"],
         source=path,
         headline_amount=raw.get("headline_amount", ""),
+        raw_kind=raw.get("kind", raw["id"]),
     )

@@ -78,3 +78,10 @@ def total(values) -> Decimal:
         if value is not None:
             result += value
     return result
+
+
+def percent(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """numerator / denominator as a percentage, two decimals rounded half up; None when undefined."""
+    if numerator is None or not denominator:
+        return None
+    return (numerator * 100 / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

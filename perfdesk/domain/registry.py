@@ -7,7 +7,12 @@ from functools import lru_cache
 from ..paths import forms_dir
 from .formdef import FormDef, FormDefinitionError, load_form
 
-FORM_FILES = {"declaration": "declaration.yaml"}
+FORM_FILES = {
+    "declaration": "declaration.yaml",
+    "project_monitoring": "project_monitoring.yaml",
+    "dept_monitoring": "dept_monitoring.yaml",
+    "monitoring_report": "monitoring_report.yaml",
+}
 
 
 @lru_cache(maxsize=None)

@@ -123,3 +123,54 @@ def prior_evaluations_for_cross_year(form: FormDef, doc: dict, spec: dict) -> It
     filled = any(any(r.get(g) not in (None, "") for g in grades) for r in rows(doc, form.tables[spec["table"]]))
     if start and year and start.year < int(year) and not filled:
         yield _finding(form, spec, spec["table"])
+
+
+@rule("funds_within")
+def funds_within(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    """下达数 ≤ 本年预算, 支出数 ≤ 下达数, row by row, naming the amounts."""
+    table = form.tables[spec["table"]]
+    part = tree_values(form, doc, table.key, spec["part"])
+    whole = tree_values(form, doc, table.key, spec["whole"])
+    for row in table.tree:
+        p, w = part[row.key], whole[row.key]
+        if p is not None and p > (w or 0):
+            yield _finding(form, {**spec, "code": f"{spec['code']}:{row.key}"},
+                           f"{table.key}.{row.key}.{spec['part']}", row=row.label.replace("其中：", "").rstrip("："),
+                           part=money.format_amount(p), whole=money.format_amount(w or 0))
+
+
+@rule("impossible_needs_measures")
+def impossible_needs_measures(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    table = form.tables[spec["table"]]
+    for index, row in enumerate(rows(doc, table)):
+        if row.get("possibility") == "完全不可能" and not str(row.get("note") or "").strip():
+            yield _finding(form, {**spec, "code": f"{spec['code']}:{index}"}, f"{table.key}.{index}.note",
+                           row=index + 1, content=row.get("content") or "")
+
+
+@rule("deviation_needs_cause")
+def deviation_needs_cause(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    from .monitoring import falls_short
+
+    table = form.tables[spec["table"]]
+    for index, row in enumerate(rows(doc, table)):
+        target, forecast = str(row.get("target") or ""), str(row.get("forecast") or "")
+        if falls_short(target, forecast) and not str(row.get("deviation_cause") or "").strip():
+            yield _finding(form, {**spec, "code": f"{spec['code']}:{index}"},
+                           f"{table.key}.{index}.deviation_cause", row=index + 1,
+                           content=row.get("content") or "", target=target, forecast=forecast)
+
+
+@rule("spending_behind")
+def spending_behind(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    """支出进度 trailing the period's share by more than the profile's tolerance needs a cause."""
+    from .monitoring import months_of, period_share, spending, tolerance
+
+    rate = spending(form, doc, spec["table"]).get("spend_rate")
+    share, allowed = period_share(months_of(doc)), tolerance(doc.get("_profile"))
+    if rate is None or share - rate <= allowed:
+        return
+    if str(doc.get(spec["explanation_field"]) or "").strip():
+        return
+    yield _finding(form, spec, spec["explanation_field"], rate=f"{rate:.2f}", share=f"{share:.2f}",
+                   tolerance=allowed)

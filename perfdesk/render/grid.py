@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain import money
-from ..domain.document import column_total, display, lenient, rows, tree_values
+from ..domain.document import column_total, derived_values, display, lenient, rows, tree_values
 from ..domain.formdef import FormDef, FormDefinitionError
 
 TICKED, UNTICKED = "☑", "□"
@@ -47,6 +47,7 @@ class Grid:
     # For each row, the header rows to repeat above it when a page starts there.
     headers: list[tuple[int, ...]] = field(default_factory=list)
     is_header: list[bool] = field(default_factory=list)
+    prose: bool = False  # a report: headings and paragraphs, no table rules
 
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]
@@ -82,6 +83,7 @@ class _Builder:
             subtitle=self.fill(form.subtitle),
             above=[(self.line(x), x.get("align", "left")) for x in layout.get("above", [])],
             below=[(self.line(x), x.get("align", "left")) for x in layout.get("below", [])],
+            prose=bool(layout.get("prose", False)),
         )
         self.occupied: dict[int, set[int]] = {}
 
@@ -126,6 +128,18 @@ class _Builder:
                 self.tree(node, col0, width, current)
             elif "indicators" in node:
                 self.indicators(node, col0, width, current)
+            elif "heading" in node:
+                row = self.new_row(False, current)
+                level = int(node.get("level", 1))
+                self.place(row, col0, width, [Cell(0, 0, width, 1, self.fill(node["heading"]),
+                                                   f"heading{level}", "left")], node["heading"])
+            elif "field" in node:  # a paragraph of a report, first line indented two characters
+                row = self.new_row(False, current)
+                f = self.form.fields[node["field"]]
+                text = display(f, self.doc.get(f.key))
+                body = "\n".join("　　" + p.strip() for p in text.split("\n") if p.strip())
+                self.place(row, col0, width, [Cell(0, 0, width, 1, body, "paragraph", "left",
+                                                   min_lines=int(node.get("min_lines", 2)), path=f.key)], f.key)
             else:
                 row = self.new_row(bool(node.get("header")), current)
                 if node.get("header"):
@@ -225,6 +239,7 @@ class _Builder:
     def tree(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
         table = self.form.tables[node["tree"]]
         effective = {c.key: tree_values(self.form, self.doc, table.key, c.key) for c in table.columns}
+        effective.update(derived_values(self.form, self.doc, table.key))
         for tree_row in table.tree:
             row = self.new_row(False, headers)
             cells = []
@@ -234,13 +249,19 @@ class _Builder:
                     cells.append(Cell(0, 0, span, 1, "　" * (2 * tree_row.depth) + tree_row.label, "label", "left"))
                     continue
                 value = effective[spec["column"]][tree_row.key]
+                if spec["column"] in table.derived and table.derived[spec["column"]].get("rate"):
+                    # a rate is a percentage with two decimals; a zero denominator shows “—”
+                    cells.append(Cell(0, 0, span, 1, "—" if value is None else f"{value:.2f}", "value", "right"))
+                    continue
                 cells.append(Cell(0, 0, span, 1, money.format_amount(value), "amount", "right", number=value,
                                   path=f"{table.key}.{tree_row.key}.{spec['column']}"))
             self.place(row, col0, width, cells, f"{table.label}·{tree_row.label}")
 
     def indicators(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
+        """Rows grouped as printed: 一级 label spanning its 二级 labels, each spanning its rows.
+        An empty 二级 still prints one blank row, as the official table shows every category."""
         table = self.form.tables[node["indicators"]]
-        s1, s2, s_content, s_value, s_note = (int(x) for x in node["spans"])
+        s1, s2 = (int(x) for x in node["spans"])
         data_rows = list(enumerate(rows(self.doc, table)))
         taxonomy = [(l1, list(l2s)) for l1, l2s in table.taxonomy]
         # Rows whose levels are not in the taxonomy still print, under their own labels.
@@ -259,20 +280,26 @@ class _Builder:
             for level2 in level2s:
                 first2 = self.grid.n_rows
                 mine = [(i, r) for i, r in data_rows if (r.get("level1") or "") == level1
-                        and (r.get("level2") or "") == level2] or [(None, {})]
+                        and (r.get("level2") or "") == level2] or [(-1, {})]
                 for index, r in mine:
                     row = self.new_row(False, headers)
-                    path = f"{table.key}.{index}" if index is not None else table.key
-                    x = col0 + s1 + s2
-                    for span, key, align in ((s_content, "content", "left"), (s_value, "value", "center"),
-                                             (s_note, "note", "left")):
-                        self.grid.cells.append(Cell(row, x, span, 1, str(r.get(key) or ""), "value", align,
-                                                    path=f"{path}.{key}" if index is not None else path))
-                        x += span
+                    cells = [self.row_cell(table.key, spec, r, index) for spec in node["cells"]]
+                    self.place(row, col0 + s1 + s2, width - s1 - s2, cells, f"{table.label}·{level2}")
                 self.grid.cells.append(Cell(first2, col0 + s1, s2, self.grid.n_rows - first2, level2, "label"))
             self.grid.cells.append(Cell(first1, col0, s1, self.grid.n_rows - first1, level1, "label"))
             for r in range(first1, self.grid.n_rows):
-                self.occupied.setdefault(r, set()).update(range(col0, col0 + width))
+                self.occupied.setdefault(r, set()).update(range(col0, col0 + s1 + s2))
+
+    def row_cell(self, table_key: str, spec: dict, raw: dict, index: int) -> Cell:
+        """A cell of a repeating row: a column's value, or a √ column for one option of a choice."""
+        if "tick" in spec:
+            chosen = raw.get(spec["tick"]) == spec["option"]
+            return Cell(0, 0, int(spec.get("span", 1)), 1, "√" if chosen else "", "value", "center",
+                        path=f"{table_key}.{index}.{spec['tick']}" if index >= 0 else table_key)
+        cell = self.column_cell(table_key, spec, raw, index)
+        if index < 0:
+            cell.path = table_key
+        return cell
 
 
 def build_grid(form: FormDef, doc: dict, context: dict[str, Any]) -> Grid:

@@ -103,6 +103,8 @@ def _layout(grid: Grid, max_body: float) -> _Layout:
         wrapped[id(cell)] = lines
         if cell.rowspan == 1:
             heights[cell.row] = max(heights[cell.row], _needed(max(len(lines), cell.min_lines)))
+            if cell.role.startswith("heading"):
+                heights[cell.row] = max(MIN_ROW, 16.0 + 2 * PAD_Y)
     per_page = int((max_body - 2 * PAD_Y) // LEADING)
     layout = _Layout()
     rows_of: list[list[int]] = []  # grid row -> its layout rows
@@ -203,15 +205,20 @@ class _Printer:
     def cell(self, piece: _Piece, top: float, height: float, split: bool) -> None:
         cell, c = piece.cell, self.c
         x0, x1 = self.x_of(cell.col), self.x_of(cell.col + cell.colspan)
-        c.rect(x0, top - height, x1 - x0, height, stroke=1, fill=0)
+        if not self.grid.prose:
+            c.rect(x0, top - height, x1 - x0, height, stroke=1, fill=0)
         lines = piece.lines
         if not any(lines):
             return
         if cell.role == "vertical":
             self.vertical(lines, x0, x1, top, height)
             return
+        size = {"heading1": 12.0, "heading2": 10.5}.get(cell.role, SIZE)
+        if size != SIZE:
+            self.line_text(x0 + PAD_X, top - PAD_Y - size - 2, lines[0], size)
+            return
         block = len(lines) * LEADING
-        top_aligned = cell.min_lines > 1 or split or len(lines) > 2
+        top_aligned = cell.min_lines > 1 or split or len(lines) > 2 or self.grid.prose
         y = top - PAD_Y - SIZE if top_aligned else top - (height - block) / 2 - SIZE
         for line in lines:
             if cell.align == "left":
@@ -257,6 +264,8 @@ class _Printer:
         for line in wrap(text, self.table_w, 10.5):
             if align == "center":
                 self.c.drawCentredString(self.page_w / 2, y, line)
+            elif align == "right":
+                self.c.drawRightString(self.left + self.table_w, y, line)
             else:
                 self.c.drawString(self.left, y, line)
             y -= 14

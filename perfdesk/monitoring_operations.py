@@ -1,0 +1,87 @@
+"""Creating the July monitoring forms from what the store already holds (seed 003)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .domain import monitoring
+from .domain.document import blank_document, headline_amount
+from .domain.profiles import ProfileError, get_profile
+from .domain.registry import get_form
+from .operations import OperationError
+from .store import FormRecord, Store
+
+
+def start_project_monitoring(store: Store, declaration_id: int, months: int = 6) -> FormRecord:
+    """项目支出绩效运行监控表 from the approved declaration: the clerk fills only progress."""
+    declaration = store.get_form(declaration_id)
+    if declaration.form_id != "declaration":
+        raise OperationError(f"表单 {declaration_id} 不是绩效目标申报表，不能据此生成项目监控表")
+    unit = store.get_unit(declaration.unit_id)
+    form = get_form("project_monitoring")
+    doc = monitoring.from_declaration(form, get_form("declaration"), declaration.data,
+                                      unit_level=unit.level, months=months)
+    doc["_source"] = {"declaration": declaration.id}
+    title = f"{doc.get('project_name') or declaration.title}（{declaration.year}年1-{months}月监控）"
+    return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=declaration.year,
+                             title=title, data=doc, amount=headline_amount(form, doc), status="草稿")
+
+
+def start_department_monitoring(store: Store, unit_id: int, year: int, months: int = 6) -> FormRecord:
+    """部门整体支出绩效运行监控表 from the unit and its declarations of that year."""
+    unit = store.get_unit(unit_id)
+    form = get_form("dept_monitoring")
+    projects = {str(f.id): str(f.amount) for f in store.list_forms(year=year, form_id="declaration")
+                if f.unit_id == unit_id and f.amount is not None}
+    doc = monitoring.department_start(form, supervisor_name=unit.supervisor_name,
+                                      supervisor_code=unit.supervisor_code, project_budget=projects, months=months)
+    title = f"{unit.name}部门整体（{year}年1-{months}月监控）"
+    return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=year,
+                             title=title, data=doc, amount=headline_amount(form, doc), status="草稿")
+
+
+def start_report(store: Store, monitoring_id: int) -> FormRecord:
+    """绩效监控分析报告 with part 二 pre-filled from the monitoring table's figures."""
+    source = store.get_form(monitoring_id)
+    if source.form_id not in ("project_monitoring", "dept_monitoring"):
+        raise OperationError(f"表单 {monitoring_id} 不是运行监控表，不能据此生成监控分析报告")
+    unit = store.get_unit(source.unit_id)
+    source_form = get_form(source.form_id)
+    execution, achievement = monitoring.report_figures(source_form, source.data)
+    project = source.form_id == "project_monitoring"
+    form = get_form("monitoring_report")
+    doc = blank_document(form, {
+        "report_kind": "项目" if project else "部门整体",
+        "subject_name": source.data.get("project_name") if project else unit.name,
+        "period_months": source.data.get("period_months") or "6",
+        "budget_execution": execution,
+        "goal_achievement": achievement,
+        "unit_name": unit.name,
+    })
+    doc["_source"] = {"monitoring": source.id}
+    title = f"{monitoring.report_subject(doc)}支出绩效监控分析报告（{source.year}年）"
+    return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=source.year,
+                             title=title, data=doc, amount=None, status="草稿")
+
+
+def due(store: Store, record: FormRecord, today: dt.date | None = None) -> tuple[dt.date, int] | None:
+    """(due date, days left) for a monitoring form or report; None for other forms."""
+    if get_form(record.form_id).raw_kind not in ("monitoring", "monitoring_report"):
+        return None
+    try:
+        profile = get_profile(store.get_unit(record.unit_id).profile)
+    except ProfileError:
+        profile = None
+    date = monitoring.due_date(profile, record.year, monitoring.months_of(record.data))
+    return date, (date - (today or dt.date.today())).days
+
+
+def alerts(store: Store, record: FormRecord) -> list[monitoring.Alert]:
+    form = get_form(record.form_id)
+    if form.raw_kind != "monitoring":
+        return []
+    try:
+        profile = get_profile(store.get_unit(record.unit_id).profile)
+    except ProfileError:
+        profile = None
+    return monitoring.alerts(form, record.data, profile)

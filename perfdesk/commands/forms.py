@@ -42,10 +42,21 @@ def _list(store: Store, args) -> int:
     if not forms:
         print("没有表单。运行 perfdesk demo 可写入示例数据。")
         return EXIT_OK
+    from ..monitoring_operations import alerts, due
+
     units = {u.id: u for u in store.units()}
     for f in forms:
         amount = money.format_amount(f.amount, blank="—")
-        print(f"{f.id}\t{f.year}年度\t{f.status}\t{amount} 万元\t{units[f.unit_id].name}\t{f.title}")
+        line = f"{f.id}\t{f.year}年度\t{f.status}\t{amount} 万元\t{units[f.unit_id].name}\t{f.title}"
+        deadline = due(store, f)
+        if deadline is not None:
+            date, days = deadline
+            left = f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
+            line += f"\t截止 {date.year}年{date.month}月{date.day}日（{left}）"
+        warnings = alerts(store, f)
+        if warnings:
+            line += f"\t绩效预警 {len(warnings)} 条"
+        print(line)
     return EXIT_OK
 
 
@@ -53,7 +64,7 @@ def _check(store: Store, args) -> int:
     from ..operations import check
 
     record = store.get_form(args.id)
-    findings = check(record)
+    findings = check(record, store=store)
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     print(f"表单 {record.id}“{record.title}”：错误 {counts[Severity.ERROR]} 个，"
           f"警告 {counts[Severity.WARNING]} 个，提示 {counts[Severity.HINT]} 个")

@@ -56,7 +56,7 @@ def to_json(value: Decimal | None) -> str | None:
     """The exact text kept in the data document: never a float."""
     if value is None:
         return None
-    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return format(value.normalize(), "f")  # canonical: 327.5350 and 327.535 are one amount
 
 
 def format_amount(value: Decimal | None, *, blank: str = "") -> str:

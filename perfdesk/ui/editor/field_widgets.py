@@ -1,0 +1,338 @@
+"""One widget per form field, chosen by the field's type and kept in step with the document model.
+
+A binding writes what the clerk types into the model (one undo step per typing session) and, when
+the model changes (undo, redo, another widget), shows the stored value again — without touching a
+widget whose text already stands for that value, so the cursor never jumps while typing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import dates
+from ...domain.formdef import FieldDef
+from .document_model import DocumentModel
+from .entries import entry_error, shown_text, stored_value
+
+FINANCE_ONLY_TIP = "由财政部门填写"
+ERROR_STYLE = "QLineEdit { border: 1px solid #c62828; background: #fff3f3; }"
+ERROR_LABEL_STYLE = "color: #c62828;"
+BLANK_DATE = QDate(1900, 1, 1)  # QDateEdit cannot be empty: its minimum stands for 未填写
+
+
+def _is_undo_key(event) -> bool:
+    return (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+            or QKeySequence(event.keyCombination()) == QKeySequence("Ctrl+Y"))
+
+
+class FieldKeys(QObject):
+    """Event filter for field widgets.
+
+    Undo keys go to the window's form-wide undo instead of the widget's own little history, and
+    leaving a field ends its typing step."""
+
+    def __init__(self, model: DocumentModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and _is_undo_key(event):
+            return True  # not accepted, so the window's 撤销/重做 shortcut fires
+        if event.type() == QEvent.Type.FocusOut:
+            self.model.seal()
+        return False
+
+
+def mark_help(widget: QWidget, title: str, text: str) -> None:
+    """The 填表说明 the help panel shows while this widget (or a child) has focus."""
+    widget.setProperty("helpTitle", title)
+    widget.setProperty("helpText", text)
+
+
+class FieldBinding(QObject):
+    """Base: `widget` goes into the layout, `focus_widget` receives focus; `refresh` re-reads the model."""
+
+    def __init__(self, field: FieldDef, model: DocumentModel, keys: FieldKeys, *, editable: bool,
+                 min_lines: int = 0, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.field, self.model, self.keys = field, model, keys
+        self.key = field.key
+        self.editable = editable
+        self.min_lines = min_lines
+        self.widget: QWidget = self.build()
+        self.widget.setObjectName(self.widget.objectName() or self.key)
+        mark_help(self.widget, field.label, field.help)
+        self.refresh(self.key)
+
+    @property
+    def focus_widget(self) -> QWidget:
+        return self.widget
+
+    def build(self) -> QWidget:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def refresh(self, path: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def focus(self, path: str) -> QWidget:
+        self.focus_widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.focus_widget
+
+    def focus_chain(self) -> list[QWidget]:
+        return [self.focus_widget]
+
+    def _decorate(self, widget: QWidget) -> None:
+        widget.installEventFilter(self.keys)
+        mark_help(widget, self.field.label, self.field.help)
+        if self.editable:
+            widget.setToolTip(self.field.help)
+        else:
+            widget.setEnabled(False)
+            widget.setToolTip(FINANCE_ONLY_TIP)
+
+    @property
+    def raw(self) -> Any:
+        return self.model.value(self.key)
+
+
+class LineBinding(FieldBinding):
+    """text, phone, code, year: one line, stored as typed."""
+
+    def build(self) -> QWidget:
+        self.edit = QLineEdit()
+        self.edit.setObjectName(self.key)
+        self._decorate(self.edit)
+        self.edit.textEdited.connect(self._edited)
+        return self.edit
+
+    @property
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+    def _edited(self, text: str) -> None:
+        self.model.set_value(self.key, stored_value(self.field, text), typing=True)
+        self.show_state()
+
+    def refresh(self, path: str) -> None:
+        if stored_value(self.field, self.edit.text()) != self.raw:
+            self.edit.setText(shown_text(self.raw))
+        self.show_state()
+
+    def show_state(self) -> None:
+        """Hook for subclasses that mark invalid text."""
+
+
+class AmountBinding(LineBinding):
+    """万元: every keystroke is parsed; bad text stays (in widget and document) and is marked red."""
+
+    def build(self) -> QWidget:
+        box = QWidget()
+        box.setObjectName(f"{self.key}Box")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        super().build()
+        self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.edit.setPlaceholderText("万元")
+        self.error = QLabel()
+        self.error.setObjectName("amountError")
+        self.error.setStyleSheet(ERROR_LABEL_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error)
+        return box
+
+    def show_state(self) -> None:
+        message = entry_error(self.field, self.edit.text())
+        self.edit.setStyleSheet(ERROR_STYLE if message else "")
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+
+class LongTextBinding(FieldBinding):
+    def build(self) -> QWidget:
+        self.edit = QPlainTextEdit()
+        self.edit.setObjectName(self.key)
+        self.edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
+        self.edit.setUndoRedoEnabled(False)  # the form-wide undo stack is the only history
+        lines = max(self.min_lines, 2)
+        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * lines + 14)
+        self._decorate(self.edit)
+        self._updating = False
+        self.edit.textChanged.connect(self._edited)
+        return self.edit
+
+    def _edited(self) -> None:
+        if not self._updating:
+            self.model.set_value(self.key, stored_value(self.field, self.edit.toPlainText()), typing=True)
+
+    def refresh(self, path: str) -> None:
+        if stored_value(self.field, self.edit.toPlainText()) != self.raw:
+            self._updating = True
+            self.edit.setPlainText(shown_text(self.raw))
+            self._updating = False
+
+
+class TickBinding(FieldBinding):
+    """choice: one tick box per option, at most one ticked; ticking the ticked one clears it.
+
+    Options may follow another field (项目支出类型（其中） follows 项目支出类型), so they are rebuilt
+    when that field changes; a stored value that is no longer an option stays visible to be cleared."""
+
+    def build(self) -> QWidget:
+        box = QWidget()
+        box.setObjectName(self.key)
+        self.row = QHBoxLayout(box)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(box)
+        self.group.setExclusive(False)  # exclusive groups cannot be cleared by a click
+        self.group.buttonClicked.connect(self._clicked)
+        self.hint = QLabel("请先选择项目支出类型" if self.field.options_of else "")
+        self.hint.setStyleSheet("color: #888;")
+        self._options: tuple[str, ...] | None = None  # none built yet
+        return box
+
+    def _wanted_options(self) -> tuple[str, ...]:
+        options = tuple(self.field.choices(self.model.data))
+        raw = self.raw
+        return options + ((raw,) if raw and raw not in options else ())
+
+    def _rebuild(self, options: tuple[str, ...]) -> None:
+        while self.row.count():
+            self.row.takeAt(0)  # layout slots only; the widgets are dealt with below
+        for button in self.group.buttons():
+            self.group.removeButton(button)
+            button.hide()
+            button.deleteLater()
+        self.hint.hide()
+        for option in options:
+            tick = QCheckBox(option)
+            tick.setObjectName(f"{self.key}:{option}")
+            self._decorate(tick)
+            self.group.addButton(tick)
+            self.row.addWidget(tick)
+        if not options and self.field.options_of:
+            self.row.addWidget(self.hint)
+            self.hint.show()
+        self.row.addStretch(1)
+        self._options = options
+
+    def _clicked(self, tick: QCheckBox) -> None:
+        self.model.set_value(self.key, tick.text() if tick.isChecked() else None)
+        self.refresh(self.key)
+
+    def refresh(self, path: str) -> None:
+        options = self._wanted_options()
+        if options != self._options:
+            self._rebuild(options)
+        for tick in self.group.buttons():
+            tick.blockSignals(True)
+            tick.setChecked(tick.text() == self.raw)
+            tick.blockSignals(False)
+
+    def ticks(self) -> list[QCheckBox]:
+        return list(self.group.buttons())
+
+    @property
+    def focus_widget(self) -> QWidget:
+        ticks = self.ticks()
+        return next((t for t in ticks if t.isChecked()), ticks[0] if ticks else self.widget)
+
+    def focus_chain(self) -> list[QWidget]:
+        return self.ticks() or [self.widget]
+
+
+class DateBinding(FieldBinding):
+    """ISO date with a calendar; the minimum date shows 未填写 and is stored as blank."""
+
+    def build(self) -> QWidget:
+        box = QWidget()
+        box.setObjectName(f"{self.key}Box")
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.edit = QDateEdit()
+        self.edit.setObjectName(self.key)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setCalendarPopup(True)
+        self.edit.setMinimumDate(BLANK_DATE)
+        self.edit.setSpecialValueText("未填写")
+        self._decorate(self.edit)
+        self.clear = QToolButton()
+        self.clear.setText("清空")
+        self.clear.setToolTip("清空此日期（未填写）")
+        self.clear.setEnabled(self.editable)
+        self.clear.clicked.connect(lambda: self.model.set_value(self.key, None))
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.clear)
+        self._updating = False
+        self.edit.dateChanged.connect(self._edited)
+        return box
+
+    @property
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+    def _edited(self, value: QDate) -> None:
+        if not self._updating:
+            text = None if value == BLANK_DATE else value.toString("yyyy-MM-dd")
+            self.model.set_value(self.key, text, typing=True)
+
+    def refresh(self, path: str) -> None:
+        try:
+            value = dates.parse_date(self.raw) if isinstance(self.raw, str) else None
+        except dates.DateError:
+            value = None  # the checks name the bad entry; the calendar cannot show it
+        wanted = QDate(value.year, value.month, value.day) if value else BLANK_DATE
+        if self.edit.date() != wanted:
+            self._updating = True
+            self.edit.setDate(wanted)
+            self._updating = False
+
+
+class ComboBinding(FieldBinding):
+    """grade / indicator_kind as a plain field: a list with a blank entry."""
+
+    def build(self) -> QWidget:
+        self.combo = QComboBox()
+        self.combo.setObjectName(self.key)
+        self.combo.addItem("", None)
+        for option in self.field.choices():
+            self.combo.addItem(option, option)
+        self._decorate(self.combo)
+        self.combo.activated.connect(lambda _i: self.model.set_value(self.key, self.combo.currentData()))
+        return self.combo
+
+    def refresh(self, path: str) -> None:
+        index = self.combo.findData(self.raw)
+        if index < 0 and self.raw:
+            self.combo.addItem(str(self.raw), self.raw)
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(max(index, 0))
+
+
+_BY_TYPE = {"amount": AmountBinding, "longtext": LongTextBinding, "choice": TickBinding, "date": DateBinding,
+            "grade": ComboBinding, "indicator_kind": ComboBinding}
+
+
+def make_binding(field: FieldDef, model: DocumentModel, keys: FieldKeys, role: str, min_lines: int = 0,
+                 parent: QObject | None = None) -> FieldBinding:
+    editable = not (field.finance_only and role == "unit")
+    cls = _BY_TYPE.get(field.type, LineBinding)
+    return cls(field, model, keys, editable=editable, min_lines=min_lines, parent=parent)

@@ -1,0 +1,94 @@
+"""What every table editor shares: its place in the form, its help text, and its full height.
+
+Tables are shown at full height inside the one scrolling form, so the clerk scrolls one page, as on
+paper, instead of a small box inside a big one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
+
+from ...domain.formdef import FormDef, TableDef
+from .document_model import DocumentModel
+from .field_widgets import ERROR_LABEL_STYLE, mark_help
+
+
+class TablePart(QWidget):
+    """Base of the table editors; `refresh(path)` follows the model, `focus(path)` shows a cell."""
+
+    help_requested = Signal(str, str)  # title, text: the current cell's 填表说明
+
+    def __init__(self, doc: DocumentModel, table: TableDef, role: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc, self.table, self.role = doc, table, role
+        self.form: FormDef = doc.form
+        self.setObjectName(f"{table.key}Editor")
+        mark_help(self, table.label, table.help)
+
+    def refresh(self, path: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def focus(self, path: str) -> QWidget | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def focus_chain(self) -> list[QWidget]:
+        return []
+
+    def current_help(self) -> tuple[str, str]:
+        return self.table.label, self.table.help
+
+    def editable(self, column_key: str) -> bool:
+        column = self.table.column(column_key)
+        return not (column.finance_only and self.role == "unit")
+
+    def help_for(self, column_key: str) -> tuple[str, str]:
+        column = self.table.column(column_key)
+        text = column.help if self.editable(column_key) else f"由财政部门填写。{column.help}"
+        return f"{self.table.label}·{column.label}", f"{text}\n\n{self.table.help}"
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("amountError")
+    label.setStyleSheet(ERROR_LABEL_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def button_row(parent: QWidget, specs: list[tuple[str, str, str, object]]) -> QHBoxLayout:
+    """Buttons (object name, text, tooltip, slot) in a row, left-aligned."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for name, text, tip, slot in specs:
+        button = QPushButton(text, parent)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def fit_table_height(view: QTableView) -> None:
+    """As tall as its rows (at least one empty row), so the table itself never scrolls."""
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = view.horizontalHeader().sizeHint().height()
+    rows = view.model().rowCount()
+    body = sum(view.rowHeight(r) for r in range(rows)) if rows else view.verticalHeader().defaultSectionSize()
+    scroll = view.horizontalScrollBar().sizeHint().height() if view.horizontalScrollBar().isVisible() else 0
+    view.setFixedHeight(header + body + scroll + 2 * view.frameWidth() + 2)
+
+
+def setup_table_view(view: QAbstractItemView) -> None:
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                         | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, as it leaves every field
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    if isinstance(view, QTableView):
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)

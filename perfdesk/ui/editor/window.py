@@ -1,0 +1,343 @@
+"""The declaration editor window: the form's sections, the live checks, the help, undo and autosave.
+
+The window wires parts together and holds no rule of its own: values go through the document model
+(and its undo stack), findings come from `run_checks`, saving from `operations.save_document`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.checks import run_checks
+from ...domain.findings import EXPLANATIONS_KEY, Finding
+from ...domain.registry import get_form
+from ...operations import save_document
+from ...store import Store, StoreError
+from .checks_dock import ChecksDock
+from .document_model import DocumentModel
+from .field_widgets import FieldBinding, FieldKeys, make_binding
+from .fund_table import FundTableEditor
+from .help_panel import HelpPanel
+from .indicator_tables import IndicatorEditor
+from .row_tables import RowTableEditor
+from .sections import build_section, plan_sections
+from .table_part import TablePart
+
+CHECK_DELAY_MS = 200  # findings follow typing within 300 ms without re-checking every keystroke
+DECLARATION_SUFFIX = "绩效目标申报表"  # other forms (opened the same way) show their own name
+_TABLE_EDITORS = {"rows": RowTableEditor, "fixed": RowTableEditor, "tree": FundTableEditor,
+                  "indicators": IndicatorEditor}
+
+
+class DeclarationEditor(QMainWindow):
+    saved = Signal(int)
+
+    def __init__(self, store: Store, form_instance_id: int, *, role: str = "unit", autosave_ms: int = 1500,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.role = store, role
+        self.record = store.get_form(form_instance_id)
+        self.form = get_form(self.record.form_id)
+        self.model = DocumentModel(self.form, self.record.data, self)
+        self.keys = FieldKeys(self.model, self)
+        self._fields: dict[str, FieldBinding] = {}
+        self._tables: dict[str, TablePart] = {}
+        self._dependents: dict[str, list[FieldBinding]] = {}  # field → choices that follow it
+        self._section_of: dict[str, int] = {}
+        self._dirty = False
+        self.resize(1400, 900)
+
+        self.help_panel = HelpPanel(self)
+        self.checks_dock = ChecksDock(self)
+        self._build_form()
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.checks_dock)
+        self.splitDockWidget(self.help_panel, self.checks_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.help_panel, self.checks_dock], [180, 520], Qt.Orientation.Vertical)
+        self.resizeDocks([self.help_panel], [420], Qt.Orientation.Horizontal)
+        self.checks_dock.activated.connect(lambda finding: self.focus_path(finding.field))
+        self.checks_dock.explanation_edited.connect(
+            lambda code, text: self.model.set_explanation(code, text, typing=True))
+
+        self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self._run_checks)
+        self._autosave_timer = QTimer(self, singleShot=True, interval=autosave_ms)
+        self._autosave_timer.timeout.connect(self._autosave)
+        self._build_actions()
+        self._build_status_bar()
+        self.model.changed.connect(self._on_changed)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self._run_checks()
+        self._show_record()
+
+    # --- building ---------------------------------------------------------------------
+
+    def _build_form(self) -> None:
+        self.sections = plan_sections(self.form)
+        page = QWidget()
+        page.setObjectName("formPage")
+        column = QVBoxLayout(page)
+        self._boxes = []
+        for number, section in enumerate(self.sections):
+            for path in section.paths():
+                self._section_of[path] = number
+            box = build_section(self.form, section, self._make_field, self._make_table, page)
+            column.addWidget(box)
+            self._boxes.append(box)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("formScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(page)
+        self.scroll.verticalScrollBar().valueChanged.connect(self._follow_scroll)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("sectionList")
+        self.nav.addItems([s.title for s in self.sections])
+        self.nav.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.nav.setMaximumWidth(180)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab walks the form, not the list
+        self.nav.currentRowChanged.connect(self.show_section)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.scroll)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([160, 900])
+        self.setCentralWidget(splitter)
+
+        chain = [w for s in self.sections for p in s.paths() for w in self._part(p).focus_chain()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    def _make_field(self, key: str, min_lines: int) -> QWidget:
+        binding = make_binding(self.form.fields[key], self.model, self.keys, self.role, min_lines, self)
+        self._fields[key] = binding
+        if binding.field.options_of:
+            self._dependents.setdefault(binding.field.options_of, []).append(binding)
+        return binding.widget
+
+    def _make_table(self, key: str) -> QWidget:
+        table = self.form.tables[key]
+        part = _TABLE_EDITORS[table.kind](self.model, table, self.role)
+        part.help_requested.connect(self.help_panel.show_help)
+        self._tables[key] = part
+        return part
+
+    def _build_actions(self) -> None:
+        stack = self.model.undo_stack
+        save = QAction("保存(&S)", self)
+        save.setObjectName("saveAction")
+        save.setShortcut(QKeySequence("Ctrl+S"))
+        save.triggered.connect(self.save)
+        close = QAction("关闭(&C)", self)
+        close.setObjectName("closeAction")
+        close.setShortcut(QKeySequence("Ctrl+W"))
+        close.triggered.connect(self.close)
+        self.undo_action = stack.createUndoAction(self, "撤销")
+        self.undo_action.setObjectName("undoAction")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = stack.createRedoAction(self, "重做")
+        self.redo_action.setObjectName("redoAction")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        next_finding = QAction("下一个问题", self)
+        next_finding.setObjectName("nextFindingAction")
+        next_finding.setShortcut(QKeySequence("F8"))
+        next_finding.triggered.connect(lambda: self.go_to_finding(1))
+        previous_finding = QAction("上一个问题", self)
+        previous_finding.setObjectName("previousFindingAction")
+        previous_finding.setShortcut(QKeySequence("Shift+F8"))
+        previous_finding.triggered.connect(lambda: self.go_to_finding(-1))
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu("文件(&F)")
+        file_menu.addActions([save, close])
+        edit_menu = menus.addMenu("编辑(&E)")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        check_menu = menus.addMenu("校验(&C)")
+        check_menu.addActions([next_finding, previous_finding])
+        view_menu = menus.addMenu("视图(&V)")
+        view_menu.addActions([self.checks_dock.toggleViewAction(), self.help_panel.toggleViewAction()])
+        toolbar = self.addToolBar("常用")
+        toolbar.setObjectName("editorToolbar")
+        toolbar.addActions([save, self.undo_action, self.redo_action, next_finding])
+
+    def _build_status_bar(self) -> None:
+        # Labels rather than showMessage(): hovering a menu would wipe a plain message.
+        self.save_label = QLabel(self)
+        self.save_label.setObjectName("saveStatus")
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("recordStatus")
+        self.statusBar().addWidget(self.save_label, 1)
+        self.statusBar().addPermanentWidget(self.status_label)
+
+    def _part(self, path: str) -> FieldBinding | TablePart | None:
+        head = path.split(".")[0]
+        return self._fields.get(head) or self._tables.get(head)
+
+    # --- public API -------------------------------------------------------------------
+
+    def document(self) -> dict:
+        return self.model.document()
+
+    def set_value(self, path: str, value) -> None:
+        """A programmatic edit, undoable like any typed one."""
+        self.model.set_value(path, value)
+
+    def undo_stack(self) -> QUndoStack:
+        return self.model.undo_stack
+
+    def findings(self) -> list[Finding]:
+        return run_checks(self.form, self.model.data, year=self.record.year, role=self.role)
+
+    def field_binding(self, key: str) -> FieldBinding:
+        return self._fields[key]
+
+    def table_editor(self, key: str) -> TablePart:
+        return self._tables[key]
+
+    def focus_path(self, path: str) -> QWidget | None:
+        """Scroll to and focus the widget of a data path (a field, a cell, or a whole table)."""
+        part = self._part(path)
+        if part is None:
+            return None
+        widget = part.focus(path)
+        if widget is not None:
+            self._scroll_to(widget)
+            self._show_help_for(widget)
+        self.nav.blockSignals(True)  # after scrolling, which moves the list to the top section
+        self.nav.setCurrentRow(self._section_of.get(path.split(".")[0], 0))
+        self.nav.blockSignals(False)
+        return widget
+
+    def save(self) -> bool:
+        return self._save("已保存")
+
+    # --- sections and scrolling -------------------------------------------------------
+
+    def show_section(self, row: int) -> None:
+        if 0 <= row < len(self._boxes):
+            self.scroll.verticalScrollBar().setValue(self._boxes[row].y())
+
+    def _follow_scroll(self, value: int) -> None:
+        row = max((i for i, box in enumerate(self._boxes) if box.y() <= value + 20), default=0)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        self.scroll.ensureWidgetVisible(widget, 40, 60)
+        if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
+            rect = widget.visualRect(widget.currentIndex())
+            point = widget.viewport().mapTo(self.scroll.widget(), rect.center())
+            self.scroll.ensureVisible(point.x(), point.y(), 40, 80)
+
+    # --- following changes ------------------------------------------------------------
+
+    def _on_changed(self, path: str) -> None:
+        head = path.split(".")[0]
+        if head in self._fields:
+            self._fields[head].refresh(path)
+        for dependent in self._dependents.get(head, []):
+            dependent.refresh(dependent.key)
+        if head in self._tables:
+            self._tables[head].refresh(path)
+        self._dirty = True
+        self._check_timer.start()
+        self._autosave_timer.start()
+        if path == EXPLANATIONS_KEY:
+            self._run_checks()  # an explained warning shows so at once
+
+    def _run_checks(self) -> None:
+        self._check_timer.stop()
+        self.checks_dock.show_findings(self.findings())
+
+    def go_to_finding(self, step: int) -> None:
+        finding = self.checks_dock.step(step)
+        if finding is not None:
+            self.focus_path(finding.field)
+
+    # --- help -------------------------------------------------------------------------
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and new.window() is self:
+            self._show_help_for(new)
+
+    def _show_help_for(self, widget: QWidget) -> None:
+        current: QObject | None = widget
+        while isinstance(current, QWidget) and current is not self:
+            if isinstance(current, TablePart):
+                self.help_panel.show_help(*current.current_help())
+                return
+            title = current.property("helpTitle")
+            if title:
+                self.help_panel.show_help(title, current.property("helpText") or "")
+                return
+            current = current.parentWidget()
+
+    # --- saving -----------------------------------------------------------------------
+
+    def _autosave(self) -> None:
+        if self._dirty:
+            self._save("已自动保存")
+
+    def _save(self, verb: str) -> bool:
+        self._autosave_timer.stop()
+        doc = self.model.document()
+        title = str(doc.get("project_name") or "").strip() or self.record.title
+        try:
+            save_document(self.store, self.record, doc, title=title)
+            self.record = self.store.get_form(self.record.id)  # status and title as now stored
+        except StoreError as exc:
+            self.save_label.setStyleSheet("color: #c62828;")
+            self.save_label.setText(f"保存失败：{exc}。修改仍保留在本窗口中，请按 Ctrl+S 重试。")
+            return False
+        self._dirty = False
+        self.model.undo_stack.setClean()
+        self.save_label.setStyleSheet("")
+        self.save_label.setText(f"{verb} {time.strftime('%H:%M:%S')}")
+        self._show_record()
+        self.saved.emit(self.record.id)
+        return True
+
+    def _show_record(self) -> None:
+        suffix = DECLARATION_SUFFIX if self.form.id == "declaration" else self.form.name
+        self.setWindowTitle(f"{self.record.title} – {suffix}")
+        self.status_label.setText(f"{self.record.year}年度 · 状态：{self.record.status}")
+
+    def has_unsaved_changes(self) -> bool:
+        return self._dirty
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._check_timer.stop()
+        self._autosave_timer.stop()
+        if self._dirty and not self.save():
+            answer = QMessageBox.question(
+                self, "保存失败", f"{self.save_label.text()}\n\n仍要关闭吗？关闭后未保存的修改将丢失。",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        QApplication.instance().focusChanged.disconnect(self._focus_changed)
+        event.accept()
+        super().closeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # Leaving the window ends a typing step, so the next edit is its own undo step.
+        if event.type() == QEvent.Type.WindowDeactivate:
+            self.model.seal()
+        return super().event(event)

@@ -129,11 +129,11 @@ def test_format_amount_of_a_huge_amount_does_not_crash():
     (Decimal("100"), "100"),
     (Decimal("100.00"), "100"),
     (Decimal("1E+2"), "100"),
-    (Decimal("1.10"), "1.10"),
-    (Decimal("147.5350"), "147.5350"),
+    (Decimal("1.10"), "1.1"),
+    (Decimal("147.5350"), "147.535"),
     (None, None),
 ])
-def test_to_json_keeps_exact_text(value, text):
+def test_to_json_writes_canonical_exact_text(value, text):
     assert money.to_json(value) == text
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from .domain import monitoring
 from .domain.document import blank_document, headline_amount
 from .domain.profiles import ProfileError, get_profile
@@ -62,18 +60,6 @@ def start_report(store: Store, monitoring_id: int) -> FormRecord:
     title = f"{monitoring.report_subject(doc)}支出绩效监控分析报告（{source.year}年）"
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=source.year,
                              title=title, data=doc, amount=None, status="草稿")
-
-
-def due(store: Store, record: FormRecord, today: dt.date | None = None) -> tuple[dt.date, int] | None:
-    """(due date, days left) for a monitoring form or report; None for other forms."""
-    if get_form(record.form_id).raw_kind not in ("monitoring", "monitoring_report"):
-        return None
-    try:
-        profile = get_profile(store.get_unit(record.unit_id).profile)
-    except ProfileError:
-        profile = None
-    date = monitoring.due_date(profile, record.year, monitoring.months_of(record.data))
-    return date, (date - (today or dt.date.today())).days
 
 
 def alerts(store: Store, record: FormRecord) -> list[monitoring.Alert]:

@@ -42,6 +42,8 @@ def context(unit: UnitRecord, year: int, doc: dict) -> dict:
         "unit_name": unit.name,
         "months": str(doc.get("period_months") or 6),
         "subject_title": report_subject(doc),
+        # “XX项目” names read once in “贵单位XX项目的…”
+        "project_stem": str(doc.get("project_name") or "").removesuffix("项目") or "×××",
     }
 
 

@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from perfdesk.cli import main
 from perfdesk.demo import load_monitoring_demo
-from perfdesk.monitoring_operations import due, start_department_monitoring, start_project_monitoring, start_report
+from perfdesk.deadlines import due
+from perfdesk.monitoring_operations import start_department_monitoring, start_project_monitoring, start_report
 from perfdesk.operations import check, save_document
 
 

@@ -42,7 +42,8 @@ def _list(store: Store, args) -> int:
     if not forms:
         print("没有表单。运行 perfdesk demo 可写入示例数据。")
         return EXIT_OK
-    from ..monitoring_operations import alerts, due
+    from ..deadlines import describe, due
+    from ..monitoring_operations import alerts
 
     units = {u.id: u for u in store.units()}
     for f in forms:
@@ -50,9 +51,7 @@ def _list(store: Store, args) -> int:
         line = f"{f.id}\t{f.year}年度\t{f.status}\t{amount} 万元\t{units[f.unit_id].name}\t{f.title}"
         deadline = due(store, f)
         if deadline is not None:
-            date, days = deadline
-            left = f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
-            line += f"\t截止 {date.year}年{date.month}月{date.day}日（{left}）"
+            line += f"\t{describe(deadline)}"
         warnings = alerts(store, f)
         if warnings:
             line += f"\t绩效预警 {len(warnings)} 条"

@@ -12,6 +12,9 @@ FORM_FILES = {
     "project_monitoring": "project_monitoring.yaml",
     "dept_monitoring": "dept_monitoring.yaml",
     "monitoring_report": "monitoring_report.yaml",
+    "self_report": "self_report.yaml",
+    "feedback_letter": "feedback_letter.yaml",
+    "rectification": "rectification.yaml",
 }
 
 

@@ -133,6 +133,12 @@ class _Builder:
                 level = int(node.get("level", 1))
                 self.place(row, col0, width, [Cell(0, 0, width, 1, self.fill(node["heading"]),
                                                    f"heading{level}", "left")], node["heading"])
+            elif "paragraph" in node:  # a paragraph written from a template, e.g. a letter's body
+                row = self.new_row(False, current)
+                lines = self.fill(node["paragraph"]).split("\n")
+                indent = "　　" if node.get("indent", True) else ""
+                self.place(row, col0, width, [Cell(0, 0, width, 1, "\n".join(indent + x for x in lines), "paragraph",
+                                                   node.get("align", "left"))], "paragraph")
             elif "field" in node:  # a paragraph of a report, first line indented two characters
                 row = self.new_row(False, current)
                 f = self.form.fields[node["field"]]

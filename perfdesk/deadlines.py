@@ -1,0 +1,30 @@
+"""Due dates of stored forms, with the days left, for lists and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .domain.deadlines import due_date
+from .domain.profiles import ProfileError, get_profile
+from .domain.registry import get_form
+from .store import FormRecord, Store
+
+
+def due(store: Store, record: FormRecord, today: dt.date | None = None) -> tuple[dt.date, int] | None:
+    """(due date, days left; negative when overdue) or None for forms without a deadline."""
+    try:
+        profile = get_profile(store.get_unit(record.unit_id).profile)
+    except ProfileError:
+        profile = None
+    date = due_date(get_form(record.form_id).raw_kind, record.data, record.year, profile)
+    if date is None:
+        return None
+    return date, (date - (today or dt.date.today())).days
+
+
+def describe(deadline: tuple[dt.date, int] | None) -> str:
+    if deadline is None:
+        return ""
+    date, days = deadline
+    left = f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
+    return f"截止 {date.year}年{date.month}月{date.day}日（{left}）"

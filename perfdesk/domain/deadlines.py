@@ -1,0 +1,31 @@
+"""Due dates that regulations set for a form (seed 002 第四十五条, seed 003 第十三条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import dates
+from .monitoring import due_date as monitoring_due, months_of
+
+RECTIFICATION_DAYS = 60  # 第四十五条（二）: within 60 days of receiving the feedback report
+
+
+def rectification_days(profile) -> int:
+    raw = getattr(profile, "raw", None) or {}
+    value = (raw.get("deadlines") or {}).get("rectification_days")
+    return int(value) if value is not None else RECTIFICATION_DAYS
+
+
+def due_date(kind: str, doc: dict, year: int, profile=None) -> dt.date | None:
+    """When the form is due, by its kind; None when the regulations set no date or it is not known yet."""
+    try:
+        if kind in ("monitoring", "monitoring_report"):
+            return monitoring_due(profile, year, months_of(doc))
+        if kind == "feedback":
+            return dates.parse_date(doc.get("reply_deadline"))
+        if kind == "rectification":
+            received = dates.parse_date(doc.get("feedback_received"))
+            return received + dt.timedelta(days=rectification_days(profile)) if received else None
+    except dates.DateError:
+        return None  # the checks report the bad date
+    return None

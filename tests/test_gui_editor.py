@@ -117,6 +117,17 @@ def test_sections_follow_the_printed_order(open_editor):
     assert [b.title() for b in boxes] == SECTIONS
 
 
+def test_navigation_list_scrolls_to_a_section(open_editor, qtbot):
+    editor = open_editor()
+    nav = editor.findChild(QListWidget, "sectionList")
+    bar = editor.scroll.verticalScrollBar()
+    annual = next(b for b in editor.findChildren(QGroupBox) if b.title() == "年度绩效指标")
+    qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(5)).center())
+    assert bar.value() == annual.y()
+    qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(8)).center())
+    assert bar.value() == bar.maximum() and nav.currentItem().text() == "填报信息"
+
+
 def test_totals_and_indicator_rows(open_editor):
     editor = open_editor()
     assert editor.findChild(QLabel, "expenseTotal").text() == "合计：上年度资金 64.00 万元，本年度申请资金 120.00 万元"
@@ -253,7 +264,7 @@ def test_undo_across_add_row_and_a_table_edit(open_editor, qtbot):
     assert editor.findChild(QLabel, "expenseTotal").text().endswith("120.00 万元")
     editor.redo_action.trigger()
     editor.redo_action.trigger()
-    assert view.model().index(8, THIS_YEAR).data() == "3.5"
+    assert view.model().index(8, THIS_YEAR).data() == "3.50"  # shown as printed; kept as typed
 
 
 def test_rows_move_and_remove_as_undoable_steps(open_editor, qtbot):
@@ -270,6 +281,39 @@ def test_rows_move_and_remove_as_undoable_steps(open_editor, qtbot):
     editor.undo_stack().undo()
     editor.undo_stack().undo()
     assert editor.document()["schedule"][0]["content"] == first
+
+
+def test_dates_in_a_table_are_typed_and_kept_as_iso(open_editor, qtbot):
+    editor = open_editor()
+    view = editor.findChild(QTableView, "scheduleTable")
+    edit_cell(qtbot, view, 0, 1, "2027/2/1")
+    assert editor.document()["schedule"][0]["start"] == "2027-02-01"
+    assert view.model().index(0, 1).data() == "2027年2月1日"  # shown as printed
+    edit_cell(qtbot, view, 0, 2, "2027-02-30")
+    assert editor.document()["schedule"][0]["end"] == "2027-02-30"  # kept, marked, reported
+    assert "第1行完成时间：“2027-02-30”" in visible_errors(editor.table_editor("schedule"))  # why: the domain's words
+
+
+def test_prior_evaluation_grades_are_picked_from_a_list(open_editor, qtbot):
+    editor = open_editor()
+    view = editor.findChild(QTableView, "prior_evaluationsTable")
+    assert view.model().rowCount() == 3
+    assert editor.table_editor("prior_evaluations").findChild(QPushButton, "addRow") is None  # fixed rows
+    index = view.model().index(0, 3)  # 专家评定, blank in the demo
+    view.setCurrentIndex(index)
+    view.edit(index)
+    combo = view.indexWidget(index)
+    assert [combo.itemText(i) for i in range(combo.count())] == ["", "优", "良", "中", "差"]
+    combo.setCurrentIndex(combo.findText("中"))
+    combo.activated.emit(combo.currentIndex())
+    assert editor.document()["prior_evaluations"][0]["expert_grade"] == "中"
+
+
+def test_ctrl_s_commits_a_cell_still_being_edited(open_editor, demo_store, qtbot):
+    editor = open_editor(autosave_ms=60_000)
+    cell_editor = edit_cell(qtbot, expense_view(editor), 1, THIS_YEAR, "13", commit=False)
+    qtbot.keyClick(cell_editor, Qt.Key.Key_S, CTRL)
+    assert demo_store.get_form(form_id(demo_store, BIG)).data["expense_details"][1]["this_year"] == "13"
 
 
 # --- fields -------------------------------------------------------------------------------
@@ -487,6 +531,27 @@ def test_common_indicators_cover_every_second_level(form):
             for row in rows:
                 assert row["kind"] in ("定量", "定性") and row["content"] and row["value"]
                 assert row["kind"] == "定性" or is_quantitative_value(row["value"]), row
+
+
+def test_add_and_remove_an_indicator_under_a_chosen_level(open_editor, qtbot):
+    editor = open_editor()
+    part = editor.table_editor("long_term_indicators")
+    environment = part.level2_item("效益指标", "环境效益指标")
+    before = environment.childCount()
+    part.tree.setCurrentItem(environment)
+    qtbot.mouseClick(part.findChild(QPushButton, "addIndicator"), Qt.MouseButton.LeftButton)
+    environment = part.level2_item("效益指标", "环境效益指标")
+    assert environment.childCount() == before + 1
+    new = part.tree.currentItem()
+    assert new.parent() is environment and new.text(1) == "定量"
+    index = new.data(0, Qt.ItemDataRole.UserRole + 1)
+    rows = editor.document()["long_term_indicators"]
+    assert rows[index]["level2"] == "环境效益指标" and rows[index - 1]["level2"] == "环境效益指标"
+    new.setText(0, "节能降耗率")
+    assert editor.document()["long_term_indicators"][index]["content"] == "节能降耗率"
+    qtbot.mouseClick(part.findChild(QPushButton, "removeIndicator"), Qt.MouseButton.LeftButton)
+    assert part.level2_item("效益指标", "环境效益指标").childCount() == before
+    assert len(editor.document()["long_term_indicators"]) == 30
 
 
 def test_indicator_cell_edit_and_move_within_its_group(open_editor, qtbot):

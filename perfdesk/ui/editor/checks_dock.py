@@ -6,7 +6,7 @@ list would destroy an explanation being typed, so an unchanged set of findings i
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,7 +43,8 @@ def dock_title(findings: list[Finding]) -> str:
 class WarningWidget(QWidget):
     """A warning's text with a line to explain it; double-click jumps like the list does."""
 
-    def __init__(self, finding: Finding, on_edit, on_activate, parent: QWidget | None = None) -> None:
+    def __init__(self, finding: Finding, on_edit, on_activate, edit_filter: QObject | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.code = finding.code
         self.on_activate = on_activate
@@ -59,13 +60,16 @@ class WarningWidget(QWidget):
         self.edit.setPlaceholderText("请填写说明…")
         self.edit.setToolTip("警告须写明原因，说明随表保存")
         self.edit.textEdited.connect(lambda text: on_edit(self.code, text))
+        if edit_filter is not None:  # the form's own undo keys and typing steps, as in the fields
+            self.edit.installEventFilter(edit_filter)
         layout.addWidget(self.label)
         layout.addWidget(self.edit)
         self.show_finding(finding)
 
     def show_finding(self, finding: Finding) -> None:
         self.label.setText(finding_line(finding))
-        if self.edit.text() != finding.explanation and not self.edit.hasFocus():
+        # The checks trim the explanation: compare trimmed, or a space being typed would vanish.
+        if self.edit.text().strip() != finding.explanation:
             self.edit.setText(finding.explanation)
 
     def mouseDoubleClickEvent(self, event) -> None:
@@ -89,6 +93,7 @@ class ChecksDock(QDockWidget):
         self.setWidget(self.list)
         self._findings: list[Finding] = []
         self._widgets: dict[int, WarningWidget] = {}
+        self.edit_filter: QObject | None = None
 
     def findings(self) -> list[Finding]:
         return list(self._findings)
@@ -112,7 +117,7 @@ class ChecksDock(QDockWidget):
             self._describe(item, finding)
             if finding.severity is Severity.WARNING:
                 widget = WarningWidget(finding, self.explanation_edited.emit,
-                                       lambda f=finding: self.activated.emit(f))
+                                       lambda f=finding: self.activated.emit(f), self.edit_filter)
                 self._widgets[row] = widget
                 self.list.setItemWidget(item, widget)
                 item.setSizeHint(widget.sizeHint())

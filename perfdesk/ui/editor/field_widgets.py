@@ -185,9 +185,13 @@ class LongTextBinding(FieldBinding):
 
     def refresh(self, path: str) -> None:
         if stored_value(self.field, self.edit.toPlainText()) != self.raw:
+            position = self.edit.textCursor().position()
             self._updating = True
             self.edit.setPlainText(shown_text(self.raw))
             self._updating = False
+            cursor = self.edit.textCursor()  # keep the caret near where it was (undo while typing)
+            cursor.setPosition(min(position, len(self.edit.toPlainText())))
+            self.edit.setTextCursor(cursor)
 
 
 class TickBinding(FieldBinding):
@@ -204,7 +208,8 @@ class TickBinding(FieldBinding):
         self.group = QButtonGroup(box)
         self.group.setExclusive(False)  # exclusive groups cannot be cleared by a click
         self.group.buttonClicked.connect(self._clicked)
-        self.hint = QLabel("请先选择项目支出类型" if self.field.options_of else "")
+        leader = self.model.form.fields.get(self.field.options_of)
+        self.hint = QLabel(f"请先选择{leader.label}" if leader else "")
         self.hint.setStyleSheet("color: #888;")
         self._options: tuple[str, ...] | None = None  # none built yet
         return box

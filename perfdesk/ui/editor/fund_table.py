@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ...domain import money
-from ...domain.document import tree_values
+from ...domain.document import display, tree_values
 from ...domain.formdef import FieldDef, TableDef
 from .cell_delegates import EntryDelegate
 from .document_model import DocumentModel
-from .entries import entry_error, shown_text, stored_value
+from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
 from .row_tables import INVALID_BACKGROUND, READ_ONLY_BACKGROUND, total_name, totals_text
 from .table_part import TablePart, error_label, fit_table_height, setup_table_view
@@ -77,7 +77,7 @@ class FundSourcesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if summed:
                 return money.format_amount(tree_values(self.doc.form, self.doc.data, self.table.key, column.key)[tree_row.key])
-            return shown_text(raw)
+            return display(column, raw)
         if role == Qt.ItemDataRole.EditRole:
             return raw
         if role == Qt.ItemDataRole.ForegroundRole and summed:
@@ -180,6 +180,9 @@ class FundTableEditor(TablePart):
         column = keys.index(parts[2]) + 1 if len(parts) > 2 and parts[2] in keys else 1
         self.view.setCurrentIndex(self.model.index(row, min(column, self.model.columnCount() - 1)))
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.view
+
+    def item_view(self) -> QAbstractItemView:
         return self.view
 
     def focus_chain(self) -> list[QWidget]:

@@ -269,5 +269,8 @@ class IndicatorEditor(TablePart):
         self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
         return self.tree
 
+    def item_view(self) -> QAbstractItemView:
+        return self.tree
+
     def focus_chain(self) -> list[QWidget]:
         return [self.tree]

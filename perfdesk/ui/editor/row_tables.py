@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ...domain import money
-from ...domain.document import column_total
+from ...domain.document import column_total, display
 from ...domain.formdef import FieldDef, TableDef
 from .cell_delegates import EntryDelegate
 from .document_model import DocumentModel
-from .entries import entry_error, shown_text, stored_value
+from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
 from .table_part import TablePart, button_row, error_label, fit_table_height, setup_table_view
 
@@ -67,8 +67,10 @@ class RowsTableModel(QAbstractTableModel):
             return None
         column = self.column(index)
         raw = self.doc.value(self.path(index.row(), index.column()))
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return shown_text(raw) if role == Qt.ItemDataRole.DisplayRole else raw
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display(column, raw)  # as printed: 1,234.50 and 2027年3月1日; a bad entry as typed
+        if role == Qt.ItemDataRole.EditRole:
+            return raw
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry_error(column, raw) or (column.help if self.editable(column) else FINANCE_ONLY_TIP)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -218,6 +220,9 @@ class RowTableEditor(TablePart):
         elif self.model.rowCount() and not self.view.currentIndex().isValid():
             self._select(0)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.view
+
+    def item_view(self) -> QAbstractItemView:
         return self.view
 
     def focus_chain(self) -> list[QWidget]:

@@ -38,6 +38,17 @@ class TablePart(QWidget):
     def current_help(self) -> tuple[str, str]:
         return self.table.label, self.table.help
 
+    def item_view(self) -> QAbstractItemView | None:
+        return None
+
+    def commit_open_editor(self) -> None:
+        """Write a cell still being edited into the document (before an explicit save or close)."""
+        view = self.item_view()
+        if view is not None and view.state() == QAbstractItemView.State.EditingState:
+            editor = view.indexWidget(view.currentIndex())
+            if editor is not None:
+                view.itemDelegate().commitData.emit(editor)
+
     def editable(self, column_key: str) -> bool:
         column = self.table.column(column_key)
         return not (column.finance_only and self.role == "unit")

@@ -60,10 +60,12 @@ class DeclarationEditor(QMainWindow):
         self._dependents: dict[str, list[FieldBinding]] = {}  # field → choices that follow it
         self._section_of: dict[str, int] = {}
         self._dirty = False
+        self._navigating = False
         self.resize(1400, 900)
 
         self.help_panel = HelpPanel(self)
         self.checks_dock = ChecksDock(self)
+        self.checks_dock.edit_filter = self.keys
         self._build_form()
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.checks_dock)
@@ -82,6 +84,7 @@ class DeclarationEditor(QMainWindow):
         self._build_status_bar()
         self.model.changed.connect(self._on_changed)
         QApplication.instance().focusChanged.connect(self._focus_changed)
+        self._following_focus = True
         self._run_checks()
         self._show_record()
 
@@ -120,6 +123,10 @@ class DeclarationEditor(QMainWindow):
         splitter.setSizes([160, 900])
         self.setCentralWidget(splitter)
 
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        """Tab walks the fields and tables in printed order (rebuilt tick boxes included)."""
         chain = [w for s in self.sections for p in s.paths() for w in self._part(p).focus_chain()]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -225,15 +232,21 @@ class DeclarationEditor(QMainWindow):
         return widget
 
     def save(self) -> bool:
+        for part in self._tables.values():  # a cell still open for editing counts as typed
+            part.commit_open_editor()
         return self._save("已保存")
 
     # --- sections and scrolling -------------------------------------------------------
 
     def show_section(self, row: int) -> None:
         if 0 <= row < len(self._boxes):
+            self._navigating = True  # the last sections cannot reach the top: keep the clicked one
             self.scroll.verticalScrollBar().setValue(self._boxes[row].y())
+            self._navigating = False
 
     def _follow_scroll(self, value: int) -> None:
+        if self._navigating:
+            return
         row = max((i for i, box in enumerate(self._boxes) if box.y() <= value + 20), default=0)
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(row)
@@ -254,6 +267,8 @@ class DeclarationEditor(QMainWindow):
             self._fields[head].refresh(path)
         for dependent in self._dependents.get(head, []):
             dependent.refresh(dependent.key)
+        if self._dependents.get(head):
+            self._set_tab_order()
         if head in self._tables:
             self._tables[head].refresh(path)
         self._dirty = True
@@ -325,6 +340,8 @@ class DeclarationEditor(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._check_timer.stop()
         self._autosave_timer.stop()
+        for part in self._tables.values():
+            part.commit_open_editor()
         if self._dirty and not self.save():
             answer = QMessageBox.question(
                 self, "保存失败", f"{self.save_label.text()}\n\n仍要关闭吗？关闭后未保存的修改将丢失。",
@@ -332,7 +349,9 @@ class DeclarationEditor(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        QApplication.instance().focusChanged.disconnect(self._focus_changed)
+        if self._following_focus:
+            QApplication.instance().focusChanged.disconnect(self._focus_changed)
+            self._following_focus = False
         event.accept()
         super().closeEvent(event)
 

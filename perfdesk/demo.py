@@ -242,3 +242,49 @@ def load_monitoring_demo(store: Store, year: int) -> list[int]:
     save_document(store, report, doc)
     ids.append(report.id)
     return ids
+
+
+def evaluation_report(year: int) -> dict:
+    """A finance-organised evaluation of the demo's past-year repair project, scored 82.50 (良)."""
+    form = get_form("evaluation_report")
+    doc = blank_document(form)
+    doc.update({
+        "project_name": f"{year}年校舍维修改造项目", "project_unit": CITY_UNIT["name"],
+        "supervisor": CITY_UNIT["supervisor_name"], "eval_type": "事后评价", "eval_method": "财政部门组织评价",
+        "eval_agency": "中介机构", "report_date": f"{year + 1}-03-01", "project_head": "王建国",
+        "head_phone": "0355-2021234", "address": "长治市潞州区英雄中路 88 号", "postcode": "046000",
+        "start_date": f"{year}-01-01", "end_date": f"{year}-11-30",
+        "goals_expected": "完成教学楼屋面防水 2300 平方米、外墙保温 3600 平方米，工程验收合格率 100%。",
+        "goals_actual": "完成屋面防水 2300 平方米、外墙保温 3480 平方米，验收合格率 100%，外墙工程量完成 96.7%。",
+        "filler": "张丽", "filler_date": f"{year + 1}-02-26", "team_leader": "陈志远",
+        "team_leader_date": f"{year + 1}-02-27", "unit_head": "王建国", "unit_head_date": f"{year + 1}-02-28",
+        "agency_head": "山西晋财会计师事务所 李强", "agency_head_date": f"{year + 1}-03-01",
+        "overview": "项目依据学校年度工作计划立项，主要对教学楼屋面和外墙进行维修改造，总投资 75.00 万元。",
+        "conclusion": "项目总体完成了预期绩效目标，综合得分 82.50 分，评价等次为良。",
+        "problems": "外墙保温工程量未全部完成；资金支付进度前慢后快。",
+        "suggestions": "加强施工组织和进度管理，按合同节点及时支付工程款。",
+    })
+    doc["funds"]["city_county"].update(planned="75", arrived="75")
+    doc["expense_details"] = [
+        {"content": "房屋建筑物构建（屋面防水）", "planned": "45", "actual": "44.85"},
+        {"content": "房屋建筑物构建（外墙保温）", "planned": "30", "actual": "28.90"},
+    ]
+    scored = [
+        ("business_indicators", "1.目标设定情况", "绩效目标合理性", "8", "7"),
+        ("business_indicators", "1.目标设定情况", "绩效指标明确性", "7", "6"),
+        ("business_indicators", "2.目标完成程度", "产出数量完成率", "20", "17"),
+        ("business_indicators", "2.目标完成程度", "产出质量达标率", "15", "15"),
+        ("business_indicators", "2.目标完成程度", "产出时效", "10", "8"),
+        ("business_indicators", "2.目标完成程度", "服务对象满意度", "10", "8.5"),
+        ("financial_indicators", "1.资金落实情况", "资金到位率", "10", "10"),
+        ("financial_indicators", "2.实际支出情况", "资金使用率", "10", "6"),
+        ("financial_indicators", "2.实际支出情况", "财务管理制度健全性", "10", "5"),
+    ]
+    for table, level1, content, points, score in scored:
+        doc[table].append({"level1": level1, "content": content, "points": points, "score": score})
+    doc["evaluators"] = [
+        {"name": "陈志远", "title": "注册会计师/项目经理", "unit": "山西晋财会计师事务所"},
+        {"name": "张丽", "title": "会计师", "unit": "山西晋财会计师事务所"},
+        {"name": "赵建华", "title": "高级工程师", "unit": "长治市建筑设计院"},
+    ]
+    return doc

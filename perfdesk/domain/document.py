@@ -34,6 +34,8 @@ def typed(field: FieldDef, raw: Any) -> Any:
         return None
     if field.type == "amount":
         return money.parse_amount(raw)
+    if field.type == "score":
+        return money.parse_amount(raw, "分值")
     if field.type == "date":
         return dates.parse_date(raw)
     if isinstance(raw, str):
@@ -111,7 +113,7 @@ def display(field: FieldDef, raw: Any) -> str:
         return str(raw)
     if value is None:
         return ""
-    if field.type == "amount":
+    if field.type in ("amount", "score"):
         return money.format_amount(value)
     if field.type == "date":
         return dates.format_date(value)

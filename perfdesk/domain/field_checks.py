@@ -43,7 +43,7 @@ def check_value(field: FieldDef, raw: Any, path: str, label: str, doc: dict, rol
     except (money.AmountError, dates.DateError) as exc:
         yield Finding(Severity.ERROR, f"invalid:{path}", path, label, str(exc))
         return
-    if field.type == "amount" and value < 0:
+    if field.type in ("amount", "score") and value < 0:
         yield Finding(Severity.ERROR, f"negative:{path}", path, label,
                       f"{field.label}不能为负数（填写了 {money.format_amount(value)} 万元），请填写 0 或正数。")
     elif field.type == "phone" and not plausible_phone(str(value)):

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-FIELD_TYPES = {"text", "longtext", "phone", "amount", "date", "choice", "year", "code", "grade", "indicator_kind"}
+FIELD_TYPES = {"text", "longtext", "phone", "amount", "score", "date", "choice", "year", "code", "grade", "indicator_kind"}
 TABLE_KINDS = {"rows", "tree", "indicators", "fixed"}
 
 

@@ -17,8 +17,9 @@ class AmountError(ValueError):
     """A typed amount that is not a valid 万元 figure; the message says why in Chinese."""
 
 
-def parse_amount(text: str | Decimal | int | None) -> Decimal | None:
-    """Read an amount as typed ("1,234.5", "１２３", " 12 "); blank gives None."""
+def parse_amount(text: str | Decimal | int | None, noun: str = "金额") -> Decimal | None:
+    """Read an amount as typed ("1,234.5", "１２３", " 12 "); blank gives None.
+    `noun` names what is read (金额, 分值) in the messages."""
     if text is None:
         return None
     if isinstance(text, Decimal):
@@ -30,7 +31,8 @@ def parse_amount(text: str | Decimal | int | None) -> Decimal | None:
         if cleaned == "":
             return None
         if not _TYPED.match(cleaned):
-            raise AmountError(f"“{text.strip()}”不是有效的金额，请只填写数字（单位：万元），例如 12.50")
+            unit = "（单位：万元）" if noun == "金额" else ""
+            raise AmountError(f"“{text.strip()}”不是有效的{noun}，请只填写数字{unit}，例如 12.50")
         try:
             value = Decimal(cleaned)
         except InvalidOperation as exc:  # pragma: no cover - the pattern already guards this
@@ -40,9 +42,9 @@ def parse_amount(text: str | Decimal | int | None) -> Decimal | None:
     if not value.is_finite():
         raise AmountError("金额必须是有限的数字")
     if value.adjusted() >= MAX_INTEGER_DIGITS:
-        raise AmountError(f"金额“{str(text).strip()}”过大：单位是万元，整数部分最多 {MAX_INTEGER_DIGITS} 位，请核对是否多填了数字")
+        raise AmountError(f"{noun}“{str(text).strip()}”过大：整数部分最多 {MAX_INTEGER_DIGITS} 位，请核对是否多填了数字")
     if -value.as_tuple().exponent > AMOUNT_PLACES and value != value.quantize(_QUANTUM):
-        raise AmountError(f"金额“{text}”最多保留 {AMOUNT_PLACES} 位小数（万元精确到元）")
+        raise AmountError(f"{noun}“{text}”最多保留 {AMOUNT_PLACES} 位小数")
     return value
 
 

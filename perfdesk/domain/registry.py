@@ -15,6 +15,7 @@ FORM_FILES = {
     "self_report": "self_report.yaml",
     "feedback_letter": "feedback_letter.yaml",
     "rectification": "rectification.yaml",
+    "evaluation_report": "evaluation_report.yaml",
 }
 
 

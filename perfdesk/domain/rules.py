@@ -6,6 +6,7 @@ A rule gets the form definition, the document and its spec from the form file, a
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Callable, Iterator
 
 from . import dates, money
@@ -174,3 +175,27 @@ def spending_behind(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
         return
     yield _finding(form, spec, spec["explanation_field"], rate=f"{rate:.2f}", share=f"{share:.2f}",
                    tolerance=allowed)
+
+
+@rule("score_within_points")
+def score_within_points(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    for table_key in spec["tables"]:
+        table = form.tables[table_key]
+        points_col, score_col = table.column("points"), table.column("score")
+        for index, row in enumerate(rows(doc, table)):
+            points, score = lenient(points_col, row.get("points")), lenient(score_col, row.get("score"))
+            if points is not None and score is not None and score > points:
+                yield _finding(form, {**spec, "code": f"{spec['code']}:{table_key}.{index}"},
+                               f"{table_key}.{index}.score", content=row.get("content") or "",
+                               score=money.format_amount(score), points=money.format_amount(points))
+
+
+@rule("points_total")
+def points_total(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
+    paths = [f"{t}.points" for t in spec["tables"]]
+    if not any(rows(doc, form.tables[t]) for t in spec["tables"]):
+        return  # nothing scored yet: the required-rows checks speak first
+    total = money.total(column_total(form, doc, p) for p in paths)
+    expected = Decimal(str(spec["total"]))
+    if total != expected:
+        yield _finding(form, spec, spec["tables"][0], sum=money.format_amount(total), total=spec["total"])

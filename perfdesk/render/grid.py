@@ -48,6 +48,8 @@ class Grid:
     headers: list[tuple[int, ...]] = field(default_factory=list)
     is_header: list[bool] = field(default_factory=list)
     prose: bool = False  # a report: headings and paragraphs, no table rules
+    # a cover page before the table: (text, align, font size) lines, as 附件5-1 has
+    cover: list[tuple[str, str, float]] = field(default_factory=list)
 
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]
@@ -84,6 +86,8 @@ class _Builder:
             above=[(self.line(x), x.get("align", "left")) for x in layout.get("above", [])],
             below=[(self.line(x), x.get("align", "left")) for x in layout.get("below", [])],
             prose=bool(layout.get("prose", False)),
+            cover=[(self.cover_line(x), x.get("align", "center"), float(x.get("size", 14)))
+                   for x in layout.get("cover", [])],
         )
         self.occupied: dict[int, set[int]] = {}
 
@@ -92,6 +96,13 @@ class _Builder:
 
     def line(self, spec: dict) -> str:
         return self.fill(spec.get("text") or spec.get("template") or "")
+
+    def cover_line(self, spec: dict) -> str:
+        if "ticks_line" in spec:  # 评价类型：事前评价☑ 事中评价□ …
+            f = self.form.fields[spec["ticks_line"]]
+            chosen = self.doc.get(f.key)
+            return f"{spec['label']}：" + "　".join(f"{o}{TICKED if o == chosen else UNTICKED}" for o in f.options)
+        return self.line(spec)
 
     # rows ---------------------------------------------------------------------------------
     def new_row(self, header: bool, headers: tuple[int, ...]) -> int:
@@ -147,8 +158,11 @@ class _Builder:
                 self.place(row, col0, width, [Cell(0, 0, width, 1, body, "paragraph", "left",
                                                    min_lines=int(node.get("min_lines", 2)), path=f.key)], f.key)
             else:
-                row = self.new_row(bool(node.get("header")), current)
-                if node.get("header"):
+                header = bool(node.get("header"))
+                if header and self.grid.n_rows > first and not self.grid.is_header[-1]:
+                    own_headers = []  # a new table part: its headers replace the previous part's
+                row = self.new_row(header, current)
+                if header:
                     own_headers.append(row)
                 self.place(row, col0, width, [self.static_cell(c) for c in node["cells"]], f"第{row + 1}行")
         return first, self.grid.n_rows - 1
@@ -192,6 +206,12 @@ class _Builder:
             return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value)
         if "review" in spec:
             return self.review(spec, span, rowspan)
+        if "total" in spec:  # 综合得分: the sum of several columns, e.g. 业务 + 财务 scores
+            value = sum((column_total(self.form, self.doc, p) for p in spec["total"]), Decimal(0))
+            shown = money.format_amount(value) if any(self.any_amount(p) for p in spec["total"]) else ""
+            return Cell(0, 0, span, rowspan, shown, "amount", "right", number=value if shown else None)
+        if "grade" in spec:
+            return Cell(0, 0, span, rowspan, self.grade_text(spec["grade"]), "value", "center")
         raise FormDefinitionError(f"{self.form.id}: 无法识别的单元格 {spec}")
 
     def any_amount(self, path: str) -> bool:
@@ -199,6 +219,13 @@ class _Builder:
         raw = self.doc.get(table_key)
         values = raw.values() if isinstance(raw, dict) else (raw or [])
         return any(str((v or {}).get(column) or "").strip() for v in values)
+
+    def grade_text(self, paths: list[str]) -> str:
+        """评价等次 by the profile's bounds, from the 综合得分; blank while nothing is scored."""
+        grader = self.fmt.context.get("grade_of")
+        if grader is None or not any(self.any_amount(p) for p in paths):
+            return ""
+        return grader(sum((column_total(self.form, self.doc, p) for p in paths), Decimal(0)))
 
     def tick_tree(self, spec: dict, span: int, rowspan: int) -> Cell:
         main = self.form.fields[spec["tick_tree"]]
@@ -223,9 +250,10 @@ class _Builder:
         col = table.column(spec["column"])
         value = raw.get(col.key)
         text = display(col, value)
-        number = lenient(col, value) if col.type == "amount" else None
-        role = "amount" if col.type == "amount" else "value"
-        align = spec.get("align", "right" if col.type == "amount" else "center")
+        numeric = col.type in ("amount", "score")
+        number = lenient(col, value) if numeric else None
+        role = "amount" if numeric else "value"
+        align = spec.get("align", "right" if numeric else "center")
         return Cell(0, 0, int(spec.get("span", 1)), 1, prefix + text, role, align, number=number,
                     path=f"{table_key}.{index}.{col.key}")
 
@@ -239,7 +267,7 @@ class _Builder:
             cells = []
             for position, spec in enumerate(node["cells"]):
                 prefix = f"{index + 1}．" if node.get("numbered") and position == 0 else ""
-                cells.append(self.column_cell(table.key, spec, raw, index, prefix))
+                cells.append(self.row_cell(table.key, spec, raw, index, prefix))
             self.place(row, col0, width, cells, f"{table.label}第{index + 1}行")
 
     def tree(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
@@ -267,9 +295,12 @@ class _Builder:
         """Rows grouped as printed: 一级 label spanning its 二级 labels, each spanning its rows.
         An empty 二级 still prints one blank row, as the official table shows every category."""
         table = self.form.tables[node["indicators"]]
-        s1, s2 = (int(x) for x in node["spans"])
+        spans = [int(x) for x in node["spans"]]
+        s1, s2 = spans[0], (spans[1] if len(spans) > 1 else 0)
         data_rows = list(enumerate(rows(self.doc, table)))
-        taxonomy = [(l1, list(l2s)) for l1, l2s in table.taxonomy]
+        if not s2:  # one level only (基本指标 → 具体指标): every row sits under the one 二级 ""
+            data_rows = [(i, dict(r, level2="")) for i, r in data_rows]
+        taxonomy = [(l1, list(l2s) if s2 else [""]) for l1, l2s in table.taxonomy]
         # Rows whose levels are not in the taxonomy still print, under their own labels.
         known = {(l1, l2) for l1, l2s in taxonomy for l2 in l2s}
         for _, r in data_rows:
@@ -291,18 +322,22 @@ class _Builder:
                     row = self.new_row(False, headers)
                     cells = [self.row_cell(table.key, spec, r, index) for spec in node["cells"]]
                     self.place(row, col0 + s1 + s2, width - s1 - s2, cells, f"{table.label}·{level2}")
-                self.grid.cells.append(Cell(first2, col0 + s1, s2, self.grid.n_rows - first2, level2, "label"))
+                if s2:
+                    self.grid.cells.append(Cell(first2, col0 + s1, s2, self.grid.n_rows - first2, level2, "label"))
             self.grid.cells.append(Cell(first1, col0, s1, self.grid.n_rows - first1, level1, "label"))
             for r in range(first1, self.grid.n_rows):
                 self.occupied.setdefault(r, set()).update(range(col0, col0 + s1 + s2))
 
-    def row_cell(self, table_key: str, spec: dict, raw: dict, index: int) -> Cell:
-        """A cell of a repeating row: a column's value, or a √ column for one option of a choice."""
+    def row_cell(self, table_key: str, spec: dict, raw: dict, index: int, prefix: str = "") -> Cell:
+        """A cell of a repeating row: a column's value, a √ column for one option of a choice, or
+        fixed text (a blank signature column)."""
+        if "column" not in spec and "tick" not in spec:
+            return self.static_cell(spec)
         if "tick" in spec:
             chosen = raw.get(spec["tick"]) == spec["option"]
             return Cell(0, 0, int(spec.get("span", 1)), 1, "√" if chosen else "", "value", "center",
                         path=f"{table_key}.{index}.{spec['tick']}" if index >= 0 else table_key)
-        cell = self.column_cell(table_key, spec, raw, index)
+        cell = self.column_cell(table_key, spec, raw, index, prefix)
         if index < 0:
             cell.path = table_key
         return cell

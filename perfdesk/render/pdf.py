@@ -289,6 +289,9 @@ def render_pdf(grid: Grid) -> bytes:
     canvas.setAuthor("PerfDesk")
     canvas.setCreator("PerfDesk 预算绩效填报桌面端")
     printer = _Printer(grid, canvas, page_size)
+    if grid.cover:
+        _draw_cover(printer)
+        canvas.showPage()
     # Measure the headings once on a scratch canvas so the body heights are known before drawing.
     first_top = _heading_top(grid, page_size, True)
     next_top = _heading_top(grid, page_size, False)
@@ -315,6 +318,22 @@ def render_pdf(grid: Grid) -> bytes:
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _draw_cover(printer: _Printer) -> None:
+    """The cover of a report (附件5-1): centred lines down the page, unnumbered."""
+    c, y = printer.c, printer.page_h * 0.78
+    for text, align, size in printer.grid.cover:
+        if not text:
+            y -= size * 2.2
+            continue
+        for line in wrap(text, printer.table_w * 0.8, size):
+            if align == "left":
+                printer.line_text(printer.left + printer.table_w * 0.18, y, line, size)
+            else:
+                printer.line_text((printer.page_w - text_width(line, size)) / 2, y, line, size)
+            y -= size * 2.0
+    c.setFont(FONT, SIZE)
 
 
 def _heading_top(grid: Grid, page_size, first: bool) -> float:

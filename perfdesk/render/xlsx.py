@@ -44,6 +44,9 @@ def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
         ws.row_dimensions[row].height = size * 1.8
 
     row = 1
+    for text, align, size in grid.cover:  # the report's cover, above its table
+        banner(row, text, size, "center" if align == "center" else "left")
+        row += 1
     banner(row, grid.title, 16)
     row += 1
     if grid.subtitle:
@@ -53,6 +56,7 @@ def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
         banner(row, text, 10.5, align)
         row += 1
     header_end = row - 1
+    title_start = 1 + len(grid.cover)
     top = row
     heights = [1] * grid.n_rows
     styles = _StyleCache()
@@ -85,7 +89,7 @@ def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"1:{header_end}"
+    ws.print_title_rows = f"{title_start}:{header_end}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.59
     ws.page_margins.top = ws.page_margins.bottom = 0.59

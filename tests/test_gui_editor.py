@@ -471,20 +471,23 @@ def test_f8_walks_the_findings(open_editor, qtbot):
 
 def test_warning_explained_in_place(open_editor, qtbot):
     editor = open_editor(CAMERAS)
-    assert any(line.startswith("警告（需填写说明） — 申报单位联系电话") for line in dock_lines(editor))
+    assert any(line.startswith("警告 — 申报单位联系电话：“2021”不像有效的电话号码") and "已说明" not in line
+               for line in dock_lines(editor))
     edit = editor.checks_dock.findChild(QLineEdit, "explanationEdit")
     assert edit.placeholderText() == "请填写说明…"
     edit.setFocus()
     type_chinese(edit, "单位总机分机号")
     assert editor.document()["_explanations"] == {"phone:applicant_phone": "单位总机分机号"}
-    qtbot.waitUntil(lambda: any(line.startswith("警告（已说明）") for line in dock_lines(editor)))
+    qtbot.waitUntil(lambda: any(line.startswith("警告 — 申报单位联系电话") and line.endswith("（已说明：单位总机分机号）")
+                                for line in dock_lines(editor)))
     assert editor.checks_dock.findChild(QLineEdit, "explanationEdit") is edit  # kept while typing
     assert edit.hasFocus()
     explained = [f for f in editor.findings() if f.code == "phone:applicant_phone"]
     assert explained[0].explanation == "单位总机分机号"
     editor.undo_stack().undo()  # one step for the whole explanation
     assert "_explanations" not in editor.document()
-    qtbot.waitUntil(lambda: any(line.startswith("警告（需填写说明）") for line in dock_lines(editor)))
+    qtbot.waitUntil(lambda: not any("已说明" in line for line in dock_lines(editor)))
+    assert edit.text() == ""
 
 
 # --- indicators ---------------------------------------------------------------------------
@@ -583,3 +586,86 @@ def test_help_panel_shows_the_focused_fields_instructions(open_editor, qtbot):
     view.setFocus()
     view.setCurrentIndex(view.model().index(0, 3))
     qtbot.waitUntil(lambda: "测算依据及说明：需要填列" in panel.toPlainText())
+
+
+# --- the undo stack as a whole ------------------------------------------------------------
+
+def _random_edits(form, doc, draw_int, draw_bool, count: int) -> list[tuple]:
+    """Edits of every kind on real paths of the document: values, rows, moves, explanations."""
+    tables = ["expense_details", "schedule", "long_term_indicators"]
+    edits = []
+    for step in range(count):
+        kind = draw_int(0, 4)
+        table = tables[draw_int(0, len(tables) - 1)]
+        column = form.tables[table].columns[draw_int(0, len(form.tables[table].columns) - 1)].key
+        index = draw_int(0, 12)
+        if kind == 0:
+            field = list(form.fields)[draw_int(0, len(form.fields) - 1)]
+            edits.append(("set", field, None if draw_bool() else f"v{step}", draw_bool()))
+        elif kind == 1:
+            edits.append(("set", f"{table}.{index}.{column}", f"{step}.5" if draw_bool() else "1.2.3", draw_bool()))
+        elif kind == 2:
+            edits.append(("add", table, index))
+        elif kind == 3:
+            edits.append(("remove", table, index) if draw_bool() else ("swap", table, index, draw_int(0, 12)))
+        else:
+            edits.append(("explain", "phone:applicant_phone", f"说明{step}" if draw_bool() else "", draw_bool()))
+    return edits
+
+
+def _apply(model, edits) -> None:
+    for edit in edits:
+        if edit[0] == "set":
+            if edit[1].count(".") and int(edit[1].split(".")[1]) >= len(model.rows(edit[1].split(".")[0])):
+                continue  # no such row (yet)
+            model.set_value(edit[1], edit[2], typing=edit[3])
+        elif edit[0] == "add":
+            model.add_row(edit[1], edit[2], {"name": None})
+        elif edit[0] == "remove":
+            model.remove_row(edit[1], edit[2])
+        elif edit[0] == "swap":
+            model.swap_rows(edit[1], edit[2], edit[3])
+        else:
+            model.set_explanation(edit[1], edit[2], typing=edit[3])
+
+
+def test_undo_all_restores_the_document_and_redo_all_replays_it(qapp, form, big_doc):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from perfdesk.ui.editor.document_model import DocumentModel
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.data())
+    def check(data):
+        model = DocumentModel(form, big_doc)
+        edits = _random_edits(form, big_doc, lambda a, b: data.draw(st.integers(a, b)),
+                              lambda: data.draw(st.booleans()), data.draw(st.integers(1, 25)))
+        _apply(model, edits)
+        final = model.document()
+        while model.undo_stack.canUndo():
+            model.undo_stack.undo()
+        assert model.document() == big_doc
+        while model.undo_stack.canRedo():
+            model.undo_stack.redo()
+        assert model.document() == final
+
+    check()
+
+
+def test_widgets_follow_random_edits_and_their_undo(open_editor, form, big_doc):
+    import random
+
+    editor = open_editor(autosave_ms=60_000)
+    rng = random.Random(20271)
+    _apply(editor.model, _random_edits(form, big_doc, rng.randint, lambda: rng.random() < 0.5, 80))
+    rows = lambda key: len(editor.document()[key])  # noqa: E731
+    assert expense_view(editor).model().rowCount() == rows("expense_details")
+    assert len(editor.table_editor("long_term_indicators").row_items()) == rows("long_term_indicators")
+    assert editor.field_binding("project_name").focus_widget.text() == (editor.document()["project_name"] or "")
+    while editor.undo_stack().canUndo():
+        editor.undo_stack().undo()
+    assert editor.document() == big_doc
+    assert editor.field_binding("project_name").focus_widget.text() == BIG
+    assert expense_view(editor).model().rowCount() == 8
+    assert editor.findChild(QLabel, "expenseTotal").text() == "合计：上年度资金 64.00 万元，本年度申请资金 120.00 万元"

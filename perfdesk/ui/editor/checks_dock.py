@@ -31,8 +31,8 @@ NO_FINDINGS = "未发现问题"
 
 
 def finding_line(finding: Finding) -> str:
-    state = ("（已说明）" if finding.explanation else "（需填写说明）") if finding.severity is Severity.WARNING else ""
-    return f"{finding.severity.label}{state} — {finding.label}：{finding.message}"
+    explained = f"（已说明：{finding.explanation}）" if finding.explanation else ""
+    return f"{finding.severity.label} — {finding.label}：{finding.message}{explained}"
 
 
 def dock_title(findings: list[Finding]) -> str:
@@ -136,6 +136,7 @@ class ChecksDock(QDockWidget):
         widget = self._widgets.get(self.list.row(item))
         if widget is not None:
             widget.show_finding(finding)
+            item.setSizeHint(widget.sizeHint())  # the explanation may have made it taller
 
     def _focused_code(self) -> str | None:
         return next((w.code for w in self._widgets.values() if w.edit.hasFocus()), None)

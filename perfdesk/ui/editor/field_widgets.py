@@ -54,6 +54,8 @@ class FieldKeys(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and _is_undo_key(event):
             return True  # not accepted, so the window's 撤销/重做 shortcut fires
+        if event.type() == QEvent.Type.KeyPress and _is_undo_key(event):
+            return True  # nothing to undo form-wide: the widget must not undo on its own either
         if event.type() == QEvent.Type.FocusOut:
             self.model.seal()
         return False

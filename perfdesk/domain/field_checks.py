@@ -45,7 +45,8 @@ def check_value(field: FieldDef, raw: Any, path: str, label: str, doc: dict, rol
         return
     if field.type in ("amount", "score") and value < 0:
         yield Finding(Severity.ERROR, f"negative:{path}", path, label,
-                      f"{field.label}不能为负数（填写了 {money.format_amount(value)} 万元），请填写 0 或正数。")
+                      f"{field.label}不能为负数（填写了 {money.format_amount(value)}"
+                      f"{' 万元' if field.type == 'amount' else ''}），请填写 0 或正数。")
     elif field.type == "phone" and not plausible_phone(str(value)):
         yield Finding(Severity.WARNING, f"phone:{path}", path, label,
                       f"“{value}”不像有效的电话号码：手机号为 11 位数字，固定电话如 0355-2021234。"

@@ -51,6 +51,8 @@ class IndicatorEditor(TablePart):
         self.tree.setTabKeyNavigation(False)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)  # 60 rows lay out fast
+        self.tree.setStyleSheet("QTreeWidget::item { padding: 3px 0px; }")  # room to click into a cell
         self.tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.setItemDelegate(EntryDelegate(self._column_of, None, self.tree))
         header = self.tree.header()
@@ -130,10 +132,15 @@ class IndicatorEditor(TablePart):
             leaf.setToolTip(column, self.table.column(key).help)
 
     def _fit_height(self) -> None:
+        """As tall as all its rows, so only the form scrolls (the tree lays its rows out on request)."""
+        last = self.tree.topLevelItem(self.tree.topLevelItemCount() - 1)
+        while last is not None and last.childCount():
+            last = last.child(last.childCount() - 1)
+        rect = self.tree.visualItemRect(last) if last is not None else None
         rows = self.tree.topLevelItemCount() + len(self._level2_items) + len(self._leaves)
-        row_height = self.tree.sizeHintForRow(0) if rows else 24
-        self.tree.setFixedHeight(self.tree.header().sizeHint().height() + rows * max(row_height, 20)
-                                 + 2 * self.tree.frameWidth() + 4)
+        body = rect.bottom() + 1 + self.tree.verticalScrollBar().value() if rect is not None and rect.isValid() \
+            else rows * (self.tree.fontMetrics().height() + 6)
+        self.tree.setFixedHeight(self.tree.header().sizeHint().height() + body + 2 * self.tree.frameWidth() + 2)
 
     def refresh(self, path: str) -> None:
         parts = path.split(".")

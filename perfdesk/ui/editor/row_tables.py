@@ -118,8 +118,9 @@ class RowTableEditor(TablePart):
         setup_table_view(self.view)
         self.view.setItemDelegate(EntryDelegate(self._column_of, self._live_error, self.view))
         header = self.view.horizontalHeader()
+        has_text = any(c.type in ("text", "longtext") for c in table.columns)
         for i, column in enumerate(table.columns):
-            wide = column.type in ("text", "longtext")
+            wide = column.type in ("text", "longtext") or not has_text  # 以前年度评价: all share the width
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if wide else QHeaderView.ResizeMode.Interactive)
             if not wide:
                 header.resizeSection(i, 130)

@@ -653,6 +653,16 @@ def test_undo_all_restores_the_document_and_redo_all_replays_it(qapp, form, big_
     check()
 
 
+def test_set_value_refuses_a_row_that_does_not_exist(qapp, form, big_doc):
+    from perfdesk.ui.editor.document_model import DocumentModel
+
+    model = DocumentModel(form, big_doc)
+    with pytest.raises(ValueError):
+        model.set_value("expense_details.8.name", "x")
+    model.set_value("fund_sources.appropriation.actual", "1")  # tree rows are dicts: fine
+    assert model.undo_stack.count() == 1
+
+
 def test_widgets_follow_random_edits_and_their_undo(open_editor, form, big_doc):
     import random
 

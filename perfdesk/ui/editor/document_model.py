@@ -37,6 +37,21 @@ def get_in(doc: dict, path: str) -> Any:
     return node
 
 
+def reachable(doc: dict, path: str) -> bool:
+    """Whether a value may be written at `path`: every row it names exists."""
+    node: Any = doc
+    for part in path.split(".")[:-1]:
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return False
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            node = node.get(part) if isinstance(node.get(part), (dict, list)) else {}
+        else:
+            return False
+    return True
+
+
 def set_in(doc: dict, path: str, value: Any) -> None:
     """Write a value, creating missing dicts on the way (a tree row absent from an old document)."""
     parts = path.split(".")
@@ -203,6 +218,8 @@ class DocumentModel(QObject):
     # --- editing (each one undoable) --------------------------------------------------
 
     def set_value(self, path: str, value: Any, *, typing: bool = False) -> None:
+        if not reachable(self._doc, path):
+            raise ValueError(f"no such place in the document: {path}")
         old = self.value(path)
         if old == value:
             return

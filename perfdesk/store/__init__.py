@@ -4,7 +4,9 @@ No business rules live here; the domain layer validates and converts before call
 
 from .engine import default_url
 from .errors import StoreError
-from .records import FormRecord, RevisionRecord, UnitRecord
+from .packages import Received
+from .records import FormRecord, IdentityRecord, InboxRecord, RevisionRecord, TrustRecord, UnitRecord
 from .store import Store
 
-__all__ = ["Store", "StoreError", "default_url", "UnitRecord", "FormRecord", "RevisionRecord"]
+__all__ = ["Store", "StoreError", "default_url", "UnitRecord", "FormRecord", "RevisionRecord",
+           "IdentityRecord", "TrustRecord", "InboxRecord", "Received"]

@@ -44,7 +44,10 @@ class FormInstance(Base):
     """One filled-in form; data is the canonical JSON document."""
 
     __tablename__ = "form_instances"
-    __table_args__ = (Index("ix_form_instances_year_form_id", "year", "form_id"),)
+    __table_args__ = (
+        Index("ix_form_instances_year_form_id", "year", "form_id"),
+        Index("ix_form_instances_uid", "uid", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # RESTRICT: a unit with forms must not vanish and orphan them.
@@ -59,6 +62,10 @@ class FormInstance(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set = in recycle bin
+    # Identity across stores: the unit's and the finance office's copies share it (0002).
+    uid: Mapped[str | None] = mapped_column(String(36))
+    # Version of the last submission package built (unit) or received (finance office).
+    package_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class Revision(Base):
@@ -73,3 +80,59 @@ class Revision(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     data: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
+
+
+class Identity(Base):
+    """This store's own signing key for a unit (or the finance office), kept encrypted."""
+
+    __tablename__ = "identities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the SPKI, hex
+    cert_pem: Mapped[str] = mapped_column(Text)
+    key_pem: Mapped[str] = mapped_column(Text)  # PKCS#8, encrypted under the user's passphrase
+    source: Mapped[str] = mapped_column(String(20))  # self-issued | pkcs12
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TrustedKey(Base):
+    """A public key this store accepts packages from: a unit's (office side) or the office's."""
+
+    __tablename__ = "trusted_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(64), index=True)
+    unit_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # unit | office
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    cert_pem: Mapped[str | None] = mapped_column(Text)  # known after the first package
+    source: Mapped[str] = mapped_column(String(20))  # registration | first-import
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InboxEntry(Base):
+    """Every package offered to this store: what it was, who signed it, and what became of it."""
+
+    __tablename__ = "inbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(20))  # form | review
+    status: Mapped[str] = mapped_column(String(20))  # 已导入 | 已更新 | 已拒绝
+    reason: Mapped[str] = mapped_column(Text)
+    unit_code: Mapped[str | None] = mapped_column(String(64))
+    signer_name: Mapped[str | None] = mapped_column(Text)
+    signer_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    form_uid: Mapped[str | None] = mapped_column(String(36))
+    package_version: Mapped[int | None] = mapped_column(Integer)
+    data_sha256: Mapped[str | None] = mapped_column(String(64))  # of the form data, to spot rebuilds
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detail: Mapped[str | None] = mapped_column(Text)  # JSON: a review's decision and letter
+    # SET NULL: purging a form keeps the record that its package once arrived.
+    form_instance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("form_instances.id", ondelete="SET NULL"), index=True
+    )
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .codec import aware_utc, load_amount, load_json
-from .models import FormInstance, Revision, Unit
+from .models import FormInstance, Identity, InboxEntry, Revision, TrustedKey, Unit
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class FormRecord:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None
+    # Set once the form travels in a package (0002); defaults keep older callers working.
+    uid: str | None = None
+    package_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ def form_record(f: FormInstance) -> FormRecord:
         year=f.year, title=f.title, status=f.status, data=load_json(f.data),
         amount=load_amount(f.amount), created_at=aware_utc(f.created_at),
         updated_at=aware_utc(f.updated_at), deleted_at=aware_utc(f.deleted_at),
+        uid=f.uid, package_version=f.package_version,
     )
 
 
@@ -69,4 +73,75 @@ def revision_record(r: Revision) -> RevisionRecord:
     return RevisionRecord(
         id=r.id, form_instance_id=r.form_instance_id, saved_at=aware_utc(r.saved_at),
         title=r.title, data=load_json(r.data),
+    )
+
+
+@dataclass(frozen=True)
+class IdentityRecord:
+    id: int
+    unit_id: int
+    fingerprint: str
+    cert_pem: str
+    key_pem: str
+    source: str
+    not_after: datetime
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TrustRecord:
+    id: int
+    unit_code: str
+    unit_name: str
+    role: str
+    fingerprint: str
+    cert_pem: str | None
+    source: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class InboxRecord:
+    id: int
+    file_sha256: str
+    file_name: str
+    kind: str | None
+    status: str
+    reason: str
+    unit_code: str | None
+    signer_name: str | None
+    signer_fingerprint: str | None
+    form_uid: str | None
+    package_version: int | None
+    data_sha256: str | None
+    signed_at: datetime | None
+    detail: dict | None
+    form_instance_id: int | None
+    received_at: datetime
+
+
+def identity_record(i: Identity) -> IdentityRecord:
+    return IdentityRecord(
+        id=i.id, unit_id=i.unit_id, fingerprint=i.fingerprint, cert_pem=i.cert_pem,
+        key_pem=i.key_pem, source=i.source, not_after=aware_utc(i.not_after),
+        created_at=aware_utc(i.created_at),
+    )
+
+
+def trust_record(t: TrustedKey) -> TrustRecord:
+    return TrustRecord(
+        id=t.id, unit_code=t.unit_code, unit_name=t.unit_name, role=t.role,
+        fingerprint=t.fingerprint, cert_pem=t.cert_pem, source=t.source,
+        added_at=aware_utc(t.added_at),
+    )
+
+
+def inbox_record(e: InboxEntry) -> InboxRecord:
+    return InboxRecord(
+        id=e.id, file_sha256=e.file_sha256, file_name=e.file_name, kind=e.kind, status=e.status,
+        reason=e.reason, unit_code=e.unit_code, signer_name=e.signer_name,
+        signer_fingerprint=e.signer_fingerprint, form_uid=e.form_uid,
+        package_version=e.package_version, data_sha256=e.data_sha256,
+        signed_at=aware_utc(e.signed_at), detail=None if e.detail is None else load_json(e.detail),
+        form_instance_id=e.form_instance_id, received_at=aware_utc(e.received_at),
     )

@@ -14,6 +14,7 @@ from .codec import dump_amount, dump_json, now_utc
 from .engine import default_url, migrate, open_engine, reason, shown
 from .errors import StoreError
 from .models import FormInstance, Revision, Unit
+from .packages import PackageStore
 from .records import FormRecord, RevisionRecord, UnitRecord, form_record, revision_record, unit_record
 
 UNIT_FIELDS = frozenset(
@@ -21,7 +22,9 @@ UNIT_FIELDS = frozenset(
 )
 
 
-class Store:
+class Store(PackageStore):
+    """Forms and units here; package identities, trust and inbox in packages.PackageStore."""
+
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
         self._reader, self._writer = open_engine(self.url)

@@ -143,10 +143,12 @@ def duplicate(store: Store, form_instance_id: int, year: int) -> FormRecord:
                              year=year, title=title, data=doc, amount=headline_amount(form, doc), status="草稿")
 
 
-def save_document(store: Store, record: FormRecord, doc: dict, title: str | None = None) -> bool:
-    """Keep a new version of the document; status follows the checks (已校验 when no errors)."""
+def save_document(store: Store, record: FormRecord, doc: dict, title: str | None = None,
+                  role: str = "unit") -> bool:
+    """Keep a new version of the document; status follows the checks (已校验 when no errors).
+    `role` is who saves: a finance office may fill finance-only cells, a unit may not."""
     form: FormDef = get_form(record.form_id)
-    errors = blocking(run_checks(form, doc, year=record.year, profile=_profile_of(store, record)))
+    errors = blocking(run_checks(form, doc, year=record.year, role=role, profile=_profile_of(store, record)))
     status = record.status if record.status in ("待修改",) and errors else ("草稿" if errors else "已校验")
     amount: Decimal | None = headline_amount(form, doc)
     return store.save_form(record.id, data=doc, title=title, amount=amount, status=status)

@@ -315,7 +315,7 @@ class DeclarationEditor(QMainWindow):
         doc = self.model.document()
         title = str(doc.get("project_name") or "").strip() or self.record.title
         try:
-            save_document(self.store, self.record, doc, title=title)
+            save_document(self.store, self.record, doc, title=title, role=self.role)
             self.record = self.store.get_form(self.record.id)  # status and title as now stored
         except StoreError as exc:
             self.save_label.setStyleSheet("color: #c62828;")

@@ -1,0 +1,50 @@
+"""Verbs for rules profiles and grades: profiles, grade. Neither needs the database."""
+
+from __future__ import annotations
+
+from ..domain.formulas import FormulaError
+from ..domain.profiles import Profile, all_profiles, get_profile
+from ..domain.scoring import ScoringError, ex_ante_verdict, grade, parse_score, points_text
+from ..errors import UserError
+from ._codes import EXIT_OK
+
+
+def register(verbs, common) -> None:
+    profiles = verbs.add_parser("profiles", parents=[common], help="列出规则配置及其评价等次")
+    profiles.set_defaults(handler=_profiles, needs_store=False)
+    grading = verbs.add_parser("grade", parents=[common], help="按规则配置给出分数对应的评价等次或事前评估结论")
+    grading.add_argument("--profile", required=True, metavar="规则", help="规则配置的 id，见 perfdesk profiles")
+    grading.add_argument("--ex-ante", action="store_true", help="给出事前绩效评估结论（可行/待完善/不可行）")
+    grading.add_argument("score", metavar="分数")
+    grading.set_defaults(handler=_grade, needs_store=False)
+
+
+def bounds_line(profile: Profile) -> str:
+    """优（优秀）≥85，良（良好）≥70，中（合格）≥60，低（不合格）<60."""
+    grades = profile.grades
+    parts = [f"{g.label}≥{points_text(g.min)}" for g in grades[:-1]]
+    parts.append(f"{grades[-1].label}<{points_text(grades[-2].min)}" if len(grades) > 1 else grades[-1].label)
+    return "，".join(parts)
+
+
+def _profiles(store, args) -> int:
+    for profile in all_profiles():
+        origin = profile.origin("grades")
+        borrowed = f"（等次沿用 {origin}）" if origin != profile.id else ""
+        print(f"{profile.id}\t{profile.name}\t{bounds_line(profile)}{borrowed}")
+    return EXIT_OK
+
+
+def _grade(store, args) -> int:
+    profile = get_profile(args.profile)
+    try:
+        # grade() and ex_ante_verdict() refuse a bad score with the profile's limits; parse_score rounds it for display
+        if args.ex_ante:
+            verdict = ex_ante_verdict(profile, args.score)
+            print(f"{profile.name}：事前绩效评估 {parse_score(args.score)} 分，结论：{verdict.label}")
+        else:
+            result = grade(profile, args.score)
+            print(f"{profile.name}：{parse_score(args.score)} 分，等次：{result.label}")
+    except (ScoringError, FormulaError) as exc:
+        raise UserError(str(exc)) from None
+    return EXIT_OK

@@ -1,0 +1,169 @@
+"""Build a unit's signed submission package (.pdpkg) from a stored form.
+
+Layout of the zip (all members in memory, written once, atomically):
+  form.json      the form data with its id, version, uid, package version, unit, year, title, status
+  form.pdf       the printed form, itself PAdES-signed (with the seal, if given)
+  form.xlsx      the same table as Excel
+  attachments/…  optional supporting files
+  signer.pem     the signer's certificate
+  manifest.json  SHA-256 and size of every member above, and whose package it is
+  manifest.sig   the signer's signature over the exact bytes of manifest.json
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain.checks import blocking, run_checks, unexplained_warnings
+from ..domain.registry import get_form
+from ..store import FormRecord, Store, UnitRecord
+from . import keys
+from .archive_safety import LIMITS, name_problem
+from .errors import PackageError
+from .formdata import strip_finance
+from .identity import Signer
+from .manifest import ATTACHMENTS, MANIFEST, SIGNATURE, SIGNER, build_manifest, canonical
+
+SUBMITTED = "已报送"
+UNIT_FIELDS = ("name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile")
+# Fixed zip timestamps: the same members give the same zip, whatever the clock says.
+_EPOCH = (2020, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Built:
+    data: bytes
+    form_uid: str
+    version: int
+    file_name: str
+
+
+def refusal(record: FormRecord, data: dict) -> str | None:
+    """Why this document may not leave the unit (errors, unexplained warnings), or None."""
+    findings = run_checks(get_form(record.form_id), data, year=record.year)
+    for problems, what in ((blocking(findings), "个错误"), (unexplained_warnings(findings), "个警告未填写说明")):
+        if problems:
+            listed = "\n".join(f.line() for f in problems[:20])
+            more = f"\n……共 {len(problems)} 个" if len(problems) > 20 else ""
+            return f"表单 {record.id}“{record.title}”有 {len(problems)} {what}，不能打包报送，请先处理：\n{listed}{more}"
+    return None
+
+
+def file_name(unit_code: str, title: str, version: int, kind: str = "") -> str:
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("._")[:60] or "表单"
+    return f"{unit_code}_{safe}{kind}_v{version}.pdpkg"
+
+
+def zip_package(members: dict[str, bytes], manifest: bytes, signature: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in [*sorted(members.items()), (MANIFEST, manifest), (SIGNATURE, signature)]:
+            info = zipfile.ZipInfo(name, _EPOCH)
+            info.external_attr = 0o100644 << 16  # a regular file, so no reader mistakes it
+            # PDF and XLSX are compressed already; deflating them again only costs time.
+            info.compress_type = zipfile.ZIP_STORED if name.endswith((".pdf", ".xlsx")) else zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def sign_and_zip(signer: Signer, members: dict[str, bytes], **header) -> bytes:
+    members = {**members, SIGNER: signer.cert_pem.encode("ascii")}
+    manifest = build_manifest(members=members, unit_name=signer.unit.name, unit_code=signer.unit.code, **header)
+    return zip_package(members, manifest, keys.sign(signer.key, manifest))
+
+
+def form_json(record: FormRecord, unit: UnitRecord, uid: str, version: int, data: dict) -> bytes:
+    return canonical({
+        "form_id": record.form_id, "form_version": record.form_version, "form_uid": uid,
+        "version": version, "year": record.year, "title": record.title, "status": record.status,
+        "unit": {k: getattr(unit, k) for k in UNIT_FIELDS}, "data": data,
+    })
+
+
+def _attachments(items: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for name, data in items:
+        member = ATTACHMENTS + name
+        why = name_problem(member)
+        if why or "/" in name:
+            raise PackageError(f"附件名“{name}”不能使用（{why or '不能含有 /'}），请改名后再添加")
+        if member.casefold() in {m.casefold() for m in found}:
+            raise PackageError(f"附件“{name}”重名，请改名后再添加")
+        if len(data) > LIMITS.member:
+            raise PackageError(f"附件“{name}”超过 {LIMITS.member // (1024 * 1024)} MB")
+        found[member] = data
+    return found
+
+
+def assemble_form_package(signer: Signer, record: FormRecord, uid: str, version: int, data: dict,
+                          pdf: bytes, xlsx: bytes, attachments: list[tuple[str, bytes]] = ()) -> bytes:
+    """The zip from parts already made: checks, rendering and PDF signing are the caller's."""
+    members = {"form.json": form_json(record, signer.unit, uid, version, data), "form.pdf": pdf,
+               "form.xlsx": xlsx, **_attachments(list(attachments))}
+    total = sum(len(m) for m in members.values())
+    if total > LIMITS.total - 1024 * 1024:
+        raise PackageError("数据包内容超过大小上限，请减少或压缩附件")
+    return sign_and_zip(signer, members, kind="form", form_id=record.form_id,
+                        form_version=record.form_version, form_uid=uid, version=version,
+                        year=record.year, title=record.title)
+
+
+def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, seal_png: bytes | None = None,
+                       attachments: list[tuple[str, bytes]] = ()) -> Built:
+    """Check, render, sign and pack one form, in memory; the store is not marked (see package_form)."""
+    from ..operations import render
+    from .pdfsign import sign_pdf
+
+    record = store.get_form(form_instance_id)
+    if record.deleted_at is not None:
+        raise PackageError(f"表单 {record.id}“{record.title}”在回收站中，请先还原")
+    if record.unit_id != signer.unit.id:
+        raise PackageError(f"表单 {record.id} 属于另一个单位，不能用“{signer.unit.name}”的密钥签名")
+    data = strip_finance(get_form(record.form_id), record.data)
+    reason = refusal(record, data)
+    if reason:
+        raise PackageError(reason)
+    uid = store.ensure_form_uid(record.id)
+    # Every saved change keeps a revision, so this grows with each change and never repeats.
+    version = len(store.revisions(record.id)) + 1
+    rendered = render(store, dataclasses.replace(record, data=data))
+    pdf = sign_pdf(rendered.pdf, signer, seal_png)
+    payload = assemble_form_package(signer, record, uid, version, data, pdf, rendered.xlsx, attachments)
+    return Built(payload, uid, version, file_name(signer.unit.code, record.title, version))
+
+
+def package_form(store: Store, form_instance_id: int, signer: Signer, target: Path, *,
+                 seal_png: bytes | None = None, attachments: list[tuple[str, bytes]] = ()) -> Built:
+    """Build, write, and only then mark the form 已报送 with the version it was sent as
+    (the finance office's review will name that version)."""
+    built = build_form_package(store, form_instance_id, signer, seal_png=seal_png, attachments=attachments)
+    write_package(target, built.data)
+    store.mark_packaged(form_instance_id, built.version, SUBMITTED)
+    return built
+
+
+def write_package(target: Path, payload: bytes) -> None:
+    """Write whole or not at all: a half-written package on a USB stick would only confuse."""
+    if target.is_dir():
+        raise PackageError(f"输出路径 {target} 是一个文件夹，请给出文件名")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".perfdesk-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())  # USB sticks get pulled out early
+        os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise PackageError(f"无法写入文件 {target}：{exc.strerror or exc}") from exc
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

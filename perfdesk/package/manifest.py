@@ -1,0 +1,170 @@
+"""manifest.json: what a package holds (every member's SHA-256 and size) and whose it is.
+
+The signature covers the manifest's exact bytes, and the manifest covers every other member,
+so one signature check plus one hash per member proves the whole package. The signer's
+certificate (signer.pem) is a listed member too, so not one byte of it can change unnoticed;
+only the signature (manifest.sig) and the manifest itself sit outside the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .. import __version__
+from .archive_safety import name_problem
+from .errors import PackageError
+
+MANIFEST_VERSION = 1
+MANIFEST, SIGNATURE, SIGNER = "manifest.json", "manifest.sig", "signer.pem"
+ENVELOPE = (MANIFEST, SIGNATURE)
+# Members each kind must carry; a form may add attachments/…, nothing else is allowed.
+REQUIRED = {"form": ("form.json", "form.pdf", "form.xlsx", SIGNER), "review": ("review.json", SIGNER)}
+ATTACHMENTS = "attachments/"
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Member:
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    kind: str
+    form_id: str
+    form_version: int
+    form_uid: str
+    version: int
+    unit_name: str
+    unit_code: str
+    year: int
+    title: str
+    created_at: dt.datetime
+    app_version: str
+    members: dict[str, Member]
+    raw: dict
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def build_manifest(*, kind: str, form_id: str, form_version: int, form_uid: str, version: int,
+                   unit_name: str, unit_code: str, year: int, title: str,
+                   members: dict[str, bytes], extra: dict | None = None) -> bytes:
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    body = {
+        "manifest_version": MANIFEST_VERSION, "kind": kind,
+        "form_id": form_id, "form_version": form_version, "form_uid": form_uid, "version": version,
+        "unit": {"name": unit_name, "code": unit_code}, "year": year, "title": title,
+        "created_at": now.isoformat().replace("+00:00", "Z"), "app_version": __version__,
+        "members": [{"name": name, "sha256": digest(data), "size": len(data)}
+                    for name, data in sorted(members.items())],
+        **(extra or {}),
+    }
+    return canonical(body)
+
+
+def canonical(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("duplicate key")  # two readers could see two different values
+    return dict(pairs)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"non-standard constant {name}")
+
+
+def strict_json(raw: bytes, what: str) -> Any:
+    """JSON as RFC 8259 says: UTF-8, no duplicate keys, no NaN or Infinity."""
+    try:
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
+                          parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise PackageError(f"数据包中的 {what} 不是有效的 JSON，数据包可能已损坏") from exc
+
+
+def _text(body: dict, key: str, limit: int = 200) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value or len(value) > limit:
+        raise PackageError(f"清单 manifest.json 中的 {key} 缺失或无效")
+    return value
+
+
+def _int(body: dict, key: str, low: int = 0, high: int = 10**9) -> int:
+    value = body.get(key)
+    if type(value) is not int or not low <= value <= high:  # bool is an int: refuse it too
+        raise PackageError(f"清单 manifest.json 中的 {key} 缺失或无效")
+    return value
+
+
+def _created(body: dict) -> dt.datetime:
+    text = _text(body, "created_at", 40)
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise PackageError("清单 manifest.json 中的创建时间无效") from exc
+    if value.tzinfo is None:
+        raise PackageError("清单 manifest.json 中的创建时间缺少时区")
+    return value.astimezone(dt.timezone.utc)
+
+
+def _members(body: dict, kind: str) -> dict[str, Member]:
+    listed = body.get("members")
+    if not isinstance(listed, list):
+        raise PackageError("清单 manifest.json 中缺少成员列表")
+    members: dict[str, Member] = {}
+    for item in listed:
+        if not isinstance(item, dict):
+            raise PackageError("清单 manifest.json 的成员列表无效")
+        name, sha, size = item.get("name"), item.get("sha256"), item.get("size")
+        if not isinstance(name, str) or name_problem(name) or name in members or name in ENVELOPE:
+            raise PackageError(f"清单 manifest.json 中的成员名“{name!s:.80}”无效或重复")
+        if not isinstance(sha, str) or not _SHA.match(sha) or type(size) is not int or size < 0:
+            raise PackageError(f"清单 manifest.json 中成员“{name}”的摘要或大小无效")
+        if name not in REQUIRED[kind] and not (kind == "form" and name.startswith(ATTACHMENTS)):
+            raise PackageError(f"清单 manifest.json 列出了不应有的成员“{name}”")
+        members[name] = Member(sha, size)
+    missing = [n for n in REQUIRED[kind] if n not in members]
+    if missing:
+        raise PackageError(f"清单 manifest.json 缺少必需的成员：{'、'.join(missing)}")
+    return members
+
+
+def parse_manifest(raw: bytes) -> Manifest:
+    body = strict_json(raw, MANIFEST)
+    if not isinstance(body, dict):
+        raise PackageError("清单 manifest.json 格式无效")
+    version = body.get("manifest_version")
+    if version != MANIFEST_VERSION or type(version) is not int:
+        raise PackageError(f"数据包格式版本“{version!s:.20}”不受支持（本程序支持第 {MANIFEST_VERSION} 版），"
+                           "请确认发送方与本机的 PerfDesk 版本")
+    kind = body.get("kind")
+    if kind not in REQUIRED:
+        raise PackageError(f"数据包类型“{kind!s:.20}”无法识别")
+    unit = body.get("unit")
+    if not isinstance(unit, dict):
+        raise PackageError("清单 manifest.json 中缺少单位信息")
+    uid = _text(body, "form_uid", 36)
+    if not _UUID.match(uid):
+        raise PackageError("清单 manifest.json 中的表单标识无效")
+    return Manifest(
+        kind=kind, form_id=_text(body, "form_id", 64), form_version=_int(body, "form_version", 1),
+        form_uid=uid, version=_int(body, "version", 1), unit_name=_text(unit, "name"),
+        unit_code=_text(unit, "code", 64), year=_int(body, "year", 1900, 2199),
+        title=_text(body, "title", 500), created_at=_created(body),
+        app_version=_text(body, "app_version", 40), members=_members(body, kind), raw=body,
+    )

@@ -1,0 +1,139 @@
+"""Verify a package: safe archive, valid signature over the manifest, every member intact and
+nothing added or missing, contents consistent with the manifest, and whether this store trusts
+the signer. Raises PackageError with the reason; never writes anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+
+from ..store import Store, TrustRecord
+from . import keys
+from .archive_safety import read_members
+from .errors import PackageError
+from .manifest import ENVELOPE, MANIFEST, SIGNATURE, SIGNER, Manifest, digest, parse_manifest, strict_json
+from .pdfsign import PdfCheck
+
+_ENVELOPE_LIMITS = {MANIFEST: 1024 * 1024, SIGNATURE: 1024, SIGNER: 64 * 1024}
+ROLE_OF_KIND = {"form": "unit", "review": "office"}
+# The signer's clock and ours may differ; a package "made" slightly before its certificate is fine.
+_CLOCK_SLACK = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Trust:
+    state: str  # trusted | own | new | other-key | mismatch
+    note: str
+    record: TrustRecord | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state in ("trusted", "own")
+
+
+@dataclass(frozen=True)
+class Verified:
+    manifest: Manifest
+    members: dict[str, bytes]
+    content: dict  # form.json or review.json
+    cert: x509.Certificate
+    fingerprint: str
+    signer_name: str
+    file_sha256: str
+    trust: Trust | None = None
+    pdf: PdfCheck | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.manifest.kind
+
+
+def _signature(members: dict[str, bytes]) -> tuple[x509.Certificate, str]:
+    for name in (*ENVELOPE, SIGNER):
+        if name not in members:
+            raise PackageError(f"数据包缺少 {name}，不是完整的签名数据包")
+        if len(members[name]) > _ENVELOPE_LIMITS[name]:
+            raise PackageError(f"数据包中的 {name} 过大，已拒绝")
+    cert = keys.load_cert(members[SIGNER])
+    try:
+        keys.check_key_type(cert.public_key())
+        fp = keys.fingerprint(cert)
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise PackageError("签名证书中的公钥无法识别") from exc
+    if not keys.verify(cert, members[SIGNATURE], members[MANIFEST]):
+        raise PackageError("签名无效：清单与签名不符（数据包被改动过，或签名与证书不匹配），已拒绝")
+    return cert, fp
+
+
+def _check_members(manifest: Manifest, members: dict[str, bytes]) -> None:
+    present = set(members) - set(ENVELOPE)
+    missing = sorted(set(manifest.members) - present)
+    if missing:
+        raise PackageError(f"数据包缺少清单中列出的文件：{'、'.join(missing)}，已拒绝")
+    extra = sorted(present - set(manifest.members))
+    if extra:
+        raise PackageError(f"数据包含有清单之外的文件：{'、'.join(extra)[:200]}，已拒绝")
+    for name, expected in manifest.members.items():
+        data = members[name]
+        if len(data) != expected.size or digest(data) != expected.sha256:
+            raise PackageError(f"文件 {name} 与签名清单不符（内容被改动过），已拒绝")
+
+
+def _check_cert(manifest: Manifest, cert: x509.Certificate) -> str:
+    if manifest.unit_code not in keys.subject_codes(cert):
+        raise PackageError(f"签名证书不是颁发给单位编码 {manifest.unit_code} 的，已拒绝")
+    if not cert.not_valid_before_utc - _CLOCK_SLACK <= manifest.created_at <= cert.not_valid_after_utc:
+        raise PackageError(f"数据包的签名时间 {manifest.created_at:%Y-%m-%d %H:%M} 不在签名证书的有效期内，已拒绝")
+    return keys.subject_name(cert)
+
+
+def _content(manifest: Manifest, members: dict[str, bytes]) -> dict:
+    name = "form.json" if manifest.kind == "form" else "review.json"
+    content = strict_json(members[name], name)
+    if not isinstance(content, dict):
+        raise PackageError(f"{name} 格式无效")
+    unit = content.get("unit") if manifest.kind == "form" else content.get("office")
+    same = (isinstance(unit, dict) and unit.get("code") == manifest.unit_code
+            and content.get("form_uid") == manifest.form_uid and content.get("form_id") == manifest.form_id
+            and content.get("version") == manifest.version and content.get("year") == manifest.year)
+    if not same:
+        raise PackageError(f"{name} 与清单中的单位、表单标识、版本或年度不一致，已拒绝")
+    return content
+
+
+def trust_of(store: Store, manifest: Manifest, fp: str) -> Trust:
+    """How this store regards the signer of a package of this kind for this unit code."""
+    if any(i.fingerprint == fp for i in store.identities()):
+        return Trust("own", "本机自己的签名密钥")
+    role = ROLE_OF_KIND[manifest.kind]
+    who = "财政部门" if role == "office" else "单位"
+    row = store.trusted_key(fp)
+    if row is not None:
+        if row.unit_code == manifest.unit_code and row.role == role:
+            return Trust("trusted", f"已登记的{who}公钥（{row.unit_name}，{row.unit_code}）", row)
+        return Trust("mismatch", f"该公钥登记在 {row.unit_name}（{row.unit_code}）名下，"
+                                 f"不能为 {manifest.unit_name}（{manifest.unit_code}）签名", row)
+    if store.trusted_keys(manifest.unit_code):
+        return Trust("other-key", f"{who} {manifest.unit_code} 已登记了其他公钥，此数据包的公钥未登记；"
+                                  "如对方更换了密钥，请按新的公钥登记表登记")
+    return Trust("new", f"签名人的公钥尚未在本机登记（{who} {manifest.unit_name}，{manifest.unit_code}）")
+
+
+def verify_package(data: bytes, store: Store | None = None, *, check_pdf: bool = False) -> Verified:
+    members = read_members(data)
+    cert, fp = _signature(members)
+    manifest = parse_manifest(members[MANIFEST])  # after the signature: only signed bytes are read
+    signer_name = _check_cert(manifest, cert)
+    _check_members(manifest, members)
+    content = _content(manifest, members)
+    pdf = None
+    if check_pdf and "form.pdf" in members:
+        from .pdfsign import check_pdf as validate
+
+        pdf = validate(members["form.pdf"], cert)
+    return Verified(manifest=manifest, members=members, content=content, cert=cert, fingerprint=fp,
+                    signer_name=signer_name, file_sha256=digest(data),
+                    trust=None if store is None else trust_of(store, manifest, fp), pdf=pdf)

@@ -1,0 +1,343 @@
+"""Verbs for signed submission packages: identity, trust, package, verify, import, review.
+
+perfdesk.package (cryptography, pyHanko) is imported inside the handlers, so listing the verbs
+and running the others stays fast and never depends on it."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+from ..store import Store, UnitRecord
+from ._codes import EXIT_FAILED, EXIT_OK
+
+PASSPHRASE_ENV = "PERFDESK_PASSPHRASE"
+PKCS12_ENV = "PERFDESK_PKCS12_PASSPHRASE"
+
+
+class CommandError(UserError):
+    """Wrong or missing input to a package verb."""
+
+
+def register(verbs, common) -> None:
+    secret = _secret_parent()
+    _identity(verbs, common, secret)
+    _trust(verbs, common)
+    pkg = verbs.add_parser("package", parents=[common, secret], help="把表单打成签名数据包（.pdpkg），报送财政部门")
+    pkg.add_argument("id", type=int, metavar="ID", help="表单编号（perfdesk list 可查）")
+    pkg.add_argument("--out", type=Path, required=True, metavar="文件", help="数据包文件名，如 E:/报送/申报表.pdpkg")
+    pkg.add_argument("--seal", type=Path, metavar="PNG", help="单位公章图片（PNG），盖在 PDF 首页的盖章处")
+    pkg.add_argument("--attach", type=Path, action="append", default=[], metavar="文件", help="附件，可多次指定")
+    pkg.set_defaults(handler=_package)
+    verify = verbs.add_parser("verify", parents=[common], help="验证数据包：签名人、签名时间、是否已登记、文件是否完整")
+    verify.add_argument("file", type=Path, metavar="文件")
+    verify.set_defaults(handler=_verify)
+    imp = verbs.add_parser("import", parents=[common], help="导入数据包（文件或文件夹）：单位报送的表单，或财政部门的审核结果")
+    imp.add_argument("paths", type=Path, nargs="+", metavar="路径")
+    imp.add_argument("--trust-new", action="store_true",
+                     help="签名人尚未登记时，确认后信任其公钥并导入（首次导入时使用；请先电话核对指纹）")
+    imp.set_defaults(handler=_import)
+    review = verbs.add_parser("review", parents=[common, secret], help="财政部门：对收到的表单出具签名的审核结果数据包")
+    review.add_argument("id", type=int, metavar="ID", help="表单编号")
+    decision = review.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--approve", dest="decision", action="store_const", const="approve", help="审核通过")
+    decision.add_argument("--return", dest="decision", action="store_const", const="return", help="退回修改")
+    review.add_argument("--out", type=Path, required=True, metavar="文件", help="审核结果数据包文件名")
+    review.add_argument("--letter", default="", metavar="文字", help="反馈意见（退回修改时必填）")
+    review.add_argument("--letter-file", type=Path, metavar="文件", help="从文本文件读取反馈意见（UTF-8）")
+    review.add_argument("--dept-opinion", metavar="文字", help="业务科室审核意见")
+    review.add_argument("--dept-reviewer", metavar="姓名", help="业务科室审核人")
+    review.add_argument("--perf-opinion", metavar="文字", help="预算绩效管理科审核意见")
+    review.add_argument("--perf-reviewer", metavar="姓名", help="预算绩效管理科审核人")
+    review.add_argument("--actual", action="append", default=[], metavar="行=万元",
+                        help="本年度实际安排资金，如 appropriation=120.00（经费拨款），可多次指定")
+    review.add_argument("--signer", metavar="编码", help="用哪个本机身份签名（本机有多个身份时须指定）")
+    review.set_defaults(handler=_review)
+
+
+def _secret_parent():
+    import argparse
+
+    secret = argparse.ArgumentParser(add_help=False)
+    secret.add_argument("--passphrase-file", type=Path, metavar="文件",
+                        help=f"从文件第一行读取签名密钥口令；也可设置环境变量 {PASSPHRASE_ENV}，都没有时在终端询问")
+    return secret
+
+
+def _identity(verbs, common, secret) -> None:
+    ident = verbs.add_parser("identity", parents=[common], help="本单位的签名密钥与证书")
+    sub = ident.add_subparsers(dest="identity_verb", metavar="操作", required=True)
+    create = sub.add_parser("create", parents=[common, secret], help="生成签名密钥和自签名证书（口令加密保存）")
+    _unit_options(create)
+    create.add_argument("--name", metavar="名称", help="本机还没有该编码的单位时，以此名称新建（财政部门首次设置时用）")
+    create.add_argument("--region", default="", metavar="地区", help="新建单位的地区")
+    create.add_argument("--level", default="市级", metavar="级次", help="新建单位的级次（市级/县级）")
+    create.add_argument("--profile", default="changzhi", metavar="配置", help="新建单位的规则配置")
+    create.add_argument("--years", type=int, default=5, metavar="年", help="证书有效年数，默认 5 年")
+    create.set_defaults(handler=_identity_create)
+    p12 = sub.add_parser("import-pkcs12", parents=[common, secret], help="导入认证机构颁发的 PKCS#12（.p12/.pfx）证书")
+    p12.add_argument("file", type=Path, metavar="文件")
+    _unit_options(p12)
+    p12.add_argument("--pkcs12-passphrase-file", type=Path, metavar="文件",
+                     help=f"PKCS#12 文件的口令（文件第一行）；也可设置环境变量 {PKCS12_ENV}")
+    p12.set_defaults(handler=_identity_pkcs12)
+    show = sub.add_parser("show", parents=[common], help="显示本机的签名身份和公钥指纹")
+    show.set_defaults(handler=_identity_show)
+    reg = sub.add_parser("export-registration", parents=[common], help="导出公钥登记表 PDF，盖章后交财政部门登记")
+    _unit_options(reg)
+    reg.add_argument("--out", type=Path, required=True, metavar="文件", help="PDF 文件名")
+    reg.set_defaults(handler=_identity_registration)
+
+
+def _unit_options(parser) -> None:
+    parser.add_argument("--unit", metavar="编码", help="单位编码；本机只有一个单位时可省略")
+
+
+def _trust(verbs, common) -> None:
+    trust = verbs.add_parser("trust", parents=[common], help="登记可信的公钥（财政部门登记单位，单位登记财政部门）")
+    sub = trust.add_subparsers(dest="trust_verb", metavar="操作", required=True)
+    add = sub.add_parser("add", parents=[common], help="按公钥登记表上的指纹登记公钥")
+    add.add_argument("--code", required=True, metavar="编码", help="对方的单位编码")
+    add.add_argument("--fingerprint", required=True, metavar="指纹", help="公钥指纹（64 位十六进制，可带空格）")
+    add.add_argument("--name", metavar="名称", help="对方名称，默认取本机单位表中的名称")
+    add.add_argument("--office", action="store_true", help="登记的是财政部门的公钥（单位一方登记，用于验证审核结果）")
+    add.set_defaults(handler=_trust_add)
+    listing = sub.add_parser("list", parents=[common], help="列出已登记的公钥")
+    listing.set_defaults(handler=_trust_list)
+    remove = sub.add_parser("remove", parents=[common], help="撤销一个已登记的公钥")
+    remove.add_argument("--fingerprint", required=True, metavar="指纹")
+    remove.set_defaults(handler=_trust_remove)
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+def _first_line(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"无法读取口令文件 {path}：{getattr(exc, 'strerror', None) or exc}") from exc
+    return text.splitlines()[0] if text else ""
+
+
+def passphrase(args, *, new: bool = False) -> str:
+    if getattr(args, "passphrase_file", None):
+        return _first_line(args.passphrase_file)
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        raise CommandError(f"需要签名密钥口令：请用 --passphrase-file 指定口令文件，或设置环境变量 {PASSPHRASE_ENV}")
+    first = getpass.getpass("请设置签名密钥口令（至少 8 个字符）：" if new else "请输入签名密钥口令：")
+    if new and getpass.getpass("请再输入一次：") != first:
+        raise CommandError("两次输入的口令不一致")
+    return first
+
+
+def _unit(store: Store, code: str | None) -> UnitRecord:
+    if code:
+        unit = store.unit_by_code(code)
+        if unit is None:
+            raise CommandError(f"本机没有编码为 {code} 的单位")
+        return unit
+    units = store.units()
+    if len(units) != 1:
+        listed = "、".join(f"{u.name}（{u.code}）" for u in units) or "无"
+        raise CommandError(f"请用 --unit 指定单位编码。本机的单位：{listed}")
+    return units[0]
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"无法读取{what} {path}：{exc.strerror or exc}") from exc
+
+
+# --- identity ----------------------------------------------------------------------------
+
+def _identity_create(store: Store, args) -> int:
+    from ..package import keys
+    from ..package.identity import check_new_passphrase, create_identity
+
+    if args.unit and args.name and store.unit_by_code(args.unit) is None:
+        store.add_unit(name=args.name, code=args.unit, supervisor_name=args.name, supervisor_code=args.unit,
+                       region=args.region, level=args.level, profile=args.profile)
+    unit = _unit(store, args.unit)
+    secret = passphrase(args, new=True)
+    check_new_passphrase(secret)
+    record = create_identity(store, unit.id, secret, years=args.years)
+    print(f"已为“{unit.name}”（{unit.code}）生成签名密钥，证书有效期至 {record.not_after:%Y-%m-%d}")
+    print(f"公钥指纹：{keys.grouped(record.fingerprint)}")
+    print("请运行 perfdesk identity export-registration --out 公钥登记表.pdf，盖章后交对方登记。")
+    return EXIT_OK
+
+
+def _identity_pkcs12(store: Store, args) -> int:
+    from ..package import keys
+    from ..package.identity import import_pkcs12
+
+    unit = _unit(store, args.unit)
+    data = _read(args.file, "证书文件")
+    if args.pkcs12_passphrase_file:
+        p12_secret = _first_line(args.pkcs12_passphrase_file)
+    elif os.environ.get(PKCS12_ENV):
+        p12_secret = os.environ[PKCS12_ENV]
+    elif sys.stdin.isatty():
+        p12_secret = getpass.getpass("请输入 PKCS#12 证书文件的口令：")
+    else:
+        p12_secret = None
+    record = import_pkcs12(store, unit.id, data, p12_secret, passphrase(args, new=True))
+    print(f"已导入“{unit.name}”的证书，有效期至 {record.not_after:%Y-%m-%d}；公钥指纹：{keys.grouped(record.fingerprint)}")
+    return EXIT_OK
+
+
+def _identity_show(store: Store, args) -> int:
+    from ..package import keys
+
+    identities = store.identities()
+    if not identities:
+        print("本机还没有签名身份。运行 perfdesk identity create 生成。")
+        return EXIT_OK
+    for record in identities:
+        unit = store.get_unit(record.unit_id)
+        print(f"{unit.name}（{unit.code}）\t有效期至 {record.not_after:%Y-%m-%d}\t{keys.grouped(record.fingerprint)}")
+    return EXIT_OK
+
+
+def _identity_registration(store: Store, args) -> int:
+    from ..package.builder import write_package
+    from ..package.registration import registration_form_pdf
+
+    unit = _unit(store, args.unit)
+    write_package(args.out, registration_form_pdf(store, unit.id))
+    print(f"已导出公钥登记表：{args.out}")
+    return EXIT_OK
+
+
+# --- trust -------------------------------------------------------------------------------
+
+def _trust_add(store: Store, args) -> int:
+    from ..package import keys
+
+    fp = keys.parse_fingerprint(args.fingerprint)
+    known = store.unit_by_code(args.code)
+    name = args.name or (known.name if known else args.code)
+    record = store.add_trusted_key(unit_code=args.code, unit_name=name, role="office" if args.office else "unit",
+                                   fingerprint=fp, source="registration")
+    who = "财政部门" if record.role == "office" else "单位"
+    print(f"已登记{who}“{record.unit_name}”（{record.unit_code}）的公钥：{keys.grouped(fp)}")
+    return EXIT_OK
+
+
+def _trust_list(store: Store, args) -> int:
+    from ..package import keys
+
+    rows = store.trusted_keys()
+    if not rows:
+        print("还没有登记任何公钥。")
+    for row in rows:
+        who = "财政部门" if row.role == "office" else "单位"
+        how = "按登记表登记" if row.source == "registration" else "首次导入时确认"
+        print(f"{row.unit_name}（{row.unit_code}）\t{who}\t{how}\t{keys.grouped(row.fingerprint)}")
+    return EXIT_OK
+
+
+def _trust_remove(store: Store, args) -> int:
+    from ..package import keys
+
+    fp = keys.parse_fingerprint(args.fingerprint)
+    if not store.remove_trusted_key(fp):
+        raise CommandError("没有登记过这个公钥")
+    print(f"已撤销公钥 {keys.grouped(fp)}")
+    return EXIT_OK
+
+
+# --- packages ----------------------------------------------------------------------------
+
+def _package(store: Store, args) -> int:
+    from ..package import keys
+    from ..package.builder import package_form
+    from ..package.identity import load_signer
+
+    record = store.get_form(args.id)
+    signer = load_signer(store, record.unit_id, passphrase(args))
+    seal = _read(args.seal, "公章图片") if args.seal else None
+    attachments = [(path.name, _read(path, "附件")) for path in args.attach]
+    built = package_form(store, record.id, signer, args.out, seal_png=seal, attachments=attachments)
+    print(f"已生成数据包：{args.out}（《{record.title}》第 {built.version} 版，{len(built.data) // 1024} KB）")
+    print(f"签名人：{signer.name}（{signer.unit.code}），公钥指纹 {keys.grouped(signer.fingerprint)}")
+    return EXIT_OK
+
+
+def _verify(store: Store, args) -> int:
+    from ..package import keys
+    from ..package.archive_safety import read_package_file
+    from ..package.errors import PackageError
+    from ..package.verifier import verify_package
+
+    print(f"数据包：{args.file}")
+    try:
+        v = verify_package(read_package_file(args.file), store, check_pdf=True)
+    except PackageError as exc:
+        print(f"结论：无效——{exc}")
+        return EXIT_FAILED
+    m = v.manifest
+    print(f"类型：{'表单报送' if m.kind == 'form' else '财政部门审核结果'}")
+    print(f"表单：《{m.title}》 {m.year}年度 第 {m.version} 版")
+    print(f"签名人：{v.signer_name}（{m.unit_code}）")
+    print(f"公钥指纹：{keys.grouped(v.fingerprint)}")
+    print(f"签名时间：{m.created_at.astimezone():%Y-%m-%d %H:%M}（签名方电脑的时间）")
+    print(f"登记情况：{v.trust.note}")
+    print(f"文件完整性：全部 {len(m.members)} 个文件与签名清单一致")
+    problems = [] if v.trust.ok else ["签名人的公钥未在本机登记"]
+    if v.pdf is not None:
+        print(f"PDF 内签名：{'有效' if v.pdf.intact and v.pdf.valid and v.pdf.trusted else '无效'}（{v.pdf.summary}）")
+        if not (v.pdf.intact and v.pdf.valid and v.pdf.trusted):
+            problems.append("PDF 内的签名无效")
+    print("结论：有效" if not problems else f"结论：无效——{'；'.join(problems)}")
+    return EXIT_OK if not problems else EXIT_FAILED
+
+
+def _import(store: Store, args) -> int:
+    from ..package.importer import import_paths
+
+    report = import_paths(store, args.paths, trust_new=args.trust_new)
+    for outcome in report.outcomes:
+        print(outcome.line())
+    if not report.outcomes:
+        print("没有找到 .pdpkg 数据包。")
+    print(report.summary())
+    return EXIT_FAILED if report.rejected else EXIT_OK
+
+
+def _review(store: Store, args) -> int:
+    from ..package.identity import load_signer
+    from ..package.review import actual_cells, opinion_cells, review_form
+
+    record = store.get_form(args.id)
+    own = store.identities()
+    if args.signer:
+        unit = _unit(store, args.signer)
+    elif len({i.unit_id for i in own}) == 1:
+        unit = store.get_unit(own[0].unit_id)
+    else:
+        raise CommandError("请用 --signer 指定用哪个本机身份（财政部门的单位编码）签名审核结果")
+    letter = args.letter
+    if args.letter_file:
+        letter = _read(args.letter_file, "反馈意见文件").decode("utf-8-sig", errors="replace")
+    amounts = {}
+    for item in args.actual:
+        row, sep, amount = item.partition("=")
+        if not sep:
+            raise CommandError(f"--actual 的写法是 行=金额，例如 appropriation=120.00，收到的是“{item}”")
+        amounts[row.strip()] = amount.strip()
+    finance = {**opinion_cells("finance_dept", args.dept_opinion, args.dept_reviewer),
+               **opinion_cells("perf_mgmt", args.perf_opinion, args.perf_reviewer),
+               **actual_cells(record, amounts)}
+    signer = load_signer(store, unit.id, passphrase(args))
+    built = review_form(store, record.id, signer, args.out, decision=args.decision, letter=letter, finance=finance)
+    verdict = "审核通过" if args.decision == "approve" else "退回修改"
+    print(f"已生成审核结果数据包：{args.out}（《{record.title}》第 {built.version} 版，{verdict}）")
+    return EXIT_OK

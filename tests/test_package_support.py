@@ -1,0 +1,147 @@
+"""Shared set-up for the package tests: a unit store and a finance office store, each with a
+signing identity, and one signed package, built once per session and copied per test."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sqlite3
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from perfdesk.store import Store
+
+YEAR = 2027
+UNIT_CODE, OFFICE_CODE = "201003", "101001"
+UNIT_PASS, OFFICE_PASS = "unit-passphrase", "office-passphrase"
+REPAIR = "2027年校舍维修改造项目"  # demo form that passes every check
+OFFICE = dict(name="长治市财政局", code=OFFICE_CODE, supervisor_name="长治市财政局", supervisor_code="101",
+              region="长治市", level="市级", profile="changzhi")
+
+
+def seal_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((6, 6, 234, 234), outline=(220, 0, 0, 255), width=10)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@dataclass
+class World:
+    folder: Path
+    package: bytes  # v1 of REPAIR, signed by the unit, with the seal
+    unit_fp: str
+    office_fp: str
+    form_id: int  # REPAIR's id in the unit store
+
+    def stores(self, tmp: Path) -> tuple[Store, Store]:
+        """Fresh copies of the unit's and the office's databases for one test."""
+        for name in ("unit.db", "office.db"):
+            shutil.copy(self.folder / name, tmp / name)
+        return Store(f"sqlite:///{tmp / 'unit.db'}"), Store(f"sqlite:///{tmp / 'office.db'}")
+
+
+def form_id_by_title(store: Store, title: str) -> int:
+    return next(f.id for f in store.list_forms() if f.title == title)
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory) -> World:
+    from perfdesk.demo import load_demo
+    from perfdesk.package.builder import package_form
+    from perfdesk.package.identity import create_identity, load_signer
+
+    folder = tmp_path_factory.mktemp("world")
+    unit = Store(f"sqlite:///{folder / 'unit.db'}")
+    office = Store(f"sqlite:///{folder / 'office.db'}")
+    try:
+        load_demo(unit, YEAR)
+        u = unit.unit_by_code(UNIT_CODE)
+        unit_fp = create_identity(unit, u.id, UNIT_PASS).fingerprint
+        o = office.add_unit(**OFFICE)
+        office_fp = create_identity(office, o.id, OFFICE_PASS).fingerprint
+        form_id = form_id_by_title(unit, REPAIR)
+        built = package_form(unit, form_id, load_signer(unit, u.id, UNIT_PASS), folder / "v1.pdpkg",
+                             seal_png=seal_png())
+    finally:
+        unit.close()
+        office.close()
+    return World(folder, built.data, unit_fp, office_fp, form_id)
+
+
+@pytest.fixture
+def stores(world, tmp_path):
+    unit, office = world.stores(tmp_path)
+    yield unit, office
+    unit.close()
+    office.close()
+    for name in ("unit.db", "office.db"):
+        with sqlite3.connect(tmp_path / name) as con:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def trust_unit(office: Store, world: World) -> None:
+    office.add_trusted_key(unit_code=UNIT_CODE, unit_name="长治市第一中学", role="unit", fingerprint=world.unit_fp)
+
+
+def trust_office(unit: Store, world: World) -> None:
+    unit.add_trusted_key(unit_code=OFFICE_CODE, unit_name="长治市财政局", role="office", fingerprint=world.office_fp)
+
+
+def unit_signer(unit: Store):
+    from perfdesk.package.identity import load_signer
+
+    return load_signer(unit, unit.unit_by_code(UNIT_CODE).id, UNIT_PASS)
+
+
+def office_signer(office: Store):
+    from perfdesk.package.identity import load_signer
+
+    return load_signer(office, office.unit_by_code(OFFICE_CODE).id, OFFICE_PASS)
+
+
+# --- taking packages apart and putting them back --------------------------------------------
+
+def members(package: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def rezip(items: dict[str, bytes] | list[tuple[str, bytes]]) -> bytes:
+    """A well-formed zip of exactly these members (so only our own checks can refuse it)."""
+    out = io.BytesIO()
+    pairs = items.items() if isinstance(items, dict) else items
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in pairs:
+            info = zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0))
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def resign(items: dict[str, bytes], signer, manifest_body: dict | None = None) -> bytes:
+    """Re-sign a (changed) manifest with `signer`: a validly signed package with other content."""
+    from perfdesk.package import keys
+    from perfdesk.package.manifest import canonical, digest
+
+    items = dict(items, **{"signer.pem": signer.cert_pem.encode("ascii")})
+    body = manifest_body if manifest_body is not None else json.loads(items["manifest.json"])
+    listed = {m["name"] for m in body["members"]}
+    body["members"] = [{"name": n, "sha256": digest(items[n]), "size": len(items[n])} for n in sorted(listed)]
+    items["manifest.json"] = canonical(body)
+    items["manifest.sig"] = keys.sign(signer.key, items["manifest.json"])
+    return rezip(items)
+
+
+def counts(store: Store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        return {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+                for t in ("units", "form_instances", "revisions", "identities", "trusted_keys", "inbox")}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from .domain.formdef import FormDefinitionError
+from .domain.formulas import FormulaError
 from .domain.profiles import ProfileError
+from .domain.scoring import ScoringError
 from .operations import OperationError
 from .store import StoreError
 
@@ -13,5 +15,5 @@ class UserError(Exception):
 
 
 USER_ERRORS: tuple[type[Exception], ...] = (
-    StoreError, OperationError, FormDefinitionError, ProfileError, UserError,
+    StoreError, OperationError, FormDefinitionError, ProfileError, FormulaError, ScoringError, UserError,
 )

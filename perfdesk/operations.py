@@ -45,7 +45,23 @@ def context(unit: UnitRecord, year: int, doc: dict) -> dict:
         "subject_title": report_subject(doc),
         # “XX项目” names read once in “贵单位XX项目的…”
         "project_stem": str(doc.get("project_name") or "").removesuffix("项目") or "×××",
+        "grade_of": lambda score: _grade_text(unit.profile, score),
+        "result_of": lambda score, amount: _consequence_text(unit.profile, score, amount),
     }
+
+
+def _grade_text(profile_id: str, score: Decimal) -> str:
+    """评价等次 as 附件5-2 names it (良好), with the profile's letter name (良)."""
+    from .domain.scoring import grade
+
+    found = grade(get_profile(profile_id), score)
+    return f"{found.alias}（{found.name}）" if found.alias and found.alias != found.name else found.name
+
+
+def _consequence_text(profile_id: str, score: Decimal, amount: Decimal | None) -> str:
+    from .domain.result_application import apply_result
+
+    return apply_result(get_profile(profile_id), score, "project", amount).sentence
 
 
 def grid_for(store: Store, record: FormRecord) -> Grid:

@@ -101,3 +101,23 @@ def test_monitoring_xlsx_prints_landscape():
     doc = blank_document(pm)
     ws = load_workbook(io.BytesIO(render_xlsx(build_grid(pm, doc, context(CITY, 2026, doc))))).active
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+
+
+def test_grade_and_budget_consequence_follow_the_profile():
+    text = "".join(pdf_text(evaluation_report(2026)))
+    assert "评价等次*良好（良）" in text
+    assert "项目绩效评价等次为良（良好），不低于良，下年度预算总额不因评价结果压减" in text
+
+
+@pytest.mark.parametrize("score, total, grade, consequence", [
+    # business scores sum to 6 × score; the financial part stays at 21.00
+    ("7.5", "66.00", "合格（中）", "低于良，按预算总额的10%压减预算：本年预算总额75.00万元，压减7.50万元，下年度预算总额不超过67.50万元"),
+    ("5", "51.00", "不合格（低）", "原则上不再安排同一支出内容的下年度预算"),
+])
+def test_a_low_grade_cuts_or_stops_next_years_budget(score, total, grade, consequence):
+    doc = evaluation_report(2026)
+    for row in doc["business_indicators"]:
+        row["score"] = score
+    text = "".join(pdf_text(doc))
+    assert f"综合得分*{total}" in text and f"评价等次*{grade}" in text
+    assert consequence in text

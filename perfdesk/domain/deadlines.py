@@ -10,10 +10,11 @@ from .monitoring import due_date as monitoring_due, months_of
 RECTIFICATION_DAYS = 60  # 第四十五条（二）: within 60 days of receiving the feedback report
 
 
-def rectification_days(profile) -> int:
-    raw = getattr(profile, "raw", None) or {}
-    value = (raw.get("deadlines") or {}).get("rectification_days")
-    return int(value) if value is not None else RECTIFICATION_DAYS
+def rectification_due(profile, received: dt.date) -> dt.date:
+    deadlines = getattr(profile, "deadlines", None) or {}
+    if "rectification" in deadlines:
+        return deadlines["rectification"].due(received)
+    return received + dt.timedelta(days=RECTIFICATION_DAYS)
 
 
 def due_date(kind: str, doc: dict, year: int, profile=None) -> dt.date | None:
@@ -25,7 +26,7 @@ def due_date(kind: str, doc: dict, year: int, profile=None) -> dt.date | None:
             return dates.parse_date(doc.get("reply_deadline"))
         if kind == "rectification":
             received = dates.parse_date(doc.get("feedback_received"))
-            return received + dt.timedelta(days=rectification_days(profile)) if received else None
+            return rectification_due(profile, received) if received else None
     except dates.DateError:
         return None  # the checks report the bad date
     return None

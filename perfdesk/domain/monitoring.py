@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import money
 from .document import blank_document, derived_values, rows, tree_values
 from .formdef import FormDef
+from .profiles import MonitoringRules
 
 DEFAULT_TOLERANCE = Decimal(10)  # percentage points; used when a profile names none
 DEFAULT_DUE = (7, 31)            # 003 第十三条: the January–June report is due by 31 July
@@ -44,28 +45,25 @@ def months_of(doc: dict) -> int:
 
 def period_share(months: int) -> Decimal:
     """序时进度: the share of the year the period covers, in per cent (6 months → 50.00)."""
-    return (Decimal(months) * 100 / 12).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return MonitoringRules.expected_progress(months)
 
 
 def tolerance(profile) -> Decimal:
     """How far (percentage points) spending may trail the period's share before it is a deviation."""
-    raw = getattr(profile, "raw", None) or {}
-    monitoring = raw.get("monitoring") or {}
-    value = monitoring.get("tolerance_points", monitoring.get("tolerance"))
-    return Decimal(str(value)) if value is not None else DEFAULT_TOLERANCE
+    rules = getattr(profile, "monitoring", None)
+    return rules.tolerance if rules is not None else DEFAULT_TOLERANCE
 
 
 def due_date(profile, year: int, months: int) -> dt.date:
-    """The report's due date: the profile's, else the end of the month after the period."""
-    raw = getattr(profile, "raw", None) or {}
-    due = (raw.get("monitoring") or {}).get("due") or (raw.get("deadlines") or {}).get("monitoring_due")
-    if months == 6 and due:
-        month, day = (int(x) for x in str(due).split("-")[-2:])
-        return dt.date(year, month, day)
+    """The profile's due date for a round (31 July for January–June), else the end of the next month."""
+    rules = getattr(profile, "monitoring", None)
+    for round_ in (rules.rounds if rules is not None else ()):
+        if round_.last_month == months:
+            return round_.due_date(year)
     if months == 6:
         return dt.date(year, *DEFAULT_DUE)
-    following = dt.date(year + (months + 1) // 13, (months % 12) + 1, 1)
-    end = (following.replace(day=28) + dt.timedelta(days=4))
+    following = dt.date(year + months // 12, months % 12 + 1, 1)
+    end = following.replace(day=28) + dt.timedelta(days=4)
     return end - dt.timedelta(days=end.day)
 
 

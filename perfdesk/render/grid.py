@@ -212,6 +212,8 @@ class _Builder:
             return Cell(0, 0, span, rowspan, shown, "amount", "right", number=value if shown else None)
         if "grade" in spec:
             return Cell(0, 0, span, rowspan, self.grade_text(spec["grade"]), "value", "center")
+        if "consequence" in spec:  # 结果应用: what the grade means for next year's budget
+            return Cell(0, 0, span, rowspan, self.consequence_text(spec), "value", "left", min_lines=2)
         raise FormDefinitionError(f"{self.form.id}: 无法识别的单元格 {spec}")
 
     def any_amount(self, path: str) -> bool:
@@ -226,6 +228,15 @@ class _Builder:
         if grader is None or not any(self.any_amount(p) for p in paths):
             return ""
         return grader(sum((column_total(self.form, self.doc, p) for p in paths), Decimal(0)))
+
+    def consequence_text(self, spec: dict) -> str:
+        result_of = self.fmt.context.get("result_of")
+        paths = spec["consequence"]
+        if result_of is None or not any(self.any_amount(p) for p in paths):
+            return ""
+        score = sum((column_total(self.form, self.doc, p) for p in paths), Decimal(0))
+        amount = column_total(self.form, self.doc, spec["amount"]) if spec.get("amount") else None
+        return result_of(score, amount or None)
 
     def tick_tree(self, spec: dict, span: int, rowspan: int) -> Cell:
         main = self.form.fields[spec["tick_tree"]]

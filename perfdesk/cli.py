@@ -41,24 +41,17 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.app import run_gui
 
         return run_gui(args.db)
-    if getattr(args, "needs_store", True) is False:
-        try:
+    try:
+        if getattr(args, "needs_store", True) is False:
             return args.handler(None, args)
-        except USER_ERRORS as exc:
-            print(f"错误：{exc}", file=sys.stderr)
-            return EXIT_FAILED
-    try:
         store = Store(args.db)
+        try:
+            return args.handler(store, args)
+        finally:
+            store.close()
     except USER_ERRORS as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
-    try:
-        return args.handler(store, args)
-    except USER_ERRORS as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        store.close()
 
 
 if __name__ == "__main__":

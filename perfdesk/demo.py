@@ -103,6 +103,31 @@ def declaration(unit: dict, year: int, title: str, details: list, indicators: tu
     return doc
 
 
+# A farmland project's own targets, one per 二级 (what a county agriculture bureau declares).
+_FARMLAND = [
+    ("产出指标", "数量指标", "新建高标准农田面积", "≥1.2万亩"), ("产出指标", "质量指标", "工程验收合格率", "100%"),
+    ("产出指标", "时效指标", "项目完工时间", "≤11月30日"), ("产出指标", "成本指标", "亩均建设成本", "≤1500元/亩"),
+    ("效益指标", "经济效益指标", "亩均粮食增产", "≥50公斤"), ("效益指标", "社会效益指标", "受益农户数", "≥3200户"),
+    ("效益指标", "环境效益指标", "节水灌溉覆盖率", "≥85%"), ("效益指标", "可持续影响指标", "工程设计使用年限", "≥15年"),
+    ("服务对象满意度指标", "具体指标", "受益农户满意度", "≥90%"),
+]
+
+
+def farmland(year: int, details: list) -> dict:
+    """The county's 高标准农田 declaration: agriculture subjects and targets."""
+    doc = declaration(COUNTY_UNIT, year, f"{year}年高标准农田建设项目", _details(details), (0, 0))
+    doc.update({"subject_class_name": "农林水支出", "subject_class_code": "213",
+                "subject_item_name": "农业农村", "subject_item_code": "21301",
+                "project_type": "经济建设类", "project_subtype": "新建",
+                "unit_functions": "长子县农业农村局为县政府工作部门，负责全县农业农村发展规划、耕地质量建设和农田水利等工作，"
+                                  "核定编制 58 名。",
+                "necessity": "项目区灌排设施老化、田块零碎，建设高标准农田是稳定粮食产能的需要。"})
+    rows = [{"level1": l1, "level2": l2, "content": c, "value": v, "kind": "定量", "note": ""} for l1, l2, c, v in _FARMLAND]
+    doc["long_term_indicators"] = copy.deepcopy(rows)
+    doc["annual_indicators"] = copy.deepcopy(rows)
+    return doc
+
+
 def samples(year: int) -> list[tuple[dict, int, str, dict]]:
     """(unit, year, status, document) for every demo declaration."""
     repair = declaration(CITY_UNIT, year, f"{year}年校舍维修改造项目", _details([
@@ -123,13 +148,10 @@ def samples(year: int) -> list[tuple[dict, int, str, dict]]:
         ("教学楼屋面防水维修", "40.00", "45.00", "屋面 2300 平方米 × 195 元/平方米"),
         ("外墙保温及粉刷", "28.00", "30.00", "外墙 3600 平方米 × 83 元/平方米"),
     ]), (9, 10))
-    county = declaration(COUNTY_UNIT, year, f"{year}年高标准农田建设项目", _details([
+    county = farmland(year, [
         ("土地平整", "120.00", "150.00", "1.2 万亩 × 125 元/亩"),
         ("灌溉与排水", "80.00", "96.40", "管道 48.2 公里 × 2 万元/公里"),
-    ]), (9, 9), seed=1)
-    county.update({"subject_class_name": "农林水支出", "subject_class_code": "213",
-                   "subject_item_name": "农业农村", "subject_item_code": "21301",
-                   "project_type": "经济建设类", "project_subtype": "新建"})
+    ])
     county["necessity"] = ""  # returned by the finance office for completion
     return [
         (CITY_UNIT, year, "已校验", repair),
@@ -181,13 +203,10 @@ def load_monitoring_demo(store: Store, year: int) -> list[int]:
     county = store.unit_by_code(COUNTY_UNIT["code"])
     repair = next(f for f in store.list_forms(year=year, form_id="declaration") if f.unit_id == city.id)
     # A county project of the same year, for a monitoring table that runs late.
-    farm_doc = declaration(COUNTY_UNIT, year, f"{year}年高标准农田建设项目", _details([
+    farm_doc = farmland(year, [
         ("土地平整", "100.00", "120.00", "0.96 万亩 × 125 元/亩"),
         ("灌溉与排水", "60.00", "80.00", "管道 40 公里 × 2 万元/公里"),
-    ]), (9, 9), seed=1)
-    farm_doc.update({"subject_class_name": "农林水支出", "subject_class_code": "213",
-                     "subject_item_name": "农业农村", "subject_item_code": "21301",
-                     "project_type": "经济建设类", "project_subtype": "新建"})
+    ])
     farm = store.create_form(unit_id=county.id, form_id=form.id, form_version=form.version, year=year,
                              title=farm_doc["project_name"], data=farm_doc,
                              amount=headline_amount(form, farm_doc), status="已导出")

@@ -307,3 +307,70 @@ def evaluation_report(year: int) -> dict:
         {"name": "赵建华", "title": "高级工程师", "unit": "长治市建筑设计院"},
     ]
     return doc
+
+
+def self_report(year: int) -> dict:
+    """The unit's own 绩效报告 (附件4) for the past-year repair project."""
+    doc = blank_document(get_form("self_report"))
+    doc.update({
+        "project_name": f"{year}年校舍维修改造项目", "unit_name": CITY_UNIT["name"], "report_date": f"{year + 1}-01-20",
+        "unit_basic": "长治市第一中学为财政全额拨款事业单位，核定编制 186 名，在校学生 2436 人。",
+        "project_content": "对教学楼屋面进行防水维修，对外墙进行保温改造和粉刷。",
+        "goals_basic": "完成屋面防水 2300 平方米、外墙保温 3600 平方米，年内竣工验收。",
+        "goals_benefits": "消除校舍渗漏隐患，改善教学环境，降低冬季采暖能耗。",
+        "funds_arrival": "市级财政计划安排 75.00 万元，实际到位 75.00 万元，到位率 100%。",
+        "total_input": "项目总投入 75.00 万元，全部为市级财政资金。",
+        "adjustments": "外墙保温面积因局部墙体结构原因调减 120 平方米，经主管部门同意。",
+        "actual_spending": "实际支出 73.75 万元，资金使用率 98.33%。",
+        "goal_completion": "屋面防水全部完成，外墙保温完成 3480 平方米，验收合格率 100%。",
+        "management": "执行政府采购和工程监理制度，资金实行专账核算。",
+        "overspending": "外墙工程量调减，节约资金 1.25 万元。",
+        "comparison": "主要产出指标完成率 96.7% 以上，质量和时效指标全部达标。",
+        "impact": "消除安全隐患，受益师生 2600 余人，家长满意度 92%。",
+        "lessons": "前期勘察需更细致；下一步将提前开展设计，合理安排施工期。",
+    })
+    return doc
+
+
+def feedback_letter(year: int) -> dict:
+    """The finance bureau's 反馈意见函 (附件6) on the evaluation, answered by the unit."""
+    doc = blank_document(get_form("feedback_letter"))
+    doc.update({
+        "unit_name": CITY_UNIT["name"], "project_name": f"{year}年校舍维修改造项目",
+        "reply_deadline": f"{year + 1}-03-20", "issuer": "长治市财政局", "issue_date": f"{year + 1}-03-05",
+        "opinion_conclusion": "同意评价结论。", "opinion_suggestions": "同意，将按建议加强进度管理。",
+        "opinion_other": "无。", "reply_date": f"{year + 1}-03-15",
+    })
+    return doc
+
+
+def rectification(year: int) -> dict:
+    """The unit's 整改报告书 (附件7), due 60 days after it received the feedback."""
+    doc = blank_document(get_form("rectification"))
+    doc.update({
+        "department": CITY_UNIT["supervisor_name"], "project_name": f"{year}年校舍维修改造项目",
+        "evaluation_content": f"{year}年度项目支出绩效评价（事后评价），综合得分 82.50 分，评价等次：良好。",
+        "contact_person": "刘晓燕", "contact_phone": "0355-2021236", "feedback_received": f"{year + 1}-03-06",
+        "rectification": "一、针对外墙保温工程量未全部完成的问题，已于 4 月补充完成剩余 120 平方米。\n"
+                         "二、针对资金支付前慢后快的问题，修订了《项目资金支付管理办法》，按合同节点支付。",
+    })
+    return doc
+
+
+def load_evaluation_demo(store: Store, year: int) -> list[int]:
+    """The evaluation round of `year`'s repair project, done the following spring: the unit's self
+    report, the evaluation report with its score, the answered feedback letter and the rectification."""
+    city = store.unit_by_code(CITY_UNIT["code"])
+    ids = []
+    for form_id, doc, status in (
+        ("self_report", self_report(year), "已导出"),
+        ("evaluation_report", evaluation_report(year), "已校验"),
+        ("feedback_letter", feedback_letter(year), "已导出"),
+        ("rectification", rectification(year), "已导出"),
+    ):
+        form = get_form(form_id)
+        record = store.create_form(unit_id=city.id, form_id=form_id, form_version=form.version, year=year,
+                                   title=f"{doc.get('project_name')}{form.name}", data=doc,
+                                   amount=headline_amount(form, doc), status=status)
+        ids.append(record.id)
+    return ids

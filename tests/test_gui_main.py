@@ -36,7 +36,13 @@ def window(qtbot, gui_store):
     win = create_main_window(gui_store)
     qtbot.addWidget(win)
     win.show()
+    wait_listed(qtbot, win)
     return win
+
+
+def wait_listed(qtbot, win) -> None:
+    """The list is read in the background: wait until it shows what the store holds."""
+    qtbot.waitUntil(lambda: not win.is_loading(), timeout=10_000)
 
 
 def table(win) -> QTableView:
@@ -109,17 +115,20 @@ def test_last_modified_is_local_time_to_the_minute(window, gui_store):
     assert len(shown) == len("2026-11-21 14:05")
 
 
-def test_year_selector_filters_forms(window):
+def test_year_selector_filters_forms(qtbot, window):
     box = window.findChild(QComboBox, "yearBox")
     assert [box.itemText(i) for i in range(box.count())][0] == "全部年度"
     assert {box.itemData(i) for i in range(1, box.count())} == {YEAR, YEAR - 1}
     box.setCurrentIndex(box.findData(YEAR - 1))
+    wait_listed(qtbot, window)
     assert table(window).model().rowCount() == 1
     assert column(window, COL_TITLE) == [f"{YEAR - 1}年校舍维修改造项目"]
     assert status(window) == "共 1 份表单"
     box.setCurrentIndex(box.findData(YEAR))
+    wait_listed(qtbot, window)
     assert table(window).model().rowCount() == 4
     box.setCurrentIndex(0)
+    wait_listed(qtbot, window)
     assert table(window).model().rowCount() == 5
 
 
@@ -228,6 +237,7 @@ def test_check_action_shows_the_findings(qtbot, window):
 def test_empty_store_says_how_to_get_sample_data(qtbot, gui_store):
     win = create_main_window(gui_store)
     qtbot.addWidget(win)
+    wait_listed(qtbot, win)
     assert table(win).model().rowCount() == 0
     box = win.findChild(QComboBox, "yearBox")
     assert [box.itemText(i) for i in range(box.count())] == ["全部年度"]

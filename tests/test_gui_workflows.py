@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import os
 import threading
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
 import pytest  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal, Slot  # noqa: E402
+from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer, Signal, Slot  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -74,7 +75,7 @@ def window(qtbot, demo_store):
     win.editor_factory = FakeEditor
     win.show()
     qtbot.waitExposed(win)
-    yield win
+    yield settle(win)
     if win.batch is not None:
         win.batch.wait()
 
@@ -90,11 +91,22 @@ def boxes(monkeypatch):
     return shown
 
 
+def settle(win, timeout: float = 10.0):
+    """The list is read in the background: let it load, then return the window."""
+    deadline = time.monotonic() + timeout
+    while win.is_loading():
+        assert time.monotonic() < deadline, "the form list did not load"
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.002)
+    return win
+
+
 def titles(win) -> list[str]:
-    return [record.title for record in win.listed_records()]
+    return [record.title for record in settle(win).listed_records()]
 
 
 def statuses(win) -> dict[str, list[str]]:
+    settle(win)
     out: dict[str, list[str]] = {}
     for row in range(win.proxy.rowCount()):
         out.setdefault(win.proxy.index(row, COL_TITLE).data(), []).append(win.proxy.index(row, COL_STATUS).data())
@@ -102,7 +114,7 @@ def statuses(win) -> dict[str, list[str]]:
 
 
 def select(win, title: str) -> int:
-    ids = [record.id for record in win.listed_records() if record.title == title]
+    ids = [record.id for record in settle(win).listed_records() if record.title == title]
     assert ids, f"{title} is not listed"
     assert win.select_form(ids[0])
     return ids[0]
@@ -110,6 +122,7 @@ def select(win, title: str) -> int:
 
 def trigger(win, name: str) -> None:
     win.findChild(QAction, name).trigger()
+    settle(win)
 
 
 def form_id(store, title: str) -> int:
@@ -242,14 +255,14 @@ def test_new_declaration_is_listed_as_a_draft_and_opened(qtbot, monkeypatch, win
     monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, default="": asked.append(label)
                         or "2027年图书馆数字化建设")
     assert window.findChild(QAction, "newAction").shortcut().toString() == "Ctrl+N"
-    window.set_year(YEAR)
+    settle(window).set_year(YEAR)
     trigger(window, "newAction")
     assert asked == ["2027年度的项目名称："]
     assert statuses(window)["2027年图书馆数字化建设"] == ["草稿"]
     record = window.current_record()
     assert (record.title, record.year, record.status) == ("2027年图书馆数字化建设", YEAR, "草稿")
     assert demo_store.get_unit(record.unit_id).name == "长治市第一中学"
-    assert record.data["project_name"] == "2027年图书馆数字化建设"
+    assert demo_store.get_form(record.id).data["project_name"] == "2027年图书馆数字化建设"
     assert FakeEditor.opened == [record.id]
 
 
@@ -259,6 +272,7 @@ def test_new_declaration_under_all_years_goes_into_next_year(monkeypatch, window
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "")
     window.set_year(None)
     record = window.new_form()
+    settle(window)
     next_year = dt.date.today().year + 1
     assert (record.year, record.title) == (next_year, f"{next_year}年度新建申报表")
     assert window.current_record().id == record.id
@@ -279,7 +293,7 @@ def test_duplicate_last_years_form_into_the_next_year(monkeypatch, window, demo_
     trigger(window, "duplicateAction")
     assert asked == [YEAR]  # default: the source year + 1
     assert window.selected_year() == YEAR  # the list moved to the target year
-    record = window.current_record()
+    record = settle(window).current_record()
     assert record.id not in (source, demo_repair)
     assert (record.title, record.year, record.status) == (REPAIR, YEAR, "草稿")
     assert sorted(statuses(window)[REPAIR]) == ["已校验", "草稿"]  # next to the demo's own 2027 one
@@ -296,6 +310,7 @@ def test_delete_key_moves_to_the_recycle_bin_and_restore_brings_it_back(qtbot, m
     window.table.setFocus()
     qtbot.waitUntil(window.table.hasFocus)
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    settle(window)
     assert confirmations and CAMERAS in confirmations[0] and "回收站" in confirmations[0]
     assert CAMERAS not in titles(window) and window.status_text() == "共 4 份表单"
     assert [f.id for f in demo_store.list_forms(deleted=True)] == [deleted]
@@ -332,6 +347,7 @@ def test_purge_from_the_recycle_bin_asks_and_deletes_for_good(monkeypatch, windo
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
     purged = select(window, CAMERAS)
     window.delete_form()
+    settle(window)
     bin_dialog = window.show_recycle_bin()
     bin_dialog.select_form(purged)
     bin_dialog.findChild(QPushButton, "purgeButton").click()
@@ -461,7 +477,7 @@ class LabelWatcher(QObject):
 def test_batch_export_writes_the_forms_without_errors(qtbot, monkeypatch, tmp_path, window, demo_store):
     monkeypatch.setattr(dialogs, "existing_directory", lambda *a: tmp_path)
     window.set_year(YEAR)
-    listed = window.listed_records()
+    listed = settle(window).listed_records()
     assert len(listed) == 4
     labels = LabelWatcher()
     start = workers.BatchExport.start
@@ -522,7 +538,8 @@ def test_cancel_in_the_progress_dialog_stops_the_batch(qtbot, monkeypatch, tmp_p
         start(batch)
 
     monkeypatch.setattr(workers.BatchExport, "start", start_held)
-    window.set_year(YEAR)
+    settle(window).set_year(YEAR)
+    settle(window)
     batch = window.batch_export()
     dialog = window.findChild(QProgressDialog, "progressDialog")
     assert reached.wait(10)
@@ -538,6 +555,20 @@ def test_cancel_in_the_progress_dialog_stops_the_batch(qtbot, monkeypatch, tmp_p
 
 
 # --- one instance per database --------------------------------------------------------------
+
+
+def test_emitting_signals_leaves_true_alone():
+    """PySide6 6.12.0 drops a reference to True on every emit; perfdesk.ui patches that (qt_fixes)."""
+    import sys
+
+    class Emitter(QObject):
+        ping = Signal()
+
+    emitter = Emitter()
+    before = sys.getrefcount(True)
+    for _ in range(5000):
+        emitter.ping.emit()
+    assert abs(sys.getrefcount(True) - before) < 50
 
 
 def test_second_lock_on_the_same_database_is_refused_until_released(db_url, tmp_path):

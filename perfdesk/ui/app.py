@@ -19,8 +19,8 @@ from ..store import Store, StoreError, default_url
 from .main_window import MainWindow
 
 APP_NAME = "PerfDesk"
-# Set (to anything) to quit as soon as the main window has painted once, printing SHOWN_MARK:
-# bench/startup.py times the start-up with it.
+# Set (to anything) to quit as soon as the main window has painted with its list, printing
+# SHOWN_MARK: bench/startup.py times the start-up with it.
 EXIT_AFTER_SHOW = "PERFDESK_EXIT_AFTER_SHOW"
 SHOWN_MARK = "PERFDESK_WINDOW_SHOWN"
 _PREFERRED = ("WenQuanYi Micro Hei", "Droid Sans Fallback")
@@ -143,20 +143,29 @@ def already_running_message(db_url: str | None) -> str:
 # --- start-up --------------------------------------------------------------------------------
 
 
-class _ExitAfterFirstPaint(QObject):
-    """For bench/startup.py: print SHOWN_MARK once the window has painted, then quit."""
+class _ExitWhenShown(QObject):
+    """For bench/startup.py: once the window is shown with its list loaded, paint it, print
+    SHOWN_MARK and quit."""
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, window: MainWindow) -> None:
         super().__init__(app)
-        self._app = app
+        self._app, self._window = app, window
         self._done = False
+        window.list_loaded.connect(self._maybe_done)
+        window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
-        if event.type() == QEvent.Type.Paint and not self._done:
-            self._done = True
-            print(SHOWN_MARK, flush=True)
-            QTimer.singleShot(0, self._app.quit)
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self._maybe_done)
         return False
+
+    def _maybe_done(self) -> None:
+        if self._done or not self._window.isVisible() or self._window.is_loading():
+            return
+        self._done = True
+        self._window.repaint()  # paints the window and the filled list now
+        print(SHOWN_MARK, flush=True)
+        QTimer.singleShot(0, self._app.quit)
 
 
 def first_run_setup(store: Store) -> bool:
@@ -205,7 +214,7 @@ def _run_with_store(app: QApplication, url: str) -> int:
             return 1
         window = create_main_window(store)
         if os.environ.get(EXIT_AFTER_SHOW):
-            window.installEventFilter(_ExitAfterFirstPaint(app))
+            _ExitWhenShown(app, window)
         window.show()
         try:
             return app.exec()

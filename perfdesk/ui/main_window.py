@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..domain.formdef import FormDefinitionError
-from ..domain.profiles import ProfileError
-from ..operations import OperationError, check, duplicate, export, new_declaration, render
+from ..errors import USER_ERRORS  # failures with a Chinese message fit to show as is
+from ..operations import check, duplicate, export, new_declaration, render
 from ..store import FormRecord, Store, StoreError, UnitRecord
 from . import dialogs
+from .workers import ListLoader
 from .form_list_model import (
     COL_AMOUNT,
     COL_ID,
@@ -61,8 +61,6 @@ LATER = "将在后续版本提供"
 DECLARATION = "declaration"
 # (label, form id or None while the kind is not built yet)
 FORM_KINDS = (("绩效目标申报", DECLARATION), ("运行监控", None), ("绩效评价", None), ("提交包", None))
-# Errors a user action can meet; each carries a Chinese message fit to show as is.
-USER_ERRORS = (StoreError, OperationError, FormDefinitionError, ProfileError)
 
 
 class FindingsDialog(QDialog):
@@ -101,9 +99,15 @@ def busy():
 
 
 class MainWindow(QMainWindow):
+    list_loaded = Signal()  # the list shows what the store holds (after refresh, year or kind change)
+
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.loader = ListLoader(store, self)
+        self._pending_select: int | None = None  # form to select once the list has loaded
+        self._pending_reveal = False  # clear the search if it hides that form
+        self._pending_row: int | None = None  # else the row to select (after a delete)
         # None: perfdesk.ui.editor.DeclarationEditor, imported on first use. Tests may set a stand-in.
         self.editor_factory: Callable[..., QMainWindow] | None = None
         self.editors: dict[int, QMainWindow] = {}  # open editor windows by form id
@@ -190,6 +194,8 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.proxy.modelReset.connect(self._update_actions)
         self.proxy.layoutChanged.connect(self._update_actions)
+        self.loader.loaded.connect(self._list_loaded)
+        self.loader.failed.connect(self._list_failed)
         self.refresh()
 
     # --- actions, menus, toolbar -------------------------------------------------------
@@ -320,11 +326,11 @@ class MainWindow(QMainWindow):
     def refresh(self, select: int | None = None, year: int | None | bool = False) -> None:
         """Read the years and forms again from the store, keeping the chosen year if it still exists.
 
-        `select` is the form to select afterwards (default: the one selected now); `year`, when
-        given, is the year to show instead."""
-        if select is None:
-            current = self.current_record()
-            select = current.id if current is not None else None
+        `select` is the form to select once loaded, clearing the search if it hides it (default:
+        keep the selection); `year`, when given, is the year to show instead. The list itself is
+        read in the background: list_loaded is emitted when it shows."""
+        if select is not None:
+            self._pending_select, self._pending_reveal = select, True
         wanted = self.selected_year() if year is False else year
         try:
             years = self.store.years()
@@ -340,19 +346,33 @@ class MainWindow(QMainWindow):
         self.year_box.setCurrentIndex(max(index, 0))
         self.year_box.blockSignals(False)
         self._load_forms()
-        if select is not None:
-            self.select_form(select)
 
     def _load_forms(self) -> None:
-        try:
-            forms = self.store.list_forms(year=self.selected_year(), form_id=self.form_kind())
-            units = {unit.id: unit.name for unit in self.store.units()}
-        except StoreError as exc:
-            self._store_failed(exc)
-            return
-        self.model.set_forms(forms, units)
+        if self._pending_select is None and self._pending_row is None:
+            current = self.current_record()  # keep the selection if the form is still listed
+            self._pending_select = current.id if current is not None else None
+        self.count_label.setText("正在读取表单…")
+        self.loader.load(self.selected_year(), self.form_kind())
+
+    def is_loading(self) -> bool:
+        return self.loader.is_busy()
+
+    def _list_loaded(self, rows) -> None:
+        select, reveal, row = self._pending_select, self._pending_reveal, self._pending_row
+        self._pending_select, self._pending_reveal, self._pending_row = None, False, None
+        self.model.set_rows(rows)
+        if select is not None:
+            self.select_form(select, reveal=reveal)
+        elif row is not None and self.proxy.rowCount():
+            self.table.selectRow(min(row, self.proxy.rowCount() - 1))
         self._update_count()
         self._update_actions()
+        self.list_loaded.emit()
+
+    def _list_failed(self, message: str) -> None:
+        self._pending_select, self._pending_reveal, self._pending_row = None, False, None
+        self._store_failed(StoreError(message))
+        self.list_loaded.emit()
 
     def _search(self, text: str) -> None:
         self.proxy.set_search(text)
@@ -388,10 +408,10 @@ class MainWindow(QMainWindow):
         """The forms shown now (year, kind and search applied), top to bottom."""
         return [self.proxy.record(row) for row in range(self.proxy.rowCount())]
 
-    def select_form(self, form_instance_id: int) -> bool:
-        """Select that form's row and scroll to it; clears the search if it hides the row."""
+    def select_form(self, form_instance_id: int, *, reveal: bool = True) -> bool:
+        """Select that form's row and scroll to it; with reveal, clears the search if it hides the row."""
         row = self.proxy.row_of(form_instance_id)
-        if row < 0 and self.proxy.search_text() and self.model.row_of(form_instance_id) >= 0:
+        if row < 0 and reveal and self.proxy.search_text() and self.model.row_of(form_instance_id) >= 0:
             self.search_box.clear()
             row = self.proxy.row_of(form_instance_id)
         if row < 0:
@@ -519,9 +539,8 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             QMessageBox.warning(self, "删除失败", str(exc))
             return False
+        self._pending_row = row  # the row that moves up into its place
         self.refresh()
-        if self.proxy.rowCount() and not self.current_index().isValid():
-            self.table.selectRow(min(row, self.proxy.rowCount() - 1))
         self.statusBar().showMessage(f"已将“{record.title}”移到回收站", 8000)
         return True
 
@@ -662,4 +681,5 @@ class MainWindow(QMainWindow):
         if self.batch is not None and self.batch.is_running():
             self.batch.cancel()
             self.batch.wait()
+        self.loader.wait()
         super().closeEvent(event)

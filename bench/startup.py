@@ -1,0 +1,114 @@
+"""Start-up time: process start to the main window shown with the demo data, against a bare PySide6
+QMainWindow timed the same way in the same run (target: PerfDesk <= 2x the bare window).
+
+Each run is a fresh `python` process, timed from just before it is spawned until it prints its mark:
+  - PerfDesk: `python -m perfdesk --db URL` with PERFDESK_EXIT_AFTER_SHOW=1, which prints the mark
+    once the window has painted with its list loaded, then quits;
+  - bare: a QApplication and an empty QMainWindow that print the mark on their first paint.
+The demo database is prepared beforehand. The two kinds alternate; the median of 5 each is
+reported, after one untimed warm-up each (disk cache).
+
+    python bench/startup.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from perfdesk.ui.app import EXIT_AFTER_SHOW, SHOWN_MARK  # noqa: E402
+
+RUNS = 5
+TARGET_RATIO = 2.0
+
+BARE = f"""
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class Shown(QObject):
+    done = False
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            print({SHOWN_MARK!r}, flush=True)
+            QTimer.singleShot(0, app.quit)
+        return False
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.resize(1180, 680)
+shown = Shown()
+window.installEventFilter(shown)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def prepare(folder: Path) -> str:
+    from perfdesk.demo import load_demo
+    from perfdesk.store import Store
+
+    url = f"sqlite:///{folder / 'demo.db'}"
+    with Store(url) as store:
+        load_demo(store, 2027)
+    return url
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    """Milliseconds from spawning the process until it prints the mark."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.strip() == SHOWN_MARK:
+            elapsed = (time.perf_counter() - start) * 1000
+            break
+    else:
+        process.wait()
+        raise SystemExit(f"{argv[:3]} exited ({process.returncode}) without showing a window")
+    process.stdout.close()
+    if process.wait(timeout=30) != 0:
+        raise SystemExit(f"{argv[:3]} exited with {process.returncode}")
+    return elapsed
+
+
+def main() -> int:
+    env = dict(os.environ)
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env[EXIT_AFTER_SHOW] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    with tempfile.TemporaryDirectory() as folder:
+        url = prepare(Path(folder))
+        env["HOME"] = folder  # settings and data folders of a fresh user, not the real ones
+        env["XDG_CONFIG_HOME"] = env["XDG_DATA_HOME"] = folder
+        app_argv = [sys.executable, "-m", "perfdesk", "--db", url]
+        bare_argv = [sys.executable, "-c", BARE]
+        timed(app_argv, env), timed(bare_argv, env)  # warm-up
+        app_ms, bare_ms = [], []
+        for _ in range(RUNS):
+            app_ms.append(timed(app_argv, env))
+            bare_ms.append(timed(bare_argv, env))
+    app_median, bare_median = statistics.median(app_ms), statistics.median(bare_ms)
+    ratio = app_median / bare_median
+    verdict = "达标 OK" if ratio <= TARGET_RATIO else "未达标 SLOW"
+    platform = env.get("QT_QPA_PLATFORM", "default")
+    print(f"bare QMainWindow: median {bare_median:.0f} ms  ({', '.join(f'{t:.0f}' for t in bare_ms)})")
+    print(f"PerfDesk main window with demo data: median {app_median:.0f} ms  ({', '.join(f'{t:.0f}' for t in app_ms)})")
+    print(f"ratio {ratio:.2f} (target <= {TARGET_RATIO:.0f}x the bare window) {verdict}; "
+          f"{RUNS} runs each, process start to first paint, QT_QPA_PLATFORM={platform}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -72,6 +72,9 @@ def test_unit_office_unit_round_trip(world, stores):
     before = counts(unit)
     assert import_bytes(unit, built.data, "r.pdpkg").status == "duplicate"
     assert counts(unit) == before
+    # An approved form is not sent again unchanged (it would only reset the office's review).
+    with pytest.raises(PackageError, match="已审核通过"):
+        build_form_package(unit, world.form_id, unit_signer(unit))
 
 
 def test_return_for_changes_then_newer_version_supersedes(world, stores, tmp_path):

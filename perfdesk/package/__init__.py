@@ -1,7 +1,8 @@
 """Signed submission packages (.pdpkg): unit identities, building, verifying, importing, reviews.
 
-Modules: identity (keys and certificates), registration (公钥登记表 PDF), archive_safety (reading
-untrusted zips in memory), manifest, pdfsign (PAdES), builder, verifier, importer, review.
+Modules: keys (certificates, fingerprints, signatures), identity (the unit's key, encrypted in the
+store), registration (公钥登记表 PDF), archive_safety (reading untrusted zips in memory), manifest,
+formdata (document shape, finance-only cells), pdfsign (PAdES), builder, verifier, importer, review.
 No Qt here; the GUI calls these functions (off its own thread) like the CLI does.
 """
 

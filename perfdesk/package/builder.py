@@ -32,6 +32,7 @@ from .identity import Signer
 from .manifest import ATTACHMENTS, MANIFEST, SIGNATURE, SIGNER, build_manifest, canonical
 
 SUBMITTED = "已报送"
+APPROVED = "审核通过"
 UNIT_FIELDS = ("name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile")
 # Fixed zip timestamps: the same members give the same zip, whatever the clock says.
 _EPOCH = (2020, 1, 1, 0, 0, 0)
@@ -124,6 +125,9 @@ def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, s
     record = store.get_form(form_instance_id)
     if record.deleted_at is not None:
         raise PackageError(f"表单 {record.id}“{record.title}”在回收站中，请先还原")
+    if record.status == APPROVED:
+        # Resending it unchanged would only reset the office's review to 已收到.
+        raise PackageError(f"表单 {record.id}“{record.title}”已审核通过，不需要再次报送；如确需修改，请修改后再打包")
     if record.unit_id != signer.unit.id:
         raise PackageError(f"表单 {record.id} 属于另一个单位，不能用“{signer.unit.name}”的密钥签名")
     data = strip_finance(get_form(record.form_id), record.data)

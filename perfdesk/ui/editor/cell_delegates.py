@@ -1,4 +1,4 @@
-"""Cell editors for the tables: a line that checks 万元 amounts and dates as they are typed, or a list.
+"""Cell editors for the tables: a line that checks 万元 amounts, scores and dates as they are typed, or a list.
 
 The live check only colours the editor and reports the reason; whatever is typed is committed as is,
 so a bad entry is kept for the clerk to correct and the checks dock names it.
@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from ...domain.formdef import FieldDef
-from .entries import entry_error
+from .entries import NUMERIC, entry_error
 from .field_widgets import ERROR_STYLE
 
 ColumnOf = Callable[[QModelIndex], "FieldDef | None"]
@@ -43,10 +43,10 @@ class EntryDelegate(QStyledItemDelegate):
             return combo
         edit = QLineEdit(parent)
         edit.setObjectName(f"cellEditor:{field.key}")
-        if field.type in ("amount", "date"):
+        if field.type in NUMERIC or field.type == "date":
             persistent = QPersistentModelIndex(index)
             edit.textEdited.connect(lambda text, e=edit, f=field, p=persistent: self._live(e, f, p, text))
-        if field.type == "amount":
+        if field.type in NUMERIC:
             edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return edit
 

@@ -11,13 +11,16 @@ from typing import Any
 from ...domain import dates, money
 from ...domain.formdef import FieldDef
 
+NUMERIC = ("amount", "score")  # typed and checked alike; the messages name 金额 or 分值
+WHAT = {"amount": "金额", "score": "分值"}
+
 
 def stored_value(field: FieldDef, text: str | None) -> str | None:
     if text is None or text.strip() == "":
         return None
-    if field.type == "amount":
+    if field.type in NUMERIC:
         try:
-            return money.to_json(money.parse_amount(text))
+            return money.to_json(money.parse_amount(text, WHAT[field.type]))
         except money.AmountError:
             return text
     if field.type == "date":
@@ -29,12 +32,12 @@ def stored_value(field: FieldDef, text: str | None) -> str | None:
 
 
 def entry_error(field: FieldDef, raw: Any) -> str:
-    """The Chinese reason an amount or date entry cannot be read, or "" when it can."""
+    """The Chinese reason an amount, score or date entry cannot be read, or "" when it can."""
     if raw is None or not isinstance(raw, str):
         return ""
     try:
-        if field.type == "amount":
-            money.parse_amount(raw)
+        if field.type in NUMERIC:
+            money.parse_amount(raw, WHAT[field.type])
         elif field.type == "date":
             dates.parse_date(raw)
     except (money.AmountError, dates.DateError) as exc:

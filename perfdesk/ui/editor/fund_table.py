@@ -1,7 +1,10 @@
-"""资金来源计划: the fixed tree of fund sources with its three amount columns.
+"""A fixed tree of fund sources: 资金来源计划 of the declaration, 项目资金 of the evaluation report, and
+the monitoring tables' 预算安排及执行进度 with their computed columns (小计, 下达率%, 支出进度%).
 
 A parent row left blank shows, in grey, the sum of its children as `document.tree_values` computes it
-(the printed form shows the same); 本年度实际安排资金 belongs to the finance office.
+(the printed form shows the same); computed columns come from `document.derived_values`, read-only,
+and a rate whose denominator is zero or blank shows “—”. Columns follow the printed order and
+headings, with the monitoring period filled in ("1-9月支出数").
 """
 
 from __future__ import annotations
@@ -11,29 +14,47 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ...domain import money
-from ...domain.document import display, tree_values
+from ...domain.document import derived_values, display, tree_values
 from ...domain.formdef import FieldDef, TableDef
 from .cell_delegates import EntryDelegate
 from .document_model import DocumentModel
 from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
+from .headers import fill_months, period_of, printed_columns, short_header
 from .row_tables import INVALID_BACKGROUND, READ_ONLY_BACKGROUND, total_name, totals_text
 from .table_part import TablePart, error_label, fit_table_height, setup_table_view
 
 SUMMED_COLOUR = QColor("#808080")
+NO_RATE = "—"  # a rate whose denominator is zero or blank
+DERIVED_TIP = "自动计算，不可填写"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 Index = QModelIndex | QPersistentModelIndex
 
 
 class FundSourcesModel(QAbstractTableModel):
-    """Column 0 is the source's label; columns 1.. are the table's amount columns."""
+    """Column 0 is the source's label; columns 1.. are the table's columns in printed order, typed
+    (amounts) or computed (derived: read-only)."""
 
     def __init__(self, doc: DocumentModel, table: TableDef, role: str, parent=None) -> None:
         super().__init__(parent)
         self.doc, self.table, self.role = doc, table, role
+        self.printed = [c for c in printed_columns(doc.form, table) if not c.option]
+        self._derived: dict | None = None  # computed columns, worked out once per change
+
+    def key(self, index: Index) -> str | None:
+        return self.printed[index.column() - 1].key if index.column() > 0 else None
 
     def column(self, index: Index) -> FieldDef | None:
-        return self.table.columns[index.column() - 1] if index.column() > 0 else None
+        key = self.key(index)
+        return None if key is None or key in self.table.derived else self.table.column(key)
+
+    def derived_key(self, index: Index) -> str | None:
+        key = self.key(index)
+        return key if key in self.table.derived else None
+
+    def column_index(self, key: str) -> int:
+        """View column of a data or derived column key (1-based; 0 is the label)."""
+        return next((i + 1 for i, c in enumerate(self.printed) if c.key == key), 1)
 
     def path(self, row: int, column: FieldDef) -> str:
         return f"{self.table.key}.{self.table.tree[row].key}.{column.key}"
@@ -45,26 +66,63 @@ class FundSourcesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.table.tree)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.table.columns) + 1
+        return 0 if parent.isValid() else len(self.printed) + 1
+
+    def header_text(self, section: int) -> str:
+        """The full printed heading of a column, period filled in."""
+        if section <= 0:
+            return "资金来源"
+        printed = self.printed[section - 1]
+        if printed.header:
+            return fill_months(printed.header, period_of(self.doc.form, self.doc.data))
+        if printed.key in self.table.derived:
+            return str(self.table.derived[printed.key].get("label") or printed.key)
+        column = self.table.column(printed.key)
+        return fill_months(column.label, period_of(self.doc.form, self.doc.data))
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None
-        column = self.table.columns[section - 1] if section > 0 else None
+        key = self.printed[section - 1].key if section > 0 else None
+        column = None if key is None or key in self.table.derived else self.table.column(key)
         if role == Qt.ItemDataRole.DisplayRole:
+            text = short_header(self.header_text(section))
+            return f"{text}（由财政部门填）" if column is not None and column.finance_only else text
+        if role == Qt.ItemDataRole.ToolTipRole and key is not None:
+            full = self.header_text(section).replace("\n", "")
             if column is None:
-                return "资金来源"
-            return f"{column.label}（由财政部门填）" if column.finance_only else column.label
-        if role == Qt.ItemDataRole.ToolTipRole and column is not None:
-            return column.help
+                return f"{full}：{self.formula(key)}，{DERIVED_TIP}"
+            return f"{full}\n{column.help}" if full != column.label else column.help
         return None
+
+    def formula(self, key: str) -> str:
+        """How a computed column is worked out, in the table's own words (小计 = 上年结转 + 本年预算)."""
+        rule = self.table.derived[key]
+
+        def label(k: str) -> str:
+            return str(self.table.derived[k].get("label")) if k in self.table.derived else self.table.column(k).label
+
+        if "rate" in rule:
+            top, bottom = rule["rate"]
+            return f"{label(top)} ÷ {label(bottom)} × 100%"
+        return " + ".join(label(k) for k in rule.get("sum") or [])
+
+    def derived(self) -> dict:
+        if self._derived is None:
+            self._derived = derived_values(self.doc.form, self.doc.data, self.table.key) if self.table.derived else {}
+        return self._derived
+
+    def derived_text(self, key: str, row_key: str) -> str:
+        value = self.derived()[key][row_key]
+        if "rate" in self.table.derived[key]:
+            return NO_RATE if value is None else f"{value:.2f}"
+        return money.format_amount(value)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         tree_row = self.table.tree[index.row()]
-        column = self.column(index)
-        if column is None:
+        if index.column() == 0:
             if role == Qt.ItemDataRole.DisplayRole:
                 return "　　" * tree_row.depth + tree_row.label
             if role == Qt.ItemDataRole.FontRole and tree_row.children:
@@ -72,6 +130,18 @@ class FundSourcesModel(QAbstractTableModel):
                 font.setBold(True)
                 return font
             return None
+        derived = self.derived_key(index)
+        if derived is not None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.derived_text(derived, tree_row.key)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{self.formula(derived)}（{DERIVED_TIP}）"
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return READ_ONLY_BACKGROUND
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _RIGHT
+            return None
+        column = self.column(index)
         raw = self.doc.value(self.path(index.row(), column))
         summed = raw in (None, "") and bool(tree_row.children)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -108,8 +178,12 @@ class FundSourcesModel(QAbstractTableModel):
         return True
 
     def refresh(self) -> None:
-        # Any cell can change a parent's sum: repaint the whole (small, fixed) table.
+        # Any cell can change a parent's sum or a rate: repaint the whole (small, fixed) table.
+        self._derived = None
         self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def relabel(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
 
 
 class FundTableEditor(TablePart):
@@ -126,6 +200,7 @@ class FundTableEditor(TablePart):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for i in range(1, self.model.columnCount()):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(72)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -158,26 +233,34 @@ class FundTableEditor(TablePart):
         self.errors.setText("\n".join(lines[:4]))
         self.errors.setVisible(bool(lines))
 
+    def relabel(self) -> None:
+        """The period changed: headings such as “1-6月支出数” follow it."""
+        self.model.relabel()
+
     def _live_error(self, index: QModelIndex, message: str) -> None:
         where = f"{self.table.tree[index.row()].label}·{self.model.column(index).label}"
         self._show_errors(f"{where}：{message}" if message else "")
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        column = self.model.column(current) if current.isValid() else None
-        if column is not None:
-            self.help_requested.emit(*self.help_for(column.key))
+        if current.isValid() and current.column() > 0:
+            self.help_requested.emit(*self.current_help())
 
     def current_help(self) -> tuple[str, str]:
         current = self.view.currentIndex()
-        column = self.model.column(current) if current.isValid() else None
-        return self.help_for(column.key) if column is not None else super().current_help()
+        if not current.isValid() or current.column() == 0:
+            return super().current_help()
+        column = self.model.column(current)
+        if column is not None:
+            return self.help_for(column.key)
+        key = self.model.derived_key(current)
+        title = f"{self.table.label}·{short_header(self.model.header_text(current.column()))}"
+        return title, f"{self.model.formula(key)}（{DERIVED_TIP}）\n\n{self.table.help}"
 
     def focus(self, path: str) -> QWidget | None:
         parts = path.split(".")
         rows = [r.key for r in self.table.tree]
-        keys = [c.key for c in self.table.columns]
         row = rows.index(parts[1]) if len(parts) > 1 and parts[1] in rows else 0
-        column = keys.index(parts[2]) + 1 if len(parts) > 2 and parts[2] in keys else 1
+        column = self.model.column_index(parts[2]) if len(parts) > 2 else 1
         self.view.setCurrentIndex(self.model.index(row, min(column, self.model.columnCount() - 1)))
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         return self.view

@@ -1,8 +1,11 @@
-"""长期/年度绩效指标 as the printed form groups them: 一级 → 二级 → the indicator rows.
+"""Indicator tables as the printed form groups them: 一级 → 二级 → the indicator rows (申报表,
+监控表), or one level only — 基本指标 → the scored rows of the evaluation report.
 
 The tree is a view of the document's flat list of rows; grouping follows the taxonomy exactly as the
 printed grid does (rows with levels outside it appear after, under their own names). New rows are
-inserted where their 二级 group ends, so the stored order stays the printed order.
+inserted where their group ends, so the stored order stays the printed order. A choice printed as
+“√” columns (完成目标可能性: 确定能/有可能/完全不可能) is shown as exclusive tick columns; scores are
+typed, checked and shown like amounts, with a live 小计.
 """
 
 from __future__ import annotations
@@ -12,22 +15,31 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QInputDialog,
+    QLabel,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ...domain import money
+from ...domain.document import column_total, display
 from ...domain.formdef import FieldDef, TableDef
 from .cell_delegates import EntryDelegate
 from .document_model import DocumentModel
-from .indicator_picker import IndicatorPicker, Levels
+from .entries import NUMERIC, entry_error, stored_value
+from .headers import fill_months, period_of, printed_columns, short_header
+from .indicator_picker import IndicatorPicker, Levels, common_indicators
+from .row_tables import INVALID_BACKGROUND, total_name
 from .table_part import TablePart, button_row
 
 LEVELS = ("level1", "level2")  # shown as the tree's headings, not as columns
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 LEVEL1_ROLE = Qt.ItemDataRole.UserRole + 2
 LEVEL2_ROLE = Qt.ItemDataRole.UserRole + 3
+UNITS = {"amount": "万元", "score": "分"}
+WIDE_TABLE = 5  # more columns than this: fixed widths, the last one stretches
 
 
 def _levels(row: dict) -> Levels:
@@ -37,14 +49,23 @@ def _levels(row: dict) -> Levels:
 class IndicatorEditor(TablePart):
     def __init__(self, doc: DocumentModel, table: TableDef, role: str, parent: QWidget | None = None) -> None:
         super().__init__(doc, table, role, parent)
-        # Tree column → data column: 指标内容 first (beside its headings), then the rest in file order.
-        keys = [c.key for c in table.columns if c.key not in LEVELS]
-        self.columns = tuple(sorted(keys, key=lambda k: k != "content"))
+        keys = {c.key for c in table.columns}
+        self.levels = tuple(k for k in LEVELS if k in keys)  # 一级 and 二级, or 基本指标 alone
+        # Tree column → data column: 指标内容 first (beside its headings), then the rest in file order;
+        # a choice printed as “√” columns becomes one tick column per printed option.
+        printed = printed_columns(doc.form, table)
+        self._headers = {(c.key, c.option): c.header for c in printed}
+        ticks = {key: [c.option for c in printed if c.key == key and c.option] for key in keys}
+        data = sorted((k for k in (c.key for c in table.columns) if k not in LEVELS), key=lambda k: k != "content")
+        columns: list[tuple[str, str]] = []
+        for key in data:
+            columns += [(key, option) for option in ticks[key]] or [(key, "")]
+        self.columns = tuple(key for key, _ in columns)
+        self.options = tuple(option for _, option in columns)  # "" for a typed column
         self.tree = QTreeWidget(self)
         self.tree.setObjectName(f"{table.key}Tree")
         self.tree.setColumnCount(len(self.columns))
-        self.tree.setHeaderLabels([f"一级/二级指标 · {table.column(self.columns[0]).label}"]
-                                  + [table.column(k).label for k in self.columns[1:]])
+        self.relabel()
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
@@ -57,34 +78,83 @@ class IndicatorEditor(TablePart):
         self.tree.setItemDelegate(EntryDelegate(self._column_of, None, self.tree))
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        wide = len(self.columns) > WIDE_TABLE  # a monitoring table: the indicator keeps a readable width
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive if wide else QHeaderView.ResizeMode.Stretch)
+        if wide:
+            header.resizeSection(0, 220)
+            # Wider than the page on a small screen: scroll sideways, with room kept for the bar.
+            self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         for i, key in enumerate(self.columns[1:], start=1):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(i, 90 if table.column(key).type == "indicator_kind" else 150)
+            if self.options[i]:
+                header.resizeSection(i, 76)
+            else:
+                narrow = table.column(key).type in ("indicator_kind", *NUMERIC)
+                header.resizeSection(i, 90 if narrow else 110 if wide else 150)
+        if wide:
+            header.setSectionResizeMode(len(self.columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.currentItemChanged.connect(self._current_changed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(button_row(self, [
-            ("addIndicator", "添加指标", "在所选二级指标下添加一行（可撤销）", self.add_blank),
-            ("commonIndicators", "常用指标…", "从常用指标中选取添加到所选二级指标下", self.open_picker),
+        group = self.group_label()
+        buttons = [("addIndicator", "添加指标", f"在所选{group}下添加一行（可撤销）", self.add_blank)]
+        if len(self.levels) == 1:
+            buttons.append(("addGroup", f"添加{group}…", f"新增一个{group}（可从列表选择或直接输入），并在其下添加一行",
+                            self.ask_group))
+        if self._has_common_indicators():
+            buttons.append(("commonIndicators", "常用指标…", f"从常用指标中选取添加到所选{group}下", self.open_picker))
+        buttons += [
             ("removeIndicator", "删除", "删除所选指标（可撤销）", self.remove_current),
-            ("moveUp", "上移", "在同一二级指标内上移", lambda: self.move(-1)),
-            ("moveDown", "下移", "在同一二级指标内下移", lambda: self.move(1)),
-        ]))
+            ("moveUp", "上移", f"在同一{group}内上移", lambda: self.move(-1)),
+            ("moveDown", "下移", f"在同一{group}内下移", lambda: self.move(1)),
+        ]
+        layout.addLayout(button_row(self, buttons))
         layout.addWidget(self.tree)
+        self.total: QLabel | None = None
+        if any(table.column(k).type in NUMERIC for k in self.columns):
+            self.total = QLabel(self)
+            self.total.setObjectName(total_name(table.key))
+            layout.addWidget(self.total)
         self._refreshing = False
         self._leaves: dict[int, QTreeWidgetItem] = {}
         self._level2_items: dict[Levels, QTreeWidgetItem] = {}
         self.picker: IndicatorPicker | None = None
+        self.group_dialog: QInputDialog | None = None
         self.rebuild()
 
     # --- structure --------------------------------------------------------------------
 
+    def group_label(self) -> str:
+        """What the innermost heading is called: 二级指标, or the table's own 基本指标."""
+        key = self.levels[-1] if self.levels else "level2"
+        return "二级指标" if key == "level2" else self.table.column(key).label
+
+    def header_text(self, column: int) -> str:
+        key, option = self.columns[column], self.options[column]
+        printed = self._headers.get((key, option)) or option or self.table.column(key).label
+        return fill_months(printed, period_of(self.doc.form, self.doc.data))
+
+    def relabel(self) -> None:
+        """Headings as printed, with the monitoring period filled in (“1-9月指标完成情况”)."""
+        headings = [short_header(self.header_text(i)) for i in range(len(self.columns))]
+        levels = "/".join(self.table.column(k).label.removesuffix("指标") for k in self.levels) + "指标"
+        headings[0] = f"{levels} · {headings[0]}" if self.levels else headings[0]
+        self.tree.setHeaderLabels(headings)
+        for i in range(len(self.columns)):
+            self.tree.headerItem().setToolTip(i, self.header_text(i))
+
+    def _has_common_indicators(self) -> bool:
+        common = common_indicators()
+        return len(self.levels) == 2 and any(common.get(g) for g in self.groups())
+
     def groups(self) -> list[Levels]:
         """Every (一级, 二级) in printed order: the taxonomy, then any other levels found in the rows."""
-        order = [(l1, l2) for l1, l2s in self.table.taxonomy for l2 in l2s]
+        if len(self.levels) < 2:
+            order = [(l1, "") for l1, _ in self.table.taxonomy]
+        else:
+            order = [(l1, l2) for l1, l2s in self.table.taxonomy for l2 in l2s]
         for row in self.doc.rows(self.table.key):
             if _levels(row) not in order:
                 same_l1 = [i for i, (l1, _) in enumerate(order) if l1 == _levels(row)[0]]
@@ -101,35 +171,68 @@ class IndicatorEditor(TablePart):
         bold = QFont()
         bold.setBold(True)
         rows = self.doc.rows(self.table.key)
+        one_level = len(self.levels) < 2
         for level1, level2 in self.groups():
             top = tops.get(level1)
             if top is None:
-                top = tops[level1] = QTreeWidgetItem(self.tree, [level1 or "（未填一级指标）"])
+                top = tops[level1] = QTreeWidgetItem(self.tree, [level1 or f"（未填{self.table.column('level1').label}）"])
                 top.setFont(0, bold)
-                top.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                top.setFlags(flags | Qt.ItemFlag.ItemIsEditable if one_level else flags)  # rename: free text
                 top.setData(0, LEVEL1_ROLE, level1)
-            mid = QTreeWidgetItem(top, [level2 or "（未填二级指标）"])
-            mid.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            mid.setData(0, LEVEL1_ROLE, level1)
-            mid.setData(0, LEVEL2_ROLE, level2)
+                if one_level:
+                    top.setData(0, LEVEL2_ROLE, "")
+                    top.setToolTip(0, f"双击可修改{self.group_label()}名称（其下各行一并修改）")
+            if one_level:
+                mid = top
+            else:
+                mid = QTreeWidgetItem(top, [level2 or "（未填二级指标）"])
+                mid.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                mid.setData(0, LEVEL1_ROLE, level1)
+                mid.setData(0, LEVEL2_ROLE, level2)
             self._level2_items[(level1, level2)] = mid
             for index, row in enumerate(rows):
                 if _levels(row) == (level1, level2):
                     leaf = QTreeWidgetItem(mid)
-                    leaf.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable)
+                    leaf.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+                                  | Qt.ItemFlag.ItemIsUserCheckable)
                     leaf.setData(0, ROW_ROLE, index)
                     self._fill_leaf(leaf, row)
                     self._leaves[index] = leaf
         self.tree.expandAll()
         self._refreshing = False
         self._fit_height()
+        self._show_total()
         if current is not None:
             self.select_row(current)
 
     def _fill_leaf(self, leaf: QTreeWidgetItem, row: dict) -> None:
         for column, key in enumerate(self.columns):
-            leaf.setText(column, "" if row.get(key) is None else str(row.get(key)))
-            leaf.setToolTip(column, self.table.column(key).help)
+            field, option, raw = self.table.column(key), self.options[column], row.get(key)
+            if option:  # one “√” of an exclusive choice
+                leaf.setCheckState(column, Qt.CheckState.Checked if raw == option else Qt.CheckState.Unchecked)
+                leaf.setToolTip(column, f"{field.label}：{option}。{field.help}")
+                continue
+            error = entry_error(field, raw)
+            if field.type in NUMERIC or field.type == "date":
+                leaf.setText(column, display(field, raw))  # as printed: 8.50; a bad entry as typed
+                leaf.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            else:
+                leaf.setText(column, "" if raw is None else str(raw))
+            leaf.setToolTip(column, error or field.help)
+            leaf.setBackground(column, INVALID_BACKGROUND if error else Qt.GlobalColor.transparent)
+
+    def _show_total(self) -> None:
+        """小计 of the score (or amount) columns, from `document.column_total`."""
+        if self.total is None:
+            return
+        parts = []
+        for key in self.columns:
+            field = self.table.column(key)
+            if field.type in NUMERIC:
+                value = column_total(self.doc.form, self.doc.data, f"{self.table.key}.{key}")
+                parts.append(f"{field.label} {money.format_amount(value, blank='0.00')} {UNITS[field.type]}")
+        self.total.setText("小计：" + "，".join(parts))
 
     def _fit_height(self) -> None:
         """As tall as all its rows, so only the form scrolls (the tree lays its rows out on request)."""
@@ -140,7 +243,9 @@ class IndicatorEditor(TablePart):
         rows = self.tree.topLevelItemCount() + len(self._level2_items) + len(self._leaves)
         body = rect.bottom() + 1 + self.tree.verticalScrollBar().value() if rect is not None and rect.isValid() \
             else rows * (self.tree.fontMetrics().height() + 6)
-        self.tree.setFixedHeight(self.tree.header().sizeHint().height() + body + 2 * self.tree.frameWidth() + 2)
+        bar = self.tree.horizontalScrollBar().sizeHint().height() \
+            if self.tree.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn else 0
+        self.tree.setFixedHeight(self.tree.header().sizeHint().height() + body + bar + 2 * self.tree.frameWidth() + 2)
 
     def refresh(self, path: str) -> None:
         parts = path.split(".")
@@ -149,6 +254,7 @@ class IndicatorEditor(TablePart):
             row = self.doc.rows(self.table.key)[int(parts[1])]
             self._fill_leaf(self._leaves[int(parts[1])], row)
             self._refreshing = False
+            self._show_total()
         else:  # rows added, removed, moved, or a row changed its 一级/二级
             self.rebuild()
 
@@ -162,15 +268,67 @@ class IndicatorEditor(TablePart):
     # --- editing ----------------------------------------------------------------------
 
     def _column_of(self, index: QModelIndex) -> FieldDef | None:
-        is_leaf = index.parent().isValid() and index.parent().parent().isValid()
-        return self.table.column(self.columns[index.column()]) if is_leaf else None
+        item = self.tree.itemFromIndex(index)
+        if item is None:
+            return None
+        if item.data(0, ROW_ROLE) is None:  # a heading: only a one-level heading is renamed, as text
+            renamable = len(self.levels) == 1 and index.column() == 0 and item.parent() is None
+            return FieldDef(self.levels[0], self.group_label()) if renamable else None
+        if self.options[index.column()]:
+            return None  # a tick column is ticked, not typed
+        return self.table.column(self.columns[index.column()])
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        index = item.data(0, ROW_ROLE)
-        if self._refreshing or index is None:
+        if self._refreshing:
             return
-        text = item.text(column)
-        self.doc.set_value(f"{self.table.key}.{index}.{self.columns[column]}", text if text.strip() else None)
+        index = item.data(0, ROW_ROLE)
+        if index is None:
+            if len(self.levels) == 1 and column == 0 and item.parent() is None:
+                self.rename_group(item.data(0, LEVEL1_ROLE) or "", item.text(0).strip())
+            return
+        key, option = self.columns[column], self.options[column]
+        path = f"{self.table.key}.{index}.{key}"
+        if option:
+            ticked = item.checkState(column) == Qt.CheckState.Checked
+            current = self.doc.value(path)
+            if ticked and current != option:
+                self.doc.set_value(path, option)
+            elif not ticked and current == option:
+                self.doc.set_value(path, None)
+            else:  # nothing to change: show the stored choice again
+                self._refreshing = True
+                self._fill_leaf(item, self.doc.rows(self.table.key)[index])
+                self._refreshing = False
+            return
+        self.doc.set_value(path, stored_value(self.table.column(key), item.text(column)))
+
+    def rename_group(self, old: str, new: str) -> None:
+        """A one-level heading renamed: every row under it follows (one undo step)."""
+        members = [i for i, row in enumerate(self.doc.rows(self.table.key)) if (row.get(self.levels[0]) or "") == old]
+        if not new or new == old or not members:
+            self.rebuild()  # nothing stored changes: show the heading as it was
+            return
+        stack = self.doc.undo_stack
+        stack.beginMacro(f"修改{self.group_label()}“{old}”为“{new}”")
+        for i in members:
+            self.doc.set_value(f"{self.table.key}.{i}.{self.levels[0]}", new)
+        stack.endMacro()
+
+    def ask_group(self) -> QInputDialog:
+        """添加基本指标…: pick one of the taxonomy's names or type another; non-blocking."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("groupDialog")
+        dialog.setWindowTitle(f"添加{self.group_label()}")
+        dialog.setLabelText(f"{self.group_label()}名称（可从列表选择，也可直接输入）：")
+        dialog.setComboBoxItems([l1 for l1, _ in self.table.taxonomy])
+        dialog.setComboBoxEditable(True)
+        dialog.setOkButtonText("添加")
+        dialog.setCancelButtonText("取消")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(lambda text: text.strip() and self.add_rows((text.strip(), ""), [{}]))
+        self.group_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _current_row(self) -> int | None:
         item = self.tree.currentItem()
@@ -207,8 +365,10 @@ class IndicatorEditor(TablePart):
         for offset, values in enumerate(rows):
             row = {c.key: c.default for c in self.table.columns}
             row.update({k: v for k, v in values.items() if k in row})  # only this table's columns
-            row.update(level1=levels[0], level2=levels[1])
-            self.doc.add_row(self.table.key, at + offset, row, f"在{self.table.label}“{levels[1]}”下添加指标")
+            if "value" in values and "value" not in row and "target" in row:
+                row["target"] = values["value"]  # a suggested 指标值 is a monitoring table's 年度指标值
+            row.update(dict(zip(self.levels, levels)))
+            self.doc.add_row(self.table.key, at + offset, row, f"在{self.table.label}“{levels[1] or levels[0]}”下添加指标")
         if len(rows) > 1:
             stack.endMacro()
         self.select_row(at)

@@ -1,8 +1,10 @@
-"""The form's sections in printed order, read from `layout.body` of the form file.
+"""The form's sections in printed order, read from the form file's layout.
 
 `plan_sections` only walks the layout (which fields and tables, in which order, on which line); the
 widgets are made by the callers' factories, so the order on screen — and the Tab order — is the order
-on paper without this module knowing any field by name.
+on paper without this module knowing any field by name. It reads every kind of layout the forms use:
+grouped tables (申报表, 监控表), a cover page and full-width heading rows (评价报告), prose with
+`heading` / `field` / `paragraph` nodes (报告, 函), and the lines `above` and `below` the table.
 """
 
 from __future__ import annotations
@@ -16,9 +18,14 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QVBox
 from ...domain.formdef import FormDef
 
 BELOW_TITLE = "填报信息"  # the signature line printed under the table
+COVER_TITLE = "封面"
+BASICS_TITLE = "基本信息"  # fields the layout prints only in titles (报告类型, 项目名称 of a letter)
 LABEL_WIDTH = 168
+PROSE_MIN_LINES = 6
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MAX_ON_LINE = 3
+_COMPUTED = ("total", "grade", "consequence")  # cells worked out from the document (综合得分, 评价等次…)
+_TRAILING = "；;。.：: "
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,15 @@ class TableSlot:
     table: str
 
 
-Item = Union[Line, Heading, TableSlot]
+@dataclass(frozen=True)
+class Computed:
+    """A printed cell computed from the document: `kind` is total, grade or consequence."""
+    kind: str
+    label: str
+    spec: dict
+
+
+Item = Union[Line, Heading, TableSlot, Computed]
 
 
 @dataclass(frozen=True)
@@ -52,19 +67,26 @@ class Section:
         return out
 
 
+def _placeholders(template: str, form: FormDef) -> tuple[str, ...]:
+    return tuple(n for n in _PLACEHOLDER.findall(template) if n in form.fields)
+
+
 def _cell_lines(cell: dict, form: FormDef) -> list[tuple[str, ...]]:
     """The fields a printed cell holds, as lines (a review cell: opinion, then reviewer and date)."""
     if "field" in cell:
         return [(cell["field"],)]
     if "ticks" in cell:
         return [(cell["ticks"],)]
+    if "ticks_line" in cell:
+        return [(cell["ticks_line"],)]
     if "tick_tree" in cell:
         return [(cell["tick_tree"],)] + ([(cell["sub"],)] if cell.get("sub") else [])
     if "review" in cell:
         return [(cell["opinion"],), tuple(k for k in (cell.get("reviewer"), cell.get("date")) if k)]
-    if "template" in cell:
-        names = tuple(n for n in _PLACEHOLDER.findall(cell["template"]) if n in form.fields)
-        return [names] if names else []
+    for key in ("template", "paragraph"):
+        if key in cell:
+            names = _placeholders(cell[key], form)
+            return [names] if names else []
     return []
 
 
@@ -82,7 +104,23 @@ def _row_lines(cells: list[dict], form: FormDef) -> list[Line]:
     return out
 
 
-def _walk(rows: list[dict], form: FormDef, seen: set[str]) -> list[Item]:
+def _computed(cells: list[dict]) -> list[Computed]:
+    """综合得分, 评价等次, 结果应用: named by the row's first text cell."""
+    label = next((str(c["text"]).strip() for c in cells if str(c.get("text") or "").strip("* ")), "")
+    return [Computed(kind, label, c) for c in cells for kind in _COMPUTED if kind in c]
+
+
+def _explained_by(form: FormDef) -> dict[str, list[str]]:
+    """table → fields its checks ask to explain a finding in (资金执行偏差说明 after the fund table)."""
+    out: dict[str, list[str]] = {}
+    for spec in form.checks:
+        field, table = spec.get("explanation_field"), spec.get("table")
+        if field in form.fields and table:
+            out.setdefault(table, []).append(field)
+    return out
+
+
+def _walk(rows: list[dict], form: FormDef, seen: set[str], prose: bool = False) -> list[Item]:
     items: list[Item] = []
     for row in rows:
         if "group" in row:
@@ -96,44 +134,95 @@ def _walk(rows: list[dict], form: FormDef, seen: set[str]) -> list[Item]:
             if table in form.tables and table not in seen:
                 seen.add(table)
                 items.append(TableSlot(table))
+                for key in _explained_by(form).get(table, []):
+                    if key not in seen:
+                        seen.add(key)
+                        items.append(Line((key,)))
             continue
         cells = row["cells"] if "cells" in row else [row]  # a prose layout puts a field straight in the body
         for line in _row_lines(cells or [], form):
             fresh = tuple(k for k in line.fields if k not in seen)
             seen.update(fresh)
             if fresh:
-                items.append(Line(fresh, line.min_lines))
+                wide = prose and "field" in row and form.fields[fresh[0]].type == "longtext"
+                items.append(Line(fresh, max(line.min_lines, PROSE_MIN_LINES) if wide else line.min_lines))
+        items += _computed(cells or [])
     return items
 
 
-def plan_sections(form: FormDef) -> list[Section]:
-    """Top-level groups of `layout.body` (or, in a prose layout, its first-level headings), then the
-    signature fields of `layout.below`; anything the layout does not place is added at the end so no
-    field is ever out of reach."""
-    seen: set[str] = set()
+def _heading_row(node: dict, columns: int) -> tuple[str, int] | None:
+    """(text, level) of a `heading` node, or of a row that is one full-width text cell (一、项目基本概况)."""
+    if "heading" in node:
+        return node["heading"], int(node.get("level", 1))
+    cells = node.get("cells") or []
+    if len(cells) == 1 and set(cells[0]) <= {"text", "span", "align"} and int(cells[0].get("span", 0)) >= columns > 0:
+        text = str(cells[0].get("text") or "").strip()
+        return (text, 2 if text.startswith("（") else 1) if text else None
+    return None
+
+
+def _first_label(form: FormDef, items: list[Item]) -> str:
+    for item in items:
+        if isinstance(item, Line):
+            return form.fields[item.fields[0]].label
+        if isinstance(item, TableSlot):
+            return form.tables[item.table].label
+    return form.name
+
+
+def plan_sections(form: FormDef, exclude: tuple[str, ...] = ()) -> list[Section]:
+    """The cover (if any); the top-level groups of `layout.body` and the parts its first-level headings
+    open; the signature fields of `layout.below`. Fields the layout prints only in a title or `above`
+    the table lead the form; anything else the layout does not place is added at the end, so no field
+    is ever out of reach. `exclude` names fields the window shows elsewhere (the period)."""
+    layout = form.layout
+    prose = bool(layout.get("prose"))
+    columns = int(layout.get("columns") or 0)
+    seen: set[str] = set(exclude)
+    cover = _walk(list(layout.get("cover") or []), form, seen)
     sections: list[Section] = []
-    title, items = "", []  # the section being collected from a prose layout
+    untitled: list[bool] = []
+    title, items, by_heading = "", [], False  # the section being collected
 
     def flush() -> None:
         if title or items:
-            sections.append(Section(title or form.name, tuple(items)))
+            untitled.append(not title)
+            sections.append(Section(title or (form.name if not sections else _first_label(form, items)),
+                                    tuple(items)))
 
-    for node in form.layout.get("body") or []:
+    for node in layout.get("body") or []:
+        heading = _heading_row(node, columns)
         if "group" in node:
+            rows = _walk(node.get("rows") or [], form, seen)
+            if by_heading:  # a group inside a part opened by a heading (评价报告 三、)
+                items += [Heading(node["group"])] + rows
+            else:
+                flush()
+                title, items = "", []
+                untitled.append(False)
+                sections.append(Section(node["group"], tuple(rows)))
+        elif heading is not None and heading[1] <= 1:
             flush()
-            title, items = "", []
-            sections.append(Section(node["group"], tuple(_walk(node.get("rows") or [], form, seen))))
-        elif "heading" in node and int(node.get("level", 1)) <= 1:
-            flush()
-            title, items = node["heading"], []
-        elif "heading" in node:
-            items.append(Heading(node["heading"]))
+            title, items, by_heading = heading[0], [], True
+        elif heading is not None:
+            items.append(Heading(heading[0]))
         else:
-            items += _walk([node], form, seen)
+            items += _walk([node], form, seen, prose)
     flush()
-    below = _walk([{"cells": form.layout.get("below") or []}], form, seen)
-    missing = [k for k in form.fields if k not in seen] + [t for t in form.tables if t not in seen]
-    below += [TableSlot(k) if k in form.tables else Line((k,)) for k in missing]
+
+    # Fields only in `above` or in titles: first, in the form's first part or a part of their own.
+    leading = _walk(list(layout.get("above") or []), form, seen)
+    below = _walk([{"cells": layout.get("below") or []}], form, seen)
+    missing = [k for k in form.fields if k not in seen]
+    leading += [Line((k,)) for k in missing if form.fields[k].type != "longtext"]
+    below += [Line((k,)) for k in missing if form.fields[k].type == "longtext"]
+    below += [TableSlot(t) for t in form.tables if t not in seen]
+    if leading and sections and untitled[0]:
+        sections[0] = Section(sections[0].title, tuple(leading) + sections[0].items)
+    elif leading:
+        sections.insert(0, Section(BASICS_TITLE, tuple(leading)))
+    if cover:
+        sections.insert(0, Section(COVER_TITLE, tuple(cover)))
     if below:
         sections.append(Section(BELOW_TITLE, tuple(below)))
     return sections
@@ -143,6 +232,11 @@ def plan_sections(form: FormDef) -> list[Section]:
 
 MakeField = Callable[[str, int], QWidget]  # (field key, min_lines) → the field's widget
 MakeTable = Callable[[str], QWidget]
+MakeComputed = Callable[[Computed], QWidget]
+
+
+def _same_words(heading: str | None, label: str) -> bool:
+    return heading is not None and heading.strip().rstrip(_TRAILING) == label.strip().rstrip(_TRAILING)
 
 
 def field_label(form: FormDef, key: str, first: bool) -> QLabel:
@@ -156,19 +250,38 @@ def field_label(form: FormDef, key: str, first: bool) -> QLabel:
     return label
 
 
+def _heading_label(text: str) -> QLabel:
+    heading = QLabel(text)
+    heading.setStyleSheet("font-weight: bold; color: #1f4e79; margin-top: 6px;")
+    return heading
+
+
 def build_section(form: FormDef, section: Section, make_field: MakeField, make_table: MakeTable,
-                  parent: QWidget | None = None) -> QGroupBox:
+                  parent: QWidget | None = None, make_computed: MakeComputed | None = None) -> QGroupBox:
+    """One part of the form; a field right under a heading of the same words (a report's paragraph)
+    takes the full width without repeating its label."""
     box = QGroupBox(section.title, parent)
     box.setObjectName(f"section:{section.title}")
     box.setStyleSheet("QGroupBox { font-weight: bold; font-size: 11pt; }")
     layout = QVBoxLayout(box)
+    heading_text: str | None = section.title
     for item in section.items:
+        under, heading_text = heading_text, None
         if isinstance(item, Heading):
-            heading = QLabel(item.text)
-            heading.setStyleSheet("font-weight: bold; color: #1f4e79; margin-top: 6px;")
-            layout.addWidget(heading)
+            layout.addWidget(_heading_label(item.text))
+            heading_text = item.text
         elif isinstance(item, TableSlot):
+            label = form.tables[item.table].label
+            if under is None or label not in under:  # say which table, unless the heading just did
+                layout.addWidget(_heading_label(label))
             layout.addWidget(make_table(item.table))
+        elif isinstance(item, Computed):
+            if make_computed is not None:
+                layout.addWidget(make_computed(item))
+        elif len(item.fields) == 1 and _same_words(under, form.fields[item.fields[0]].label):
+            widget = make_field(item.fields[0], item.min_lines)
+            widget.setSizePolicy(QSizePolicy.Policy.Expanding, widget.sizePolicy().verticalPolicy())
+            layout.addWidget(widget)
         else:
             line = QHBoxLayout()
             for i, key in enumerate(item.fields):

@@ -110,7 +110,7 @@ def visible_errors(part) -> str:
 
 def test_sections_follow_the_printed_order(open_editor):
     editor = open_editor()
-    assert editor.windowTitle() == f"{BIG} – 绩效目标申报表"
+    assert editor.windowTitle() == f"{BIG} – 预算支出绩效目标申报表"
     nav = editor.findChild(QListWidget, "sectionList")
     assert [nav.item(i).text() for i in range(nav.count())] == SECTIONS
     boxes = sorted(editor.findChildren(QGroupBox), key=lambda b: b.mapTo(editor, b.rect().topLeft()).y())
@@ -416,7 +416,7 @@ def test_save_failure_keeps_the_data(open_editor, demo_store, qtbot, monkeypatch
     assert editor.save() is True
     record = demo_store.get_form(form_id(demo_store, "改名后的项目"))
     assert record.status == "已校验"
-    assert editor.windowTitle() == "改名后的项目 – 绩效目标申报表"
+    assert editor.windowTitle() == "改名后的项目 – 预算支出绩效目标申报表"
 
 
 # --- roles --------------------------------------------------------------------------------

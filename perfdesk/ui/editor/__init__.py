@@ -1,5 +1,7 @@
-"""The 预算支出绩效目标申报表 editor: `DeclarationEditor(store, form_instance_id, role=..., autosave_ms=...)`."""
+"""The form editor for every form file: `FormEditor(store, form_instance_id, role=..., autosave_ms=...)`.
 
-from .window import DeclarationEditor
+`DeclarationEditor` is the same class under the name it was first given."""
 
-__all__ = ["DeclarationEditor"]
+from .window import DeclarationEditor, FormEditor
+
+__all__ = ["DeclarationEditor", "FormEditor"]

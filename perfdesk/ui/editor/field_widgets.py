@@ -141,7 +141,8 @@ class LineBinding(FieldBinding):
 
 
 class AmountBinding(LineBinding):
-    """万元: every keystroke is parsed; bad text stays (in widget and document) and is marked red."""
+    """万元 (or 分 for a score): every keystroke is parsed; bad text stays (in widget and document)
+    and is marked red."""
 
     def build(self) -> QWidget:
         box = QWidget()
@@ -151,7 +152,7 @@ class AmountBinding(LineBinding):
         layout.setSpacing(2)
         super().build()
         self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.edit.setPlaceholderText("万元")
+        self.edit.setPlaceholderText("分" if self.field.type == "score" else "万元")
         self.error = QLabel()
         self.error.setObjectName("amountError")
         self.error.setStyleSheet(ERROR_LABEL_STYLE)
@@ -334,12 +335,26 @@ class ComboBinding(FieldBinding):
         self.combo.setCurrentIndex(max(index, 0))
 
 
-_BY_TYPE = {"amount": AmountBinding, "longtext": LongTextBinding, "choice": TickBinding, "date": DateBinding,
-            "grade": ComboBinding, "indicator_kind": ComboBinding}
+class PeriodBinding(ComboBinding):
+    """监控期间: the months 1–12 as “1-N月”, always one of them (the field has a default)."""
+
+    def build(self) -> QWidget:
+        self.combo = QComboBox()
+        self.combo.setObjectName(self.key)
+        for option in self.field.choices():
+            self.combo.addItem(f"1-{option}月", option)
+        self._decorate(self.combo)
+        self.combo.activated.connect(lambda _i: self.model.set_value(self.key, self.combo.currentData()))
+        return self.combo
+
+
+_BY_TYPE = {"amount": AmountBinding, "score": AmountBinding, "longtext": LongTextBinding, "choice": TickBinding,
+            "date": DateBinding, "grade": ComboBinding, "indicator_kind": ComboBinding}
 
 
 def make_binding(field: FieldDef, model: DocumentModel, keys: FieldKeys, role: str, min_lines: int = 0,
-                 parent: QObject | None = None) -> FieldBinding:
+                 parent: QObject | None = None, kind: type[FieldBinding] | None = None) -> FieldBinding:
+    """The widget for a field by its type (or of the given `kind`, e.g. PeriodBinding)."""
     editable = not (field.finance_only and role == "unit")
-    cls = _BY_TYPE.get(field.type, LineBinding)
+    cls = kind or _BY_TYPE.get(field.type, LineBinding)
     return cls(field, model, keys, editable=editable, min_lines=min_lines, parent=parent)

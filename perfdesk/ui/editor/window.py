@@ -1,11 +1,15 @@
-"""The declaration editor window: the form's sections, the live checks, the help, undo and autosave.
+"""The form editor window: the form's sections, the live checks, the help, undo and autosave —
+for every form file (申报表, 监控表, 监控分析报告, 评价报告, 绩效报告, 反馈意见函, 整改报告书).
 
 The window wires parts together and holds no rule of its own: values go through the document model
-(and its undo stack), findings come from `run_checks`, saving from `operations.save_document`.
+(and its undo stack), findings come from `run_checks`, 绩效预警 from `monitoring_operations.alerts`,
+due dates from `deadlines.due`, computed cells (综合得分, 评价等次) from the domain, saving from
+`operations.save_document`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -13,38 +17,56 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from ... import deadlines, monitoring_operations
+from ...domain import money
 from ...domain.checks import run_checks
+from ...domain.document import column_total
 from ...domain.findings import EXPLANATIONS_KEY, Finding
+from ...domain.monitoring import report_figures
+from ...domain.profiles import ProfileError, get_profile
 from ...domain.registry import get_form
-from ...operations import save_document
-from ...store import Store, StoreError
+from ...operations import context, save_document
+from ...store import FormRecord, Store, StoreError
+from .alerts_dock import AlertsDock, due_label, show_due
 from .checks_dock import ChecksDock
 from .document_model import DocumentModel
-from .field_widgets import FieldBinding, FieldKeys, make_binding
+from .field_widgets import FieldBinding, FieldKeys, PeriodBinding, make_binding
 from .fund_table import FundTableEditor
+from .headers import PERIOD_FIELD
 from .help_panel import HelpPanel
 from .indicator_tables import IndicatorEditor
 from .row_tables import RowTableEditor
-from .sections import build_section, plan_sections
+from .sections import Computed, build_section, plan_sections
 from .table_part import TablePart
 
 CHECK_DELAY_MS = 200  # findings follow typing within 300 ms without re-checking every keystroke
-DECLARATION_SUFFIX = "绩效目标申报表"  # other forms (opened the same way) show their own name
 _TABLE_EDITORS = {"rows": RowTableEditor, "fixed": RowTableEditor, "tree": FundTableEditor,
                   "indicators": IndicatorEditor}
+# Kinds whose record title is the form's 项目名称 (a monitoring table keeps “…（1-6月监控）”).
+_TITLE_FOLLOWS_NAME = {"declaration": "project_name"}
+# 绩效监控分析报告 part 二, as `monitoring_operations.start_report` first fills it from the table.
+REPORT_FIGURE_FIELDS = ("budget_execution", "goal_achievement")
+SOURCE_KEY = "_source"
+# Computed cells of the layout: object name and how the value is read out.
+_COMPUTED_NAMES = {"total": "totalScore", "grade": "gradeLabel", "consequence": "consequenceLabel"}
+NOT_COMPUTED = "—"
 
 
-class DeclarationEditor(QMainWindow):
+class FormEditor(QMainWindow):
+    """Edits one stored form of any kind: `FormEditor(store, form_instance_id, role=..., autosave_ms=...)`."""
+
     saved = Signal(int)
 
     def __init__(self, store: Store, form_instance_id: int, *, role: str = "unit", autosave_ms: int = 1500,
@@ -53,10 +75,16 @@ class DeclarationEditor(QMainWindow):
         self.store, self.role = store, role
         self.record = store.get_form(form_instance_id)
         self.form = get_form(self.record.form_id)
+        self.unit = store.get_unit(self.record.unit_id)
+        try:
+            self.profile = get_profile(self.unit.profile)
+        except ProfileError:
+            self.profile = None  # the checks use their defaults, as when saving
         self.model = DocumentModel(self.form, self.record.data, self)
         self.keys = FieldKeys(self.model, self)
         self._fields: dict[str, FieldBinding] = {}
         self._tables: dict[str, TablePart] = {}
+        self._computed: list[tuple[Computed, QLabel]] = []
         self._dependents: dict[str, list[FieldBinding]] = {}  # field → choices that follow it
         self._section_of: dict[str, int] = {}
         self._dirty = False
@@ -66,11 +94,22 @@ class DeclarationEditor(QMainWindow):
         self.help_panel = HelpPanel(self)
         self.checks_dock = ChecksDock(self)
         self.checks_dock.edit_filter = self.keys
+        # 绩效预警 for the monitoring tables; the due date for every form that has one.
+        self.alerts_dock = AlertsDock(self) if self.form.raw_kind == "monitoring" else None
+        self.due_label: QLabel | None = self.alerts_dock.due if self.alerts_dock is not None else None
+        has_deadline = self.form.raw_kind in ("feedback", "rectification") or self._deadline() is not None
+        if self.due_label is None and has_deadline:
+            self.due_label = due_label(self)
         self._build_form()
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.checks_dock)
         self.splitDockWidget(self.help_panel, self.checks_dock, Qt.Orientation.Vertical)
-        self.resizeDocks([self.help_panel, self.checks_dock], [180, 520], Qt.Orientation.Vertical)
+        docks, heights = [self.help_panel, self.checks_dock], [180, 520]
+        if self.alerts_dock is not None:
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
+            self.splitDockWidget(self.checks_dock, self.alerts_dock, Qt.Orientation.Vertical)
+            docks, heights = docks + [self.alerts_dock], [150, 380, 260]
+        self.resizeDocks(docks, heights, Qt.Orientation.Vertical)
         self.resizeDocks([self.help_panel], [420], Qt.Orientation.Horizontal)
         self.checks_dock.activated.connect(lambda finding: self.focus_path(finding.field))
         self.checks_dock.explanation_edited.connect(
@@ -91,7 +130,8 @@ class DeclarationEditor(QMainWindow):
     # --- building ---------------------------------------------------------------------
 
     def _build_form(self) -> None:
-        self.sections = plan_sections(self.form)
+        header = self._build_header()
+        self.sections = plan_sections(self.form, exclude=(PERIOD_FIELD,) if PERIOD_FIELD in self._fields else ())
         page = QWidget()
         page.setObjectName("formPage")
         column = QVBoxLayout(page)
@@ -99,7 +139,7 @@ class DeclarationEditor(QMainWindow):
         for number, section in enumerate(self.sections):
             for path in section.paths():
                 self._section_of[path] = number
-            box = build_section(self.form, section, self._make_field, self._make_table, page)
+            box = build_section(self.form, section, self._make_field, self._make_table, page, self._make_computed)
             column.addWidget(box)
             self._boxes.append(box)
         column.addStretch(1)
@@ -113,7 +153,7 @@ class DeclarationEditor(QMainWindow):
         self.nav.setObjectName("sectionList")
         self.nav.addItems([s.title for s in self.sections])
         self.nav.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.nav.setMaximumWidth(180)
+        self.nav.setMaximumWidth(220)
         self.nav.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab walks the form, not the list
         self.nav.currentRowChanged.connect(self.show_section)
         splitter = QSplitter()
@@ -121,13 +161,59 @@ class DeclarationEditor(QMainWindow):
         splitter.addWidget(self.scroll)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([160, 900])
-        self.setCentralWidget(splitter)
+        if header is None:
+            self.setCentralWidget(splitter)
+        else:
+            central = QWidget()
+            layout = QVBoxLayout(central)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(header)
+            layout.addWidget(splitter, 1)
+            self.setCentralWidget(central)
 
         self._set_tab_order()
 
+    def _build_header(self) -> QWidget | None:
+        """The strip above the form: the monitoring period, the due date (where no 绩效预警 dock shows it)
+        and, for a monitoring report, 按监控表重新生成."""
+        parts: list[QWidget] = []
+        if PERIOD_FIELD in self.form.fields:
+            binding = make_binding(self.form.fields[PERIOD_FIELD], self.model, self.keys, self.role, parent=self,
+                                   kind=PeriodBinding)
+            self._fields[PERIOD_FIELD] = binding
+            label = QLabel(f"{binding.field.label}：")
+            label.setToolTip(binding.field.help)
+            parts += [label, binding.widget]
+        if self.due_label is not None and self.alerts_dock is None:
+            parts.append(self.due_label)
+        self.regenerate_button: QPushButton | None = None
+        if self.form.raw_kind == "monitoring_report":
+            button = QPushButton("按监控表重新生成", self)
+            button.setObjectName("regenerateButton")
+            source = self._report_source()
+            button.setEnabled(source is not None)
+            button.setToolTip("按来源监控表的最新数据，重新生成“预算执行情况分析”和“绩效目标实现情况分析”（可撤销）"
+                              if source is not None else "本报告不是由监控表生成的，无法重新生成")
+            button.clicked.connect(self.regenerate_figures)
+            self.regenerate_button = button
+            parts.append(button)
+        if not parts:
+            return None
+        header = QWidget(self)
+        header.setObjectName("formHeader")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(8, 4, 8, 4)
+        for widget in parts:
+            row.addWidget(widget)
+            if widget is not parts[-1]:
+                row.addSpacing(12)
+        row.addStretch(1)
+        return header
+
     def _set_tab_order(self) -> None:
         """Tab walks the fields and tables in printed order (rebuilt tick boxes included)."""
-        chain = [w for s in self.sections for p in s.paths() for w in self._part(p).focus_chain()]
+        top = self._fields[PERIOD_FIELD].focus_chain() if PERIOD_FIELD in self.form.fields else []
+        chain = top + [w for s in self.sections for p in s.paths() for w in self._part(p).focus_chain()]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -137,6 +223,15 @@ class DeclarationEditor(QMainWindow):
         if binding.field.options_of:
             self._dependents.setdefault(binding.field.options_of, []).append(binding)
         return binding.widget
+
+    def _make_computed(self, item: Computed) -> QWidget:
+        label = QLabel()
+        label.setObjectName(_COMPUTED_NAMES[item.kind])
+        label.setWordWrap(True)
+        label.setStyleSheet("font-weight: bold;" if item.kind == "total" else "")
+        self._computed.append((item, label))
+        self._show_computed(item, label)
+        return label
 
     def _make_table(self, key: str) -> QWidget:
         table = self.form.tables[key]
@@ -209,7 +304,14 @@ class DeclarationEditor(QMainWindow):
         return self.model.undo_stack
 
     def findings(self) -> list[Finding]:
-        return run_checks(self.form, self.model.data, year=self.record.year, role=self.role)
+        return run_checks(self.form, self.model.data, year=self.record.year, role=self.role, profile=self.profile)
+
+    def current_record(self) -> FormRecord:
+        """The stored record with the document as now edited (for alerts and due dates)."""
+        return dataclasses.replace(self.record, data=self.model.data)
+
+    def alerts(self) -> list:
+        return monitoring_operations.alerts(self.store, self.current_record())
 
     def field_binding(self, key: str) -> FieldBinding:
         return self._fields[key]
@@ -230,6 +332,34 @@ class DeclarationEditor(QMainWindow):
         self.nav.setCurrentRow(self._section_of.get(path.split(".")[0], 0))
         self.nav.blockSignals(False)
         return widget
+
+    def regenerate_figures(self) -> bool:
+        """按监控表重新生成: part 二 from the source monitoring table's present figures, one undo step."""
+        source_id = self._report_source()
+        if source_id is None:
+            return False
+        try:
+            source = self.store.get_form(source_id)
+        except StoreError as exc:
+            self._say(f"无法读取来源监控表：{exc}", error=True)
+            return False
+        texts = report_figures(get_form(source.form_id), source.data)
+        stack = self.model.undo_stack
+        stack.beginMacro("按监控表重新生成")
+        for key, text in zip(REPORT_FIGURE_FIELDS, texts):
+            self.model.set_value(key, text)
+        stack.endMacro()
+        self._say(f"已按监控表“{source.title}”重新生成预算执行和绩效目标实现情况分析（可撤销）")
+        return True
+
+    def _report_source(self) -> int | None:
+        source = (self.model.data.get(SOURCE_KEY) or {}) if isinstance(self.model.data.get(SOURCE_KEY), dict) else {}
+        value = source.get("monitoring")
+        return int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.save_label.setStyleSheet("color: #c62828;" if error else "")
+        self.save_label.setText(text)
 
     def save(self) -> bool:
         for part in self._tables.values():  # a cell still open for editing counts as typed
@@ -271,6 +401,13 @@ class DeclarationEditor(QMainWindow):
             self._set_tab_order()
         if head in self._tables:
             self._tables[head].refresh(path)
+        if head == PERIOD_FIELD:  # “1-6月支出数” → “1-9月支出数”
+            for part in self._tables.values():
+                relabel = getattr(part, "relabel", None)
+                if relabel is not None:
+                    relabel()
+        for item, label in self._computed:
+            self._show_computed(item, label)
         self._dirty = True
         self._check_timer.start()
         self._autosave_timer.start()
@@ -280,6 +417,35 @@ class DeclarationEditor(QMainWindow):
     def _run_checks(self) -> None:
         self._check_timer.stop()
         self.checks_dock.show_findings(self.findings())
+        if self.alerts_dock is not None:
+            self.alerts_dock.show_alerts(self.alerts())
+        if self.due_label is not None:
+            show_due(self.due_label, self._deadline())
+
+    def _deadline(self):
+        return deadlines.due(self.store, self.current_record())
+
+    def _show_computed(self, item: Computed, label: QLabel) -> None:
+        """综合得分, 评价等次, 结果应用 as the printed form works them out."""
+        paths = item.spec[item.kind]
+        score = sum((column_total(self.form, self.model.data, p) for p in paths), money.parse_amount("0"))
+        scored = any(self.model.value(p.split(".")[0]) for p in paths)
+        name = item.label or {"total": "综合得分", "grade": "评价等次", "consequence": "结果应用"}[item.kind]
+        if item.kind == "total":
+            label.setText(f"{name}：{money.format_amount(score)}")
+            return
+        shown = NOT_COMPUTED
+        if scored:
+            ctx = context(self.unit, self.record.year, self.model.data)
+            try:
+                if item.kind == "grade" and "grade_of" in ctx:
+                    shown = ctx["grade_of"](score)
+                elif item.kind == "consequence" and "result_of" in ctx:
+                    amount = column_total(self.form, self.model.data, item.spec["amount"]) if item.spec.get("amount") else None
+                    shown = ctx["result_of"](score, amount or None)
+            except (ValueError, LookupError) as exc:  # ProfileError, ScoringError: no grading rules for this unit
+                shown = f"无法确定（{exc}）"
+        label.setText(f"{name}：{shown}")
 
     def go_to_finding(self, step: int) -> None:
         finding = self.checks_dock.step(step)
@@ -313,7 +479,8 @@ class DeclarationEditor(QMainWindow):
     def _save(self, verb: str) -> bool:
         self._autosave_timer.stop()
         doc = self.model.document()
-        title = str(doc.get("project_name") or "").strip() or self.record.title
+        name_field = _TITLE_FOLLOWS_NAME.get(self.form.raw_kind)
+        title = (str(doc.get(name_field) or "").strip() or self.record.title) if name_field else None
         try:
             save_document(self.store, self.record, doc, title=title, role=self.role)
             self.record = self.store.get_form(self.record.id)  # status and title as now stored
@@ -330,8 +497,7 @@ class DeclarationEditor(QMainWindow):
         return True
 
     def _show_record(self) -> None:
-        suffix = DECLARATION_SUFFIX if self.form.id == "declaration" else self.form.name
-        self.setWindowTitle(f"{self.record.title} – {suffix}")
+        self.setWindowTitle(f"{self.record.title} – {self.form.name}")
         self.status_label.setText(f"{self.record.year}年度 · 状态：{self.record.status}")
 
     def has_unsaved_changes(self) -> bool:
@@ -360,3 +526,6 @@ class DeclarationEditor(QMainWindow):
         if event.type() == QEvent.Type.WindowDeactivate:
             self.model.seal()
         return super().event(event)
+
+
+DeclarationEditor = FormEditor  # the name the main window and older code know

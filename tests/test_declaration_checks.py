@@ -770,3 +770,12 @@ def test_a_year_without_grades_still_gets_the_prior_evaluations_hint(good):
     good["prior_evaluations"] = blank_prior_rows()
     good["prior_evaluations"][0]["year"] = "2024"
     assert "prior_evaluations" in codes(check(good))
+
+
+def test_finance_cells_written_by_a_verified_review_are_accepted_but_not_changed(good):
+    good["fund_sources"]["appropriation"]["actual"] = "140"
+    good["finance_dept_opinion"] = "同意"
+    good["_finance_cells"] = {"fund_sources.appropriation.actual": "140", "finance_dept_opinion": "同意"}
+    assert not [f for f in check(good) if f.code.startswith("finance_only")]
+    good["fund_sources"]["appropriation"]["actual"] = "150"  # the unit changed what the office wrote
+    assert "finance_only:fund_sources.appropriation.actual" in codes(check(good))

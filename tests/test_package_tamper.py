@@ -217,3 +217,15 @@ def test_profile_name_cannot_reach_outside_the_profiles(world, stores):
     form["unit"]["profile"] = "../../declaration"
     items["form.json"] = json.dumps(form, ensure_ascii=False).encode()
     _rejected(office, resign(items, unit_signer(unit)), "规则配置名称无效")
+
+
+def test_a_certificate_with_an_impossible_x509_version_is_rejected(world, stores):
+    # Found by the fuzz test: cryptography raises InvalidVersion (not a ValueError) for version 6.
+    _, office = stores
+    trust_unit(office, world)
+    items = members(world.package)
+    assert b"AwIBAgIU" in items["signer.pem"]  # [0] INTEGER 2: an X.509 v3 certificate
+    items["signer.pem"] = items["signer.pem"].replace(b"AwIBAgIU", b"AwIBBgIU", 1)
+    with pytest.raises(PackageError, match="signer.pem"):
+        verify_package(rezip(items), office)
+    _rejected(office, rezip(items), "signer.pem")

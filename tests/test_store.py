@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from datetime import timezone
 from decimal import Decimal
 
@@ -55,8 +56,10 @@ def new_form(store, unit, *, year=2025, form_id="declaration", data=None, title=
 def test_fresh_file_gets_tables_and_head_revision(store, db_path):
     names = set(inspect(store.engine).get_table_names())
     assert {"units", "form_instances", "revisions", "alembic_version"} <= names
+    versions = Path(__file__).resolve().parents[1] / "perfdesk" / "store" / "migrations" / "versions"
+    newest = max(p.name.split("_")[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
     with sqlite3.connect(db_path) as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(newest,)]
 
 
 def test_second_store_on_same_file_reuses_schema_and_data(store, unit, db_path):

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from . import dates, money
 from .document import rows, typed
-from .findings import Finding, Severity
+from .findings import FINANCE_CELLS_KEY, Finding, Severity
 from .formdef import FieldDef, FormDef
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -27,10 +27,12 @@ def _required(field: FieldDef, doc: dict) -> bool:
     return field.required
 
 
-def check_value(field: FieldDef, raw: Any, path: str, label: str, doc: dict, role: str) -> Iterator[Finding]:
+def check_value(field: FieldDef, raw: Any, path: str, label: str, doc: dict, role: str,
+                reviewed: dict | None = None) -> Iterator[Finding]:
+    """`reviewed`: the finance-only cells a verified review wrote (see FINANCE_CELLS_KEY)."""
     blank = raw is None or (isinstance(raw, str) and not raw.strip())
     if field.finance_only and role == "unit":
-        if not blank:
+        if not blank and (reviewed or {}).get(path) != raw:
             yield Finding(Severity.ERROR, f"finance_only:{path}", path, label,
                           f"{field.label}由财政部门填写，预算单位不能填写，请清空此栏。")
         return
@@ -65,8 +67,9 @@ def check_value(field: FieldDef, raw: Any, path: str, label: str, doc: dict, rol
 
 
 def check_fields(form: FormDef, doc: dict, role: str) -> Iterator[Finding]:
+    reviewed = doc.get(FINANCE_CELLS_KEY) or {}
     for key, field in form.fields.items():
-        yield from check_value(field, doc.get(key), key, field.label, doc, role)
+        yield from check_value(field, doc.get(key), key, field.label, doc, role, reviewed)
     for table in form.tables.values():
         if table.kind == "tree":
             raw = doc.get(table.key) or {}
@@ -74,7 +77,7 @@ def check_fields(form: FormDef, doc: dict, role: str) -> Iterator[Finding]:
                 for col in table.columns:
                     path = f"{table.key}.{row.key}.{col.key}"
                     yield from check_value(col, (raw.get(row.key) or {}).get(col.key), path,
-                                           form.label_of(path), doc, role)
+                                           form.label_of(path), doc, role, reviewed)
             continue
         table_rows = rows(doc, table)
         if table.min_rows and len(table_rows) < table.min_rows:
@@ -85,4 +88,4 @@ def check_fields(form: FormDef, doc: dict, role: str) -> Iterator[Finding]:
                 continue  # an unused fixed row (e.g. one of the three prior years) is simply blank
             for col in table.columns:
                 path = f"{table.key}.{index}.{col.key}"
-                yield from check_value(col, row.get(col.key), path, form.label_of(path), row, role)
+                yield from check_value(col, row.get(col.key), path, form.label_of(path), row, role, reviewed)

@@ -36,3 +36,6 @@ class Finding:
 
 # Warnings are explained in the document itself so the explanation travels with the form.
 EXPLANATIONS_KEY = "_explanations"
+# The finance-only cells a verified review from the finance office wrote, path -> value: a unit's
+# document may hold exactly these, and nothing else, in finance-only cells.
+FINANCE_CELLS_KEY = "_finance_cells"

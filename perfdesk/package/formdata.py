@@ -10,6 +10,7 @@ import copy
 from typing import Any, Iterator
 
 from ..domain.formdef import FormDef
+from ..domain.findings import FINANCE_CELLS_KEY
 from .errors import PackageError
 
 MAX_DEPTH = 8
@@ -117,6 +118,7 @@ def finance_values(form: FormDef, data: dict) -> dict[str, Any]:
 def strip_finance(form: FormDef, data: dict) -> dict:
     """The document as the unit submits it: finance-only cells blank (the unit may not fill them)."""
     doc = copy.deepcopy(data)
+    doc.pop(FINANCE_CELLS_KEY, None)
     for path in list(finance_paths(form, doc)):
         if _get(doc, path) is not None:
             _set(doc, path, None)
@@ -131,4 +133,6 @@ def apply_finance(form: FormDef, data: dict, values: dict[str, Any]) -> dict:
         if path not in allowed or not _leaf(value):
             raise PackageError(f"审核结果试图填写“{form.label_of(path)}”，这不是由财政部门填写的栏目，已拒绝")
         _set(doc, path, value)
+    # Remember what the office wrote, so the unit's checks accept exactly these values.
+    doc[FINANCE_CELLS_KEY] = {**(doc.get(FINANCE_CELLS_KEY) or {}), **values}
     return doc

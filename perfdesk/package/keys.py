@@ -75,7 +75,7 @@ def load_cert(pem: bytes) -> x509.Certificate:
         raise PackageError("签名证书 signer.pem 应当恰好含有一张证书")
     try:
         return x509.load_pem_x509_certificate(pem)
-    except ValueError as exc:
+    except (ValueError, x509.InvalidVersion) as exc:  # InvalidVersion is not a ValueError
         raise PackageError("签名证书 signer.pem 无法读取，数据包可能已损坏") from exc
 
 

@@ -1,5 +1,5 @@
 """The PySide6 desktop interface."""
 
-from .qt_fixes import fix_signal_emit_refcount
+from .qt_fixes import fix_lost_singleton_references
 
-fix_signal_emit_refcount()
+fix_lost_singleton_references()

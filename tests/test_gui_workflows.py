@@ -299,6 +299,24 @@ def test_duplicate_last_years_form_into_the_next_year(monkeypatch, window, demo_
     assert sorted(statuses(window)[REPAIR]) == ["已校验", "草稿"]  # next to the demo's own 2027 one
 
 
+def test_open_uses_the_declaration_editor_and_saving_refreshes_the_list(qtbot, window, demo_store):
+    from perfdesk.ui.editor import DeclarationEditor
+
+    window.editor_factory = None  # the real editor
+    form = select(window, REPAIR)
+    trigger(window, "openAction")
+    editor = window.editors[form]
+    assert isinstance(editor, DeclarationEditor) and editor.isVisible()
+    editor.set_value("project_name", "2027年校舍维修改造项目（二期）")
+    editor.set_value("necessity", "")  # a required field left blank: the form is a draft again
+    with qtbot.waitSignal(window.list_loaded, timeout=10_000):
+        assert editor.save()
+    assert statuses(window).get("2027年校舍维修改造项目（二期）") == ["草稿"]
+    assert window.current_record().id == form
+    window.close()  # closing the main window closes (and so saves) its editors
+    qtbot.waitUntil(lambda: form not in window.editors)
+
+
 # --- delete and the recycle bin -------------------------------------------------------------
 
 

@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
 
     def _action(self, text: str, name: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
+        action.setIconText(text.replace(text[text.find("(&"):text.find("(&") + 4], "") if "(&" in text else text)
         action.setObjectName(name)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))

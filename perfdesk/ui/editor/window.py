@@ -10,7 +10,9 @@ due dates from `deadlines.due`, computed cells (综合得分, 评价等次) from
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
+from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -34,7 +36,7 @@ from ...domain import money
 from ...domain.checks import run_checks
 from ...domain.document import column_total
 from ...domain.findings import EXPLANATIONS_KEY, Finding
-from ...domain.monitoring import report_figures
+from ...domain.monitoring import Alert, report_figures
 from ...domain.profiles import ProfileError, get_profile
 from ...domain.registry import get_form
 from ...operations import context, save_document
@@ -310,7 +312,8 @@ class FormEditor(QMainWindow):
         """The stored record with the document as now edited (for alerts and due dates)."""
         return dataclasses.replace(self.record, data=self.model.data)
 
-    def alerts(self) -> list:
+    def alerts(self) -> list[Alert]:
+        """绩效预警 of the document as now edited (none for a form that is not a monitoring table)."""
         return monitoring_operations.alerts(self.store, self.current_record())
 
     def field_binding(self, key: str) -> FieldBinding:
@@ -343,7 +346,11 @@ class FormEditor(QMainWindow):
         except StoreError as exc:
             self._say(f"无法读取来源监控表：{exc}", error=True)
             return False
-        texts = report_figures(get_form(source.form_id), source.data)
+        source_form = get_form(source.form_id)
+        if source_form.raw_kind != "monitoring":
+            self._say(f"来源表单“{source.title}”不是运行监控表，无法重新生成", error=True)
+            return False
+        texts = report_figures(source_form, source.data)
         stack = self.model.undo_stack
         stack.beginMacro("按监控表重新生成")
         for key, text in zip(REPORT_FIGURE_FIELDS, texts):
@@ -353,9 +360,12 @@ class FormEditor(QMainWindow):
         return True
 
     def _report_source(self) -> int | None:
-        source = (self.model.data.get(SOURCE_KEY) or {}) if isinstance(self.model.data.get(SOURCE_KEY), dict) else {}
-        value = source.get("monitoring")
-        return int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+        """The monitoring table this report was started from (`_source.monitoring`), if any."""
+        source = self.model.data.get(SOURCE_KEY)
+        value = source.get("monitoring") if isinstance(source, dict) else None
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def _say(self, text: str, error: bool = False) -> None:
         self.save_label.setStyleSheet("color: #c62828;" if error else "")
@@ -422,13 +432,13 @@ class FormEditor(QMainWindow):
         if self.due_label is not None:
             show_due(self.due_label, self._deadline())
 
-    def _deadline(self):
+    def _deadline(self) -> tuple[dt.date, int] | None:
         return deadlines.due(self.store, self.current_record())
 
     def _show_computed(self, item: Computed, label: QLabel) -> None:
         """综合得分, 评价等次, 结果应用 as the printed form works them out."""
         paths = item.spec[item.kind]
-        score = sum((column_total(self.form, self.model.data, p) for p in paths), money.parse_amount("0"))
+        score = sum((column_total(self.form, self.model.data, p) for p in paths), Decimal(0))
         scored = any(self.model.value(p.split(".")[0]) for p in paths)
         name = item.label or {"total": "综合得分", "grade": "评价等次", "consequence": "结果应用"}[item.kind]
         if item.kind == "total":
@@ -436,8 +446,8 @@ class FormEditor(QMainWindow):
             return
         shown = NOT_COMPUTED
         if scored:
-            ctx = context(self.unit, self.record.year, self.model.data)
             try:
+                ctx = context(self.unit, self.record.year, self.model.data)
                 if item.kind == "grade" and "grade_of" in ctx:
                     shown = ctx["grade_of"](score)
                 elif item.kind == "consequence" and "result_of" in ctx:

@@ -93,9 +93,10 @@ def main() -> int:
         window = create_main_window(store)
         window.resize(1280, 800)
         window.show()
-        while getattr(window, "is_loading", lambda: False)():  # older windows load synchronously
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-            time.sleep(0.001)
+        if getattr(window, "is_loading", lambda: False)():  # older windows load synchronously
+            loop = QEventLoop()
+            window.list_loaded.connect(loop.quit)
+            loop.exec()  # an idle event loop, as in the running app
         app.processEvents()
         window_ms = (time.perf_counter() - t) * 1000
         timer.stop()

@@ -201,7 +201,8 @@ def load_monitoring_demo(store: Store, year: int) -> list[int]:
     form = get_form("declaration")
     city = store.unit_by_code(CITY_UNIT["code"])
     county = store.unit_by_code(COUNTY_UNIT["code"])
-    repair = next(f for f in store.list_forms(year=year, form_id="declaration") if f.unit_id == city.id)
+    repair = next(f for f in store.list_forms(year=year, form_id="declaration")
+                  if f.unit_id == city.id and f.title == f"{year}年校舍维修改造项目")
     # A county project of the same year, for a monitoring table that runs late.
     farm_doc = farmland(year, [
         ("土地平整", "100.00", "120.00", "0.96 万亩 × 125 元/亩"),

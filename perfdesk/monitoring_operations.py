@@ -45,16 +45,14 @@ def start_report(store: Store, monitoring_id: int) -> FormRecord:
         raise OperationError(f"表单 {monitoring_id} 不是运行监控表，不能据此生成监控分析报告")
     unit = store.get_unit(source.unit_id)
     source_form = get_form(source.form_id)
-    execution, achievement = monitoring.report_figures(source_form, source.data)
     project = source.form_id == "project_monitoring"
     form = get_form("monitoring_report")
     doc = blank_document(form, {
         "report_kind": "项目" if project else "部门整体",
         "subject_name": source.data.get("project_name") if project else unit.name,
         "period_months": source.data.get("period_months") or "6",
-        "budget_execution": execution,
-        "goal_achievement": achievement,
         "unit_name": unit.name,
+        **monitoring.report_parts(source_form, source.data),
     })
     doc["_source"] = {"monitoring": source.id}
     title = f"{monitoring.report_subject(doc)}支出绩效监控分析报告（{source.year}年）"

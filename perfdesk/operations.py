@@ -71,11 +71,12 @@ def grid_for(store: Store, record: FormRecord) -> Grid:
 
 
 def check(record: FormRecord, role: str = "unit", store: Store | None = None) -> list[Finding]:
-    profile = _profile_of(store, record) if store is not None else None
+    profile = profile_of(store, record) if store is not None else None
     return run_checks(get_form(record.form_id), record.data, year=record.year, role=role, profile=profile)
 
 
-def _profile_of(store: Store, record: FormRecord):
+def profile_of(store: Store, record: FormRecord):
+    """The rules profile of the form's unit, or None when the unit names an unknown one."""
     try:
         return get_profile(store.get_unit(record.unit_id).profile)
     except ProfileError:
@@ -164,7 +165,7 @@ def save_document(store: Store, record: FormRecord, doc: dict, title: str | None
     """Keep a new version of the document; status follows the checks (已校验 when no errors).
     `role` is who saves: a finance office may fill finance-only cells, a unit may not."""
     form: FormDef = get_form(record.form_id)
-    errors = blocking(run_checks(form, doc, year=record.year, role=role, profile=_profile_of(store, record)))
+    errors = blocking(run_checks(form, doc, year=record.year, role=role, profile=profile_of(store, record)))
     status = record.status if record.status in ("待修改",) and errors else ("草稿" if errors else "已校验")
     amount: Decimal | None = headline_amount(form, doc)
     return store.save_form(record.id, data=doc, title=title, amount=amount, status=status)

@@ -101,6 +101,18 @@ def column_total(form: FormDef, data: dict, path: str) -> Decimal:
     return money.total(lenient(col, row.get(column)) for row in rows(data, table))
 
 
+def scored_total(form: FormDef, data: dict, paths: list[str]) -> Decimal | None:
+    """综合得分: the sum of several score (or amount) columns; None while none of them holds a value."""
+    filled = False
+    for path in paths:
+        table_key, column = path.split(".")
+        col = form.tables[table_key].column(column)
+        filled = filled or any(lenient(col, r.get(column)) is not None for r in rows(data, form.tables[table_key]))
+    if not filled:
+        return None
+    return money.total(column_total(form, data, p) for p in paths)
+
+
 def headline_amount(form: FormDef, data: dict) -> Decimal | None:
     return column_total(form, data, form.headline_amount) if form.headline_amount else None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from . import money
 from .document import blank_document, derived_values, rows, tree_values
@@ -162,6 +162,12 @@ def report_subject(doc: dict) -> str:
     """“XX项目” or “XX部门整体” for the report title, without saying 项目 twice."""
     name, kind = str(doc.get("subject_name") or ""), str(doc.get("report_kind") or "项目")
     return name if kind == "项目" and name.endswith("项目") else f"{name}{kind}"
+
+
+def report_parts(form: FormDef, doc: dict) -> dict[str, str]:
+    """The report's fields that part 二 pre-fills, keyed by field: 预算执行 and 绩效目标实现."""
+    execution, achievement = report_figures(form, doc)
+    return {"budget_execution": execution, "goal_achievement": achievement}
 
 
 def report_figures(form: FormDef, doc: dict) -> tuple[str, str]:

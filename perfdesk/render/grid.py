@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain import money
-from ..domain.document import column_total, derived_values, display, lenient, rows, tree_values
+from ..domain.document import column_total, derived_values, display, lenient, rows, scored_total, tree_values
 from ..domain.formdef import FormDef, FormDefinitionError
 
 TICKED, UNTICKED = "☑", "□"
@@ -207,9 +207,8 @@ class _Builder:
         if "review" in spec:
             return self.review(spec, span, rowspan)
         if "total" in spec:  # 综合得分: the sum of several columns, e.g. 业务 + 财务 scores
-            value = sum((column_total(self.form, self.doc, p) for p in spec["total"]), Decimal(0))
-            shown = money.format_amount(value) if any(self.any_amount(p) for p in spec["total"]) else ""
-            return Cell(0, 0, span, rowspan, shown, "amount", "right", number=value if shown else None)
+            value = scored_total(self.form, self.doc, spec["total"])
+            return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value)
         if "grade" in spec:
             return Cell(0, 0, span, rowspan, self.grade_text(spec["grade"]), "value", "center")
         if "consequence" in spec:  # 结果应用: what the grade means for next year's budget
@@ -224,17 +223,13 @@ class _Builder:
 
     def grade_text(self, paths: list[str]) -> str:
         """评价等次 by the profile's bounds, from the 综合得分; blank while nothing is scored."""
-        grader = self.fmt.context.get("grade_of")
-        if grader is None or not any(self.any_amount(p) for p in paths):
-            return ""
-        return grader(sum((column_total(self.form, self.doc, p) for p in paths), Decimal(0)))
+        grader, score = self.fmt.context.get("grade_of"), scored_total(self.form, self.doc, paths)
+        return "" if grader is None or score is None else grader(score)
 
     def consequence_text(self, spec: dict) -> str:
-        result_of = self.fmt.context.get("result_of")
-        paths = spec["consequence"]
-        if result_of is None or not any(self.any_amount(p) for p in paths):
+        result_of, score = self.fmt.context.get("result_of"), scored_total(self.form, self.doc, spec["consequence"])
+        if result_of is None or score is None:
             return ""
-        score = sum((column_total(self.form, self.doc, p) for p in paths), Decimal(0))
         amount = column_total(self.form, self.doc, spec["amount"]) if spec.get("amount") else None
         return result_of(score, amount or None)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -34,12 +33,11 @@ from PySide6.QtWidgets import (
 from ... import deadlines, monitoring_operations
 from ...domain import money
 from ...domain.checks import run_checks
-from ...domain.document import column_total
+from ...domain.document import column_total, scored_total
 from ...domain.findings import EXPLANATIONS_KEY, Finding
-from ...domain.monitoring import Alert, report_figures
-from ...domain.profiles import ProfileError, get_profile
+from ...domain.monitoring import Alert, report_parts
 from ...domain.registry import get_form
-from ...operations import context, save_document
+from ...operations import context, profile_of, save_document
 from ...store import FormRecord, Store, StoreError
 from .alerts_dock import AlertsDock, due_label, show_due
 from .checks_dock import ChecksDock
@@ -59,7 +57,6 @@ _TABLE_EDITORS = {"rows": RowTableEditor, "fixed": RowTableEditor, "tree": FundT
 # Kinds whose record title is the form's 项目名称 (a monitoring table keeps “…（1-6月监控）”).
 _TITLE_FOLLOWS_NAME = {"declaration": "project_name"}
 # 绩效监控分析报告 part 二, as `monitoring_operations.start_report` first fills it from the table.
-REPORT_FIGURE_FIELDS = ("budget_execution", "goal_achievement")
 SOURCE_KEY = "_source"
 # Computed cells of the layout: object name and how the value is read out.
 _COMPUTED_NAMES = {"total": "totalScore", "grade": "gradeLabel", "consequence": "consequenceLabel"}
@@ -78,10 +75,7 @@ class FormEditor(QMainWindow):
         self.record = store.get_form(form_instance_id)
         self.form = get_form(self.record.form_id)
         self.unit = store.get_unit(self.record.unit_id)
-        try:
-            self.profile = get_profile(self.unit.profile)
-        except ProfileError:
-            self.profile = None  # the checks use their defaults, as when saving
+        self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
         self.model = DocumentModel(self.form, self.record.data, self)
         self.keys = FieldKeys(self.model, self)
         self._fields: dict[str, FieldBinding] = {}
@@ -350,10 +344,9 @@ class FormEditor(QMainWindow):
         if source_form.raw_kind != "monitoring":
             self._say(f"来源表单“{source.title}”不是运行监控表，无法重新生成", error=True)
             return False
-        texts = report_figures(source_form, source.data)
         stack = self.model.undo_stack
         stack.beginMacro("按监控表重新生成")
-        for key, text in zip(REPORT_FIGURE_FIELDS, texts):
+        for key, text in report_parts(source_form, source.data).items():
             self.model.set_value(key, text)
         stack.endMacro()
         self._say(f"已按监控表“{source.title}”重新生成预算执行和绩效目标实现情况分析（可撤销）")
@@ -437,15 +430,13 @@ class FormEditor(QMainWindow):
 
     def _show_computed(self, item: Computed, label: QLabel) -> None:
         """综合得分, 评价等次, 结果应用 as the printed form works them out."""
-        paths = item.spec[item.kind]
-        score = sum((column_total(self.form, self.model.data, p) for p in paths), Decimal(0))
-        scored = any(self.model.value(p.split(".")[0]) for p in paths)
+        score = scored_total(self.form, self.model.data, item.spec[item.kind])
         name = item.label or {"total": "综合得分", "grade": "评价等次", "consequence": "结果应用"}[item.kind]
         if item.kind == "total":
-            label.setText(f"{name}：{money.format_amount(score)}")
+            label.setText(f"{name}：{money.format_amount(score, blank='0.00')}")
             return
         shown = NOT_COMPUTED
-        if scored:
+        if score is not None:
             try:
                 ctx = context(self.unit, self.record.year, self.model.data)
                 if item.kind == "grade" and "grade_of" in ctx:

@@ -163,7 +163,17 @@ def samples(year: int) -> list[tuple[dict, int, str, dict]]:
 
 
 def load_demo(store: Store, year: int) -> list[int]:
-    """Add the demo units (once) and their forms; returns the new form ids."""
+    """Every form the program knows, as a newcomer should first see it: `year`'s declarations
+    (being drawn up), the monitoring round of the year before, and the evaluation round of the
+    year before that. Returns the new form ids."""
+    ids = load_declarations_demo(store, year)
+    ids += load_monitoring_demo(store, year - 1)
+    ids += load_evaluation_demo(store, year - 2)
+    return ids
+
+
+def load_declarations_demo(store: Store, year: int) -> list[int]:
+    """Add the demo units (once) and their declarations; returns the new form ids."""
     form = get_form("declaration")
     units: dict[str, UnitRecord] = {}
     for spec in (CITY_UNIT, COUNTY_UNIT):

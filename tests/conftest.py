@@ -33,6 +33,16 @@ def store(db_url):
 
 @pytest.fixture
 def demo_store(store):
+    """The demo's units and declarations (5 forms: four of 2027, one of 2026)."""
+    from perfdesk.demo import load_declarations_demo
+
+    load_declarations_demo(store, DEMO_YEAR)
+    return store
+
+
+@pytest.fixture
+def full_demo_store(store):
+    """Everything `perfdesk demo` writes: declarations, the monitoring round, the evaluation round."""
     from perfdesk.demo import load_demo
 
     load_demo(store, DEMO_YEAR)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk.demo import load_demo
+from perfdesk.demo import load_declarations_demo
 from perfdesk.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +78,7 @@ def test_killed_while_autosaving_keeps_the_saved_value_and_the_database_intact(t
 
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     with Store(url) as store:
-        load_demo(store, 2027)
+        load_declarations_demo(store, 2027)
         form_id = next(f.id for f in store.list_forms() if f.title == TITLE)
         original = store.get_form(form_id).data[FIELD]
 

@@ -30,9 +30,9 @@ def gui_store(tmp_path):
 
 @pytest.fixture
 def window(qtbot, gui_store):
-    from perfdesk.demo import load_demo
+    from perfdesk.demo import load_declarations_demo
 
-    load_demo(gui_store, YEAR)
+    load_declarations_demo(gui_store, YEAR)
     win = create_main_window(gui_store)
     qtbot.addWidget(win)
     win.show()

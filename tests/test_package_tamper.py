@@ -3,6 +3,7 @@ key, an unknown manifest version: each is rejected with its reason, and nothing 
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -229,3 +230,18 @@ def test_a_certificate_with_an_impossible_x509_version_is_rejected(world, stores
     with pytest.raises(PackageError, match="signer.pem"):
         verify_package(rezip(items), office)
     _rejected(office, rezip(items), "signer.pem")
+
+
+def test_a_certificate_with_a_corrupt_subject_is_refused_when_loaded(world):
+    # Found by the fuzz test: such a certificate loads, and only reading its subject failed.
+    from perfdesk.package.keys import load_cert
+
+    pem = members(world.package)["signer.pem"].decode("ascii").split("\n")
+    body = base64.b64decode("".join(pem[1:-2]))
+    cn = body.index("长治市第一中学".encode())
+    corrupt = body[:cn] + b"\xff" + body[cn + 1:]  # cut the CN's first character in half
+    lines = base64.b64encode(corrupt).decode()
+    text = ("-----BEGIN CERTIFICATE-----\n" + "\n".join(lines[i:i + 64] for i in range(0, len(lines), 64))
+            + "\n-----END CERTIFICATE-----\n").encode()
+    with pytest.raises(PackageError, match="signer.pem"):
+        load_cert(text)

@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
@@ -74,8 +74,15 @@ def load_cert(pem: bytes) -> x509.Certificate:
     if pem.count(b"-----BEGIN CERTIFICATE-----") != 1:
         raise PackageError("签名证书 signer.pem 应当恰好含有一张证书")
     try:
-        return x509.load_pem_x509_certificate(pem)
-    except (ValueError, x509.InvalidVersion) as exc:  # InvalidVersion is not a ValueError
+        cert = x509.load_pem_x509_certificate(pem)
+        # cryptography parses fields only when asked: ask for every one we use now, so that a
+        # corrupt field is refused here rather than failing later in the middle of a check.
+        cert.subject.rfc4514_string(), cert.issuer.rfc4514_string(), cert.serial_number
+        cert.not_valid_before_utc, cert.not_valid_after_utc, cert.public_key(), list(cert.extensions)
+        cert.signature_hash_algorithm, cert.tbs_certificate_bytes
+        return cert
+    except (ValueError, TypeError, x509.InvalidVersion,  # InvalidVersion is not a ValueError
+            x509.UnsupportedGeneralNameType, UnsupportedAlgorithm) as exc:
         raise PackageError("签名证书 signer.pem 无法读取，数据包可能已损坏") from exc
 
 

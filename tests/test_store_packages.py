@@ -28,9 +28,10 @@ def _config(conn) -> Config:
     return config
 
 
-def test_head_is_0002():
+def test_head_is_newest_migration_file():
     head = ScriptDirectory.from_config(_config(None)).get_current_head()
-    assert head == "0002"
+    newest = max(p.name.split("_")[0] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    assert head == newest == "0003"
 
 
 def test_0001_database_with_forms_upgrades_in_place(tmp_path):
@@ -55,7 +56,7 @@ def test_0001_database_with_forms_upgrades_in_place(tmp_path):
     finally:
         store.close()
     with sqlite3.connect(tmp_path / "old.db") as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

@@ -6,7 +6,8 @@ from .engine import default_url
 from .errors import StoreError
 from .packages import Received
 from .records import FormRecord, IdentityRecord, InboxRecord, RevisionRecord, TrustRecord, UnitRecord
-from .store import Store
+from .store import ROLES, SETTING_ROLE, SETTING_UNIT_ID, Store
 
 __all__ = ["Store", "StoreError", "default_url", "UnitRecord", "FormRecord", "RevisionRecord",
-           "IdentityRecord", "TrustRecord", "InboxRecord", "Received"]
+           "IdentityRecord", "TrustRecord", "InboxRecord", "Received",
+           "SETTING_UNIT_ID", "SETTING_ROLE", "ROLES"]

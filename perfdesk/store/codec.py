@@ -14,22 +14,22 @@ from .errors import StoreError
 _LEAVES = (str, int, bool, type(None))
 
 
-def _check(value: Any, path: str) -> None:
+def _check(value: Any, path: str, what: str = "表单数据") -> None:
     if isinstance(value, _LEAVES):
         return
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 # json.dumps would silently turn 1 into "1" and the read-back would differ.
-                raise StoreError(f"表单数据 {path} 中的键 {key!r} 不是文本，无法保存")
-            _check(item, f"{path}[{key!r}]")
+                raise StoreError(f"{what} {path} 中的键 {key!r} 不是文本，无法保存")
+            _check(item, f"{path}[{key!r}]", what)
         return
     if isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            _check(item, f"{path}[{index}]")
+            _check(item, f"{path}[{index}]", what)
         return
     raise StoreError(
-        f"表单数据 {path} 的值 {value!r}（{type(value).__name__}）不能保存："
+        f"{what} {path} 的值 {value!r}（{type(value).__name__}）不能保存："
         "只接受文本、整数、布尔、空值、列表和字典，金额须先转成文本"
     )
 
@@ -43,6 +43,16 @@ def dump_json(data: dict) -> str:
 
 
 def load_json(text: str) -> dict:
+    return json.loads(text)
+
+
+def dump_value(value: Any, key: str) -> str:
+    """Canonical JSON of any JSON-safe value (a setting's), floats refused like in form data."""
+    _check(value, key, "设置")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def load_value(text: str) -> Any:
     return json.loads(text)
 
 

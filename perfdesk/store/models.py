@@ -136,3 +136,12 @@ class InboxEntry(Base):
         ForeignKey("form_instances.id", ondelete="SET NULL"), index=True
     )
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Setting(Base):
+    """One setting of this installation (see store.SETTING_*), its value as canonical JSON."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

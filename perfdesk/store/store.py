@@ -5,21 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from .codec import dump_amount, dump_json, now_utc
+from .codec import dump_amount, dump_json, dump_value, load_value, now_utc
 from .engine import default_url, migrate, open_engine, reason, shown
 from .errors import StoreError
-from .models import FormInstance, Revision, Unit
+from .models import FormInstance, Revision, Setting, Unit
 from .packages import PackageStore
 from .records import FormRecord, RevisionRecord, UnitRecord, form_record, revision_record, unit_record
 
 UNIT_FIELDS = frozenset(
     {"name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile"}
 )
+
+# Documented settings (get_setting / set_setting); other keys may hold any JSON-safe value.
+SETTING_UNIT_ID = "unit_id"  # int: this installation's own unit, the one whose clerk uses this copy
+SETTING_ROLE = "role"  # "unit" (a budget unit's installation) or "finance" (a finance office's)
+ROLES = ("unit", "finance")
+_KEY_MAX = 100  # settings.key is String(100)
 
 
 class Store(PackageStore):
@@ -193,6 +200,42 @@ class Store(PackageStore):
                              .where(FormInstance.deleted_at.is_(None))
                              .order_by(FormInstance.year.desc()))
             return list(rows)
+
+    # --- settings ----------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        """The value stored under key, or default when it was never set (or was set to None)."""
+        _check_key(key)
+        with self._tx() as s:
+            row = s.get(Setting, key)
+            return default if row is None else load_value(row.value)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a JSON-safe value (text, int, bool, list, dict; no float); None removes the key.
+
+        SETTING_UNIT_ID must name an existing unit and SETTING_ROLE be one of ROLES."""
+        _check_key(key)
+        text = None if value is None else dump_value(value, key)
+        if value is not None and key == SETTING_ROLE and value not in ROLES:
+            raise StoreError(f"设置 {key} 的值 {value!r} 无效：只能是 {'、'.join(ROLES)}")
+        if value is not None and key == SETTING_UNIT_ID and (type(value) is not int):
+            raise StoreError(f"设置 {key} 的值 {value!r} 无效：须是单位编号（整数）")
+        with self._tx(write=True) as s:
+            if key == SETTING_UNIT_ID and value is not None:
+                _unit(s, value)
+            row = s.get(Setting, key)
+            if text is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(Setting(key=key, value=text))
+            else:
+                row.value = text
+
+
+def _check_key(key: str) -> None:
+    if not isinstance(key, str) or not key or len(key) > _KEY_MAX:
+        raise StoreError(f"设置名 {key!r} 无效：须是 1 至 {_KEY_MAX} 个字符的文本")
 
 
 def _unit(s: Session, unit_id: int) -> Unit:

@@ -679,3 +679,30 @@ def test_widgets_follow_random_edits_and_their_undo(open_editor, form, big_doc):
     assert editor.field_binding("project_name").focus_widget.text() == BIG
     assert expense_view(editor).model().rowCount() == 8
     assert editor.findChild(QLabel, "expenseTotal").text() == "合计：上年度资金 64.00 万元，本年度申请资金 120.00 万元"
+
+
+def test_print_preview_from_the_editor_shows_the_saved_form(qtbot, demo_store):
+    """Ctrl+P in the editor saves what was typed and previews the very PDF export writes."""
+    import io
+
+    from pypdf import PdfReader
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QDialog
+
+    from perfdesk.operations import render
+
+    record = next(f for f in demo_store.list_forms() if f.title == "2027年校舍维修改造项目")
+    editor = DeclarationEditor(demo_store, record.id, autosave_ms=60_000)
+    qtbot.addWidget(editor)
+    editor.set_value("other_notes", "预览前的修改")
+    action = editor.findChild(QAction, "previewAction")
+    assert action.shortcut().toString() == "Ctrl+P"
+    action.trigger()
+    preview = editor.findChild(QDialog, "printPreview")
+    assert preview is not None and preview.isVisible()
+    stored = demo_store.get_form(record.id)
+    assert stored.data["other_notes"] == "预览前的修改"  # saved before previewing
+    pdf = render(demo_store, stored).pdf
+    assert "预览前的修改" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
+    assert preview.page_count() == len(PdfReader(io.BytesIO(pdf)).pages)
+    preview.close()

@@ -37,7 +37,7 @@ from ...domain.document import column_total, scored_total
 from ...domain.findings import EXPLANATIONS_KEY, Finding
 from ...domain.monitoring import Alert, report_parts
 from ...domain.registry import get_form
-from ...operations import context, profile_of, save_document
+from ...operations import context, profile_of, render, save_document
 from ...store import FormRecord, Store, StoreError
 from .alerts_dock import AlertsDock, due_label, show_due
 from .checks_dock import ChecksDock
@@ -261,9 +261,14 @@ class FormEditor(QMainWindow):
         previous_finding.setShortcut(QKeySequence("Shift+F8"))
         previous_finding.triggered.connect(lambda: self.go_to_finding(-1))
 
+        preview = QAction("打印预览(&P)…", self)
+        preview.setObjectName("previewAction")
+        preview.setShortcut(QKeySequence("Ctrl+P"))
+        preview.triggered.connect(self.print_preview)
+
         menus = self.menuBar()
         file_menu = menus.addMenu("文件(&F)")
-        file_menu.addActions([save, close])
+        file_menu.addActions([save, preview, close])
         edit_menu = menus.addMenu("编辑(&E)")
         edit_menu.addActions([self.undo_action, self.redo_action])
         check_menu = menus.addMenu("校验(&C)")
@@ -272,7 +277,20 @@ class FormEditor(QMainWindow):
         view_menu.addActions([self.checks_dock.toggleViewAction(), self.help_panel.toggleViewAction()])
         toolbar = self.addToolBar("常用")
         toolbar.setObjectName("editorToolbar")
-        toolbar.addActions([save, self.undo_action, self.redo_action, next_finding])
+        toolbar.addActions([save, preview, self.undo_action, self.redo_action, next_finding])
+
+    def print_preview(self):
+        """打印预览 of exactly what export writes: pending edits are saved first, then the stored form
+        is rendered; a form with errors prints as a draft."""
+        from ..preview import PrintPreviewDialog
+
+        if self.has_unsaved_changes() and not self.save():
+            return None
+        record = self.store.get_form(self.record.id)
+        draft = any(finding.blocks_export for finding in self.findings())
+        dialog = PrintPreviewDialog(render(self.store, record).pdf, record.title, draft=draft, parent=self)
+        dialog.show()
+        return dialog
 
     def _build_status_bar(self) -> None:
         # Labels rather than showMessage(): hovering a menu would wipe a plain message.

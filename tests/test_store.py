@@ -12,7 +12,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from perfdesk.store import FormRecord, Store, StoreError, UnitRecord, default_url
+from dataclasses import asdict, fields
+
+from sqlalchemy import event
+
+from perfdesk.store import FormRecord, FormSummary, Store, StoreError, UnitRecord, default_url
 from perfdesk.store.models import Base
 
 UNIT = dict(name="长治市财政局", code="101001", supervisor_name="长治市财政局",
@@ -284,6 +288,42 @@ def test_list_forms_filters_and_order(store, unit):
     assert [f.id for f in store.list_forms(year=2025, form_id="declaration")] == [b.id]
     assert store.list_forms(year=2030) == []
     assert store.years() == [2025, 2024]
+
+
+def _summary_of(record: FormRecord) -> FormSummary:
+    return FormSummary(**{k: v for k, v in asdict(record).items() if k != "data"})
+
+
+def test_form_summary_is_a_form_record_without_its_document():
+    assert [f.name for f in fields(FormSummary)] == [f.name for f in fields(FormRecord) if f.name != "data"]
+
+
+def test_list_summaries_follow_list_forms_without_reading_documents(store, unit):
+    a = new_form(store, unit, year=2024, form_id="declaration", title="a")
+    b = new_form(store, unit, year=2025, form_id="declaration", title="b")
+    c = new_form(store, unit, year=2025, form_id="self_eval", title="c")
+    d = new_form(store, unit, year=2025, form_id="declaration", title="d")
+    store.save_form(a.id, data={"touched": "yes"}, status="已提交")
+    store.ensure_form_uid(b.id)
+    store.mark_packaged(b.id, 3)
+    store.delete_form(d.id)
+    statements = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: statements.append(statement))
+    for query in ({}, {"year": 2025}, {"form_id": "declaration"}, {"year": 2025, "form_id": "declaration"},
+                  {"year": 2030}, {"deleted": True}, {"deleted": True, "year": 2024}):
+        summaries = store.list_summaries(**query)
+        assert summaries == [_summary_of(f) for f in store.list_forms(**query)], query
+    assert [s.title for s in store.list_summaries()] == ["a", "c", "b"]
+    [summary] = store.list_summaries(year=2024)
+    assert (summary.status, summary.amount, summary.updated_at.tzinfo) == ("已提交", Decimal("12345678.1234"), timezone.utc)
+    [packaged] = store.list_summaries(year=2025, form_id="declaration")
+    assert packaged.uid == store.get_form(b.id).uid and packaged.package_version == 3
+    assert store.list_summaries(deleted=True)[0].deleted_at.tzinfo is timezone.utc
+    summary_selects = [s for s in statements if "form_instances.title" in s and "form_instances.data" not in s]
+    assert len(summary_selects) == 7  # one per list_summaries call, none reading the documents
+    with pytest.raises(AttributeError):
+        summary.data
 
 
 def test_soft_delete_restore_and_purge(store, unit, db_path):

@@ -43,6 +43,30 @@ class FormRecord:
 
 
 @dataclass(frozen=True)
+class FormSummary:
+    """A form as a list shows it: every FormRecord field but the document (`data`)."""
+
+    id: int
+    unit_id: int
+    form_id: str
+    form_version: int
+    year: int
+    title: str
+    status: str
+    amount: Decimal | None
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    uid: str | None
+    package_version: int | None
+
+
+# The columns a FormSummary is read from, in its field order (never the document).
+SUMMARY_COLUMNS = ("id", "unit_id", "form_id", "form_version", "year", "title", "status", "amount",
+                   "created_at", "updated_at", "deleted_at", "uid", "package_version")
+
+
+@dataclass(frozen=True)
 class RevisionRecord:
     id: int
     form_instance_id: int
@@ -66,6 +90,16 @@ def form_record(f: FormInstance) -> FormRecord:
         amount=load_amount(f.amount), created_at=aware_utc(f.created_at),
         updated_at=aware_utc(f.updated_at), deleted_at=aware_utc(f.deleted_at),
         uid=f.uid, package_version=f.package_version,
+    )
+
+
+def form_summary(row) -> FormSummary:
+    """From a row of SUMMARY_COLUMNS (an ORM object or a Core row)."""
+    return FormSummary(
+        id=row.id, unit_id=row.unit_id, form_id=row.form_id, form_version=row.form_version,
+        year=row.year, title=row.title, status=row.status, amount=load_amount(row.amount),
+        created_at=aware_utc(row.created_at), updated_at=aware_utc(row.updated_at),
+        deleted_at=aware_utc(row.deleted_at), uid=row.uid, package_version=row.package_version,
     )
 
 

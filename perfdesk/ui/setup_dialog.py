@@ -1,4 +1,5 @@
-"""单位设置: who this copy of PerfDesk fills forms for. Asked on first run, changed from 设置 → 单位设置."""
+"""单位设置: who this copy of PerfDesk fills forms for, and whether it is a budget unit's or a finance
+office's copy (使用单位类型). Asked on first run, changed from 设置 → 单位设置."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.profiles import ProfileError, all_profiles
 from ..store import Store, StoreError, UnitRecord
+from . import installation
 
 LEVELS = ("市级", "县级")
 
@@ -80,6 +82,21 @@ class UnitSetupDialog(QDialog):
         self.profile_box = QComboBox(self)
         self.profile_box.setObjectName("profile")
         form.addRow("规则配置：", self.profile_box)
+        self.role_box = QComboBox(self)
+        self.role_box.setObjectName("roleBox")
+        for role, name in installation.ROLE_NAMES.items():
+            self.role_box.addItem(name, role)
+        if installation.has_settings(store):
+            self.role_box.setToolTip("财政部门可填写表单中“由财政部门填写”的栏目（如审核意见），预算单位不能填写")
+            try:
+                current = installation.role(store)
+            except StoreError:
+                current = installation.UNIT
+            self.role_box.setCurrentIndex(max(self.role_box.findData(current), 0))
+        else:
+            self.role_box.setEnabled(False)
+            self.role_box.setToolTip("此数据库不能保存使用单位类型，按预算单位使用")
+        form.addRow("使用单位类型：", self.role_box)
         layout.addLayout(form)
 
         self.error_label = QLabel(self)
@@ -117,6 +134,10 @@ class UnitSetupDialog(QDialog):
         values["profile"] = self.profile_box.currentData() or ""
         return values
 
+    def chosen_role(self) -> str:
+        """installation.UNIT (预算单位) or installation.FINANCE (财政部门)."""
+        return self.role_box.currentData() or installation.UNIT
+
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
@@ -139,6 +160,8 @@ class UnitSetupDialog(QDialog):
                 self.unit = self.store.add_unit(**values)
             else:
                 self.unit = self.store.update_unit(self.unit.id, **values)
+            if self.role_box.isEnabled():
+                installation.remember(self.store, self.unit, self.chosen_role())
         except StoreError as exc:
             self.show_error(str(exc))
             return

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from .codec import aware_utc, dump_amount, dump_json, load_json, now_utc
 from .errors import StoreError
-from .models import FormInstance, Identity, InboxEntry, Revision, TrustedKey, Unit
 from .records import (FormRecord, IdentityRecord, InboxRecord, TrustRecord, form_record,
                       identity_record, inbox_record, trust_record)
+from .statements import add_unit_row, form_row, keep_revision, update_form
+from .tables import form_instances, identities, inbox, trusted_keys, units
 
 # Inbox statuses that mean "this package's content is in the store".
 IMPORTED = "已导入"
@@ -45,105 +45,102 @@ class PackageStore:
 
     def add_identity(self, unit_id: int, *, fingerprint: str, cert_pem: str, key_pem: str,
                      source: str, not_after: datetime) -> IdentityRecord:
-        with self._tx(write=True) as s:
-            if s.get(Unit, unit_id) is None:
+        with self._tx(write=True) as conn:
+            if conn.scalar(select(units.c.id).where(units.c.id == unit_id)) is None:
                 raise StoreError(f"找不到编号为 {unit_id} 的单位")
-            if s.scalar(select(Identity.id).where(Identity.fingerprint == fingerprint)) is not None:
+            if conn.scalar(select(_I.id).where(_I.fingerprint == fingerprint)) is not None:
                 raise StoreError("该密钥已保存在本机，无需重复导入")
-            row = Identity(unit_id=unit_id, fingerprint=fingerprint, cert_pem=cert_pem, key_pem=key_pem,
-                           source=source, not_after=not_after, created_at=now_utc())
-            s.add(row)
-            s.flush()
-            return identity_record(row)
+            identity_id = conn.execute(insert(identities).values(
+                unit_id=unit_id, fingerprint=fingerprint, cert_pem=cert_pem, key_pem=key_pem,
+                source=source, not_after=not_after, created_at=now_utc(),
+            )).inserted_primary_key[0]
+            return identity_record(conn.execute(select(identities).where(_I.id == identity_id)).one())
 
     def identity_for_unit(self, unit_id: int) -> IdentityRecord | None:
         """The newest identity of the unit: a new key replaces the old one for signing."""
-        with self._tx() as s:
-            row = s.scalar(select(Identity).where(Identity.unit_id == unit_id).order_by(Identity.id.desc()))
+        with self._tx() as conn:
+            row = conn.execute(select(identities).where(_I.unit_id == unit_id).order_by(_I.id.desc())).first()
             return None if row is None else identity_record(row)
 
     def identities(self) -> list[IdentityRecord]:
-        with self._tx() as s:
-            return [identity_record(i) for i in s.scalars(select(Identity).order_by(Identity.id))]
+        with self._tx() as conn:
+            return [identity_record(i) for i in conn.execute(select(identities).order_by(_I.id))]
 
     # --- trust registry ----------------------------------------------------------------
 
     def add_trusted_key(self, *, unit_code: str, unit_name: str, role: str, fingerprint: str,
                         cert_pem: str | None = None, source: str = "registration") -> TrustRecord:
         """Register a key; registering the same key for the same unit again changes nothing."""
-        with self._tx(write=True) as s:
-            return trust_record(_trust(s, unit_code=unit_code, unit_name=unit_name, role=role,
+        with self._tx(write=True) as conn:
+            return trust_record(_trust(conn, unit_code=unit_code, unit_name=unit_name, role=role,
                                        fingerprint=fingerprint, cert_pem=cert_pem, source=source))
 
     def trusted_key(self, fingerprint: str) -> TrustRecord | None:
-        with self._tx() as s:
-            row = s.scalar(select(TrustedKey).where(TrustedKey.fingerprint == fingerprint))
+        with self._tx() as conn:
+            row = _trusted(conn, fingerprint)
             return None if row is None else trust_record(row)
 
     def trusted_keys(self, unit_code: str | None = None) -> list[TrustRecord]:
-        q = select(TrustedKey).order_by(TrustedKey.unit_code, TrustedKey.id)
+        q = select(trusted_keys).order_by(_T.unit_code, _T.id)
         if unit_code is not None:
-            q = q.where(TrustedKey.unit_code == unit_code)
-        with self._tx() as s:
-            return [trust_record(t) for t in s.scalars(q)]
+            q = q.where(_T.unit_code == unit_code)
+        with self._tx() as conn:
+            return [trust_record(t) for t in conn.execute(q)]
 
     def remove_trusted_key(self, fingerprint: str) -> bool:
-        with self._tx(write=True) as s:
-            row = s.scalar(select(TrustedKey).where(TrustedKey.fingerprint == fingerprint))
-            if row is None:
-                return False
-            s.delete(row)
-            return True
+        with self._tx(write=True) as conn:
+            return conn.execute(delete(trusted_keys).where(_T.fingerprint == fingerprint)).rowcount > 0
 
     # --- forms travelling in packages ----------------------------------------------------
 
     def ensure_form_uid(self, form_instance_id: int) -> str:
-        with self._tx(write=True) as s:
-            form = _form(s, form_instance_id)
-            if form.uid is None:
-                form.uid = str(uuid.uuid4())
-            return form.uid
+        with self._tx(write=True) as conn:
+            form = form_row(conn, form_instance_id)
+            if form.uid is not None:
+                return form.uid
+            uid = str(uuid.uuid4())
+            update_form(conn, form.id, {"uid": uid})
+            return uid
 
     def form_by_uid(self, uid: str) -> FormRecord | None:
-        with self._tx() as s:
-            form = s.scalar(select(FormInstance).where(FormInstance.uid == uid))
+        with self._tx() as conn:
+            form = _form_by_uid(conn, uid)
             return None if form is None else form_record(form)
 
     def mark_packaged(self, form_instance_id: int, version: int, status: str | None = None) -> None:
-        with self._tx(write=True) as s:
-            form = _form(s, form_instance_id)
-            form.package_version = version
+        with self._tx(write=True) as conn:
+            form = form_row(conn, form_instance_id)
+            changes = {"package_version": version}
             if status is not None and form.status != status:
-                form.status = status
-                form.updated_at = now_utc()
+                changes.update(status=status, updated_at=now_utc())
+            update_form(conn, form.id, changes)
 
     # --- inbox -------------------------------------------------------------------------
 
     def inbox(self, *, form_instance_id: int | None = None, limit: int | None = None) -> list[InboxRecord]:
         """Newest first."""
-        q = select(InboxEntry).order_by(InboxEntry.id.desc())
+        q = select(inbox).order_by(_E.id.desc())
         if form_instance_id is not None:
-            q = q.where(InboxEntry.form_instance_id == form_instance_id)
+            q = q.where(_E.form_instance_id == form_instance_id)
         if limit is not None:
             q = q.limit(limit)
-        with self._tx() as s:
-            return [inbox_record(e) for e in s.scalars(q)]
+        with self._tx() as conn:
+            return [inbox_record(e) for e in conn.execute(q)]
 
     def imported_file(self, file_sha256: str) -> InboxRecord | None:
         """The inbox entry under which exactly this file was taken in, if it was."""
-        with self._tx() as s:
-            row = s.scalar(select(InboxEntry).where(InboxEntry.file_sha256 == file_sha256,
-                                                    InboxEntry.status.in_(_TAKEN)))
+        with self._tx() as conn:
+            row = conn.execute(select(inbox).where(_E.file_sha256 == file_sha256, _E.status.in_(_TAKEN))
+                               .order_by(_E.id)).first()
             return None if row is None else inbox_record(row)
 
     def log_rejected(self, **entry) -> None:
         """Note a refused package; the same file refused for the same reason is noted once."""
-        with self._tx(write=True) as s:
-            seen = s.scalar(select(InboxEntry.id).where(InboxEntry.file_sha256 == entry["file_sha256"],
-                                                        InboxEntry.status == REJECTED,
-                                                        InboxEntry.reason == entry["reason"]))
+        with self._tx(write=True) as conn:
+            seen = conn.scalar(select(_E.id).where(_E.file_sha256 == entry["file_sha256"],
+                                                   _E.status == REJECTED, _E.reason == entry["reason"]))
             if seen is None:
-                s.add(_entry(dict(entry, status=REJECTED)))
+                _add_entry(conn, dict(entry, status=REJECTED))
 
     # --- receiving -----------------------------------------------------------------------
 
@@ -154,113 +151,117 @@ class PackageStore:
         form: form_id, form_version, year, title, data, amount, status, uid, version.
         entry: inbox columns (file_sha256, file_name, data_sha256, signer…)."""
         text, amount = dump_json(form["data"]), dump_amount(form["amount"])
-        with self._tx(write=True) as s:
-            existing = s.scalar(select(FormInstance).where(FormInstance.uid == form["uid"]))
+        with self._tx(write=True) as conn:
+            existing = _form_by_uid(conn, form["uid"])
             if existing is None:
-                unit_row = s.scalar(select(Unit).where(Unit.code == unit["code"]))
-                if unit_row is None:
-                    unit_row = Unit(**unit, created_at=now_utc())
-                    s.add(unit_row)
-                    s.flush()
+                unit_id = conn.scalar(select(units.c.id).where(units.c.code == unit["code"]))
+                if unit_id is None:
+                    unit_id = add_unit_row(conn, unit)
                 now = now_utc()
-                target = FormInstance(unit_id=unit_row.id, form_id=form["form_id"],
-                                      form_version=form["form_version"], year=form["year"],
-                                      title=form["title"], status=form["status"], data=text,
-                                      amount=amount, created_at=now, updated_at=now,
-                                      uid=form["uid"], package_version=form["version"])
-                s.add(target)
+                target_id = conn.execute(insert(form_instances).values(
+                    unit_id=unit_id, form_id=form["form_id"], form_version=form["form_version"],
+                    year=form["year"], title=form["title"], status=form["status"], data=text,
+                    amount=amount, created_at=now, updated_at=now, uid=form["uid"],
+                    package_version=form["version"],
+                )).inserted_primary_key[0]
                 outcome, status = "imported", IMPORTED
             else:
-                verdict = _compare(s, existing, unit["code"], form["version"], text, entry["data_sha256"])
+                verdict = _compare(conn, existing, unit["code"], form["version"], text, entry["data_sha256"])
                 if verdict is not None:
                     return Received(verdict, existing.id, existing.package_version)
                 if text != existing.data:
-                    s.add(Revision(form_instance_id=existing.id, saved_at=existing.updated_at,
-                                   data=existing.data, title=existing.title))
-                target = existing
-                for attr in ("form_id", "form_version", "year", "title", "status"):
-                    setattr(target, attr, form[attr])
-                target.data, target.amount, target.package_version = text, amount, form["version"]
-                target.deleted_at = None  # a new submission comes back out of the recycle bin
-                target.updated_at = now_utc()
+                    keep_revision(conn, existing)
+                changes = {attr: form[attr] for attr in ("form_id", "form_version", "year", "title", "status")}
+                changes.update(data=text, amount=amount, package_version=form["version"],
+                               deleted_at=None,  # a new submission comes back out of the recycle bin
+                               updated_at=now_utc())
+                update_form(conn, existing.id, changes)
+                target_id = existing.id
                 outcome, status = "updated", UPDATED
-            _trust(s, **trust)
-            s.flush()
-            s.add(_entry(dict(entry, status=status, form_instance_id=target.id)))
-            return Received(outcome, target.id, form["version"])
+            _trust(conn, **trust)
+            _add_entry(conn, dict(entry, status=status, form_instance_id=target_id))
+            return Received(outcome, target_id, form["version"])
 
     def receive_review(self, *, uid: str, version: int, signed_at: datetime, status: str,
                        update: Callable[[dict], dict], entry: dict, trust: dict) -> Received:
         """Apply the finance office's review of version `version` of a form we submitted.
 
         update(data) -> data gives the new document (the package layer fills finance fields)."""
-        with self._tx(write=True) as s:
-            form = s.scalar(select(FormInstance).where(FormInstance.uid == uid))
+        with self._tx(write=True) as conn:
+            form = _form_by_uid(conn, uid)
             if form is None or form.package_version is None:
                 return Received("unknown")
             if version != form.package_version:
                 return Received("older" if version < form.package_version else "conflict",
                                 form.id, form.package_version)
-            last = s.scalar(select(InboxEntry.signed_at)
-                            .where(InboxEntry.form_instance_id == form.id, InboxEntry.kind == "review",
-                                   InboxEntry.package_version == version, InboxEntry.status.in_(_TAKEN))
-                            .order_by(InboxEntry.signed_at.desc()))
+            last = conn.scalar(select(_E.signed_at)
+                               .where(_E.form_instance_id == form.id, _E.kind == "review",
+                                      _E.package_version == version, _E.status.in_(_TAKEN))
+                               .order_by(_E.signed_at.desc()))
             if last is not None and aware_utc(last) >= signed_at:
                 return Received("older", form.id, version)  # a later review already applied
             text = dump_json(update(load_json(form.data)))
+            changes = {"status": status, "updated_at": now_utc()}
             if text != form.data:
-                s.add(Revision(form_instance_id=form.id, saved_at=form.updated_at,
-                               data=form.data, title=form.title))
-                form.data = text
-            form.status = status
-            form.updated_at = now_utc()
-            _trust(s, **trust)
-            s.add(_entry(dict(entry, status=IMPORTED, form_instance_id=form.id)))
+                keep_revision(conn, form)
+                changes["data"] = text
+            update_form(conn, form.id, changes)
+            _trust(conn, **trust)
+            _add_entry(conn, dict(entry, status=IMPORTED, form_instance_id=form.id))
             return Received("imported", form.id, version)
 
 
-def _compare(s: Session, existing: FormInstance, unit_code: str, version: int, text: str,
+_I, _T, _E = identities.c, trusted_keys.c, inbox.c
+
+
+def _form_by_uid(conn: Connection, uid: str) -> Row | None:
+    return conn.execute(select(form_instances).where(form_instances.c.uid == uid)).first()
+
+
+def _trusted(conn: Connection, fingerprint: str) -> Row | None:
+    return conn.execute(select(trusted_keys).where(_T.fingerprint == fingerprint)).first()
+
+
+def _compare(conn: Connection, existing: Row, unit_code: str, version: int, text: str,
              data_sha256: str) -> str | None:
     """None when the package is newer than the kept form; else why nothing is written."""
-    owner = s.get(Unit, existing.unit_id)
-    if owner.code != unit_code or existing.package_version is None:
+    owner_code = conn.scalar(select(units.c.code).where(units.c.id == existing.unit_id))
+    if owner_code != unit_code or existing.package_version is None:
         return "conflict"  # the uid belongs to another unit's form, or to one of our own
     if version < existing.package_version:
         return "older"
     if version > existing.package_version:
         return None
-    kept = s.scalar(select(InboxEntry.data_sha256)
-                    .where(InboxEntry.form_instance_id == existing.id,
-                           InboxEntry.package_version == version, InboxEntry.status.in_(_TAKEN))
-                    .order_by(InboxEntry.id.desc()))
+    kept = conn.scalar(select(_E.data_sha256)
+                       .where(_E.form_instance_id == existing.id,
+                              _E.package_version == version, _E.status.in_(_TAKEN))
+                       .order_by(_E.id.desc()))
     same = kept == data_sha256 if kept is not None else text == existing.data
     return "duplicate" if same else "conflict"
 
 
-def _trust(s: Session, *, unit_code: str, unit_name: str, role: str, fingerprint: str,
-           cert_pem: str | None, source: str) -> TrustedKey:
-    row = s.scalar(select(TrustedKey).where(TrustedKey.fingerprint == fingerprint))
+def _trust(conn: Connection, *, unit_code: str, unit_name: str, role: str, fingerprint: str,
+           cert_pem: str | None, source: str) -> Row:
+    row = _trusted(conn, fingerprint)
     if row is None:
-        row = TrustedKey(unit_code=unit_code, unit_name=unit_name, role=role, fingerprint=fingerprint,
-                         cert_pem=cert_pem, source=source, added_at=now_utc())
-        s.add(row)
-        s.flush()
-        return row
+        conn.execute(insert(trusted_keys).values(unit_code=unit_code, unit_name=unit_name, role=role,
+                                                 fingerprint=fingerprint, cert_pem=cert_pem, source=source,
+                                                 added_at=now_utc()))
+        return _trusted(conn, fingerprint)
     if row.unit_code != unit_code or row.role != role:
         raise StoreError(f"该公钥已登记在单位 {row.unit_name}（{row.unit_code}）名下，不能再登记给 {unit_code}")
     if row.cert_pem is None and cert_pem is not None:
         # Registered by fingerprint alone: the first package brings the certificate and the name.
-        row.cert_pem, row.unit_name = cert_pem, unit_name
+        conn.execute(update(trusted_keys).where(_T.id == row.id).values(cert_pem=cert_pem, unit_name=unit_name))
+        return _trusted(conn, fingerprint)
     return row
 
 
-def _entry(fields: dict) -> InboxEntry:
+def _add_entry(conn: Connection, fields: dict) -> None:
+    conn.execute(insert(inbox).values(**_entry(fields)))
+
+
+def _entry(fields: dict) -> dict:
+    """The inbox row's columns; worked out last in a receiving transaction (tests make it fail there)."""
     detail = fields.pop("detail", None)
-    return InboxEntry(**fields, detail=None if detail is None else dump_json(detail), received_at=now_utc())
-
-
-def _form(s: Session, form_instance_id: int) -> FormInstance:
-    form = s.get(FormInstance, form_instance_id)
-    if form is None:
-        raise StoreError(f"找不到编号为 {form_instance_id} 的表单")
-    return form
+    return dict(fields, detail=None if detail is None else dump_json(detail), received_at=now_utc())

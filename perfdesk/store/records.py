@@ -1,4 +1,7 @@
-"""Plain frozen records handed to callers, so no caller ever holds an ORM object or session."""
+"""Plain frozen records handed to callers, so no caller ever holds a database row or connection.
+
+The *_record functions take a row of the table's columns by attribute: a Core row, or an object of
+models.py."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from .codec import aware_utc, load_amount, load_json
-from .models import FormInstance, Identity, InboxEntry, Revision, TrustedKey, Unit
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class RevisionRecord:
     data: dict
 
 
-def unit_record(u: Unit) -> UnitRecord:
+def unit_record(u) -> UnitRecord:
     return UnitRecord(
         id=u.id, name=u.name, code=u.code, supervisor_name=u.supervisor_name,
         supervisor_code=u.supervisor_code, region=u.region, level=u.level,
@@ -83,7 +85,7 @@ def unit_record(u: Unit) -> UnitRecord:
     )
 
 
-def form_record(f: FormInstance) -> FormRecord:
+def form_record(f) -> FormRecord:
     return FormRecord(
         id=f.id, unit_id=f.unit_id, form_id=f.form_id, form_version=f.form_version,
         year=f.year, title=f.title, status=f.status, data=load_json(f.data),
@@ -103,7 +105,7 @@ def form_summary(row) -> FormSummary:
     )
 
 
-def revision_record(r: Revision) -> RevisionRecord:
+def revision_record(r) -> RevisionRecord:
     return RevisionRecord(
         id=r.id, form_instance_id=r.form_instance_id, saved_at=aware_utc(r.saved_at),
         title=r.title, data=load_json(r.data),
@@ -154,7 +156,7 @@ class InboxRecord:
     received_at: datetime
 
 
-def identity_record(i: Identity) -> IdentityRecord:
+def identity_record(i) -> IdentityRecord:
     return IdentityRecord(
         id=i.id, unit_id=i.unit_id, fingerprint=i.fingerprint, cert_pem=i.cert_pem,
         key_pem=i.key_pem, source=i.source, not_after=aware_utc(i.not_after),
@@ -162,7 +164,7 @@ def identity_record(i: Identity) -> IdentityRecord:
     )
 
 
-def trust_record(t: TrustedKey) -> TrustRecord:
+def trust_record(t) -> TrustRecord:
     return TrustRecord(
         id=t.id, unit_code=t.unit_code, unit_name=t.unit_name, role=t.role,
         fingerprint=t.fingerprint, cert_pem=t.cert_pem, source=t.source,
@@ -170,7 +172,7 @@ def trust_record(t: TrustedKey) -> TrustRecord:
     )
 
 
-def inbox_record(e: InboxEntry) -> InboxRecord:
+def inbox_record(e) -> InboxRecord:
     return InboxRecord(
         id=e.id, file_sha256=e.file_sha256, file_name=e.file_name, kind=e.kind, status=e.status,
         reason=e.reason, unit_code=e.unit_code, signer_name=e.signer_name,

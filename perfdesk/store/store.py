@@ -1,4 +1,7 @@
-"""Store: every public method is one short transaction returning plain records."""
+"""Store: every public method is one short transaction returning plain records.
+
+SQLAlchemy Core only, on the tables of tables.py: each method is a handful of explicit statements,
+and opening the app never pays for importing sqlalchemy.orm."""
 
 from __future__ import annotations
 
@@ -7,17 +10,20 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from .codec import dump_amount, dump_json, dump_value, load_value, now_utc
 from .engine import default_url, migrate, open_engine, reason, shown
 from .errors import StoreError
-from .models import FormInstance, Revision, Setting, Unit
 from .packages import PackageStore
 from .records import (SUMMARY_COLUMNS, FormRecord, FormSummary, RevisionRecord, UnitRecord, form_record,
                       form_summary, revision_record, unit_record)
+from .statements import add_unit_row, keep_revision
+from .statements import form_row as _form
+from .statements import unit_row as _unit
+from .statements import update_form as _update_form
+from .tables import form_instances, revisions, settings, units
 
 UNIT_FIELDS = frozenset(
     {"name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile"}
@@ -29,6 +35,9 @@ SETTING_ROLE = "role"  # "unit" (a budget unit's installation) or "finance" (a f
 ROLES = ("unit", "finance")
 _KEY_MAX = 100  # settings.key is String(100)
 
+_F = form_instances.c
+_SUMMARY = [_F[name] for name in SUMMARY_COLUMNS]
+
 
 class Store(PackageStore):
     """Forms and units here; package identities, trust and inbox in packages.PackageStore."""
@@ -37,7 +46,7 @@ class Store(PackageStore):
         self.url = url or default_url()
         self._reader, self._writer = open_engine(self.url)
         try:
-            migrate(self._writer, self.url)
+            migrate(self._writer, self.url, reader=self._reader)
         except BaseException:
             self._reader.dispose()
             raise
@@ -57,11 +66,11 @@ class Store(PackageStore):
         self.close()
 
     @contextmanager
-    def _tx(self, *, write: bool = False) -> Iterator[Session]:
+    def _tx(self, *, write: bool = False) -> Iterator[Connection]:
         # Translate driver errors once here, so callers only ever see StoreError.
         try:
-            with Session(self._writer if write else self._reader) as s, s.begin():
-                yield s
+            with (self._writer if write else self._reader).begin() as conn:
+                yield conn
         except IntegrityError as exc:
             raise StoreError(f"数据不符合数据库约束：{reason(exc)}") from exc
         except SQLAlchemyError as exc:
@@ -71,39 +80,36 @@ class Store(PackageStore):
 
     def add_unit(self, *, name: str, code: str, supervisor_name: str, supervisor_code: str,
                  region: str, level: str, profile: str) -> UnitRecord:
-        with self._tx(write=True) as s:
-            _check_code_free(s, code, None)
-            unit = Unit(name=name, code=code, supervisor_name=supervisor_name,
-                        supervisor_code=supervisor_code, region=region, level=level,
-                        profile=profile, created_at=now_utc())
-            s.add(unit)
-            s.flush()
-            return unit_record(unit)
+        with self._tx(write=True) as conn:
+            _check_code_free(conn, code, None)
+            unit_id = add_unit_row(conn, dict(name=name, code=code, supervisor_name=supervisor_name,
+                                              supervisor_code=supervisor_code, region=region, level=level,
+                                              profile=profile))
+            return unit_record(_unit(conn, unit_id))
 
     def update_unit(self, unit_id: int, **fields: str) -> UnitRecord:
         unknown = set(fields) - UNIT_FIELDS
         if unknown:
             raise TypeError(f"update_unit() got unknown fields: {sorted(unknown)}")
-        with self._tx(write=True) as s:
-            unit = _unit(s, unit_id)
+        with self._tx(write=True) as conn:
+            _unit(conn, unit_id)
             if "code" in fields:
-                _check_code_free(s, fields["code"], unit_id)
-            for key, value in fields.items():
-                setattr(unit, key, value)
-            s.flush()
-            return unit_record(unit)
+                _check_code_free(conn, fields["code"], unit_id)
+            if fields:
+                conn.execute(update(units).where(units.c.id == unit_id).values(**fields))
+            return unit_record(_unit(conn, unit_id))
 
     def get_unit(self, unit_id: int) -> UnitRecord:
-        with self._tx() as s:
-            return unit_record(_unit(s, unit_id))
+        with self._tx() as conn:
+            return unit_record(_unit(conn, unit_id))
 
     def units(self) -> list[UnitRecord]:
-        with self._tx() as s:
-            return [unit_record(u) for u in s.scalars(select(Unit).order_by(Unit.id))]
+        with self._tx() as conn:
+            return [unit_record(u) for u in conn.execute(select(units).order_by(units.c.id))]
 
     def unit_by_code(self, code: str) -> UnitRecord | None:
-        with self._tx() as s:
-            unit = s.scalar(select(Unit).where(Unit.code == code))
+        with self._tx() as conn:
+            unit = conn.execute(select(units).where(units.c.code == code)).first()
             return None if unit is None else unit_record(unit)
 
     # --- forms -------------------------------------------------------------------------
@@ -112,19 +118,18 @@ class Store(PackageStore):
                     title: str, data: dict, amount: Decimal | None = None,
                     status: str = "草稿") -> FormRecord:
         text, amount_text = dump_json(data), dump_amount(amount)  # refuse bad input before I/O
-        with self._tx(write=True) as s:
-            _unit(s, unit_id)
+        with self._tx(write=True) as conn:
+            _unit(conn, unit_id)
             now = now_utc()
-            form = FormInstance(unit_id=unit_id, form_id=form_id, form_version=form_version,
-                                year=year, title=title, status=status, data=text,
-                                amount=amount_text, created_at=now, updated_at=now)
-            s.add(form)
-            s.flush()
-            return form_record(form)
+            form_instance_id = conn.execute(insert(form_instances).values(
+                unit_id=unit_id, form_id=form_id, form_version=form_version, year=year, title=title,
+                status=status, data=text, amount=amount_text, created_at=now, updated_at=now,
+            )).inserted_primary_key[0]
+            return form_record(_form(conn, form_instance_id))
 
     def get_form(self, form_instance_id: int) -> FormRecord:
-        with self._tx() as s:
-            return form_record(_form(s, form_instance_id))
+        with self._tx() as conn:
+            return form_record(_form(conn, form_instance_id))
 
     def save_form(self, form_instance_id: int, *, data: dict, title: str | None = None,
                   amount: Decimal | None = None, status: str | None = None) -> bool:
@@ -133,74 +138,71 @@ class Store(PackageStore):
         None for title/amount/status means "leave as is"."""
         text = dump_json(data)
         amount_text = dump_amount(amount)
-        with self._tx(write=True) as s:
-            form = _form(s, form_instance_id)
+        with self._tx(write=True) as conn:
+            form = _form(conn, form_instance_id)
+            changes: dict[str, Any] = {}
             changed = text != form.data
             if changed:
-                # The revision is the version being replaced, dated when it was written.
-                s.add(Revision(form_instance_id=form.id, saved_at=form.updated_at,
-                               data=form.data, title=form.title))
-                form.data = text
-            touched = changed
+                keep_revision(conn, form)
+                changes["data"] = text
             for attr, value in (("title", title), ("amount", amount_text), ("status", status)):
                 if value is not None and getattr(form, attr) != value:
-                    setattr(form, attr, value)
-                    touched = True
-            if touched:
-                form.updated_at = now_utc()
+                    changes[attr] = value
+            if changes:
+                changes["updated_at"] = now_utc()
+                _update_form(conn, form.id, changes)
             return changed
 
     def set_status(self, form_instance_id: int, status: str) -> None:
-        with self._tx(write=True) as s:
-            form = _form(s, form_instance_id)
+        with self._tx(write=True) as conn:
+            form = _form(conn, form_instance_id)
             if form.status != status:
-                form.status = status
-                form.updated_at = now_utc()
+                _update_form(conn, form.id, {"status": status, "updated_at": now_utc()})
 
     def list_forms(self, *, year: int | None = None, form_id: str | None = None,
                    deleted: bool = False) -> list[FormRecord]:
         """Live forms, or with deleted=True only the recycle bin; newest first."""
-        q = _listed(select(FormInstance), year, form_id, deleted)
-        with self._tx() as s:
-            return [form_record(f) for f in s.scalars(q)]
+        q = _listed(select(form_instances), year, form_id, deleted)
+        with self._tx() as conn:
+            return [form_record(f) for f in conn.execute(q)]
 
     def list_summaries(self, *, year: int | None = None, form_id: str | None = None,
                        deleted: bool = False) -> list[FormSummary]:
         """As list_forms, without the documents: their column is never read nor decoded."""
-        columns = FormInstance.__table__.c
-        q = _listed(select(*(columns[name] for name in SUMMARY_COLUMNS)), year, form_id, deleted)
-        with self._tx() as s:
-            return [form_summary(row) for row in s.execute(q)]
+        q = _listed(select(*_SUMMARY), year, form_id, deleted)
+        with self._tx() as conn:
+            return [form_summary(row) for row in conn.execute(q)]
 
     def delete_form(self, form_instance_id: int) -> None:
         """Move to the recycle bin; deleting twice keeps the first deletion time."""
-        with self._tx(write=True) as s:
-            form = _form(s, form_instance_id)
+        with self._tx(write=True) as conn:
+            form = _form(conn, form_instance_id)
             if form.deleted_at is None:
-                form.deleted_at = now_utc()
+                _update_form(conn, form.id, {"deleted_at": now_utc()})
 
     def restore_form(self, form_instance_id: int) -> None:
-        with self._tx(write=True) as s:
-            _form(s, form_instance_id).deleted_at = None
+        with self._tx(write=True) as conn:
+            _form(conn, form_instance_id)
+            _update_form(conn, form_instance_id, {"deleted_at": None})
 
     def purge_form(self, form_instance_id: int) -> None:
         """Delete for good; the database cascades the revisions (foreign_keys=ON)."""
-        with self._tx(write=True) as s:
-            _form(s, form_instance_id)
-            s.execute(delete(FormInstance).where(FormInstance.id == form_instance_id))
+        with self._tx(write=True) as conn:
+            _form(conn, form_instance_id)
+            conn.execute(delete(form_instances).where(_F.id == form_instance_id))
 
     def revisions(self, form_instance_id: int) -> list[RevisionRecord]:
-        with self._tx() as s:
-            rows = s.scalars(select(Revision)
-                             .where(Revision.form_instance_id == form_instance_id)
-                             .order_by(Revision.id))  # insertion order survives clock changes
+        with self._tx() as conn:
+            rows = conn.execute(select(revisions)
+                                .where(revisions.c.form_instance_id == form_instance_id)
+                                .order_by(revisions.c.id))  # insertion order survives clock changes
             return [revision_record(r) for r in rows]
 
     def years(self) -> list[int]:
-        with self._tx() as s:
-            rows = s.scalars(select(FormInstance.year).distinct()
-                             .where(FormInstance.deleted_at.is_(None))
-                             .order_by(FormInstance.year.desc()))
+        with self._tx() as conn:
+            rows = conn.scalars(select(_F.year).distinct()
+                                .where(_F.deleted_at.is_(None))
+                                .order_by(_F.year.desc()))
             return list(rows)
 
     # --- settings ----------------------------------------------------------------------
@@ -208,9 +210,9 @@ class Store(PackageStore):
     def get_setting(self, key: str, default: Any = None) -> Any:
         """The value stored under key, or default when it was never set (or was set to None)."""
         _check_key(key)
-        with self._tx() as s:
-            row = s.get(Setting, key)
-            return default if row is None else load_value(row.value)
+        with self._tx() as conn:
+            text = conn.scalar(select(settings.c.value).where(settings.c.key == key))
+            return default if text is None else load_value(text)
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON-safe value (text, int, bool, list, dict; no float); None removes the key.
@@ -222,50 +224,31 @@ class Store(PackageStore):
             raise StoreError(f"设置 {key} 的值 {value!r} 无效：只能是 {'、'.join(ROLES)}")
         if value is not None and key == SETTING_UNIT_ID and (type(value) is not int):
             raise StoreError(f"设置 {key} 的值 {value!r} 无效：须是单位编号（整数）")
-        with self._tx(write=True) as s:
+        with self._tx(write=True) as conn:
             if key == SETTING_UNIT_ID and value is not None:
-                _unit(s, value)
-            row = s.get(Setting, key)
-            if text is None:
-                if row is not None:
-                    s.delete(row)
-            elif row is None:
-                s.add(Setting(key=key, value=text))
-            else:
-                row.value = text
+                _unit(conn, value)
+            conn.execute(delete(settings).where(settings.c.key == key))
+            if text is not None:
+                conn.execute(insert(settings).values(key=key, value=text))
+
+
+def _check_code_free(conn: Connection, code: str, own_id: int | None) -> None:
+    # Checked inside the write transaction for a clear message; the unique index is the backstop.
+    other = conn.scalar(select(units.c.id).where(units.c.code == code))
+    if other is not None and other != own_id:
+        raise StoreError(f"单位编码 {code} 已被其他单位使用")
 
 
 def _listed(q, year: int | None, form_id: str | None, deleted: bool):
     """The list's filter and order (newest first) on a select from form_instances."""
-    q = q.where(FormInstance.deleted_at.is_not(None) if deleted else FormInstance.deleted_at.is_(None))
+    q = q.where(_F.deleted_at.is_not(None) if deleted else _F.deleted_at.is_(None))
     if year is not None:
-        q = q.where(FormInstance.year == year)
+        q = q.where(_F.year == year)
     if form_id is not None:
-        q = q.where(FormInstance.form_id == form_id)
-    return q.order_by(FormInstance.updated_at.desc(), FormInstance.id.desc())
+        q = q.where(_F.form_id == form_id)
+    return q.order_by(_F.updated_at.desc(), _F.id.desc())
 
 
 def _check_key(key: str) -> None:
     if not isinstance(key, str) or not key or len(key) > _KEY_MAX:
         raise StoreError(f"设置名 {key!r} 无效：须是 1 至 {_KEY_MAX} 个字符的文本")
-
-
-def _unit(s: Session, unit_id: int) -> Unit:
-    unit = s.get(Unit, unit_id)
-    if unit is None:
-        raise StoreError(f"找不到编号为 {unit_id} 的单位")
-    return unit
-
-
-def _form(s: Session, form_instance_id: int) -> FormInstance:
-    form = s.get(FormInstance, form_instance_id)
-    if form is None:
-        raise StoreError(f"找不到编号为 {form_instance_id} 的表单")
-    return form
-
-
-def _check_code_free(s: Session, code: str, own_id: int | None) -> None:
-    # Checked inside the write transaction for a clear message; the unique index is the backstop.
-    other = s.scalar(select(Unit.id).where(Unit.code == code))
-    if other is not None and other != own_id:
-        raise StoreError(f"单位编码 {code} 已被其他单位使用")

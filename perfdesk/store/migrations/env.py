@@ -6,10 +6,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from perfdesk.store.models import Base
+from perfdesk.store.tables import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _run(connection) -> None:

@@ -1,0 +1,38 @@
+"""Statements that store.py and packages.py both run inside their transactions."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from .codec import now_utc
+from .errors import StoreError
+from .tables import form_instances, revisions, units
+
+
+def unit_row(conn: Connection, unit_id: int) -> Row:
+    unit = conn.execute(select(units).where(units.c.id == unit_id)).first()
+    if unit is None:
+        raise StoreError(f"找不到编号为 {unit_id} 的单位")
+    return unit
+
+
+def form_row(conn: Connection, form_instance_id: int) -> Row:
+    form = conn.execute(select(form_instances).where(form_instances.c.id == form_instance_id)).first()
+    if form is None:
+        raise StoreError(f"找不到编号为 {form_instance_id} 的表单")
+    return form
+
+
+def add_unit_row(conn: Connection, fields: dict) -> int:
+    """Insert a unit (the columns but id and created_at); returns its id."""
+    return conn.execute(insert(units).values(**fields, created_at=now_utc())).inserted_primary_key[0]
+
+
+def update_form(conn: Connection, form_instance_id: int, changes: dict) -> None:
+    conn.execute(update(form_instances).where(form_instances.c.id == form_instance_id).values(**changes))
+
+
+def keep_revision(conn: Connection, form: Row) -> None:
+    """Keep the version of the form being replaced, dated when it was written."""
+    conn.execute(insert(revisions).values(form_instance_id=form.id, saved_at=form.updated_at,
+                                          data=form.data, title=form.title))

@@ -1,0 +1,131 @@
+"""The schema as SQLAlchemy Core tables: what Store reads and writes (it uses no ORM, so opening the
+app never imports sqlalchemy.orm). Kept in step with migrations/versions by tests/test_store.py."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+# Named constraints let future Alembic batch migrations on SQLite find and alter them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+UTCDateTime = DateTime(timezone=True)  # SQLite keeps no zone: every stored time is UTC
+
+
+def _required(name: str, type_, *args, **kw) -> Column:
+    return Column(name, type_, *args, nullable=False, **kw)
+
+
+def _optional(name: str, type_, *args, **kw) -> Column:
+    return Column(name, type_, *args, nullable=True, **kw)
+
+
+# A budget unit (预算单位) that fills in forms; a finance office is a unit too.
+units = Table(
+    "units", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("name", String(200)),  # 单位名称
+    _required("code", String(64), unique=True),  # 单位编码
+    _required("supervisor_name", String(200)),  # 主管部门
+    _required("supervisor_code", String(64)),  # 主管部门编码
+    _required("region", String(100)),  # 地区
+    _required("level", String(20)),  # 市级 / 县级
+    _required("profile", String(64)),  # rules profile id
+    _required("created_at", UTCDateTime),
+)
+
+# One filled-in form; data is the canonical JSON document.
+form_instances = Table(
+    "form_instances", metadata,
+    Column("id", Integer, primary_key=True),
+    # RESTRICT: a unit with forms must not vanish and orphan them.
+    _required("unit_id", Integer, ForeignKey("units.id", ondelete="RESTRICT")),
+    _required("form_id", String(64)),
+    _required("form_version", Integer),
+    _required("year", Integer),
+    _required("title", Text),
+    _required("status", Text, default="草稿"),
+    _required("data", Text),
+    _optional("amount", Text),  # Decimal as text, never a float
+    _required("created_at", UTCDateTime),
+    _required("updated_at", UTCDateTime),
+    _optional("deleted_at", UTCDateTime),  # set = in recycle bin
+    # Identity across stores: the unit's and the finance office's copies share it (0002).
+    _optional("uid", String(36)),
+    # Version of the last submission package built (unit) or received (finance office).
+    _optional("package_version", Integer),
+    Index("ix_form_instances_year_form_id", "year", "form_id"),
+    Index("ix_form_instances_uid", "uid", unique=True),
+)
+
+# A previous version of a form's data, kept when a save changes it.
+revisions = Table(
+    "revisions", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("form_instance_id", Integer, ForeignKey("form_instances.id", ondelete="CASCADE"), index=True),
+    _required("saved_at", UTCDateTime),
+    _required("data", Text),
+    _required("title", Text),
+)
+
+# This store's own signing key for a unit (or the finance office), kept encrypted.
+identities = Table(
+    "identities", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("unit_id", Integer, ForeignKey("units.id", ondelete="RESTRICT"), index=True),
+    _required("fingerprint", String(64), unique=True),  # SHA-256 of the SPKI, hex
+    _required("cert_pem", Text),
+    _required("key_pem", Text),  # PKCS#8, encrypted under the user's passphrase
+    _required("source", String(20)),  # self-issued | pkcs12
+    _required("not_after", UTCDateTime),
+    _required("created_at", UTCDateTime),
+)
+
+# A public key this store accepts packages from: a unit's (office side) or the office's.
+trusted_keys = Table(
+    "trusted_keys", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("unit_code", String(64), index=True),
+    _required("unit_name", String(200)),
+    _required("role", String(20)),  # unit | office
+    _required("fingerprint", String(64), unique=True),
+    _optional("cert_pem", Text),  # known after the first package
+    _required("source", String(20)),  # registration | first-import
+    _required("added_at", UTCDateTime),
+)
+
+# Every package offered to this store: what it was, who signed it, and what became of it.
+inbox = Table(
+    "inbox", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("file_sha256", String(64), index=True),
+    _required("file_name", Text),
+    _optional("kind", String(20)),  # form | review
+    _required("status", String(20)),  # 已导入 | 已更新 | 已拒绝
+    _required("reason", Text),
+    _optional("unit_code", String(64)),
+    _optional("signer_name", Text),
+    _optional("signer_fingerprint", String(64)),
+    _optional("form_uid", String(36)),
+    _optional("package_version", Integer),
+    _optional("data_sha256", String(64)),  # of the form data, to spot rebuilds
+    _optional("signed_at", UTCDateTime),
+    _optional("detail", Text),  # JSON: a review's decision and letter
+    # SET NULL: purging a form keeps the record that its package once arrived.
+    _optional("form_instance_id", Integer, ForeignKey("form_instances.id", ondelete="SET NULL"), index=True),
+    _required("received_at", UTCDateTime),
+)
+
+# Settings of this installation (0003): see store.SETTING_*; the value is canonical JSON.
+settings = Table(
+    "settings", metadata,
+    Column("key", String(100), primary_key=True),
+    _required("value", Text),
+)

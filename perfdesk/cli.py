@@ -2,6 +2,9 @@
 
 Every verb takes --db URL (or PERFDESK_DB), prints Chinese messages, exits non-zero on error and
 then writes nothing. The verbs live in perfdesk/commands, one module per area.
+
+Opening the GUI (no verb) imports neither the verbs nor the store here: the start-up time is the
+window's, and the verbs' parser is only built when a verb or an option other than --db is given.
 """
 
 from __future__ import annotations
@@ -9,10 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import modules
 from .commands._codes import EXIT_FAILED, EXIT_USAGE
-from .errors import USER_ERRORS
-from .store import Store
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,6 +23,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .commands import modules
+
     db_help = "数据库地址（SQLAlchemy URL），默认取 PERFDESK_DB 或用户数据目录中的 SQLite 文件"
     # --db is accepted before or after the verb; after it, it must not reset a value given before.
     common = argparse.ArgumentParser(add_help=False)
@@ -35,21 +37,47 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_NO_GUI = object()
+
+
+def _gui_db(argv: list[str]):
+    """The --db of a plain GUI start (`perfdesk`, `perfdesk --db URL`, `perfdesk --db=URL`), else
+    _NO_GUI: anything else goes through the full parser, which says what is wrong with it."""
+    if not argv:
+        return None
+    if len(argv) == 1 and argv[0].startswith("--db="):
+        return argv[0][len("--db="):]
+    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        return argv[1]
+    return _NO_GUI
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    db = _gui_db(argv)
+    if db is not _NO_GUI:
+        from .ui.app import run_gui
+
+        return run_gui(db)
     args = _parser().parse_args(argv)
     if args.verb is None:
         from .ui.app import run_gui
 
         return run_gui(args.db)
+    from .errors import user_errors
+
+    told = user_errors()
     try:
         if getattr(args, "needs_store", True) is False:
             return args.handler(None, args)
+        from .store import Store
+
         store = Store(args.db)
         try:
             return args.handler(store, args)
         finally:
             store.close()
-    except USER_ERRORS as exc:
+    except told as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
 

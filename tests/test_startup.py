@@ -1,0 +1,125 @@
+"""Start-up path: what opening the GUI imports, and opening a database already at head without Alembic.
+
+The imports are checked in fresh interpreters, since this test process has imported everything."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfdesk import cli
+from perfdesk.store import Store, StoreError
+from perfdesk.store.engine import MIGRATIONS, at_head, head_revision
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("alembic", "sqlalchemy.orm", "perfdesk.commands.forms", "perfdesk.commands.packages")
+
+
+def imported_after(code: str, *modules: str) -> list[str]:
+    """Which of `modules` a fresh interpreter has imported after running code."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    probe = f"{code}\nimport json, sys\nprint(json.dumps([m for m in {list(modules)!r} if m in sys.modules]))"
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_head_revision_is_the_newest_migration_file():
+    files = sorted((MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    assert head_revision() == files[-1].name[:4] == "0003"
+
+
+def test_cli_and_errors_import_no_area():
+    areas = ("sqlalchemy", "perfdesk.store", "perfdesk.operations", "perfdesk.domain.formdef", *HEAVY)
+    assert imported_after("import perfdesk.cli, perfdesk.errors", *areas) == []
+
+
+def test_gui_module_imports_neither_alembic_nor_the_orm_nor_the_verbs():
+    assert imported_after("import perfdesk.ui.app", *HEAVY) == []
+
+
+def test_opening_a_database_at_head_needs_no_alembic(db_url):
+    Store(db_url).close()  # creates and migrates
+    code = f"from perfdesk.store import Store\nstore = Store({db_url!r})\nstore.units(); store.list_forms(); store.close()"
+    assert imported_after(code, *HEAVY) == []
+
+
+def test_opening_a_new_or_older_database_still_migrates(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    code = f"from perfdesk.store import Store\nStore({url!r}).close()"
+    assert imported_after(code, "alembic") == ["alembic"]
+    with Store(url) as store:
+        assert at_head(store.engine)
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE settings")
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+        assert not at_head(store.engine)
+    with Store(url) as store:  # 0002 -> head again
+        assert at_head(store.engine)
+        store.set_setting("role", "unit")
+
+
+def test_at_head_is_false_for_anything_but_exactly_head(tmp_path):
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    with Store(url) as store:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO alembic_version VALUES ('0002')")
+        assert not at_head(store.engine)  # two rows
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM alembic_version")
+        assert not at_head(store.engine)
+    with pytest.raises(StoreError):  # no revision recorded but the tables exist: Alembic says so
+        Store(url)
+
+
+def test_newer_database_is_still_refused_by_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    Store(url).close()
+    with Store(url) as store, store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(StoreError, match="请升级 PerfDesk"):
+        Store(url)
+
+
+@pytest.mark.parametrize("argv, db", [
+    ([], None), (["--db", "sqlite:///a.db"], "sqlite:///a.db"), (["--db=sqlite:///b.db"], "sqlite:///b.db"),
+])
+def test_gui_start_skips_the_verbs_parser(monkeypatch, argv, db):
+    import perfdesk.ui.app as app
+
+    opened = []
+    monkeypatch.setattr(app, "run_gui", lambda url: opened.append(url) or 0)
+    monkeypatch.setattr(cli, "_parser", lambda: pytest.fail("the verbs' parser was built"))
+    assert cli.main(argv) == 0
+    assert opened == [db]
+
+
+@pytest.mark.parametrize("argv", [["--db"], ["--db", "--help"], ["--bogus"], ["--db", "x", "list"]])
+def test_anything_else_goes_through_the_full_parser(monkeypatch, argv):
+    built = []
+    real = cli._parser
+    monkeypatch.setattr(cli, "_parser", lambda: built.append(1) or real())
+    import perfdesk.ui.app as app
+
+    monkeypatch.setattr(app, "run_gui", lambda url: pytest.fail("GUI opened"))
+    try:
+        assert cli.main(argv) != 0  # "--db x list": the verb says the URL is wrong
+    except SystemExit:
+        pass  # argparse: a usage error, or the help
+    assert built == [1]
+
+
+def test_user_errors_are_resolved_on_first_use():
+    import perfdesk.errors as errors
+    from perfdesk.operations import OperationError
+
+    assert errors.user_errors() is errors.USER_ERRORS
+    assert {StoreError, OperationError, errors.UserError} <= set(errors.USER_ERRORS)
+    with pytest.raises(AttributeError):
+        errors.NOT_THERE  # noqa: B018

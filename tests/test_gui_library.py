@@ -172,3 +172,30 @@ def test_targets_follow_the_editors(qtbot, editors):
     assert browser.target_editor() is declaration
     assert browser.target_box.currentText() == declaration.windowTitle()
     browser.close()
+
+
+def test_tools_menu_opens_one_browser_that_adds_to_the_open_declaration(qtbot, full_demo_store):
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QDialog
+
+    from perfdesk.ui.app import create_main_window
+
+    window = create_main_window(full_demo_store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.is_loading(), timeout=10_000)
+    form = next(f.id for f in full_demo_store.list_forms(form_id="declaration") if f.title == REPAIR)
+    editor = window.open_form_id(form)
+    window.findChild(QAction, "libraryAction").trigger()
+    browser = window.findChild(QDialog, "libraryBrowser")
+    assert browser is not None and browser.isVisible() and browser is window.show_library()  # one browser
+    browser.findChild(QLineEdit, "librarySearch").setText("资金到位率")
+    assert browser.target_editor() is editor
+    before = len(editor.document()["annual_indicators"])
+    browser.findChild(QPushButton, "addToFormButton").click()
+    assert len(editor.document()["annual_indicators"]) == before + 1
+    editor.close()  # saves; the browser no longer offers it
+    qtbot.waitUntil(lambda: browser.target_editor() is None)
+    assert any(r["content"] == "资金到位率" for r in full_demo_store.get_form(form).data["annual_indicators"])
+    window.close()
+    assert window.library is None or not window.library.isVisible()

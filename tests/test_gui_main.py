@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.ui.app import create_main_window, install_fonts  # noqa: E402
-from perfdesk.ui.form_list_model import COL_AMOUNT, COL_TITLE, COL_UNIT, HEADERS  # noqa: E402
+from perfdesk.ui.form_list_model import (  # noqa: E402
+    COL_ALERTS, COL_AMOUNT, COL_DUE, COL_KIND, COL_TITLE, COL_UNIT, HEADERS)
 
 YEAR = 2027
 
@@ -81,7 +82,10 @@ def test_window_lists_every_demo_form(window):
     assert window.windowTitle() == "PerfDesk 预算绩效填报桌面端"
     view = table(window)
     headers = [view.model().headerData(i, Qt.Orientation.Horizontal) for i in range(view.model().columnCount())]
-    assert headers == ["编号", "年度", "状态", "标题", "单位", "金额（万元）", "最后修改"] == list(HEADERS)
+    assert headers == ["编号", "年度", "类型", "状态", "标题", "单位", "金额（万元）", "截止", "预警", "最后修改"] \
+        == list(HEADERS)
+    assert set(column(window, COL_KIND)) == {"预算支出绩效目标申报表"}
+    assert view.isColumnHidden(COL_DUE) and view.isColumnHidden(COL_ALERTS)  # no declaration has either
     assert view.model().rowCount() == 5
     assert set(column(window, COL_UNIT)) == {"长治市第一中学", "长子县农业农村局"}
     assert status(window) == "共 5 份表单"
@@ -246,18 +250,25 @@ def test_empty_store_says_how_to_get_sample_data(qtbot, gui_store):
 
 def test_menus_are_in_chinese(window):
     menus = [action.text() for action in window.menuBar().actions()]
-    assert [m.split("(")[0] for m in menus] == ["文件", "表单", "设置", "帮助"]
-    file_actions = [a for a in window.menuBar().actions()[0].menu().actions() if not a.isSeparator()]
+    packages = ["提交包"] if window.has_packages else []
+    assert [m.split("(")[0] for m in menus] == ["文件", "表单", "工具", *packages, "设置", "帮助"]
+    menu = {m.split("(")[0]: action.menu() for m, action in zip(menus, window.menuBar().actions())}
+    file_actions = [a for a in menu["文件"].actions() if not a.isSeparator()]
     quit_action = next(a for a in file_actions if a.text().startswith("退出"))
     assert quit_action.shortcut().toString() == "Ctrl+Q"
     assert [a.text().split("(")[0] for a in file_actions] == [
-        "新建", "打开", "打印预览", "导出 PDF", "导出 Excel", "批量导出", "刷新", "退出"]
-    form_actions = [a.text().split("(")[0] for a in window.menuBar().actions()[1].menu().actions() if a.text()]
+        "新建", "新建表单", "打开", "打印预览", "导出 PDF", "导出 Excel", "批量导出", "刷新", "退出"]
+    new_forms = [a.text() for a in file_actions[1].menu().actions() if not a.isSeparator()]
+    assert new_forms == ["新建绩效目标申报表…", "新建项目监控表…", "新建部门整体监控表…", "生成监控分析报告…",
+                         "新建绩效报告（提纲）…", "新建预算绩效评价报告…", "新建反馈意见函…", "新建整改报告书…"]
+    form_actions = [a.text().split("(")[0] for a in menu["表单"].actions() if a.text()]
     assert form_actions == ["复制到新年度", "删除", "校验", "回收站"]
-    settings_actions = window.menuBar().actions()[2].menu().actions()
-    assert [a.text().split("(")[0] for a in settings_actions] == ["单位设置"]
-    help_actions = window.menuBar().actions()[3].menu().actions()
-    assert [a.text().split("(")[0] for a in help_actions] == ["关于"]
+    assert [a.text().split("(")[0] for a in menu["工具"].actions()] == ["指标库"]
+    if packages:
+        assert [a.text().split("(")[0] for a in menu["提交包"].actions() if a.text()] == [
+            "收件记录", "导入数据包", "生成报送数据包", "可信公钥", "签名密钥"]
+    assert [a.text().split("(")[0] for a in menu["设置"].actions()] == ["单位设置"]
+    assert [a.text().split("(")[0] for a in menu["帮助"].actions()] == ["关于"]
 
 
 def test_run_gui_shows_the_window_and_returns_the_exit_code(qtbot, tmp_path):

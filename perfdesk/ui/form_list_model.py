@@ -1,22 +1,36 @@
 """The form list as a Qt table: one row per stored form, shown the way a clerk reads it.
 
 The model only formats what the store returned; amounts go through `domain.money` so the list and
-the printed tables agree to the last digit. Every shown string, sort key and search text is worked
-out once when the forms are set, so painting, sorting and filtering 10,000 rows stay cheap.
+the printed tables agree to the last digit; due dates and 绩效预警 are what `deadlines.due` and
+`monitoring_operations.alerts` found for the row (worked out by the loader while it still holds the
+document). Every shown string, sort key and search text is worked out once when the forms are set, so
+painting, sorting and filtering 10,000 rows stay cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
 
+from ..deadlines import describe
+from ..domain.formdef import FormDefinitionError
 from ..domain.money import format_amount
+from ..domain.registry import get_form
 from ..store import FormRecord
 
-COL_ID, COL_YEAR, COL_STATUS, COL_TITLE, COL_UNIT, COL_AMOUNT, COL_UPDATED = range(7)
-HEADERS = ("编号", "年度", "状态", "标题", "单位", "金额（万元）", "最后修改")
+(COL_ID, COL_YEAR, COL_KIND, COL_STATUS, COL_TITLE, COL_UNIT, COL_AMOUNT, COL_DUE, COL_ALERTS,
+ COL_UPDATED) = range(10)
+HEADERS = ("编号", "年度", "类型", "状态", "标题", "单位", "金额（万元）", "截止", "预警", "最后修改")
+# 绩效预警 levels, most serious first; a level not named here is shown after them.
+ALERT_LEVELS = ("红色预警", "黄色预警")
+# What the loader found for a row while it had the document: (due date, days left) or None, and the
+# level of every 绩效预警.
+Facts = tuple[tuple[dt.date, int] | None, Sequence[str]]
+NO_FACTS: Facts = (None, ())
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # plain values for sorting: numbers stay numbers
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2  # the FormRecord behind the row (data left out)
@@ -26,8 +40,13 @@ _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTRE = Qt.AlignmentFlag.AlignCenter
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _ALIGNMENT = {COL_ID: _CENTRE, COL_YEAR: _CENTRE, COL_STATUS: _CENTRE, COL_AMOUNT: _RIGHT, COL_UPDATED: _CENTRE}
 SEARCHED = (COL_TITLE, COL_UNIT)
+TIPPED = (COL_KIND, COL_TITLE, COL_UNIT, COL_DUE, COL_ALERTS)  # long texts: the tooltip shows them whole
+RED = QBrush(QColor("#c62828"))  # overdue, 红色预警
+AMBER = QBrush(QColor("#a15c00"))  # 黄色预警 only (yellow text cannot be read on white)
+_kind_names: dict[str, str] = {}
 
 
 def local_time(record: FormRecord) -> str:
@@ -39,7 +58,9 @@ def local_time(record: FormRecord) -> str:
 
 
 def without_document(record: FormRecord) -> FormRecord:
-    """The same record with an empty `data`: the list keeps no documents."""
+    """The same record with an empty `data`: the list keeps no documents (a summary has none)."""
+    if not hasattr(record, "data"):
+        return record
     fields = getattr(record, "__dict__", None)
     if fields is None:  # a slotted record: the slow, general way
         return replace(record, data={})
@@ -48,34 +69,86 @@ def without_document(record: FormRecord) -> FormRecord:
     return light
 
 
+def kind_name(form_id: str) -> str:
+    """The form's printed name (项目支出绩效运行监控表), for the 类型 column."""
+    name = _kind_names.get(form_id)
+    if name is None:
+        try:
+            name = get_form(form_id).name
+        except FormDefinitionError:
+            name = form_id
+        _kind_names[form_id] = name
+    return name
+
+
+def due_short(due: tuple[dt.date, int] | None) -> str:
+    """"2026-07-31 已逾期 113 天" / "2026-12-31 剩 40 天": the list's 截止 (the tooltip says it in full)."""
+    if due is None:
+        return ""
+    date, days = due
+    left = f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
+    return f"{date.year:04d}-{date.month:02d}-{date.day:02d} {left}"
+
+
+def alert_text(levels: Sequence[str]) -> tuple[str, int]:
+    """("红色预警 1 / 黄色预警 9", sort key) from the levels of a form's 绩效预警; "" when there are none."""
+    counts: dict[str, int] = {}
+    for level in levels:
+        counts[level] = counts.get(level, 0) + 1
+    order = [level for level in ALERT_LEVELS if level in counts] + sorted(set(counts) - set(ALERT_LEVELS))
+    key = 0  # one number (Qt sorts numbers, not tuples): reds first, then yellows
+    for level in ALERT_LEVELS:
+        key = key * 10_000 + min(counts.get(level, 0), 9_999)
+    return " / ".join(f"{level} {counts[level]}" for level in order), key
+
+
 class _Row:
-    __slots__ = ("record", "texts", "keys", "haystack")
+    __slots__ = ("record", "texts", "keys", "haystack", "colours", "due_tip")
 
-    def __init__(self, record: FormRecord, unit_name: str) -> None:
+    def __init__(self, record: FormRecord, unit_name: str, facts: Facts = NO_FACTS) -> None:
         self.record = record
-        self.texts = (str(record.id), str(record.year), record.status, record.title, unit_name,
-                      format_amount(record.amount), local_time(record))
+        due, levels = facts
+        due_text = due_short(due)
+        alerts, alert_key = alert_text(levels)
+        self.texts = (str(record.id), str(record.year), kind_name(record.form_id), record.status, record.title,
+                      unit_name, format_amount(record.amount), due_text, alerts, local_time(record))
         amount = float("-inf") if record.amount is None else float(record.amount)  # sorting only
-        self.keys = (record.id, record.year, record.status, record.title, unit_name, amount,
-                     record.updated_at.timestamp())
+        due_key = float(due[0].toordinal()) if due is not None else float("inf")  # soonest first, none last
+        self.keys = (record.id, record.year, self.texts[COL_KIND], record.status, record.title, unit_name, amount,
+                     due_key, alert_key, record.updated_at.timestamp())
         self.haystack = "\n".join(self.texts[c] for c in SEARCHED).casefold()
+        self.due_tip = describe(due)  # 截止 2026年7月31日（已逾期 113 天）
+        colours = {}
+        if due is not None and due[1] < 0:
+            colours[COL_DUE] = RED
+        if ALERT_LEVELS[0] in levels:
+            colours[COL_ALERTS] = RED
+        elif alerts:
+            colours[COL_ALERTS] = AMBER
+        self.colours = colours or None
 
 
-def build_rows(forms: Sequence[FormRecord], unit_names: Mapping[int, str], *, consume: bool = False) -> list[_Row]:
+def build_rows(forms: Sequence[FormRecord], unit_names: Mapping[int, str], *, consume: bool = False,
+               facts: Callable[[FormRecord], Facts] | None = None) -> list[_Row]:
     """The rows for set_rows(); plain Python, so a worker thread can build them.
 
+    `facts` gives a row's due date and 绩效预警 from the record with its document (the loader passes
+    them from `deadlines` and `monitoring_operations`); without it the 截止 and 预警 columns stay blank.
     The rows keep the records without their documents: the list never shows them, and whatever
     needs one (check, preview, export, the editor) reads the form afresh from the store. With
     consume, `forms` (a list) is emptied as it goes, so each document is freed on its own: freeing
     10,000 parsed documents at once holds the GIL for ~170 ms and freezes the GUI thread."""
+    def row(form: FormRecord) -> _Row:
+        return _Row(without_document(form), unit_names.get(form.unit_id, ""), facts(form) if facts else NO_FACTS)
+
     if not consume:
-        return [_Row(without_document(form), unit_names.get(form.unit_id, "")) for form in forms]
+        return [row(form) for form in forms]
     assert isinstance(forms, list)
     forms.reverse()
     rows = []
     while forms:
         form = forms.pop()
-        rows.append(_Row(without_document(form), unit_names.get(form.unit_id, "")))
+        rows.append(row(form))
         del form  # the document goes here, between two bytecodes, so other threads get their turn
     return rows
 
@@ -105,6 +178,10 @@ class FormListModel(QAbstractTableModel):
     def records(self) -> list[FormRecord]:
         return [row.record for row in self._rows]
 
+    def column_has_text(self, column: int) -> bool:
+        """Whether any row shows something in that column (the window hides one that is blank throughout)."""
+        return any(row.texts[column] for row in self._rows)
+
     # --- QAbstractTableModel -----------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -125,8 +202,13 @@ class FormListModel(QAbstractTableModel):
             return self._rows[index.row()].texts[index.column()]
         if role == _ALIGN:
             return _ALIGNMENT.get(index.column())
-        if role == _TOOLTIP and index.column() in SEARCHED:
-            return self._rows[index.row()].texts[index.column()]
+        if role == _FOREGROUND:
+            colours = self._rows[index.row()].colours
+            return colours.get(index.column()) if colours else None
+        if role == _TOOLTIP and index.column() == COL_DUE:
+            return self._rows[index.row()].due_tip or None
+        if role == _TOOLTIP and index.column() in TIPPED:
+            return self._rows[index.row()].texts[index.column()] or None
         if role == SORT_ROLE:
             return self._rows[index.row()].keys[index.column()]
         if role == RECORD_ROLE:

@@ -1,18 +1,25 @@
 """The main window: the stored forms by kind and year, a search box, and what a clerk does with a form.
 
-No business rules here: the list comes from the store, amounts are formatted by `domain.money`,
-findings come from `operations.check`, and new, duplicate, render and export are `operations`.
-The modal questions live in `dialogs` so tests can answer them.
+The navigation pane groups the kinds as the year runs: 绩效目标申报 (declarations), 运行监控 (the July
+monitoring tables and their analysis report), 绩效评价 (the evaluation round) and 提交包 (the package
+dialogs, when installed). No business rules here: the list comes from the store with due dates from
+`deadlines` and 绩效预警 from `monitoring_operations`, amounts are formatted by `domain.money`, findings
+come from `operations.check`, and new, duplicate, render and export are `operations` and
+`monitoring_operations`. The modal questions live in `dialogs` and `new_form_dialogs` so tests can
+answer them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,10 +34,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,11 +48,14 @@ from .. import __version__
 from ..errors import USER_ERRORS  # failures with a Chinese message fit to show as is
 from ..operations import check, duplicate, export, new_declaration, render
 from ..store import FormRecord, Store, StoreError, UnitRecord
-from . import dialogs
-from .workers import ListLoader
+from . import dialogs, installation
+from . import new_form_dialogs as new_dialogs
 from .form_list_model import (
+    COL_ALERTS,
     COL_AMOUNT,
+    COL_DUE,
     COL_ID,
+    COL_KIND,
     COL_STATUS,
     COL_TITLE,
     COL_UNIT,
@@ -52,15 +64,56 @@ from .form_list_model import (
     FormFilterModel,
     FormListModel,
 )
+from .list_loader import FormListLoader
 
 WINDOW_TITLE = "PerfDesk 预算绩效填报桌面端"
 ALL_YEARS = "全部年度"
 EMPTY_STORE = "没有表单。可在命令行运行 perfdesk demo 写入示例数据。"
 NO_FINDINGS = "未发现问题"
 LATER = "将在后续版本提供"
-DECLARATION = "declaration"
-# (label, form id or None while the kind is not built yet)
-FORM_KINDS = (("绩效目标申报", DECLARATION), ("运行监控", None), ("绩效评价", None), ("提交包", None))
+PACKAGES_MODULE = "perfdesk.ui.packages"
+DECLARATION, MONITORING, EVALUATION, PACKAGES = "declaration", "monitoring", "evaluation", "packages"
+MONITORING_TABLES = ("project_monitoring", "dept_monitoring")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One entry of the navigation pane: the form kinds it lists."""
+
+    label: str
+    key: str
+    form_ids: tuple[str, ...]
+    tip: str
+
+
+SECTIONS = (
+    Section("绩效目标申报", DECLARATION, ("declaration",), "预算支出绩效目标申报表"),
+    Section("运行监控", MONITORING, (*MONITORING_TABLES, "monitoring_report"),
+            "项目支出和部门整体支出绩效运行监控表、绩效监控分析报告"),
+    Section("绩效评价", EVALUATION, new_dialogs.EVALUATION_KINDS,
+            "绩效报告（提纲）、预算绩效评价报告、评价结果反馈意见函、整改报告书"),
+    Section("提交包", PACKAGES, (), "报送数据包的收件记录、导入、签名密钥和可信公钥"),
+)
+SECTION_OF_FORM = {form_id: section.key for section in SECTIONS for form_id in section.form_ids}
+# form id → (menu text, object name, tip) of the action that starts one
+NEW_FORMS = {
+    "declaration": ("新建绩效目标申报表…", "newDeclarationAction", "新建绩效目标申报表"),
+    "project_monitoring": ("新建项目监控表…", "newProjectMonitoringAction", "由申报表生成项目支出绩效运行监控表"),
+    "dept_monitoring": ("新建部门整体监控表…", "newDeptMonitoringAction", "生成本单位的部门整体支出绩效运行监控表"),
+    "monitoring_report": ("生成监控分析报告…", "newMonitoringReportAction", "由选中的运行监控表生成绩效监控分析报告初稿"),
+    "self_report": ("新建绩效报告（提纲）…", "newSelfReportAction", "新建项目绩效报告（提纲）"),
+    "evaluation_report": ("新建预算绩效评价报告…", "newEvaluationReportAction", "新建预算绩效评价报告，可从申报表带出项目"),
+    "feedback_letter": ("新建反馈意见函…", "newFeedbackLetterAction", "新建绩效评价结果反馈意见函"),
+    "rectification": ("新建整改报告书…", "newRectificationAction", "新建绩效评价结果整改报告书"),
+}
+
+
+def packages_available() -> bool:
+    """Whether the package dialogs are installed (looked up, not imported: they load cryptography)."""
+    try:
+        return importlib.util.find_spec(PACKAGES_MODULE) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class FindingsDialog(QDialog):
@@ -100,32 +153,35 @@ def busy():
 
 class MainWindow(QMainWindow):
     list_loaded = Signal()  # the list shows what the store holds (after refresh, year or kind change)
+    editors_changed = Signal()  # an editor window opened, closed or came to the front
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.loader = ListLoader(store, self)
+        self.loader = FormListLoader(store, self)
         self._pending_select: int | None = None  # form to select once the list has loaded
         self._pending_reveal = False  # clear the search if it hides that form
         self._pending_row: int | None = None  # else the row to select (after a delete)
-        # None: perfdesk.ui.editor.DeclarationEditor, imported on first use. Tests may set a stand-in.
+        # None: perfdesk.ui.editor.FormEditor, imported on first use. Tests may set a stand-in.
         self.editor_factory: Callable[..., QMainWindow] | None = None
         self.editors: dict[int, QMainWindow] = {}  # open editor windows by form id
+        self._editor_order: list[int] = []  # their form ids, the one last in front first
+        self.library = None  # the 指标库 browser, once opened
         self.batch = None  # the running or last BatchExport
         self.last_batch_result = None
+        self.has_packages = packages_available()
         self.setWindowTitle(WINDOW_TITLE)
         self.resize(1180, 680)
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navPane")
-        for label, form_id in FORM_KINDS:
-            item = QListWidgetItem(label, self.nav)
-            item.setData(Qt.ItemDataRole.UserRole, form_id)
-            if form_id is None:
+        for section in SECTIONS:
+            item = QListWidgetItem(section.label, self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, section.key)
+            item.setToolTip(section.tip)
+            if section.key == PACKAGES and not self.has_packages:
                 item.setFlags(item.flags() & ~(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable))
                 item.setToolTip(LATER)
-            else:
-                item.setToolTip(f"{label}表（绩效目标申报表）")
         self.nav.setCurrentRow(0)
         self.nav.setMaximumWidth(180)
 
@@ -184,18 +240,23 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("formCount")
         self.statusBar().addWidget(self.count_label, 1)
+        self.role_label = QLabel(self)
+        self.role_label.setObjectName("roleLabel")
+        self.statusBar().addPermanentWidget(self.role_label)
+        self._show_role()
 
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
         self.year_box.currentIndexChanged.connect(self._load_forms)
         self.search_box.textChanged.connect(self._search)
-        self.nav.currentItemChanged.connect(lambda *_: self._load_forms())
+        self.nav.currentItemChanged.connect(self._section_changed)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.proxy.modelReset.connect(self._update_actions)
         self.proxy.layoutChanged.connect(self._update_actions)
         self.loader.loaded.connect(self._list_loaded)
         self.loader.failed.connect(self._list_failed)
+        self._section_shown()
         self.refresh()
 
     # --- actions, menus, toolbar -------------------------------------------------------
@@ -215,10 +276,18 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         a = self._action
         self.new_action = a("新建(&N)", "newAction", self.new_form, QKeySequence.StandardKey.New, "新建绩效目标申报表")
+        # form id → what starts one (each returns the new record, or None when cancelled)
+        self.starts: dict[str, Callable[[], FormRecord | None]] = {
+            "declaration": self.new_declaration, "project_monitoring": self.new_project_monitoring,
+            "dept_monitoring": self.new_department_monitoring, "monitoring_report": self.new_monitoring_report}
+        for form_id in new_dialogs.EVALUATION_KINDS:
+            self.starts[form_id] = lambda form_id=form_id: self.new_evaluation_form(form_id)
+        self.new_form_actions: dict[str, QAction] = {
+            form_id: a(text, name, self.starts[form_id], tip=tip) for form_id, (text, name, tip) in NEW_FORMS.items()}
         self.open_action = a("打开(&O)", "openAction", self.open_form, QKeySequence.StandardKey.Open,
                              "在编辑窗口中打开选中的表单（回车或双击）")
         self.duplicate_action = a("复制到新年度(&Y)…", "duplicateAction", self.duplicate_form,
-                                  tip="把选中的表单复制为另一年度的新草稿")
+                                  tip="把选中的申报表复制为另一年度的新草稿")
         self.delete_action = a("删除(&D)", "deleteAction", self.delete_form, QKeySequence.StandardKey.Delete,
                                "把选中的表单移到回收站")
         # Delete only when the list has the focus: in the search box the key deletes text.
@@ -234,13 +303,31 @@ class MainWindow(QMainWindow):
         self.batch_action = a("批量导出(&M)…", "batchExportAction", self.batch_export,
                               tip="把列表中所有通过校验的表单导出为 PDF 和 Excel")
         self.refresh_action = a("刷新(&R)", "refreshAction", self.refresh, QKeySequence.StandardKey.Refresh)
-        self.unit_action = a("单位设置(&U)…", "unitSetupAction", self.edit_unit, tip="修改本单位的名称、编码等信息")
+        self.library_action = a("指标库(&L)…", "libraryAction", self.show_library,
+                                tip="浏览共性指标、个性指标和定性指标，计算指标值，并加入正在编辑的表单")
+        self.unit_action = a("单位设置(&U)…", "unitSetupAction", self.edit_unit,
+                             tip="修改本单位的名称、编码等信息和使用单位类型（预算单位或财政部门）")
         self.quit_action = a("退出(&X)", "quitAction", self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.about_action = a("关于(&A)", "aboutAction", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.form_actions = (self.open_action, self.duplicate_action, self.delete_action, self.check_action,
-                             self.preview_action, self.export_pdf_action, self.export_xlsx_action)
+        self.form_actions = [self.open_action, self.duplicate_action, self.delete_action, self.check_action,
+                             self.preview_action, self.export_pdf_action, self.export_xlsx_action]
+        self.package_actions: list[QAction] = []
+        if self.has_packages:
+            self.inbox_action = a("收件记录(&I)…", "packageInboxAction", self.show_package_inbox,
+                                  tip="已导入或被拒收的报送数据包；可验证任一数据包文件")
+            self.import_packages_action = a("导入数据包(&M)…", "importPackagesAction", self.import_packages,
+                                            tip="从文件或文件夹导入报送数据包")
+            self.export_package_action = a("生成报送数据包(&P)…", "exportPackageAction", self.export_package,
+                                           tip="把选中的表单签名打包，用于报送")
+            self.trust_action = a("可信公钥(&T)…", "trustRegistryAction", self.show_trust_registry,
+                                  tip="本机接受哪些单位的数据包")
+            self.identity_action = a("签名密钥(&K)…", "identityAction", self.show_identity,
+                                     tip="本单位的签名密钥：生成、导入、导出公钥登记表")
+            self.package_actions = [self.inbox_action, self.import_packages_action, self.export_package_action,
+                                    self.trust_action, self.identity_action]
+            self.form_actions.append(self.export_package_action)
 
         # The list's own keys and right-click menu.
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -256,7 +343,14 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
-        file_menu.addActions([self.new_action, self.open_action])
+        file_menu.addAction(self.new_action)
+        self.new_forms_menu = file_menu.addMenu("新建表单(&W)")
+        self.new_forms_menu.setObjectName("newFormsMenu")
+        for number, section in enumerate(s for s in SECTIONS if s.key != PACKAGES):
+            if number:
+                self.new_forms_menu.addSeparator()
+            self.new_forms_menu.addActions([self.new_form_actions[f] for f in section.form_ids])
+        file_menu.addAction(self.open_action)
         file_menu.addSeparator()
         file_menu.addActions([self.preview_action, self.export_pdf_action, self.export_xlsx_action, self.batch_action])
         file_menu.addSeparator()
@@ -271,11 +365,29 @@ class MainWindow(QMainWindow):
         form_menu.addSeparator()
         form_menu.addAction(self.recycle_action)
 
+        tools_menu = self.menuBar().addMenu("工具(&T)")
+        tools_menu.addAction(self.library_action)
+
+        if self.package_actions:
+            package_menu = self.menuBar().addMenu("提交包(&K)")
+            package_menu.addActions(self.package_actions[:3])
+            package_menu.addSeparator()
+            package_menu.addActions(self.package_actions[3:])
+
         settings_menu = self.menuBar().addMenu("设置(&S)")
         settings_menu.addAction(self.unit_action)
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(self.about_action)
+
+        # What the toolbar's 新建 button drops down: the current section's kinds.
+        self.section_new_menus: dict[str, QMenu] = {}
+        for section in SECTIONS:
+            if len(section.form_ids) > 1:
+                menu = QMenu(self)
+                menu.setObjectName(f"{section.key}NewMenu")
+                menu.addActions([self.new_form_actions[f] for f in section.form_ids])
+                self.section_new_menus[section.key] = menu
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("常用操作", self)
@@ -283,9 +395,15 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setIconSize(QSize(16, 16))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.new_action, self.open_action, self.duplicate_action, self.delete_action, None,
+        self.new_button = QToolButton(bar)
+        self.new_button.setObjectName("newButton")
+        self.new_button.setDefaultAction(self.new_action)
+        self.new_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        bar.addWidget(self.new_button)
+        for action in (self.open_action, self.duplicate_action, self.delete_action, None,
                        self.check_action, self.preview_action, self.export_pdf_action, self.export_xlsx_action,
-                       self.batch_action, None, self.recycle_action):
+                       self.batch_action, None, self.recycle_action, self.library_action):
             if action is None:
                 bar.addSeparator()
             else:
@@ -294,27 +412,74 @@ class MainWindow(QMainWindow):
         self.toolbar = bar
 
     def _update_actions(self, *_args) -> None:
-        has_row = self.current_index().isValid()
+        record = self.current_record()
         for action in self.form_actions:
-            action.setEnabled(has_row)
+            action.setEnabled(record is not None)
+        self.duplicate_action.setEnabled(record is not None and record.form_id == DECLARATION)
         self.batch_action.setEnabled(self.proxy.rowCount() > 0 and not self.batch_running())
-        self.new_action.setEnabled(self.form_kind() == DECLARATION)
+        self.new_action.setEnabled(self.form_kind() in (DECLARATION, MONITORING, EVALUATION))
 
     def _size_columns(self) -> None:
         """Column widths from the font, once: measuring 10,000 rows on every refresh costs seconds."""
         metrics = self.fontMetrics()
         header = self.table.horizontalHeader()
-        widths = {COL_ID: "000000", COL_YEAR: "00000", COL_STATUS: "已校验已", COL_UNIT: "长子县农业农村局局",
-                  COL_AMOUNT: "金额（万元）0", COL_UPDATED: "2026-11-21 14:05 0"}
+        widths = {COL_ID: "000000", COL_YEAR: "00000", COL_KIND: "项目支出绩效运行", COL_STATUS: "已校验已",
+                  COL_UNIT: "长子县农业农村局", COL_AMOUNT: "金额（万元）0", COL_DUE: "2026-07-31 已逾期 113 天",
+                  COL_ALERTS: "红色预警 1 / 黄色预警 10", COL_UPDATED: "2026-11-21 14:05 0"}
         for column, sample in widths.items():
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
 
+    def _show_blank_columns(self) -> None:
+        """截止 and 预警 only where some listed form has one: a declaration has neither."""
+        for column in (COL_DUE, COL_ALERTS):
+            self.table.setColumnHidden(column, not self.model.column_has_text(column))
+
     # --- loading -----------------------------------------------------------------------
 
     def form_kind(self) -> str | None:
+        """The navigation entry shown: DECLARATION, MONITORING, EVALUATION (or PACKAGES)."""
         item = self.nav.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else DECLARATION
+
+    def section(self) -> Section:
+        key = self.form_kind()
+        return next((s for s in SECTIONS if s.key == key), SECTIONS[0])
+
+    def form_ids(self) -> tuple[str, ...]:
+        """The form kinds the list shows."""
+        return self.section().form_ids
+
+    def show_section(self, key: str) -> bool:
+        """Show that navigation entry's forms (by key, e.g. MONITORING); False if there is none."""
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == key and item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                self.nav.setCurrentRow(row)
+                return True
+        return False
+
+    def _section_changed(self, current: QListWidgetItem | None, previous: QListWidgetItem | None) -> None:
+        if current is not None and current.data(Qt.ItemDataRole.UserRole) == PACKAGES:
+            # 提交包 is a set of dialogs, not a list: open the inbox and stay on the list shown.
+            self.nav.blockSignals(True)
+            self.nav.setCurrentItem(previous if previous is not None else self.nav.item(0))
+            self.nav.blockSignals(False)
+            self.show_package_inbox()
+            return
+        self._section_shown()
+        self._load_forms()
+
+    def _section_shown(self) -> None:
+        """新建 and its drop-down follow the section."""
+        key = self.form_kind()
+        default = self._default_new_kind()
+        text, _name, tip = NEW_FORMS[default]
+        menu = self.section_new_menus.get(key)
+        self.new_action.setToolTip(f"{tip}（Ctrl+N）" + ("；点右侧箭头可新建其他表单" if menu is not None else ""))
+        self.new_action.setStatusTip(tip)
+        self.new_button.setMenu(menu)
+        self._update_actions()
 
     def selected_year(self) -> int | None:
         return self.year_box.currentData()
@@ -353,7 +518,7 @@ class MainWindow(QMainWindow):
             current = self.current_record()  # keep the selection if the form is still listed
             self._pending_select = current.id if current is not None else None
         self.count_label.setText("正在读取表单…")
-        self.loader.load(self.selected_year(), self.form_kind())
+        self.loader.load(self.selected_year(), self.form_ids())
 
     def is_loading(self) -> bool:
         return self.loader.is_busy()
@@ -362,6 +527,7 @@ class MainWindow(QMainWindow):
         select, reveal, row = self._pending_select, self._pending_reveal, self._pending_row
         self._pending_select, self._pending_reveal, self._pending_row = None, False, None
         self.model.set_rows(rows)
+        self._show_blank_columns()
         if select is not None:
             self.select_form(select, reveal=reveal)
         elif row is not None and self.proxy.rowCount():
@@ -380,7 +546,7 @@ class MainWindow(QMainWindow):
         self._update_count()
 
     def _update_count(self) -> None:
-        if self.model.rowCount() == 0 and self.selected_year() is None:
+        if self.model.rowCount() == 0 and self.selected_year() is None and self.form_kind() == DECLARATION:
             self.count_label.setText(EMPTY_STORE)
         else:
             self.count_label.setText(f"共 {self.proxy.rowCount()} 份表单")
@@ -430,23 +596,73 @@ class MainWindow(QMainWindow):
         return record
 
     def own_unit(self) -> UnitRecord | None:
-        """The unit this copy of PerfDesk fills forms for: the first one set up."""
-        units = self.store.units()
-        return units[0] if units else None
+        """The unit this copy of PerfDesk fills forms for: the unit_id setting, else the first one set up."""
+        return installation.own_unit(self.store)
 
-    # --- new, open, duplicate, delete --------------------------------------------------------
+    def role(self) -> str:
+        """"unit" (预算单位) or "finance" (财政部门): the editors open with it."""
+        return installation.role(self.store)
 
-    def new_form(self) -> FormRecord | None:
-        """新建: ask the project name, create a blank declaration for the unit, open it."""
+    def _show_role(self) -> None:
+        try:
+            role = self.role()
+        except StoreError:
+            role = installation.UNIT
+        self.role_label.setText(f"使用单位类型：{installation.ROLE_NAMES[role]}")
+
+    def _own_unit_or_setup(self) -> UnitRecord | None:
+        """This installation's unit; asks for it (单位设置) when none is set up yet."""
         try:
             unit = self.own_unit()
         except StoreError as exc:
             self._store_failed(exc)
             return None
+        return unit if unit is not None else self.edit_unit()
+
+    def _unit_names(self) -> dict[int, str]:
+        return {unit.id: unit.name for unit in self.store.units()}
+
+    def _unit_or_none(self, unit_id: int) -> UnitRecord | None:
+        try:
+            return self.store.get_unit(unit_id)
+        except StoreError:
+            return None
+
+    # --- new forms ---------------------------------------------------------------------
+
+    def _default_new_kind(self) -> str:
+        """What 新建 (Ctrl+N) starts in the section shown; the others are in its drop-down."""
+        key = self.form_kind()
+        if key == MONITORING:
+            return "project_monitoring"
+        if key == EVALUATION:
+            return "evaluation_report" if self.role() == installation.FINANCE else "self_report"
+        return DECLARATION
+
+    def new_form(self) -> FormRecord | None:
+        """新建: the section's usual form (a declaration, a project monitoring table, a 绩效报告 or,
+        for a finance office, an evaluation report)."""
+        return self.starts[self._default_new_kind()]()
+
+    def _show_new(self, record: FormRecord, message: str) -> FormRecord:
+        """List the new form in its section and year, select it and open it."""
+        section = SECTION_OF_FORM.get(record.form_id)
+        if section is not None and section != self.form_kind():
+            self.nav.blockSignals(True)
+            self.show_section(section)
+            self.nav.blockSignals(False)
+            self._section_shown()
+        shown = self.selected_year()
+        self.refresh(select=record.id, year=shown if shown in (None, record.year) else record.year)
+        self.statusBar().showMessage(message, 8000)
+        self.open_form_id(record.id)
+        return record
+
+    def new_declaration(self) -> FormRecord | None:
+        """新建绩效目标申报表: ask the project name, create a blank declaration for the unit, open it."""
+        unit = self._own_unit_or_setup()
         if unit is None:
-            unit = self.edit_unit()
-            if unit is None:
-                return None
+            return None
         year = self.selected_year() or dt.date.today().year + 1
         title = dialogs.ask_text(self, "新建绩效目标申报表", f"{year}年度的项目名称：")
         if title is None:
@@ -456,13 +672,97 @@ class MainWindow(QMainWindow):
         except USER_ERRORS as exc:
             QMessageBox.warning(self, "无法新建", str(exc))
             return None
-        self.refresh(select=record.id)
-        self.statusBar().showMessage(f"已新建“{record.title}”", 8000)
-        self.open_form_id(record.id)
-        return record
+        return self._show_new(record, f"已新建“{record.title}”")
+
+    def _declarations_of(self, year: int) -> list[FormRecord]:
+        return self.store.list_forms(year=year, form_id=DECLARATION)
+
+    def new_project_monitoring(self) -> FormRecord | None:
+        """新建项目监控表: from a declaration (the selected one, if a declaration is selected)."""
+        from ..monitoring_operations import start_project_monitoring
+
+        current = self.current_record()
+        preselect = current.id if current is not None and current.form_id == DECLARATION else None
+        year = current.year if preselect is not None else (self.selected_year() or dt.date.today().year)
+        try:
+            dialog = new_dialogs.ProjectMonitoringDialog(self._declarations_of, self.store.years(), year, preselect,
+                                                         self._unit_names(), self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            with busy():
+                record = start_project_monitoring(self.store, dialog.declaration().id, dialog.months.value())
+        except USER_ERRORS as exc:
+            QMessageBox.warning(self, "无法生成项目监控表", str(exc))
+            return None
+        return self._show_new(record, f"已生成“{record.title}”，请填写执行进度和指标完成情况")
+
+    def new_department_monitoring(self) -> FormRecord | None:
+        """新建部门整体监控表 for this installation's unit."""
+        from ..monitoring_operations import start_department_monitoring
+
+        unit = self._own_unit_or_setup()
+        if unit is None:
+            return None
+        dialog = new_dialogs.DepartmentMonitoringDialog(unit, self.selected_year() or dt.date.today().year, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        try:
+            with busy():
+                record = start_department_monitoring(self.store, unit.id, dialog.year.value(), dialog.months.value())
+        except USER_ERRORS as exc:
+            QMessageBox.warning(self, "无法生成部门整体监控表", str(exc))
+            return None
+        return self._show_new(record, f"已生成“{record.title}”")
+
+    def new_monitoring_report(self) -> FormRecord | None:
+        """生成监控分析报告 from the selected monitoring table (or one chosen when none is selected)."""
+        from ..monitoring_operations import start_report
+
+        current = self.current_record()
+        try:
+            if current is not None and current.form_id in MONITORING_TABLES:
+                source = current
+            else:
+                tables = [f for form_id in MONITORING_TABLES
+                          for f in self.store.list_forms(year=self.selected_year(), form_id=form_id)]
+                tables.sort(key=lambda f: (f.updated_at, f.id), reverse=True)
+                dialog = new_dialogs.MonitoringSourceDialog(tables, None, self._unit_names(), self)
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return None
+                source = dialog.monitoring()
+            with busy():
+                record = start_report(self.store, source.id)
+        except USER_ERRORS as exc:
+            QMessageBox.warning(self, "无法生成监控分析报告", str(exc))
+            return None
+        return self._show_new(record, f"已由“{source.title}”生成“{record.title}”，第二部分已按监控表填写")
+
+    def new_evaluation_form(self, form_id: str) -> FormRecord | None:
+        """新建绩效报告（提纲）/ 预算绩效评价报告 / 反馈意见函 / 整改报告书."""
+        unit = self._own_unit_or_setup()
+        if unit is None:
+            return None
+        current = self.current_record()
+        preselect = current.id if current is not None and current.form_id == DECLARATION else None
+        year = current.year if preselect is not None else new_dialogs.default_evaluation_year(self.selected_year())
+        try:
+            dialog = new_dialogs.EvaluationFormDialog(form_id, unit, self._declarations_of, year,
+                                                      unit_of=self._unit_or_none, parent=self)
+            if preselect is not None:
+                dialog.choose_declaration(preselect)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            record = new_dialogs.new_evaluation_form(self.store, form_id, dialog.unit(), dialog.year.value(),
+                                                     dialog.project_name())
+        except USER_ERRORS as exc:
+            QMessageBox.warning(self, "无法新建", str(exc))
+            return None
+        return self._show_new(record, f"已新建“{record.title}”")
+
+    # --- open, duplicate, delete ---------------------------------------------------------
 
     def open_form(self, index: QModelIndex | None = None) -> QMainWindow | None:
-        """打开: the selected (or given) row in the declaration editor."""
+        """打开: the selected (or given) row in the form editor."""
         if not isinstance(index, QModelIndex) or not index.isValid():
             index = self.current_index()
         if not index.isValid():
@@ -473,11 +773,11 @@ class MainWindow(QMainWindow):
         if self.editor_factory is not None:
             return self.editor_factory
         try:
-            from .editor import DeclarationEditor
+            from .editor import FormEditor
         except ImportError as exc:  # an installation without (or with a broken) editor package
             QMessageBox.warning(self, "无法打开", f"表单编辑器无法加载：{exc}")
             return None
-        return DeclarationEditor
+        return FormEditor
 
     def open_form_id(self, form_instance_id: int) -> QMainWindow | None:
         editor = self.editors.get(form_instance_id)
@@ -485,30 +785,58 @@ class MainWindow(QMainWindow):
             editor.show()
             editor.raise_()
             editor.activateWindow()
+            self._editor_to_front(form_instance_id)
             return editor
         factory = self._editor_class()
         if factory is None:
             return None
         try:
             with busy():
-                editor = factory(self.store, form_instance_id, parent=self)
+                editor = factory(self.store, form_instance_id, role=self.role(), parent=self)
         except USER_ERRORS as exc:
             QMessageBox.warning(self, "无法打开", str(exc))
             return None
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(self._form_saved)
-        editor.destroyed.connect(lambda *_, fid=form_instance_id: self.editors.pop(fid, None))
+        editor.destroyed.connect(lambda *_, fid=form_instance_id: self._editor_closed(fid))
+        editor.installEventFilter(self)
         self.editors[form_instance_id] = editor
+        self._editor_to_front(form_instance_id)
         editor.show()
         return editor
+
+    def open_editors(self) -> list[QMainWindow]:
+        """The open editor windows, the one last in front first (the indicator library adds to it)."""
+        return [self.editors[fid] for fid in self._editor_order if fid in self.editors]
+
+    def _editor_to_front(self, form_instance_id: int) -> None:
+        if self._editor_order[:1] != [form_instance_id]:
+            self._editor_order = [form_instance_id] + [f for f in self._editor_order if f != form_instance_id]
+            self.editors_changed.emit()
+
+    def _editor_closed(self, form_instance_id: int) -> None:
+        self.editors.pop(form_instance_id, None)
+        self._editor_order = [f for f in self._editor_order if f != form_instance_id]
+        self.editors_changed.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.WindowActivate:
+            for form_instance_id, editor in self.editors.items():
+                if editor is watched:
+                    self._editor_to_front(form_instance_id)
+                    break
+        return super().eventFilter(watched, event)
 
     def _form_saved(self, _form_instance_id: int) -> None:
         self.refresh()  # new status, amount, title and time; the selection stays
 
     def duplicate_form(self) -> FormRecord | None:
-        """复制到新年度: copy the selected form into a year the clerk names (default: the next)."""
+        """复制到新年度: copy the selected declaration into a year the clerk names (default: the next)."""
         source = self._selected_or_warn("复制")
         if source is None:
+            return None
+        if source.form_id != DECLARATION:
+            QMessageBox.information(self, "复制到新年度", "只有绩效目标申报表可以复制到新年度。")
             return None
         year = dialogs.ask_year(self, "复制到新年度", f"把“{source.title}”复制到哪个预算年度？", source.year + 1)
         if year is None:
@@ -552,6 +880,64 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(lambda: self.refresh())
         dialog.open()
+        return dialog
+
+    # --- indicator library and packages ------------------------------------------------
+
+    def show_library(self):
+        """工具 → 指标库: one non-blocking browser, which adds indicators to the open editors."""
+        from .library_browser import LibraryBrowser
+
+        if self.library is None:
+            self.library = LibraryBrowser(self.open_editors, self)
+            self.library.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.library.destroyed.connect(lambda *_: setattr(self, "library", None))
+            self.editors_changed.connect(self.library.refresh_targets)
+        self.library.refresh_targets()
+        self.library.show()
+        self.library.raise_()
+        self.library.activateWindow()
+        return self.library
+
+    def _packages(self):
+        try:
+            return importlib.import_module(PACKAGES_MODULE)
+        except ImportError as exc:
+            QMessageBox.warning(self, "提交包", f"提交包功能无法加载：{exc}")
+            return None
+
+    def _package_dialog(self, name: str, *args):
+        module = self._packages() if self.has_packages else None
+        if module is None:
+            return None
+        try:
+            return getattr(module, name)(self, self.store, *args)
+        except USER_ERRORS as exc:
+            QMessageBox.warning(self, "提交包", str(exc))
+            return None
+
+    def show_package_inbox(self):
+        return self._package_dialog("show_inbox")
+
+    def show_trust_registry(self):
+        return self._package_dialog("show_trust_registry")
+
+    def show_identity(self):
+        return self._package_dialog("show_identity")
+
+    def import_packages(self):
+        dialog = self._package_dialog("import_packages")
+        if dialog is not None and hasattr(dialog, "imported"):
+            dialog.imported.connect(lambda *_: self.refresh())
+        return dialog
+
+    def export_package(self):
+        record = self._selected_or_warn("报送")
+        if record is None:
+            return None
+        dialog = self._package_dialog("export_package", record.id)
+        if dialog is not None and hasattr(dialog, "packaged"):
+            dialog.packaged.connect(lambda *_: self.refresh())
         return dialog
 
     # --- check, preview, export --------------------------------------------------------
@@ -663,6 +1049,8 @@ class MainWindow(QMainWindow):
         dialog = UnitSetupDialog(self.store, unit, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
+        self._show_role()  # editors opened from now on use it; open ones keep theirs
+        self._section_shown()
         self.refresh()
         return dialog.unit
 
@@ -679,6 +1067,8 @@ class MainWindow(QMainWindow):
             if not editor.close():  # an editor may refuse (e.g. it could not save)
                 event.ignore()
                 return
+        if self.library is not None:
+            self.library.close()
         if self.batch is not None and self.batch.is_running():
             self.batch.cancel()
             self.batch.wait()

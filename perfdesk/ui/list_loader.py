@@ -1,0 +1,137 @@
+"""Reading the form list of one navigation entry (one or several form kinds) in a background thread,
+with each row's due date and 绩效预警 worked out while the documents are still at hand.
+
+The due dates come from `deadlines.due` and the warnings from `monitoring_operations.alerts`; this
+module only feeds them the units read once per load instead of one database query per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+
+from .. import deadlines, monitoring_operations
+from ..store import FormRecord, Store, StoreError, UnitRecord
+from .form_list_model import NO_FACTS, Facts, build_rows
+
+# Kinds whose rows need no document: no due date (`domain.deadlines.due_date` gives none) and no
+# 绩效预警 (monitoring tables only). Read as summaries, without decoding 10,000 documents.
+WITHOUT_DOCUMENT = frozenset({"declaration"})
+
+
+class UnitBook:
+    """`get_unit` over the units read once: `deadlines.due` and `monitoring_operations.alerts` ask
+    for the unit (its rules profile) of every row, which would otherwise be a query per row."""
+
+    def __init__(self, units: Iterable[UnitRecord]) -> None:
+        self._units = {unit.id: unit for unit in units}
+
+    def get_unit(self, unit_id: int) -> UnitRecord:
+        try:
+            return self._units[unit_id]
+        except KeyError:
+            raise StoreError(f"找不到编号为 {unit_id} 的单位") from None
+
+    def names(self) -> dict[int, str]:
+        return {unit_id: unit.name for unit_id, unit in self._units.items()}
+
+
+def row_facts(book: UnitBook, today: dt.date | None = None):
+    """A function giving (due, alert levels) for a record with its document."""
+    today = today or dt.date.today()
+
+    def facts(record: FormRecord) -> Facts:
+        if not hasattr(record, "data"):  # a summary: a kind without due date or warnings
+            return NO_FACTS
+        try:
+            due = deadlines.due(book, record, today)  # type: ignore[arg-type] - only get_unit is used
+            levels = [alert.level for alert in monitoring_operations.alerts(book, record)]  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - one unreadable document must not cost the whole list
+            return NO_FACTS  # its checks say what is wrong when it is opened
+        return due, levels
+
+    return facts
+
+
+def read_rows(store: Store, year: int | None, form_ids: Sequence[str] | None, today: dt.date | None = None) -> list:
+    """The list rows of those kinds (all kinds for None), newest first, as FormListModel.set_rows takes them."""
+    if form_ids is None:
+        forms = store.list_forms(year=year)
+    else:
+        forms = [form for form_id in form_ids for form in _read(store, year, form_id)]
+        if len(form_ids) > 1:  # each kind comes newest first: merge them the store's way
+            forms.sort(key=lambda f: (f.updated_at, f.id), reverse=True)
+    book = UnitBook(store.units())
+    return build_rows(forms, book.names(), consume=True, facts=row_facts(book, today))
+
+
+def _read(store: Store, year: int | None, form_id: str) -> list:
+    if form_id in WITHOUT_DOCUMENT and hasattr(store, "list_summaries"):
+        return store.list_summaries(year=year, form_id=form_id)
+    return store.list_forms(year=year, form_id=form_id)
+
+
+class _Relay(QObject):
+    done = Signal(int, object)  # (request number, rows)
+    failed = Signal(int, str)
+
+
+class FormListLoader(QObject):
+    """Reads the form list in a background thread: 10,000 forms take seconds to read, mostly
+    decoding the stored documents, and the window must keep painting meanwhile.
+
+    Only the newest request is delivered; a request overtaken before it starts is skipped."""
+
+    loaded = Signal(object)  # rows for FormListModel.set_rows, on the GUI thread
+    failed = Signal(str)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.today: dt.date | None = None  # None: the computer's date at each load (tests may fix it)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._latest = 0  # number of the newest request
+        self._delivered = 0  # number of the request whose result was delivered last
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._deliver)
+        self._relay.failed.connect(self._fail)
+
+    def load(self, year: int | None, form_ids: Sequence[str] | None) -> int:
+        self._latest += 1
+        request, store, relay, today = self._latest, self.store, self._relay, self.today
+        kinds = tuple(form_ids) if form_ids is not None else None
+
+        def work() -> None:
+            if request != self._latest:
+                return  # overtaken by a newer request before it started
+            try:
+                rows = read_rows(store, year, kinds, today)
+            except StoreError as exc:
+                relay.failed.emit(request, str(exc))
+                return
+            relay.done.emit(request, rows)
+
+        self._pool.start(work)
+        return request
+
+    def is_busy(self) -> bool:
+        """True until the newest request's result (or failure) has been delivered."""
+        return self._delivered < self._latest
+
+    @Slot(int, object)
+    def _deliver(self, request: int, rows) -> None:
+        if request == self._latest:
+            self._delivered = request
+            self.loaded.emit(rows)
+
+    @Slot(int, str)
+    def _fail(self, request: int, message: str) -> None:
+        if request == self._latest:
+            self._delivered = request
+            self.failed.emit(message)
+
+    def wait(self, ms: int = 30_000) -> bool:
+        return self._pool.waitForDone(ms)

@@ -4,8 +4,12 @@ QMainWindow timed the same way in the same run (target: PerfDesk <= 2x the bare 
 Each run is a fresh `python` process, timed from just before it is spawned until it prints its mark:
   - PerfDesk: `python -m perfdesk --db URL` with PERFDESK_EXIT_AFTER_SHOW=1, which prints the mark
     once the window has painted with its list loaded, then quits;
-  - bare: a QApplication and an empty QMainWindow that print the mark on their first paint.
-The demo database is prepared beforehand. The two kinds alternate; the median of 5 each is
+  - bare: a QApplication and an empty QMainWindow that print the mark on their first paint;
+  - bare + SQLAlchemy (for reference, not the target): the same window after importing SQLAlchemy
+    Core, opening the demo database and reading the form list with it. The floor for any window
+    whose list comes through SQLAlchemy: importing SQLAlchemy Core alone takes about as long as the
+    whole bare window.
+The demo database is prepared beforehand. The kinds alternate; the median of 5 each is
 reported, after one untimed warm-up each (disk cache).
 
     python bench/startup.py
@@ -54,6 +58,18 @@ sys.exit(app.exec())
 """
 
 
+# Same window, after what any SQLAlchemy-backed list must do first (imported before PySide6, as
+# perfdesk.cli does for the GUI).
+WITH_SQLALCHEMY = """
+import sys
+from sqlalchemy import create_engine, text
+engine = create_engine(sys.argv[1])
+with engine.connect() as conn:
+    rows = conn.execute(text("SELECT id, title, status, amount, updated_at FROM form_instances")).all()
+engine.dispose()
+""" + BARE
+
+
 def prepare(folder: Path) -> str:
     from perfdesk.demo import load_demo
     from perfdesk.store import Store
@@ -94,16 +110,21 @@ def main() -> int:
         env["XDG_CONFIG_HOME"] = env["XDG_DATA_HOME"] = folder
         app_argv = [sys.executable, "-m", "perfdesk", "--db", url]
         bare_argv = [sys.executable, "-c", BARE]
-        timed(app_argv, env), timed(bare_argv, env)  # warm-up
-        app_ms, bare_ms = [], []
+        floor_argv = [sys.executable, "-c", WITH_SQLALCHEMY, url]
+        timed(app_argv, env), timed(bare_argv, env), timed(floor_argv, env)  # warm-up
+        app_ms, bare_ms, floor_ms = [], [], []
         for _ in range(RUNS):
             app_ms.append(timed(app_argv, env))
             bare_ms.append(timed(bare_argv, env))
+            floor_ms.append(timed(floor_argv, env))
     app_median, bare_median = statistics.median(app_ms), statistics.median(bare_ms)
+    floor_median = statistics.median(floor_ms)
     ratio = app_median / bare_median
     verdict = "达标 OK" if ratio <= TARGET_RATIO else "未达标 SLOW"
     platform = env.get("QT_QPA_PLATFORM", "default")
     print(f"bare QMainWindow: median {bare_median:.0f} ms  ({', '.join(f'{t:.0f}' for t in bare_ms)})")
+    print(f"bare + SQLAlchemy Core reading the list (reference): median {floor_median:.0f} ms  "
+          f"({', '.join(f'{t:.0f}' for t in floor_ms)}), ratio {floor_median / bare_median:.2f}")
     print(f"PerfDesk main window with demo data: median {app_median:.0f} ms  ({', '.join(f'{t:.0f}' for t in app_ms)})")
     print(f"ratio {ratio:.2f} (target <= {TARGET_RATIO:.0f}x the bare window) {verdict}; "
           f"{RUNS} runs each, process start to first paint, QT_QPA_PLATFORM={platform}")

@@ -240,6 +240,27 @@ def test_new_in_monitoring_offers_the_years_declarations_handed_in_first(monkeyp
     assert window.current_record().id != late  # a second table for the same project
 
 
+def test_approved_declarations_come_first_and_a_draft_is_flagged(monkeypatch, window, full_demo_store):
+    training = form_id(full_demo_store, "2027年教师能力提升培训专项")
+    full_demo_store.set_status(training, "审核通过")
+    full_demo_store.set_status(form_id(full_demo_store, "2027年校舍维修改造项目"), "已报送")
+
+    def fill(dialog):
+        dialog.year_box.setCurrentIndex(dialog.year_box.findData(2027))
+        box = dialog.declaration_box
+        assert [box.itemData(i).status for i in range(box.count())][:2] == ["审核通过", "已报送"]
+        assert dialog.declaration().id == training and dialog.note.isHidden()
+        assert dialog.select_declaration(form_id(full_demo_store, "2027年校园安全监控系统建设"))
+        assert "尚未报送或审核通过" in dialog.note.text() and not dialog.note.isHidden()
+        dialog.reject()
+
+    monkeypatch.setattr(new_form_dialogs.ProjectMonitoringDialog, "exec",
+                        lambda dialog: (fill(dialog), dialog.result())[1])
+    show(window, "monitoring")
+    trigger(window, "newProjectMonitoringAction")
+    assert window.editors == {}
+
+
 def test_a_year_without_declarations_is_refused_in_the_dialog(monkeypatch, window, full_demo_store):
     def fill(dialog):
         dialog.year_box.setCurrentIndex(dialog.year_box.findData(2025))

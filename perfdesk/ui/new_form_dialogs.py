@@ -32,8 +32,8 @@ from ..domain.registry import get_form
 from ..store import FormRecord, Store, UnitRecord
 
 DEFAULT_MONTHS = 6
-# A declaration in one of these states has been handed in or approved: offered first.
-HANDED_IN = ("审核通过", "已导出")
+# A declaration in one of these states was approved or handed in: offered first, in this order.
+HANDED_IN = ("审核通过", "已报送", "已导出")
 NO_SOURCE = "（不按申报表，直接填写项目名称）"
 EVALUATION_KINDS = ("self_report", "evaluation_report", "feedback_letter", "rectification")
 _ERROR_STYLE = "color: #c62828;"
@@ -151,7 +151,8 @@ class ProjectMonitoringDialog(_Dialog):
     def _fill(self) -> None:
         year = self.year_box.currentData()
         found = self._declarations_of(year) if year is not None else []
-        found.sort(key=lambda record: record.status not in HANDED_IN)  # stable: newest first within each
+        rank = {status: i for i, status in enumerate(HANDED_IN)}
+        found.sort(key=lambda record: rank.get(record.status, len(rank)))  # stable: newest first within each
         self.declaration_box.blockSignals(True)
         self.declaration_box.clear()
         for record in found:

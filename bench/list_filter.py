@@ -28,7 +28,7 @@ from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from perfdesk.demo import load_demo, samples  # noqa: E402
+from perfdesk.demo import load_declarations_demo, samples  # noqa: E402
 from perfdesk.domain.document import headline_amount  # noqa: E402
 from perfdesk.domain.registry import get_form  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
@@ -46,7 +46,7 @@ STATUSES = ("草稿", "待修改", "已校验", "已导出")
 
 def fill(store: Store, count: int) -> None:
     """The demo units and forms, then count minus five more rows straight into form_instances."""
-    load_demo(store, 2027)
+    load_declarations_demo(store, 2027)
     form = get_form("declaration")
     units = [unit.id for unit in store.units()]
     docs = [(dump_json(doc), dump_amount(headline_amount(form, doc))) for _, _, _, doc in samples(2027)]

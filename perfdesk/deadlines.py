@@ -10,7 +10,7 @@ from .domain.registry import get_form
 from .store import FormRecord, Store
 
 
-DONE = ("已导出",)  # handed in: its deadline no longer runs
+DONE = ("已导出", "已报送", "审核通过")  # handed in: its deadline no longer runs
 
 
 def due(store: Store, record: FormRecord, today: dt.date | None = None) -> tuple[dt.date, int] | None:

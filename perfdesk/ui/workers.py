@@ -11,80 +11,15 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ..errors import USER_ERRORS
 from ..operations import check, export
-from ..store import Store, StoreError
+from ..store import Store
 from .dialogs import safe_file_name
-from .form_list_model import build_rows
 
 EXPORTED, SKIPPED, FAILED = "exported", "skipped", "failed"
-
-
-class _ListRelay(QObject):
-    done = Signal(int, object)  # (request number, rows)
-    failed = Signal(int, str)
-
-
-class ListLoader(QObject):
-    """Reads the form list in a background thread: 10,000 forms take seconds to read, mostly
-    decoding the stored documents, and the window must keep painting meanwhile.
-
-    Only the newest request is delivered; a request overtaken before it starts is skipped."""
-
-    loaded = Signal(object)  # rows for FormListModel.set_rows, on the GUI thread
-    failed = Signal(str)
-
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._latest = 0  # number of the newest request
-        self._delivered = 0  # number of the request whose result was delivered last
-        self._relay = _ListRelay(self)
-        self._relay.done.connect(self._deliver)
-        self._relay.failed.connect(self._fail)
-
-    def load(self, year: int | None, form_id: str | None) -> int:
-        self._latest += 1
-        request, store, relay = self._latest, self.store, self._relay
-
-        def work() -> None:
-            if request != self._latest:
-                return  # overtaken by a newer request before it started
-            try:
-                forms = store.list_forms(year=year, form_id=form_id)
-                units = {unit.id: unit.name for unit in store.units()}
-                rows = build_rows(forms, units, consume=True)
-            except StoreError as exc:
-                relay.failed.emit(request, str(exc))
-                return
-            relay.done.emit(request, rows)
-
-        self._pool.start(work)
-        return request
-
-    def is_busy(self) -> bool:
-        """True until the newest request's result (or failure) has been delivered."""
-        return self._delivered < self._latest
-
-    @Slot(int, object)
-    def _deliver(self, request: int, rows) -> None:
-        if request == self._latest:
-            self._delivered = request
-            self.loaded.emit(rows)
-
-    @Slot(int, str)
-    def _fail(self, request: int, message: str) -> None:
-        if request == self._latest:
-            self._delivered = request
-            self.failed.emit(message)
-
-    def wait(self, ms: int = 30_000) -> bool:
-        return self._pool.waitForDone(ms)
 
 
 def batch_file_stem(form_instance_id: int, title: str) -> str:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..yaml_files import YAMLError, load_yaml
+
 
 FIELD_TYPES = {"text", "longtext", "phone", "amount", "score", "date", "choice", "year", "code", "grade", "indicator_kind"}
 TABLE_KINDS = {"rows", "tree", "indicators", "fixed"}
@@ -190,8 +191,8 @@ def _derived(table: str, spec: dict, columns: set[str], where: str) -> dict[str,
 def load_form(path: Path) -> FormDef:
     where = path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = load_yaml(path)
+    except (OSError, YAMLError) as exc:
         raise FormDefinitionError(f"{where}: 无法读取表单定义：{exc}") from exc
     for key in ("id", "version", "name", "title", "fields", "layout"):
         if key not in raw:

@@ -13,9 +13,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Mapping
 
-import yaml
 
 from ..paths import forms_dir
+from ..yaml_files import load_yaml
 from .formulas import Formula, FormulaError, FormulaResult, formula_from_data
 
 LIBRARY_FILE = "indicator_library.yaml"
@@ -90,7 +90,7 @@ class Library:
 @lru_cache(maxsize=1)
 def library() -> Library:
     path = forms_dir() / LIBRARY_FILE
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     try:
         return _build(data)
     except (KeyError, TypeError, AttributeError) as exc:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-import yaml
 
 from ..paths import profiles_dir
+from ..yaml_files import YAMLError, load_yaml
 
 
 class ProfileError(ValueError):
@@ -309,8 +309,8 @@ def _raw(profile_id: str) -> dict:
         known = "、".join(p.stem for p in sorted(profiles_dir().glob("*.yaml"))) or "无"
         raise ProfileError(f"找不到规则配置“{profile_id}”，可用的有：{known}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+        raw = load_yaml(path) or {}
+    except YAMLError as exc:
         raise ProfileError(f"规则配置文件 {path.name} 不是有效的 YAML：{exc}") from None
     if not isinstance(raw, dict) or raw.get("id") != profile_id or not raw.get("name"):
         raise ProfileError(f"规则配置文件 {path.name} 缺少 id 或 name，或 id 与文件名不一致")

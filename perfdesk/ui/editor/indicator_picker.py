@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...paths import forms_dir
+from ...yaml_files import YAMLError, load_yaml
 
 COMMON_FILE = "common_indicators.yaml"
 Levels = tuple[str, str]
@@ -32,8 +32,8 @@ Levels = tuple[str, str]
 def common_indicators() -> dict[Levels, tuple[dict, ...]]:
     """(一级, 二级) → suggested rows {content, value, kind}; empty if the file is missing or unreadable."""
     try:
-        raw = yaml.safe_load((forms_dir() / COMMON_FILE).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        raw = load_yaml(forms_dir() / COMMON_FILE) or {}
+    except (OSError, YAMLError):
         return {}
     result: dict[Levels, tuple[dict, ...]] = {}
     for level1, level2s in raw.items():

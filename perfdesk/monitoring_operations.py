@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .domain import monitoring
-from .domain.document import blank_document, headline_amount
+from .domain import money
+from .domain.document import blank_document, headline_amount, tree_values
 from .domain.profiles import ProfileError, get_profile
 from .domain.registry import get_form
 from .operations import OperationError
@@ -29,8 +30,18 @@ def start_department_monitoring(store: Store, unit_id: int, year: int, months: i
     """部门整体支出绩效运行监控表 from the unit and its declarations of that year."""
     unit = store.get_unit(unit_id)
     form = get_form("dept_monitoring")
-    projects = {str(f.id): str(f.amount) for f in store.list_forms(year=year, form_id="declaration")
-                if f.unit_id == unit_id and f.amount is not None}
+    # Declarations still being written (草稿, 待修改) are not budgets yet; for the others the money the
+    # finance office arranged counts when it is known, else what was requested.
+    declaration = get_form("declaration")
+    projects = {}
+    for f in store.list_forms(year=year, form_id="declaration"):
+        if f.unit_id != unit_id or f.status in ("草稿", "待修改"):
+            continue
+        arranged = tree_values(declaration, f.data, "fund_sources", "actual")
+        top = [arranged[r.key] for r in declaration.tables["fund_sources"].tree if r.depth == 0]
+        amount = money.total(top) if any(v is not None for v in top) else f.amount
+        if amount is not None:
+            projects[str(f.id)] = str(amount)
     doc = monitoring.department_start(form, supervisor_name=unit.supervisor_name,
                                       supervisor_code=unit.supervisor_code, project_budget=projects, months=months)
     title = f"{unit.name}部门整体（{year}年1-{months}月监控）"

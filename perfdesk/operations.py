@@ -91,21 +91,33 @@ def render(store: Store, record: FormRecord) -> Rendered:
     return Rendered(pdf=render_pdf(grid), xlsx=render_xlsx(grid, get_form(record.form_id).name))
 
 
-def _write_atomically(target: Path, payload: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+# Printing does not move a form backwards: one the finance office approved or that was submitted
+# keeps that status; only a form still at the unit becomes 已导出.
+_EXPORT_MOVES_FROM = ("草稿", "已校验", "待修改")
+
+
+def _stage(target: Path, payload: bytes) -> Path:
+    """Write next to the target under a temporary name, readable like any file the user saves."""
+    if not target.parent.is_dir():
+        raise OperationError(f"文件夹 {target.parent} 不存在，请先建立该文件夹或另选保存位置")
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".perfdesk-", suffix=target.suffix)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
-        os.replace(temp, target)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a saved export is an ordinary file
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return Path(temp)
 
 
 def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path | None,
            mark_exported: bool = True) -> list[Finding]:
-    """Write the PDF and/or XLSX; errors in the checks block the export. Returns the findings."""
+    """Write the PDF and/or XLSX; errors in the checks block the export. Returns the findings.
+    All or nothing: both files are written under temporary names first and only then put in place,
+    so a failure leaves whatever was at the targets untouched."""
     if pdf is None and xlsx is None:
         raise OperationError("请至少指定一个输出文件：--pdf 文件名 或 --xlsx 文件名")
     record = store.get_form(form_instance_id)
@@ -119,19 +131,29 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
         if target is not None and target.exists() and target.is_dir():
             raise OperationError(f"输出路径 {target} 是一个文件夹，请给出文件名")
     rendered = render(store, record)
-    written: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
     try:
         for target, payload in ((pdf, rendered.pdf), (xlsx, rendered.xlsx)):
             if target is not None:
-                _write_atomically(target, payload)
-                written.append(target)
+                staged.append((_stage(target, payload), target))
+        for temp, target in staged:
+            os.replace(temp, target)
     except OSError as exc:
-        for path in written:  # all or nothing
-            path.unlink(missing_ok=True)
-        raise OperationError(f"无法写入文件：{exc.filename or exc}（{exc.strerror or exc}）") from exc
-    if mark_exported and record.status != "已导出":
+        raise OperationError(f"无法写入文件 {exc.filename or ''}：{_os_reason(exc)}") from exc
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    if mark_exported and record.status in _EXPORT_MOVES_FROM:
         store.set_status(record.id, "已导出")
     return findings
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    return {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘空间不足",
+            errno.EROFS: "磁盘为只读", errno.ENOENT: "路径不存在", errno.ENOTDIR: "路径中有一段不是文件夹",
+            errno.EISDIR: "目标是一个文件夹"}.get(exc.errno, exc.strerror or str(exc))
 
 
 def new_declaration(store: Store, unit: UnitRecord, year: int, title: str = "") -> FormRecord:

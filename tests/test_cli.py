@@ -53,6 +53,9 @@ def test_demo_list_check_export(db_url, tmp_path, capsys):
     assert "[警告] 申报单位联系电话" in out
 
     pdf, xlsx = tmp_path / "out" / "a.pdf", tmp_path / "out" / "a.xlsx"
+    code, _, err = run(capsys, "export", str(ids["2027年教师能力提升培训专项"]), "--pdf", str(pdf), "--xlsx", str(xlsx))
+    assert code == 1 and "不存在，请先建立该文件夹" in err and not (tmp_path / "out").exists()
+    (tmp_path / "out").mkdir()
     code, out, _ = run(capsys, "export", str(ids["2027年教师能力提升培训专项"]), "--pdf", str(pdf), "--xlsx", str(xlsx))
     assert code == 0 and f"已导出：{pdf}" in out
     assert "2027年教师能力提升培训专项" in PdfReader(pdf).pages[0].extract_text()
@@ -137,3 +140,41 @@ def test_every_changing_save_keeps_the_previous_version(demo_store):
     history = demo_store.revisions(record.id)
     assert [r.data.get("other_notes") for r in history] == [None, "第二稿"]
     assert demo_store.get_form(record.id).data["other_notes"] == "第三稿"
+
+
+def test_a_failed_export_leaves_the_existing_file_untouched(db_url, tmp_path, capsys):
+    run(capsys, "demo", "--year", "2027")
+    good = ids_by_title(db_url)["2027年校舍维修改造项目"]
+    keep = tmp_path / "keep.pdf"
+    keep.write_bytes(b"the clerk's earlier copy")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "export", str(good), "--pdf", str(keep), "--xlsx", str(blocker / "a.xlsx"))
+    assert code == 1 and ("无法写入" in err or "不存在" in err)
+    assert keep.read_bytes() == b"the clerk's earlier copy"
+    assert list(tmp_path.glob(".perfdesk-*")) == []
+
+
+def test_exporting_does_not_undo_an_approval(demo_store, tmp_path):
+    from perfdesk.operations import export
+
+    record = next(f for f in demo_store.list_forms() if f.title == "2027年校舍维修改造项目")
+    demo_store.set_status(record.id, "审核通过")
+    export(demo_store, record.id, pdf=tmp_path / "a.pdf", xlsx=None)
+    assert demo_store.get_form(record.id).status == "审核通过"
+    other = next(f for f in demo_store.list_forms() if f.title == "2027年教师能力提升培训专项")
+    export(demo_store, other.id, pdf=tmp_path / "b.pdf", xlsx=None)
+    assert demo_store.get_form(other.id).status == "已导出"
+    assert (tmp_path / "b.pdf").stat().st_mode & 0o044  # readable like any saved file
+
+
+def test_text_pasted_with_control_characters_exports(demo_store, tmp_path):
+    from openpyxl import load_workbook
+
+    from perfdesk.operations import export, save_document
+
+    record = next(f for f in demo_store.list_forms() if f.title == "2027年校舍维修改造项目")
+    save_document(demo_store, record, dict(record.data, necessity="现有设施老化\x0b存在安全隐患\x07"))
+    export(demo_store, record.id, pdf=tmp_path / "a.pdf", xlsx=tmp_path / "a.xlsx")
+    values = [c.value for row in load_workbook(tmp_path / "a.xlsx").active.iter_rows() for c in row]
+    assert "现有设施老化 存在安全隐患 " in values

@@ -121,3 +121,11 @@ def test_a_low_grade_cuts_or_stops_next_years_budget(score, total, grade, conseq
     text = "".join(pdf_text(doc))
     assert f"综合得分*{total}" in text and f"评价等次*{grade}" in text
     assert consequence in text
+
+
+def test_an_out_of_range_score_still_previews_as_a_draft():
+    doc = evaluation_report(2026)
+    doc["business_indicators"][0]["score"] = "500"  # a slip of the keyboard, still a draft
+    text = "".join(pdf_text(doc))
+    assert "评价等次*—" in text
+    assert any(f.code.startswith("score_within_points") for f in run_checks(FORM, doc, year=2026))

@@ -220,3 +220,10 @@ def test_date_to_json_is_iso():
     assert dates.to_json(date(2027, 3, 1)) == "2027-03-01"
     assert dates.to_json(None) is None
     assert parse_date(dates.to_json(date(2027, 3, 1))) == date(2027, 3, 1)
+
+
+@pytest.mark.parametrize("typed", ["12,50", "1,23", "1,2345"])
+def test_a_comma_that_is_not_a_thousands_separator_is_refused(typed):
+    # “12,50” typed for 12.50 must never be read as 1,250 万元
+    with pytest.raises(AmountError, match="不是有效的金额"):
+        parse_amount(typed)

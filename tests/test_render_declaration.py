@@ -211,3 +211,31 @@ def test_exact_decimal_amounts_print_as_typed(form, big_doc):
     grid = _grid(form, big_doc)
     cell = next(c for c in grid.cells if c.path == "expense_details.0.this_year")
     assert cell.text == "12,345,678.1234" and cell.number == Decimal("12345678.1234")
+
+
+def test_a_long_figure_is_never_broken_across_lines(form, big_doc):
+    big_doc["expense_details"][0]["this_year"] = "999999999999.9999"
+    text = "".join(_pdf_text(render_pdf(_grid(form, big_doc))))
+    assert "999,999,999,999.9999" in text
+
+
+def test_a_run_of_closing_punctuation_stays_inside_its_cell(form, big_doc):
+    from perfdesk.render.pdf import wrap
+
+    lines = wrap("。" * 400, 150.0)
+    assert len(lines) > 5 and all(len(line) <= 20 for line in lines)
+
+
+def test_a_long_title_wraps_instead_of_leaving_the_page(form, big_doc):
+    unit = UnitRecord(id=1, name="长治市第一中学", code="201003", supervisor_name="长治市教育局", supervisor_code="201",
+                      region="长治市上党区某某乡镇人民政府所属事业单位管理委员会", level="县级", profile="changzhi",
+                      created_at=None)
+    text = _flat("".join(_pdf_text(render_pdf(_grid(form, big_doc, 2027, unit)))))
+    assert "长治市上党区某某乡镇人民政府所属事业单位管理委员会县级预算支出绩效目标申报表" in text
+
+
+def test_excel_keeps_figures_beyond_15_digits_as_printed(form, big_doc):
+    big_doc["expense_details"][0]["this_year"] = "999999999999.9999"
+    ws = load_workbook(io.BytesIO(render_xlsx(_grid(form, big_doc)))).active
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert "999,999,999,999.9999" in values

@@ -48,10 +48,16 @@ def parse_amount(text: str | Decimal | int | None, noun: str = "金额") -> Deci
     return value
 
 
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
 def _normalise(text: str) -> str:
     # Full-width digits and separators come from Chinese input methods.
     table = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
-    return text.translate(table).replace(",", "").replace(" ", "").strip()
+    text = text.translate(table).replace(" ", "").strip()
+    if "," in text and not _GROUPED.match(text):
+        return text  # “12,50” is not 1,250: commas only as thousands separators, else refused
+    return text.replace(",", "")
 
 
 def to_json(value: Decimal | None) -> str | None:

@@ -20,7 +20,7 @@ from .profiles import MonitoringRules
 DEFAULT_TOLERANCE = Decimal(10)  # percentage points; used when a profile names none
 DEFAULT_DUE = (7, 31)            # 003 第十三条: the January–June report is due by 31 July
 _COMPARATOR = re.compile(r"(≥|≤|>=|<=|>|<|＞|＜|不低于|不少于|不高于|不超过|低于|高于)")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"[+-−－]?\d[\d,，]*(?:\.\d+)?")  # 1,250户, -5%
 _LOWER_IS_BETTER = ("≤", "<=", "<", "＜", "不高于", "不超过", "低于")
 
 # Declaration 二级/一级 names as the monitoring table of 003 calls them.
@@ -73,11 +73,22 @@ def falls_short(target: str, forecast: str) -> bool | None:
     forecast_number = _NUMBER.search(forecast or "")
     if not target_number or not forecast_number:
         return None
+    if _unit_after(target, target_number) != _unit_after(forecast, forecast_number):
+        return None  # 12000亩 against 1.2万亩: not the same unit, not compared
     comparator = _COMPARATOR.search(target)
-    goal, expected = Decimal(target_number.group()), Decimal(forecast_number.group())
+    goal, expected = _decimal(target_number.group()), _decimal(forecast_number.group())
     if comparator and comparator.group() in _LOWER_IS_BETTER:
         return expected > goal
     return expected < goal
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(re.sub(r"[,，]", "", text).replace("−", "-").replace("－", "-"))
+
+
+def _unit_after(text: str, number: re.Match) -> str:
+    """The unit written after the number (户, %, 万亩), for comparing like with like."""
+    return re.match(r"[^\d.]*", re.sub(r"[\s)）]", "", text[number.end():])).group()[:2]
 
 
 def spending(form: FormDef, doc: dict, table_key: str) -> dict:

@@ -5,6 +5,7 @@ PDF and Excel both draw this grid, so the two cannot drift apart. Pure Python: n
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -224,14 +225,22 @@ class _Builder:
     def grade_text(self, paths: list[str]) -> str:
         """评价等次 by the profile's bounds, from the 综合得分; blank while nothing is scored."""
         grader, score = self.fmt.context.get("grade_of"), scored_total(self.form, self.doc, paths)
-        return "" if grader is None or score is None else grader(score)
+        if grader is None or score is None:
+            return ""
+        try:
+            return grader(score)
+        except ValueError:  # a draft whose score is out of range: the checks name it; print “—”
+            return "—"
 
     def consequence_text(self, spec: dict) -> str:
         result_of, score = self.fmt.context.get("result_of"), scored_total(self.form, self.doc, spec["consequence"])
         if result_of is None or score is None:
             return ""
         amount = column_total(self.form, self.doc, spec["amount"]) if spec.get("amount") else None
-        return result_of(score, amount or None)
+        try:
+            return result_of(score, amount or None)
+        except ValueError:
+            return "—"
 
     def tick_tree(self, spec: dict, span: int, rowspan: int) -> Cell:
         main = self.form.fields[spec["tick_tree"]]
@@ -353,5 +362,21 @@ def build_grid(form: FormDef, doc: dict, context: dict[str, Any]) -> Grid:
     """context: region, level, year, finance_office — what the title and labels need."""
     builder = _Builder(form, doc, context)
     builder.expand(form.layout["body"], 0, builder.grid.columns, ())
-    builder.grid.cells.sort(key=lambda c: (c.row, c.col))
-    return builder.grid
+    grid = builder.grid
+    grid.cells.sort(key=lambda c: (c.row, c.col))
+    # Text pasted from Word or Excel can carry control characters (\x0b line tabs, bells): neither a
+    # PDF font nor an Excel cell can hold them, so they print as spaces.
+    for cell in grid.cells:
+        cell.text = printable(cell.text)
+    grid.title, grid.subtitle = printable(grid.title), printable(grid.subtitle)
+    grid.above = [(printable(t), a) for t, a in grid.above]
+    grid.below = [(printable(t), a) for t, a in grid.below]
+    grid.cover = [(printable(t), a, s) for t, a, s in grid.cover]
+    return grid
+
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub(" ", text)

@@ -56,7 +56,10 @@ def wrap(text: str, width: float, size: float = SIZE) -> list[str]:
         line, used = "", 0.0
         for ch in paragraph:
             w = _width(ch, size)
-            if used + w > width and line and ch not in _NO_LINE_START:
+            # Closing punctuation may not start a line, so one such character hangs at the end of
+            # the line; a second one breaks all the same (a run of “。。。” must not leave the cell).
+            hang = ch in _NO_LINE_START and used <= width
+            if used + w > width and line and not hang:
                 lines.append(line)
                 line, used = "", 0.0
             line += ch
@@ -98,6 +101,8 @@ def _layout(grid: Grid, max_body: float) -> _Layout:
     for cell in grid.cells:
         if cell.role == "vertical":
             lines = list(cell.text.replace("\n", ""))
+        elif cell.role == "amount":
+            lines = [cell.text]  # a figure is never broken across lines; it shrinks to fit instead
         else:
             lines = wrap(cell.text, _cell_width(grid, cell) - 2 * PAD_X)
         wrapped[id(cell)] = lines
@@ -221,13 +226,17 @@ class _Printer:
         top_aligned = cell.min_lines > 1 or split or len(lines) > 2 or self.grid.prose
         y = top - PAD_Y - SIZE if top_aligned else top - (height - block) / 2 - SIZE
         for line in lines:
+            size = SIZE
+            if cell.role == "amount" and text_width(line) > x1 - x0 - 2 * PAD_X:
+                size = SIZE * (x1 - x0 - 2 * PAD_X) / text_width(line)
+            width = text_width(line, size)
             if cell.align == "left":
                 x = x0 + PAD_X
             elif cell.align == "right":
-                x = x1 - PAD_X - text_width(line)
+                x = x1 - PAD_X - width
             else:
-                x = (x0 + x1 - text_width(line)) / 2
-            self.line_text(x, y, line)
+                x = (x0 + x1 - width) / 2
+            self.line_text(x, y, line, size)
             y -= LEADING
 
     def vertical(self, chars: list[str], x0: float, x1: float, top: float, height: float) -> None:
@@ -244,8 +253,9 @@ class _Printer:
         c, top = self.c, self.page_h - MARGIN
         if first:
             c.setFont(FONT, 16)
-            c.drawCentredString(self.page_w / 2, top - 16, self.grid.title)
-            top -= 24
+            for line in wrap(self.grid.title, self.table_w, 16):
+                c.drawCentredString(self.page_w / 2, top - 16, line)
+                top -= 24
             if self.grid.subtitle:
                 c.setFont(FONT, 12)
                 c.drawCentredString(self.page_w / 2, top - 12, self.grid.subtitle)
@@ -255,8 +265,10 @@ class _Printer:
                 top -= 16
         else:
             c.setFont(FONT, 10)
-            c.drawCentredString(self.page_w / 2, top - 10, f"{self.grid.title}{self.grid.subtitle}（续）")
-            top -= 18
+            for line in wrap(f"{self.grid.title}{self.grid.subtitle}（续）", self.table_w, 10):
+                c.drawCentredString(self.page_w / 2, top - 10, line)
+                top -= 14
+            top -= 4
         return top
 
     def free_line(self, text: str, align: str, y: float) -> None:

@@ -63,7 +63,8 @@ def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
     for c in grid.cells:
         xl_row, xl_col = top + c.row, 1 + c.col
         cell = ws.cell(row=xl_row, column=xl_col)
-        is_number = c.role == "amount" and c.number is not None
+        # Excel keeps 15 significant digits: a longer figure goes in as its printed text rather than lose one.
+        is_number = c.role == "amount" and c.number is not None and len(c.number.as_tuple().digits) <= 15
         cell.value = c.number if is_number else (c.text or None)
         styles.apply(cell, (
             SIZE + (1 if c.role == "vertical" else 0),

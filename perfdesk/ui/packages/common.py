@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
 from ...store import Store, StoreError, UnitRecord
 from .jobs import Job, JobContext
@@ -20,6 +20,14 @@ IDENTITY_SOURCES = {"self-issued": "本单位自行生成（自签名证书）",
 
 _ERROR_STYLE = "color: #b00020;"
 _INFO_STYLE = "color: #1b5e20;"
+
+
+def close_buttons(dialog: QDialog) -> QDialogButtonBox:
+    """The 关闭 button row every package dialog ends with."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 def installation_unit(store: Store) -> UnitRecord | None:

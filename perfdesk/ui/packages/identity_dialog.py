@@ -7,13 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...errors import USER_ERRORS
 from ...store import Store
 from .. import dialogs
 from . import prompts
-from .common import IDENTITY_SOURCES, PackageDialog, day, installation_unit, two_lines
+from .common import IDENTITY_SOURCES, PackageDialog, close_buttons, day, installation_unit, two_lines
 
 
 class IdentityDialog(PackageDialog):
@@ -63,9 +63,7 @@ class IdentityDialog(PackageDialog):
         for button in (self.generate_button, self.import_button, self.registration_button):
             row.addWidget(button)
         row.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        close.rejected.connect(self.reject)
+        close = close_buttons(self)
         row.addWidget(close)
         layout.addLayout(row)
 

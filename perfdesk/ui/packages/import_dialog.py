@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ...store import Store
 from . import importing, prompts
-from .common import PackageDialog
+from .common import PackageDialog, close_buttons
 from .jobs import JobContext
 
 HEADERS = ("文件", "结果", "原因")
@@ -69,9 +68,7 @@ class ImportDialog(PackageDialog):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.message)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        buttons.rejected.connect(self.reject)
+        buttons = close_buttons(self)
         layout.addWidget(buttons)
 
         self.files_button.clicked.connect(self.choose_files)

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from ...errors import USER_ERRORS
 from ...store import InboxRecord, Store
 from . import prompts
-from .common import KINDS, PackageDialog, when
+from .common import KINDS, PackageDialog, close_buttons, when
 from .jobs import JobContext
 
 HEADERS = ("接收时间", "结果", "类型", "签名人", "单位编码", "签名时间", "表单", "版本", "文件", "说明")
@@ -99,9 +98,7 @@ class InboxDialog(PackageDialog):
         row.addWidget(self.verify_button)
         row.addWidget(self.refresh_button)
         row.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        close.rejected.connect(self.reject)
+        close = close_buttons(self)
         row.addWidget(close)
         layout.addLayout(row)
 

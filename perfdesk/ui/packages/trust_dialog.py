@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from ...errors import USER_ERRORS
 from ...store import Store, TrustRecord
 from . import prompts
-from .common import ROLES, TRUST_SOURCES, PackageDialog, when
+from .common import ROLES, TRUST_SOURCES, PackageDialog, close_buttons, when
 
 HEADERS = ("类别", "名称", "编码", "公钥指纹", "登记方式", "登记时间")
 COL_FINGERPRINT = 3
@@ -88,9 +87,7 @@ class TrustDialog(PackageDialog):
         self.remove_button.setObjectName("removeButton")
         row.addWidget(self.remove_button)
         row.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        close.rejected.connect(self.reject)
+        close = close_buttons(self)
         row.addWidget(close)
         layout.addLayout(row)
 

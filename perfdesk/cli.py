@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands._codes import EXIT_FAILED, EXIT_USAGE
+from .commands._codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     except told as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:  # `perfdesk list | head`: the reader stopped listening, nothing is wrong
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

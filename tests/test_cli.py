@@ -178,3 +178,12 @@ def test_text_pasted_with_control_characters_exports(demo_store, tmp_path):
     export(demo_store, record.id, pdf=tmp_path / "a.pdf", xlsx=tmp_path / "a.xlsx")
     values = [c.value for row in load_workbook(tmp_path / "a.xlsx").active.iter_rows() for c in row]
     assert "现有设施老化 存在安全隐患 " in values
+
+
+@pytest.mark.parametrize("year", ["10000", "0", "abcd"])
+def test_demo_refuses_a_year_it_cannot_write(db_url, capsys, year):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--year", year])
+    assert exit_info.value.code == 2
+    assert "应为 2003 到 2099 之间的四位数字" in capsys.readouterr().err
+    assert ids_by_title(db_url) == {}

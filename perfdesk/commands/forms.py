@@ -13,7 +13,7 @@ from ._codes import EXIT_FAILED, EXIT_OK
 
 def register(verbs, common) -> None:
     demo = verbs.add_parser("demo", parents=[common], help="写入示例单位和各类示例表单")
-    demo.add_argument("--year", type=int, help="示例预算年度，默认为明年")
+    demo.add_argument("--year", type=_year, help="示例预算年度（2003–2099），默认为明年")
     demo.set_defaults(handler=_demo)
     listing = verbs.add_parser("list", parents=[common], help="列出表单")
     listing.add_argument("--year", type=int, help="只列出该年度")
@@ -26,6 +26,15 @@ def register(verbs, common) -> None:
     export.add_argument("--pdf", type=Path, metavar="文件")
     export.add_argument("--xlsx", type=Path, metavar="文件")
     export.set_defaults(handler=_export)
+
+
+def _year(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or not 2003 <= int(text) <= 2099:
+        # the demo spans three years back from this one
+        raise argparse.ArgumentTypeError(f"年度“{text}”应为 2003 到 2099 之间的四位数字")
+    return int(text)
 
 
 def _demo(store: Store, args) -> int:

@@ -6,9 +6,10 @@ so a bad entry is kept for the clerk to correct and the checks dock names it.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from ...domain.formdef import FieldDef
@@ -20,6 +21,23 @@ LiveError = Callable[[QModelIndex, str], None]
 _LISTED = ("choice", "grade", "indicator_kind")
 
 Index = QModelIndex | QPersistentModelIndex
+
+# How every table cell looks, whichever table model shows it.
+INVALID_BACKGROUND = QColor("#ffd6d6")
+READ_ONLY_BACKGROUND = QColor("#eeeeee")
+RIGHT_ALIGNED = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def cell_background(column: FieldDef, raw: Any, editable: bool) -> QColor | None:
+    """Red for an entry that cannot be read, grey for a cell this user may not fill."""
+    if entry_error(column, raw):
+        return INVALID_BACKGROUND
+    return None if editable else READ_ONLY_BACKGROUND
+
+
+def cell_flags(editable: bool) -> Qt.ItemFlag:
+    flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    return flags | Qt.ItemFlag.ItemIsEditable if editable else flags
 
 
 class EntryDelegate(QStyledItemDelegate):

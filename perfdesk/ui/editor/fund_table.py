@@ -16,18 +16,17 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from ...domain import money
 from ...domain.document import derived_values, display, tree_values
 from ...domain.formdef import FieldDef, TableDef
-from .cell_delegates import EntryDelegate
+from .cell_delegates import READ_ONLY_BACKGROUND, RIGHT_ALIGNED, EntryDelegate, cell_background, cell_flags
 from .document_model import DocumentModel
 from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
 from .headers import fill_months, period_of, printed_columns, short_header
-from .row_tables import INVALID_BACKGROUND, READ_ONLY_BACKGROUND, total_name, totals_text
+from .row_tables import total_name, totals_text
 from .table_part import TablePart, error_label, fit_table_height, setup_table_view
 
 SUMMED_COLOUR = QColor("#808080")
 NO_RATE = "—"  # a rate whose denominator is zero or blank
 DERIVED_TIP = "自动计算，不可填写"
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -139,7 +138,7 @@ class FundSourcesModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.BackgroundRole:
                 return READ_ONLY_BACKGROUND
             if role == Qt.ItemDataRole.TextAlignmentRole:
-                return _RIGHT
+                return RIGHT_ALIGNED
             return None
         column = self.column(index)
         raw = self.doc.value(self.path(index.row(), column))
@@ -157,18 +156,13 @@ class FundSourcesModel(QAbstractTableModel):
                 return FINANCE_ONLY_TIP
             return entry_error(column, raw) or ("留空时显示其下各项之和" if tree_row.children else column.help)
         if role == Qt.ItemDataRole.BackgroundRole:
-            if entry_error(column, raw):
-                return INVALID_BACKGROUND
-            return None if self.editable(column) else READ_ONLY_BACKGROUND
+            return cell_background(column, raw, self.editable(column))
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT
+            return RIGHT_ALIGNED
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and self.editable(self.column(index)):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return cell_flags(index.isValid() and self.editable(self.column(index)))
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         column = self.column(index)

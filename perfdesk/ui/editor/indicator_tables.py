@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 from ...domain import money
 from ...domain.document import column_total, display
 from ...domain.formdef import FieldDef, TableDef
-from .cell_delegates import EntryDelegate
+from .cell_delegates import INVALID_BACKGROUND, EntryDelegate
 from .document_model import DocumentModel
 from .entries import NUMERIC, entry_error, stored_value
 from .headers import fill_months, period_of, printed_columns, short_header
 from .indicator_picker import IndicatorPicker, Levels, common_indicators
-from .row_tables import INVALID_BACKGROUND, total_name
+from .row_tables import total_name
 from .table_part import TablePart, button_row
 
 LEVELS = ("level1", "level2")  # shown as the tree's headings, not as columns

@@ -4,21 +4,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ...domain import money
 from ...domain.document import column_total, display
 from ...domain.formdef import FieldDef, TableDef
-from .cell_delegates import EntryDelegate
+from .cell_delegates import RIGHT_ALIGNED, EntryDelegate, cell_background, cell_flags
 from .document_model import DocumentModel
 from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
 from .table_part import TablePart, button_row, error_label, fit_table_height, setup_table_view
 
-INVALID_BACKGROUND = QColor("#ffd6d6")
-READ_ONLY_BACKGROUND = QColor("#eeeeee")
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -74,18 +70,13 @@ class RowsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry_error(column, raw) or (column.help if self.editable(column) else FINANCE_ONLY_TIP)
         if role == Qt.ItemDataRole.BackgroundRole:
-            if entry_error(column, raw):
-                return INVALID_BACKGROUND
-            return None if self.editable(column) else READ_ONLY_BACKGROUND
+            return cell_background(column, raw, self.editable(column))
         if role == Qt.ItemDataRole.TextAlignmentRole and column.type == "amount":
-            return _RIGHT
+            return RIGHT_ALIGNED
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and self.editable(self.column(index)):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return cell_flags(index.isValid() and self.editable(self.column(index)))
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable(self.column(index)):

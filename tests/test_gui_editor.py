@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is impor
 import pytest  # noqa: E402
 import shiboken6  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QInputMethodEvent, QTextCursor  # noqa: E402
+from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractItemView,
     QApplication,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from perfdesk.store import StoreError  # noqa: E402
 from perfdesk.ui.editor import DeclarationEditor  # noqa: E402
+from gui_support import dock_lines, type_chinese  # noqa: E402
 
 YEAR = 2027
 BIG = f"{YEAR}年教师能力提升培训专项"  # 60 indicators, passes every check
@@ -66,17 +67,6 @@ def open_editor(qtbot, demo_store):
             editor.close()
 
 
-def type_chinese(widget, text: str) -> None:
-    """Commit text as a Chinese input method does (keyClicks only knows ASCII keys)."""
-    for char in text:
-        event = QInputMethodEvent("", [])
-        event.setCommitString(char)
-        QApplication.sendEvent(widget, event)
-
-
-def dock_lines(editor) -> list[str]:
-    view = editor.findChild(QListWidget, "checksList")
-    return [view.item(i).text() for i in range(view.count())]
 
 
 def expense_view(editor) -> QTableView:

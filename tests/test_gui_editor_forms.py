@@ -12,10 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is impor
 import pytest  # noqa: E402
 import shiboken6  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QLabel,
@@ -33,6 +31,7 @@ from perfdesk.domain.registry import get_form  # noqa: E402
 from perfdesk.operations import save_document  # noqa: E402
 from perfdesk.ui.editor import DeclarationEditor, FormEditor  # noqa: E402
 from perfdesk.ui.editor.window import CHECK_DELAY_MS  # noqa: E402
+from gui_support import dock_lines, type_chinese  # noqa: E402
 
 YEAR = 2026
 ON_TRACK = f"{YEAR}年校舍维修改造项目（{YEAR}年1-6月监控）"  # city 75 万元: issued 75, spent 40
@@ -82,16 +81,6 @@ def open_editor(qtbot, forms):
             editor.close()
 
 
-def type_chinese(widget, text: str) -> None:
-    for char in text:
-        event = QInputMethodEvent("", [])
-        event.setCommitString(char)
-        QApplication.sendEvent(widget, event)
-
-
-def dock_lines(editor) -> list[str]:
-    view = editor.findChild(QListWidget, "checksList")
-    return [view.item(i).text() for i in range(view.count())]
 
 
 def alert_lines(editor) -> list[str]:

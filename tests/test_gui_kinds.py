@@ -8,20 +8,20 @@ A dialog is answered by replacing its class's `exec`, as a clerk would fill it i
 from __future__ import annotations
 
 import os
-import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QEventLoop, QSettings, Qt, Signal  # noqa: E402
+from PySide6.QtCore import QSettings, Qt, Signal  # noqa: E402
 from PySide6.QtGui import QAction, QColor  # noqa: E402
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QListWidget, QMainWindow  # noqa: E402
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QListWidget, QMainWindow  # noqa: E402
 
 from perfdesk.ui import new_form_dialogs  # noqa: E402
 from perfdesk.ui.app import create_main_window  # noqa: E402
 from perfdesk.ui.editor import FormEditor  # noqa: E402
 from perfdesk.ui.form_list_model import COL_ALERTS, COL_DUE, COL_KIND, COL_STATUS, COL_TITLE  # noqa: E402
 from perfdesk.ui.setup_dialog import UnitSetupDialog  # noqa: E402
+from gui_support import select, settle, trigger  # noqa: E402
 
 LATE = "2026年高标准农田建设项目（2026年1-6月监控）"  # the demo's late draft: spending behind, 完全不可能
 ON_TRACK = "2026年校舍维修改造项目（2026年1-6月监控）"
@@ -57,15 +57,6 @@ class FakeEditor(QMainWindow):
         FakeEditor.opened.append((form_instance_id, role))
 
 
-def settle(win, timeout: float = 10.0):
-    """The list is read in the background: let it load, then return the window."""
-    deadline = time.monotonic() + timeout
-    while win.is_loading():
-        assert time.monotonic() < deadline, "the form list did not load"
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        time.sleep(0.002)
-    return win
-
 
 def show(win, section: str):
     assert win.show_section(section)
@@ -83,16 +74,6 @@ def row_by_title(win, title: str) -> dict[int, str]:
     return next(row for row in rows(win) if row[COL_TITLE] == title)
 
 
-def select(win, title: str) -> int:
-    ids = [record.id for record in settle(win).listed_records() if record.title == title]
-    assert ids, f"{title} is not listed"
-    assert win.select_form(ids[0])
-    return ids[0]
-
-
-def trigger(win, name: str) -> None:
-    win.findChild(QAction, name).trigger()
-    settle(win)
 
 
 def answer(cls, monkeypatch, fill=None):

@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is impor
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt, Signal  # noqa: E402
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QInputMethodEvent  # noqa: E402
+from PySide6.QtGui import QAction, QFont, QFontMetrics  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication, QComboBox, QDialog, QLabel, QLineEdit, QListWidget, QMainWindow, QTableView)
 
@@ -18,6 +18,7 @@ from perfdesk.store import Store  # noqa: E402
 from perfdesk.ui.app import create_main_window, install_fonts  # noqa: E402
 from perfdesk.ui.form_list_model import (  # noqa: E402
     COL_ALERTS, COL_AMOUNT, COL_DUE, COL_KIND, COL_TITLE, COL_UNIT, HEADERS)
+from gui_support import type_chinese  # noqa: E402
 
 YEAR = 2027
 
@@ -62,16 +63,6 @@ def column(win, col: int) -> list[str]:
 def row_of(win, title: str) -> int:
     return column(win, COL_TITLE).index(title)
 
-
-def type_chinese(widget, text: str) -> None:
-    """Commit text the way a Chinese input method does, one character at a time.
-
-    qtbot.keyClicks only knows ASCII keys (Qt aborts in QTest's asciiToKey on "农"), and Chinese
-    is typed through an input method anyway."""
-    for char in text:
-        event = QInputMethodEvent("", [])
-        event.setCommitString(char)
-        QApplication.sendEvent(widget, event)
 
 
 def status(win) -> str:

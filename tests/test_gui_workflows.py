@@ -10,14 +10,13 @@ from __future__ import annotations
 import io
 import os
 import threading
-import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
 import pytest  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer, Signal, Slot  # noqa: E402
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal, Slot  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -39,6 +38,7 @@ from perfdesk.ui import dialogs, workers  # noqa: E402
 from perfdesk.ui.app import acquire_db_lock, create_main_window, lock_path, run_gui  # noqa: E402
 from perfdesk.ui.form_list_model import COL_STATUS, COL_TITLE  # noqa: E402
 from perfdesk.ui.setup_dialog import UnitSetupDialog  # noqa: E402
+from gui_support import select, settle, trigger  # noqa: E402
 
 YEAR = 2027
 REPAIR, TRAINING, CAMERAS, LAST_REPAIR, FARMLAND = (
@@ -91,15 +91,6 @@ def boxes(monkeypatch):
     return shown
 
 
-def settle(win, timeout: float = 10.0):
-    """The list is read in the background: let it load, then return the window."""
-    deadline = time.monotonic() + timeout
-    while win.is_loading():
-        assert time.monotonic() < deadline, "the form list did not load"
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        time.sleep(0.002)
-    return win
-
 
 def titles(win) -> list[str]:
     return [record.title for record in settle(win).listed_records()]
@@ -113,16 +104,6 @@ def statuses(win) -> dict[str, list[str]]:
     return out
 
 
-def select(win, title: str) -> int:
-    ids = [record.id for record in settle(win).listed_records() if record.title == title]
-    assert ids, f"{title} is not listed"
-    assert win.select_form(ids[0])
-    return ids[0]
-
-
-def trigger(win, name: str) -> None:
-    win.findChild(QAction, name).trigger()
-    settle(win)
 
 
 def form_id(store, title: str) -> int:

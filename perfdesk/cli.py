@@ -53,9 +53,7 @@ def _gui_db(argv: list[str]):
 
 
 def _gui(db: str | None) -> int:
-    # The store (SQLAlchemy) first: once PySide6 is imported, every import goes through its
-    # __import__ hook (shiboken's feature switch), which makes SQLAlchemy's ~300 modules ~50 ms slower.
-    from . import store  # noqa: F401
+    # The window paints before the store (SQLAlchemy) is imported: see perfdesk.ui.app.
     from .ui.app import run_gui
 
     return run_gui(db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .domain.dates import describe_due as describe  # noqa: F401 - where the editors find it
 from .domain.deadlines import due_date
 from .domain.profiles import ProfileError, get_profile
 from .domain.registry import get_form
@@ -26,11 +27,3 @@ def due(store: Store, record: FormRecord, today: dt.date | None = None) -> tuple
     if date is None:
         return None
     return date, (date - (today or dt.date.today())).days
-
-
-def describe(deadline: tuple[dt.date, int] | None) -> str:
-    if deadline is None:
-        return ""
-    date, days = deadline
-    left = f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
-    return f"截止 {date.year}年{date.month}月{date.day}日（{left}）"

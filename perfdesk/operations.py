@@ -170,6 +170,25 @@ def new_declaration(store: Store, unit: UnitRecord, year: int, title: str = "") 
                              title=title or f"{year}年度新建申报表", data=doc, amount=None, status="草稿")
 
 
+def new_evaluation_form(store: Store, form_id: str, unit: UnitRecord, year: int, project_name: str) -> FormRecord:
+    """A blank form of the evaluation round (registry.EVALUATION_FORMS) with the unit's name and the
+    project filled in where the form has such a field; titled as `perfdesk demo` titles them
+    (“…项目绩效报告（提纲）”)."""
+    from .domain.document import blank_document
+
+    form = get_form(form_id)
+    doc = blank_document(form, {
+        "project_name": project_name or None,
+        "unit_name": unit.name,  # 绩效报告 报送单位, 反馈意见函 被评价单位
+        "project_unit": unit.name,  # 评价报告 项目单位
+        "supervisor": unit.supervisor_name,  # 评价报告 主管部门
+        "department": unit.supervisor_name,  # 整改报告书 预算部门
+    })
+    return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=year,
+                             title=f"{project_name}{form.name}", data=doc, amount=headline_amount(form, doc),
+                             status="草稿")
+
+
 def duplicate(store: Store, form_instance_id: int, year: int) -> FormRecord:
     """Copy a form into another year as a new draft (last year's declaration into this year's)."""
     from .domain.carry_over import carry_over

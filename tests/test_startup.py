@@ -44,6 +44,96 @@ def test_gui_module_imports_neither_alembic_nor_the_orm_nor_the_verbs():
     assert imported_after("import perfdesk.ui.app", *HEAVY) == []
 
 
+def test_gui_module_imports_no_sqlalchemy_no_form_files_and_no_rules():
+    # What the window needs before its first paint; the rest comes once it shows.
+    later = ("sqlalchemy", "yaml", "perfdesk.operations", "perfdesk.domain.formdef", "perfdesk.deadlines",
+             "perfdesk.monitoring_operations", "perfdesk.store.store", "perfdesk.ui.new_form_dialogs")
+    assert imported_after("import perfdesk.ui.app", *later) == []
+
+
+def test_the_window_paints_from_a_first_look_and_then_opens_the_store(tmp_path):
+    from perfdesk.demo import load_demo
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    with Store(url) as store:
+        load_demo(store, 2027)
+        declarations = [f.title for f in store.list_summaries(form_id="declaration")]
+    code = f"""
+import json, sys
+from PySide6.QtWidgets import QApplication
+from perfdesk.store.first_look import first_look
+from perfdesk.ui.app import MainWindow, apply_chinese_font
+app = QApplication([])
+apply_chinese_font(app)
+opened = []
+def open_store():
+    from perfdesk.store import Store
+    opened.append(1)
+    return Store({url!r})
+window = MainWindow(first_look=first_look({url!r}, MainWindow.FIRST_KINDS), open_store=open_store)
+window.show()
+window.repaint()
+app.processEvents()
+painted = {{"sqlalchemy": "sqlalchemy" in sys.modules, "yaml": "yaml" in sys.modules, "opened": len(opened),
+           "titles": [r.title for r in window.listed_records()], "count": window.status_text()}}
+assert window.finish_opening()
+ready = {{"opened": len(opened), "open": window.store_is_open(), "units": len(window.store.units())}}
+window.close()
+window.store.close()
+print(json.dumps([painted, ready]))
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    painted, ready = json.loads(out.stdout.strip().splitlines()[-1])
+    assert painted == {"sqlalchemy": False, "yaml": False, "opened": 0, "titles": declarations,
+                       "count": f"共 {len(declarations)} 份表单"}
+    assert ready == {"opened": 1, "open": True, "units": 2}
+
+
+def test_perfdesk_shows_the_window_then_opens_the_store(tmp_path):
+    from perfdesk.demo import load_demo
+    from perfdesk.ui.app import EXIT_AFTER_SHOW, READY_MARK, SHOWN_MARK
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    with Store(url) as store:
+        load_demo(store, 2027)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env[EXIT_AFTER_SHOW] = "1"
+    out = subprocess.run([sys.executable, "-m", "perfdesk", "--db", url], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [SHOWN_MARK, READY_MARK]
+
+
+def test_form_names_read_from_the_top_of_the_files_are_the_parsed_names():
+    from perfdesk.domain.registry import FORM_FILES, form_name, get_form
+
+    for form_id in FORM_FILES:
+        assert form_name(form_id) == get_form(form_id).name
+    assert form_name("declaration") == "预算支出绩效目标申报表"
+    assert form_name("no_such_form") is None
+
+
+def test_a_form_name_written_otherwise_is_read_by_the_full_parser(monkeypatch, tmp_path):
+    import perfdesk.domain.registry as registry
+
+    source = (registry.forms_dir() / "rectification.yaml").read_text(encoding="utf-8")
+    quoted = source.replace("\nname: 绩效评价结果整改报告书\n", "\nname: \"绩效评价结果整改报告书（引号）\"\n")
+    assert quoted != source
+    (tmp_path / "rectification.yaml").write_text(quoted, encoding="utf-8")
+    monkeypatch.setattr(registry, "forms_dir", lambda: tmp_path)
+    registry.form_name.cache_clear()
+    registry.get_form.cache_clear()
+    try:
+        assert registry.form_name("rectification") == "绩效评价结果整改报告书（引号）"
+    finally:
+        registry.form_name.cache_clear()
+        registry.get_form.cache_clear()
+
+
 def test_opening_a_database_at_head_needs_no_alembic(db_url):
     Store(db_url).close()  # creates and migrates
     code = f"from perfdesk.store import Store\nstore = Store({db_url!r})\nstore.units(); store.list_forms(); store.close()"

@@ -147,11 +147,9 @@ def test_default_url_honours_env(monkeypatch, tmp_path):
 
 
 def test_default_url_without_env_uses_user_data_dir(monkeypatch, tmp_path):
-    import perfdesk.store.engine as engine_mod
-
     monkeypatch.delenv("PERFDESK_DB", raising=False)
     folder = tmp_path / "data dir" / "PerfDesk"
-    monkeypatch.setattr(engine_mod, "user_data_dir", lambda *a, **k: str(folder))
+    monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(folder))
     assert default_url() == f"sqlite:///{folder}/perfdesk.db"
     assert folder.is_dir()
 

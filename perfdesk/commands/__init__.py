@@ -7,11 +7,13 @@ touching a shared list.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 
 
 def modules():
+    # Imported here: `perfdesk` opening the GUI reads only the exit codes of this package.
+    import importlib
+    import pkgutil
+
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if not info.name.startswith("_"):
             yield importlib.import_module(f"{__name__}.{info.name}")

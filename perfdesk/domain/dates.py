@@ -36,3 +36,12 @@ def format_date(value: dt.date | None, *, blank: str = "") -> str:
     if value is None:
         return blank
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def describe_due(deadline: tuple[dt.date, int] | None) -> str:
+    """“截止 2026年7月31日（已逾期 113 天）” for (due date, days left); "" for no deadline."""
+    if deadline is None:
+        return ""
+    date, days = deadline
+    left = f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
+    return f"截止 {date.year}年{date.month}月{date.day}日（{left}）"

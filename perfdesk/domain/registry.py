@@ -1,11 +1,20 @@
-"""The forms PerfDesk knows, loaded once from forms/."""
+"""The forms PerfDesk knows, loaded once from forms/.
+
+The form files are parsed on first use (`get_form`); a form's printed name alone (`form_name`) is
+read from the top of its file, so the form list can show it at start-up before any file is parsed.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from itertools import islice
+from typing import TYPE_CHECKING
 
 from ..paths import forms_dir
-from .formdef import FormDef, FormDefinitionError, load_form
+
+if TYPE_CHECKING:
+    from .formdef import FormDef
 
 FORM_FILES = {
     "declaration": "declaration.yaml",
@@ -17,10 +26,20 @@ FORM_FILES = {
     "rectification": "rectification.yaml",
     "evaluation_report": "evaluation_report.yaml",
 }
+# The forms of the evaluation round after the year ends (办法 第五章): the unit's 绩效报告 (附件4), the
+# finance office's 评价报告 (附件5-1), its 反馈意见函 (附件6) and the unit's 整改报告书 (附件7).
+EVALUATION_FORMS = ("self_report", "evaluation_report", "feedback_letter", "rectification")
+
+# The top-level `name:` of a form file written as a plain one-line scalar: no quotes, no YAML
+# indicator first, no ": " or " #" inside. Any other way of writing it is read by the full parser.
+_PLAIN_NAME = re.compile(r"name: +(?P<name>[^\s#'\"{\[&*!|>%@`,?:-][^#:]*?) *")
+_HEADER_LINES = 40  # the name is among a form file's first lines, after its comments and id
 
 
 @lru_cache(maxsize=None)
 def get_form(form_id: str) -> FormDef:
+    from .formdef import FormDefinitionError, load_form
+
     try:
         return load_form(forms_dir() / FORM_FILES[form_id])
     except KeyError:
@@ -29,3 +48,21 @@ def get_form(form_id: str) -> FormDef:
 
 def all_forms() -> list[FormDef]:
     return [get_form(form_id) for form_id in FORM_FILES]
+
+
+@lru_cache(maxsize=None)
+def form_name(form_id: str) -> str | None:
+    """The form's printed name (预算支出绩效目标申报表), the same as get_form(form_id).name; None for a
+    kind PerfDesk does not know."""
+    file = FORM_FILES.get(form_id)
+    if file is None:
+        return None
+    try:
+        with open(forms_dir() / file, encoding="utf-8") as lines:
+            for line in islice(lines, _HEADER_LINES):
+                found = _PLAIN_NAME.fullmatch(line.rstrip("\r\n"))
+                if found is not None:
+                    return found["name"]
+    except OSError:
+        pass  # get_form says what is wrong with the file
+    return get_form(form_id).name

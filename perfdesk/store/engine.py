@@ -5,34 +5,17 @@ already at the newest revision: opening an up-to-date database reads alembic_ver
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# Every revision file is named "<revision id>_<slug>.py" with a four-digit id, ids in order.
-_REVISION_FILES = "[0-9][0-9][0-9][0-9]_*.py"
+from .location import MIGRATIONS, default_url, head_revision  # noqa: F401 - where callers have found them
 
 # Execution option read by the "begin" listener: writers take SQLite's write lock up front,
 # so a read-then-write (save_form) cannot interleave with another process's write.
 BEGIN_MODE = "perfdesk_sqlite_begin"
-
-
-def default_url() -> str:
-    env = os.environ.get("PERFDESK_DB")
-    if env:
-        return env
-    folder = Path(user_data_dir("PerfDesk", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    # URL.create escapes characters like '?' or '#' that a user's folder name may contain.
-    return URL.create("sqlite", database=str(folder / "perfdesk.db")).render_as_string()
 
 
 def shown(url: str) -> str:
@@ -88,11 +71,6 @@ def open_engine(url: str) -> tuple[Engine, Engine]:
     if parsed.get_backend_name() == "sqlite":
         _sqlite_setup(engine, memory)
     return engine, engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
-
-
-def head_revision() -> str | None:
-    """The newest revision id, from the migration file names; None if none are found."""
-    return max((p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob(_REVISION_FILES)), default=None)
 
 
 def at_head(reader: Engine) -> bool:

@@ -1,28 +1,38 @@
 """Start the desktop app: one instance per database, the shipped Chinese fonts, the store, first-run
-unit setup, the main window."""
+unit setup, the main window.
+
+The window paints first and opens the store right after: when the database is an SQLite file
+already set up, `store.first_look` reads what the window shows with the standard library, and the
+store (SQLAlchemy, which takes longer to import than a whole empty window takes to show) is opened
+once the window has painted. Any other database is opened first, the ordinary way.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from platformdirs import user_data_dir
 from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
-from sqlalchemy.engine import make_url
 
 from ..paths import fonts_dir
-from ..store import Store, StoreError, default_url
+from ..store.errors import StoreError
+from ..store.first_look import first_look
+from ..store.location import default_url, sqlite_file
 from .main_window import MainWindow
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 APP_NAME = "PerfDesk"
 # Set (to anything) to quit as soon as the main window has painted with its list, printing
-# SHOWN_MARK: bench/startup.py times the start-up with it.
+# SHOWN_MARK, and then its store is open, printing READY_MARK: bench/startup.py times both.
 EXIT_AFTER_SHOW = "PERFDESK_EXIT_AFTER_SHOW"
 SHOWN_MARK = "PERFDESK_WINDOW_SHOWN"
+READY_MARK = "PERFDESK_STORE_OPEN"
 _PREFERRED = ("WenQuanYi Micro Hei", "Droid Sans Fallback")
 _installed: list[str] | None = None
 
@@ -79,37 +89,26 @@ class DbLockError(OSError):
     """The lock file itself cannot be made (missing or read-only folder); no other instance is implied."""
 
 
-def _sqlite_file(db_url: str) -> Path | None:
-    """The database file of a file-based SQLite URL, absolute; None for anything else."""
-    try:
-        url = make_url(db_url)
-    except Exception:  # noqa: BLE001 - a malformed URL gets a lock in the data folder; Store reports it
-        return None
-    database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in ("", ":memory:") or url.query.get("mode") == "memory":
-        return None
-    if database.startswith("file:"):  # SQLite URI filename
-        database = database[len("file:"):].split("?", 1)[0]
-    return Path(os.path.abspath(Path(database).expanduser()))  # relative to the working folder, as SQLite does
-
-
 def lock_path(db_url: str) -> Path:
     """`<database file>.lock` beside an SQLite file, else a file named after the URL in the data folder."""
-    database = _sqlite_file(db_url)
+    database = sqlite_file(db_url)
     if database is not None:
         return database.with_name(database.name + ".lock")
+    import hashlib
+
+    from platformdirs import user_data_dir
+
     digest = hashlib.sha256(db_url.encode("utf-8")).hexdigest()[:20]
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "locks" / f"{digest}.lock"
 
 
 def database_shown(db_url: str) -> str:
-    database = _sqlite_file(db_url)
+    database = sqlite_file(db_url)
     if database is not None:
         return str(database)
-    try:
-        return make_url(db_url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001
-        return db_url
+    from ..store.engine import shown
+
+    return shown(db_url)
 
 
 def acquire_db_lock(db_url: str | None) -> QLockFile | None:
@@ -121,7 +120,7 @@ def acquire_db_lock(db_url: str | None) -> QLockFile | None:
     cannot be created at all. Release with `unlock()`."""
     url = db_url or default_url()
     path = lock_path(url)
-    if _sqlite_file(url) is None:
+    if sqlite_file(url) is None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -143,9 +142,24 @@ def already_running_message(db_url: str | None) -> str:
 # --- start-up --------------------------------------------------------------------------------
 
 
+class _AfterFirstPaint(QObject):
+    """Calls `then` once, from the event loop, after the window's first paint."""
+
+    def __init__(self, window: MainWindow, then) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # after the whole window has painted and shows
+        return False
+
+
 class _ExitWhenShown(QObject):
-    """For bench/startup.py: once the window is shown with its list loaded, paint it, print
-    SHOWN_MARK and quit."""
+    """For bench/startup.py: once the window is shown with its list loaded, paint it and print
+    SHOWN_MARK; once its store is open, print READY_MARK; then quit."""
 
     def __init__(self, app: QApplication, window: MainWindow) -> None:
         super().__init__(app)
@@ -165,6 +179,11 @@ class _ExitWhenShown(QObject):
         self._done = True
         self._window.repaint()  # paints the window and the filled list now
         print(SHOWN_MARK, flush=True)
+        QTimer.singleShot(0, self._when_ready)
+
+    def _when_ready(self) -> None:
+        if self._window.store_is_open() or self._window.finish_opening():
+            print(READY_MARK, flush=True)
         QTimer.singleShot(0, self._app.quit)
 
 
@@ -193,13 +212,39 @@ def run_gui(db_url: str | None) -> int:
             QMessageBox.warning(None, "PerfDesk", already_running_message(url))
             return 1
     try:
+        look = first_look(url, MainWindow.FIRST_KINDS)
+        if look is not None:
+            return _run_from_first_look(app, url, look)
         return _run_with_store(app, url)
     finally:
         if lock is not None:
             lock.unlock()
 
 
+def _run_from_first_look(app: QApplication, url: str, look) -> int:
+    """The window painted from the first look; the store opened right after its first paint."""
+
+    def open_store() -> Store:
+        from ..store import Store
+
+        return Store(url)
+
+    window = MainWindow(first_look=look, open_store=open_store)
+    _AfterFirstPaint(window, window.finish_opening)
+    if os.environ.get(EXIT_AFTER_SHOW):
+        _ExitWhenShown(app, window)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.close()  # exec() may end from outside (app.exit): close the window with the store
+        if window.store_is_open():
+            window.store.close()
+
+
 def _run_with_store(app: QApplication, url: str) -> int:
+    from ..store import Store
+
     try:
         store = Store(url)
     except StoreError as exc:

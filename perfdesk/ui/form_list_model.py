@@ -16,11 +16,10 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..deadlines import describe
-from ..domain.formdef import FormDefinitionError
+from ..domain.dates import describe_due
 from ..domain.money import format_amount
-from ..domain.registry import get_form
-from ..store import FormRecord
+from ..domain.registry import form_name
+from ..store.records import FormRecord
 
 (COL_ID, COL_YEAR, COL_KIND, COL_STATUS, COL_TITLE, COL_UNIT, COL_AMOUNT, COL_DUE, COL_ALERTS,
  COL_UPDATED) = range(10)
@@ -46,7 +45,6 @@ SEARCHED = (COL_TITLE, COL_UNIT)
 TIPPED = (COL_KIND, COL_TITLE, COL_UNIT, COL_DUE, COL_ALERTS)  # long texts: the tooltip shows them whole
 RED = QBrush(QColor("#c62828"))  # overdue, 红色预警
 AMBER = QBrush(QColor("#a15c00"))  # 黄色预警 only (yellow text cannot be read on white)
-_kind_names: dict[str, str] = {}
 
 
 def local_time(record: FormRecord) -> str:
@@ -71,14 +69,7 @@ def without_document(record: FormRecord) -> FormRecord:
 
 def kind_name(form_id: str) -> str:
     """The form's printed name (项目支出绩效运行监控表), for the 类型 column."""
-    name = _kind_names.get(form_id)
-    if name is None:
-        try:
-            name = get_form(form_id).name
-        except FormDefinitionError:
-            name = form_id
-        _kind_names[form_id] = name
-    return name
+    return form_name(form_id) or form_id
 
 
 def due_short(due: tuple[dt.date, int] | None) -> str:
@@ -117,7 +108,7 @@ class _Row:
         self.keys = (record.id, record.year, self.texts[COL_KIND], record.status, record.title, unit_name, amount,
                      due_key, alert_key, record.updated_at.timestamp())
         self.haystack = "\n".join(self.texts[c] for c in SEARCHED).casefold()
-        self.due_tip = describe(due)  # 截止 2026年7月31日（已逾期 113 天）
+        self.due_tip = describe_due(due)  # 截止 2026年7月31日（已逾期 113 天）
         colours = {}
         if due is not None and due[1] < 0:
             colours[COL_DUE] = RED

@@ -6,7 +6,12 @@ A store without settings (or without those keys yet) means: the first unit set u
 
 from __future__ import annotations
 
-from ..store import Store, StoreError, UnitRecord
+from typing import TYPE_CHECKING, Any
+
+from ..store.errors import StoreError
+
+if TYPE_CHECKING:  # the store module itself (SQLAlchemy) is not needed to read a setting's meaning
+    from ..store import Store, UnitRecord
 
 UNIT_ID, ROLE = "unit_id", "role"
 UNIT, FINANCE = "unit", "finance"
@@ -34,11 +39,15 @@ def role(store: Store) -> str:
     """"unit" or "finance": whose cells the editors let the clerk fill."""
     if has_settings(store):
         try:
-            value = store.get_setting(ROLE, UNIT)
+            return role_from(store.get_setting(ROLE, UNIT))
         except StoreError:
             return UNIT
-        return value if value in ROLE_NAMES else UNIT
     return UNIT
+
+
+def role_from(value: Any) -> str:
+    """The role a stored "role" setting names; a missing or unknown one means a budget unit."""
+    return value if value in ROLE_NAMES else UNIT
 
 
 def remember(store: Store, unit: UnitRecord, chosen_role: str | None) -> None:

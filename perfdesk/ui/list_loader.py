@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from .. import deadlines, monitoring_operations
-from ..store import FormRecord, Store, StoreError, UnitRecord
+from ..store.errors import StoreError
 from .form_list_model import NO_FACTS, Facts, build_rows
+
+if TYPE_CHECKING:
+    from ..store import FormRecord, Store, UnitRecord
 
 # Kinds whose rows need no document: no due date (`domain.deadlines.due_date` gives none) and no
 # 绩效预警 (monitoring tables only). Read as summaries, without decoding 10,000 documents.
@@ -40,6 +43,9 @@ class UnitBook:
 
 def row_facts(book: UnitBook, today: dt.date | None = None):
     """A function giving (due, alert levels) for a record with its document."""
+    # Imported here, in the loader's thread: the window paints before the domain rules are loaded.
+    from .. import deadlines, monitoring_operations
+
     today = today or dt.date.today()
 
     def facts(record: FormRecord) -> Facts:

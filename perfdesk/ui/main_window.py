@@ -18,6 +18,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -45,11 +46,10 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..errors import USER_ERRORS  # failures with a Chinese message fit to show as is
-from ..operations import check, duplicate, export, new_declaration, render
-from ..store import FormRecord, Store, StoreError, UnitRecord
-from . import dialogs, installation
-from . import new_form_dialogs as new_dialogs
+from ..domain.registry import EVALUATION_FORMS
+from ..errors import user_errors  # failures with a Chinese message fit to show as is
+from ..store.errors import StoreError
+from . import installation
 from .form_list_model import (
     COL_ALERTS,
     COL_AMOUNT,
@@ -63,8 +63,13 @@ from .form_list_model import (
     COL_YEAR,
     FormFilterModel,
     FormListModel,
+    build_rows,
 )
-from .list_loader import FormListLoader
+from .list_loader import WITHOUT_DOCUMENT, FormListLoader
+
+if TYPE_CHECKING:
+    from ..store import FormRecord, Store, UnitRecord
+    from ..store.first_look import FirstLook
 
 WINDOW_TITLE = "PerfDesk 预算绩效填报桌面端"
 ALL_YEARS = "全部年度"
@@ -90,7 +95,7 @@ SECTIONS = (
     Section("绩效目标申报", DECLARATION, ("declaration",), "预算支出绩效目标申报表"),
     Section("运行监控", MONITORING, (*MONITORING_TABLES, "monitoring_report"),
             "项目支出和部门整体支出绩效运行监控表、绩效监控分析报告"),
-    Section("绩效评价", EVALUATION, new_dialogs.EVALUATION_KINDS,
+    Section("绩效评价", EVALUATION, EVALUATION_FORMS,
             "绩效报告（提纲）、预算绩效评价报告、评价结果反馈意见函、整改报告书"),
     Section("提交包", PACKAGES, (), "报送数据包的收件记录、导入、签名密钥和可信公钥"),
 )
@@ -155,10 +160,21 @@ class MainWindow(QMainWindow):
     list_loaded = Signal()  # the list shows what the store holds (after refresh, year or kind change)
     editors_changed = Signal()  # an editor window opened, closed or came to the front
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    # What the window lists when it opens: a first look (store.first_look) reads these kinds' rows,
+    # which need no document (list_loader.WITHOUT_DOCUMENT).
+    FIRST_KINDS = SECTIONS[0].form_ids
+
+    def __init__(self, store: Store | None = None, parent: QWidget | None = None, *,
+                 first_look: FirstLook | None = None, open_store: Callable[[], Store] | None = None) -> None:
+        """Over an open store; or painted from a first look of one (`store.first_look`, read before
+        SQLAlchemy is imported), with `open_store` opening it on first use or at `finish_opening`."""
         super().__init__(parent)
-        self.store = store
-        self.loader = FormListLoader(store, self)
+        if store is None and (first_look is None or open_store is None):
+            raise ValueError("MainWindow needs a store, or a first look and a way to open the store")
+        self._store = store
+        self._open_store = open_store if store is None else None
+        self._first_look = first_look if store is None else None
+        self._loader: FormListLoader | None = None
         self._pending_select: int | None = None  # form to select once the list has loaded
         self._pending_reveal = False  # clear the search if it hides that form
         self._pending_row: int | None = None  # else the row to select (after a delete)
@@ -254,10 +270,54 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.proxy.modelReset.connect(self._update_actions)
         self.proxy.layoutChanged.connect(self._update_actions)
-        self.loader.loaded.connect(self._list_loaded)
-        self.loader.failed.connect(self._list_failed)
         self._section_shown()
-        self.refresh()
+        if self._first_look is not None:
+            self._show_first_look(self._first_look)
+        else:
+            self.refresh()
+
+    # --- the store ---------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The open store. A window painted from a first look opens it here on first use (raising
+        StoreError when it cannot), if `finish_opening` has not done so yet."""
+        if self._store is None:
+            assert self._open_store is not None
+            self._store = self._open_store()
+            self._open_store = self._first_look = None
+        return self._store
+
+    def store_is_open(self) -> bool:
+        return self._store is not None
+
+    def finish_opening(self) -> bool:
+        """Open the store of a window painted from a first look (the app calls it once the window has
+        painted). When it cannot be opened the clerk is told why and the application ends with 1."""
+        try:
+            self.store  # noqa: B018 - opens it
+        except StoreError as exc:
+            QMessageBox.critical(self, "PerfDesk", f"{exc}\n\n请检查 --db 参数或 PERFDESK_DB 环境变量所指的数据库。")
+            QApplication.exit(1)
+            return False
+        return True
+
+    @property
+    def loader(self) -> FormListLoader:
+        """Reads the list in the background; made with the store."""
+        if self._loader is None:
+            self._loader = FormListLoader(self.store, self)
+            self._loader.loaded.connect(self._list_loaded)
+            self._loader.failed.connect(self._list_failed)
+        return self._loader
+
+    def _show_first_look(self, look: FirstLook) -> None:
+        """Years and the first section's forms as the look found them, as refresh() would show them."""
+        if not set(look.form_ids) >= set(self.form_ids()) or not set(self.form_ids()) <= WITHOUT_DOCUMENT:
+            raise ValueError(f"a first look of {look.form_ids} cannot show {self.form_ids()}")
+        self._fill_years(list(look.years), None)
+        forms = [form for form in look.forms if form.form_id in self.form_ids()]
+        self._list_loaded(build_rows(forms, look.unit_names))
 
     # --- actions, menus, toolbar -------------------------------------------------------
 
@@ -280,7 +340,7 @@ class MainWindow(QMainWindow):
         self.starts: dict[str, Callable[[], FormRecord | None]] = {
             "declaration": self.new_declaration, "project_monitoring": self.new_project_monitoring,
             "dept_monitoring": self.new_department_monitoring, "monitoring_report": self.new_monitoring_report}
-        for form_id in new_dialogs.EVALUATION_KINDS:
+        for form_id in EVALUATION_FORMS:
             self.starts[form_id] = lambda form_id=form_id: self.new_evaluation_form(form_id)
         self.new_form_actions: dict[str, QAction] = {
             form_id: a(text, name, self.starts[form_id], tip=tip) for form_id, (text, name, tip) in NEW_FORMS.items()}
@@ -503,6 +563,10 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self._store_failed(exc)
             return
+        self._fill_years(years, wanted)
+        self._load_forms()
+
+    def _fill_years(self, years: list[int], wanted: int | None) -> None:
         self.year_box.blockSignals(True)
         self.year_box.clear()
         self.year_box.addItem(ALL_YEARS, None)
@@ -511,7 +575,6 @@ class MainWindow(QMainWindow):
         index = self.year_box.findData(wanted) if wanted is not None else 0
         self.year_box.setCurrentIndex(max(index, 0))
         self.year_box.blockSignals(False)
-        self._load_forms()
 
     def _load_forms(self) -> None:
         if self._pending_select is None and self._pending_row is None:
@@ -521,7 +584,7 @@ class MainWindow(QMainWindow):
         self.loader.load(self.selected_year(), self.form_ids())
 
     def is_loading(self) -> bool:
-        return self.loader.is_busy()
+        return self._loader is not None and self._loader.is_busy()
 
     def _list_loaded(self, rows) -> None:
         select, reveal, row = self._pending_select, self._pending_reveal, self._pending_row
@@ -601,6 +664,8 @@ class MainWindow(QMainWindow):
 
     def role(self) -> str:
         """"unit" (预算单位) or "finance" (财政部门): the editors open with it."""
+        if self._first_look is not None:  # as the look found it, until the store is opened
+            return installation.role_from(self._first_look.setting(installation.ROLE))
         return installation.role(self.store)
 
     def _show_role(self) -> None:
@@ -660,6 +725,8 @@ class MainWindow(QMainWindow):
 
     def new_declaration(self) -> FormRecord | None:
         """新建绩效目标申报表: ask the project name, create a blank declaration for the unit, open it."""
+        from . import dialogs
+
         unit = self._own_unit_or_setup()
         if unit is None:
             return None
@@ -668,8 +735,10 @@ class MainWindow(QMainWindow):
         if title is None:
             return None
         try:
+            from ..operations import new_declaration
+
             record = new_declaration(self.store, unit, year, title.strip())
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法新建", str(exc))
             return None
         return self._show_new(record, f"已新建“{record.title}”")
@@ -680,6 +749,7 @@ class MainWindow(QMainWindow):
     def new_project_monitoring(self) -> FormRecord | None:
         """新建项目监控表: from a declaration (the selected one, if a declaration is selected)."""
         from ..monitoring_operations import start_project_monitoring
+        from . import new_form_dialogs as new_dialogs
 
         current = self.current_record()
         preselect = current.id if current is not None and current.form_id == DECLARATION else None
@@ -691,7 +761,7 @@ class MainWindow(QMainWindow):
                 return None
             with busy():
                 record = start_project_monitoring(self.store, dialog.declaration().id, dialog.months.value())
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法生成项目监控表", str(exc))
             return None
         return self._show_new(record, f"已生成“{record.title}”，请填写执行进度和指标完成情况")
@@ -699,6 +769,7 @@ class MainWindow(QMainWindow):
     def new_department_monitoring(self) -> FormRecord | None:
         """新建部门整体监控表 for this installation's unit."""
         from ..monitoring_operations import start_department_monitoring
+        from . import new_form_dialogs as new_dialogs
 
         unit = self._own_unit_or_setup()
         if unit is None:
@@ -709,7 +780,7 @@ class MainWindow(QMainWindow):
         try:
             with busy():
                 record = start_department_monitoring(self.store, unit.id, dialog.year.value(), dialog.months.value())
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法生成部门整体监控表", str(exc))
             return None
         return self._show_new(record, f"已生成“{record.title}”")
@@ -717,6 +788,7 @@ class MainWindow(QMainWindow):
     def new_monitoring_report(self) -> FormRecord | None:
         """生成监控分析报告 from the selected monitoring table (or one chosen when none is selected)."""
         from ..monitoring_operations import start_report
+        from . import new_form_dialogs as new_dialogs
 
         current = self.current_record()
         try:
@@ -732,13 +804,16 @@ class MainWindow(QMainWindow):
                 source = dialog.monitoring()
             with busy():
                 record = start_report(self.store, source.id)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法生成监控分析报告", str(exc))
             return None
         return self._show_new(record, f"已由“{source.title}”生成“{record.title}”，第二部分已按监控表填写")
 
     def new_evaluation_form(self, form_id: str) -> FormRecord | None:
         """新建绩效报告（提纲）/ 预算绩效评价报告 / 反馈意见函 / 整改报告书."""
+        from ..operations import new_evaluation_form
+        from . import new_form_dialogs as new_dialogs
+
         unit = self._own_unit_or_setup()
         if unit is None:
             return None
@@ -752,9 +827,9 @@ class MainWindow(QMainWindow):
                 dialog.choose_declaration(preselect)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
-            record = new_dialogs.new_evaluation_form(self.store, form_id, dialog.unit(), dialog.year.value(),
+            record = new_evaluation_form(self.store, form_id, dialog.unit(), dialog.year.value(),
                                                      dialog.project_name())
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法新建", str(exc))
             return None
         return self._show_new(record, f"已新建“{record.title}”")
@@ -793,7 +868,7 @@ class MainWindow(QMainWindow):
         try:
             with busy():
                 editor = factory(self.store, form_instance_id, role=self.role(), parent=self)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法打开", str(exc))
             return None
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -832,6 +907,8 @@ class MainWindow(QMainWindow):
 
     def duplicate_form(self) -> FormRecord | None:
         """复制到新年度: copy the selected declaration into a year the clerk names (default: the next)."""
+        from . import dialogs
+
         source = self._selected_or_warn("复制")
         if source is None:
             return None
@@ -842,9 +919,11 @@ class MainWindow(QMainWindow):
         if year is None:
             return None
         try:
+            from ..operations import duplicate
+
             with busy():
                 copy = duplicate(self.store, source.id, year)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法复制", str(exc))
             return None
         shown = self.selected_year()
@@ -854,6 +933,8 @@ class MainWindow(QMainWindow):
 
     def delete_form(self) -> bool:
         """删除: after confirmation, to the recycle bin."""
+        from . import dialogs
+
         record = self._selected_or_warn("删除")
         if record is None:
             return False
@@ -912,7 +993,7 @@ class MainWindow(QMainWindow):
             return None
         try:
             return getattr(module, name)(self, self.store, *args)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "提交包", str(exc))
             return None
 
@@ -949,11 +1030,13 @@ class MainWindow(QMainWindow):
         """Check the form in that row (as it is stored now) and show the findings, without blocking."""
         if not index.isValid():
             return None
+        from ..operations import check
+
         listed = self.record_at(index)
         try:
             record = self.store.get_form(listed.id)
             findings = check(record)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法校验", f"表单 {listed.id}“{listed.title}”无法校验：\n{exc}")
             return None
         dialog = FindingsDialog(record.title, [finding.line() for finding in findings], self)
@@ -962,6 +1045,7 @@ class MainWindow(QMainWindow):
 
     def print_preview(self):
         """打印预览 of the PDF export would write; a form with errors shows as a draft."""
+        from ..operations import check, render
         from .preview import PrintPreviewDialog
 
         listed = self._selected_or_warn("预览")
@@ -973,7 +1057,7 @@ class MainWindow(QMainWindow):
                 draft = any(finding.blocks_export for finding in check(record))
                 pdf = render(self.store, record).pdf
                 dialog = PrintPreviewDialog(pdf, record.title, draft=draft, parent=self)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法预览", str(exc))
             return None
         dialog.show()
@@ -981,6 +1065,8 @@ class MainWindow(QMainWindow):
 
     def export_file(self, kind: str) -> Path | None:
         """导出 PDF… / 导出 Excel…: ask where (last folder remembered), then write; errors block."""
+        from . import dialogs
+
         listed = self._selected_or_warn("导出")
         if listed is None:
             return None
@@ -991,11 +1077,13 @@ class MainWindow(QMainWindow):
             return None
         if path.suffix.lower() != f".{kind}":
             path = path.with_name(f"{path.name}.{kind}")
+        from ..operations import export
+
         try:
             with busy():
                 findings = export(self.store, listed.id, pdf=path if kind == "pdf" else None,
                                   xlsx=path if kind == "xlsx" else None)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             QMessageBox.warning(self, "无法导出", str(exc))
             return None
         dialogs.remember_export_dir(path.parent)
@@ -1010,6 +1098,7 @@ class MainWindow(QMainWindow):
 
     def batch_export(self):
         """批量导出: every listed form that passes its checks, in a worker thread."""
+        from . import dialogs
         from .workers import BatchExport
 
         if self.batch_running():
@@ -1072,5 +1161,6 @@ class MainWindow(QMainWindow):
         if self.batch is not None and self.batch.is_running():
             self.batch.cancel()
             self.batch.wait()
-        self.loader.wait()
+        if self._loader is not None:
+            self._loader.wait()
         super().closeEvent(event)

@@ -7,7 +7,7 @@
   from one of that year's declarations.
 
 The dialogs only ask; the main window creates the forms through `monitoring_operations` and
-`new_evaluation_form` below. Tests answer a dialog by replacing its `exec`.
+`operations.new_evaluation_form`. Tests answer a dialog by replacing its `exec`.
 """
 
 from __future__ import annotations
@@ -27,34 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.document import blank_document, headline_amount
-from ..domain.registry import get_form
-from ..store import FormRecord, Store, UnitRecord
+from ..domain.registry import EVALUATION_FORMS, get_form
+from ..store.records import FormRecord, UnitRecord
 
 DEFAULT_MONTHS = 6
 # A declaration in one of these states was approved or handed in: offered first, in this order.
 HANDED_IN = ("审核通过", "已报送", "已导出")
 NO_SOURCE = "（不按申报表，直接填写项目名称）"
-EVALUATION_KINDS = ("self_report", "evaluation_report", "feedback_letter", "rectification")
+EVALUATION_KINDS = EVALUATION_FORMS
 _ERROR_STYLE = "color: #c62828;"
-
-
-def new_evaluation_form(store: Store, form_id: str, unit: UnitRecord, year: int, project_name: str) -> FormRecord:
-    """A blank form of the evaluation round with the unit's name and the project filled in where the
-    form has such a field; titled as `perfdesk demo` titles them (“…项目绩效报告（提纲）”).
-
-    Belongs with `operations.new_declaration`; kept here until operations has it."""
-    form = get_form(form_id)
-    doc = blank_document(form, {
-        "project_name": project_name or None,
-        "unit_name": unit.name,  # 绩效报告 报送单位, 反馈意见函 被评价单位
-        "project_unit": unit.name,  # 评价报告 项目单位
-        "supervisor": unit.supervisor_name,  # 评价报告 主管部门
-        "department": unit.supervisor_name,  # 整改报告书 预算部门
-    })
-    return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=year,
-                             title=f"{project_name}{form.name}", data=doc, amount=headline_amount(form, doc),
-                             status="草稿")
 
 
 def months_box(parent: QWidget, months: int = DEFAULT_MONTHS) -> QSpinBox:

@@ -13,8 +13,6 @@ never reach zero. It is applied only on CPython before 3.12 and only when a prob
 
 from __future__ import annotations
 
-import ctypes
-import platform
 import sys
 
 from PySide6.QtCore import QObject, Signal
@@ -47,11 +45,13 @@ def fix_lost_singleton_references() -> bool:
     global _applied
     if _applied:
         return True
-    if platform.python_implementation() != "CPython" or sys.version_info >= (3, 12):
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return False  # immortal already (3.12+), or not a reference-counted object layout we know
     lost = references_lost()
     if max(lost.values()) < PROBES // 2:  # other threads may move a count a little; the defect by PROBES
         return False
+    import ctypes  # only where the defect shows
+
     for singleton in (None, True, False):
         # ob_refcnt is the first field of every CPython object (non-debug build, before 3.12).
         ctypes.c_ssize_t.from_address(id(singleton)).value += _SPARE_REFERENCES

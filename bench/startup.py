@@ -11,7 +11,7 @@ Each run is a fresh `python` process, timed from just before it is spawned until
     Core, opening the demo database and reading the form list with it. The floor for any window
     whose list comes through SQLAlchemy: importing SQLAlchemy Core alone takes about as long as the
     whole bare window.
-The demo database is prepared beforehand. The kinds alternate; the median of 5 each is
+The demo database is prepared beforehand. The kinds alternate; the median of 7 each is
 reported, after one untimed warm-up each (disk cache).
 
     python bench/startup.py
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from perfdesk.ui.app import EXIT_AFTER_SHOW, READY_MARK, SHOWN_MARK  # noqa: E402
 
-RUNS = 5
+RUNS = 7
 TARGET_RATIO = 2.0
 
 BARE = f"""

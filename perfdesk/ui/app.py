@@ -165,19 +165,22 @@ class _ExitWhenShown(QObject):
         super().__init__(app)
         self._app, self._window = app, window
         self._done = False
+        self._painted_with_list = False
         window.list_loaded.connect(self._maybe_done)
         window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
         if event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, self._maybe_done)
+            self._painted_with_list |= not self._window.is_loading()
+            QTimer.singleShot(0, self._maybe_done)  # once the whole window has painted
         return False
 
     def _maybe_done(self) -> None:
         if self._done or not self._window.isVisible() or self._window.is_loading():
             return
         self._done = True
-        self._window.repaint()  # paints the window and the filled list now
+        if not self._painted_with_list:  # the list came after the last paint: paint it now
+            self._window.repaint()
         print(SHOWN_MARK, flush=True)
         QTimer.singleShot(0, self._when_ready)
 

@@ -43,5 +43,9 @@ def describe_due(deadline: tuple[dt.date, int] | None) -> str:
     if deadline is None:
         return ""
     date, days = deadline
-    left = f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
-    return f"截止 {date.year}年{date.month}月{date.day}日（{left}）"
+    return f"截止 {date.year}年{date.month}月{date.day}日（{days_left(days)}）"
+
+
+def days_left(days: int) -> str:
+    """“剩 40 天”, or “已逾期 113 天” for a negative count."""
+    return f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"

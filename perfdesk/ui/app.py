@@ -22,7 +22,7 @@ from ..paths import fonts_dir
 from ..store.errors import StoreError
 from ..store.first_look import first_look
 from ..store.location import default_url, sqlite_file
-from .main_window import MainWindow
+from .main_window import MainWindow, cannot_open_message
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -234,15 +234,22 @@ def _run_from_first_look(app: QApplication, url: str, look) -> int:
 
     window = MainWindow(first_look=look, open_store=open_store)
     _AfterFirstPaint(window, window.finish_opening)
+    try:
+        return _show(app, window)
+    finally:
+        if window.store_is_open():
+            window.store.close()
+
+
+def _show(app: QApplication, window: MainWindow) -> int:
+    """Show the main window and run until the application ends; its exit code."""
     if os.environ.get(EXIT_AFTER_SHOW):
         _ExitWhenShown(app, window)
     window.show()
     try:
         return app.exec()
     finally:
-        window.close()  # exec() may end from outside (app.exit): close the window with the store
-        if window.store_is_open():
-            window.store.close()
+        window.close()  # exec() may end from outside (app.exit): close the window before its store
 
 
 def _run_with_store(app: QApplication, url: str) -> int:
@@ -251,7 +258,7 @@ def _run_with_store(app: QApplication, url: str) -> int:
     try:
         store = Store(url)
     except StoreError as exc:
-        QMessageBox.critical(None, "PerfDesk", f"{exc}\n\n请检查 --db 参数或 PERFDESK_DB 环境变量所指的数据库。")
+        QMessageBox.critical(None, "PerfDesk", cannot_open_message(exc))
         return 1
     try:
         try:
@@ -260,13 +267,6 @@ def _run_with_store(app: QApplication, url: str) -> int:
         except StoreError as exc:
             QMessageBox.critical(None, "PerfDesk", str(exc))
             return 1
-        window = create_main_window(store)
-        if os.environ.get(EXIT_AFTER_SHOW):
-            _ExitWhenShown(app, window)
-        window.show()
-        try:
-            return app.exec()
-        finally:
-            window.close()  # exec() may end from outside (app.exit): close the window with the store
+        return _show(app, create_main_window(store))
     finally:
         store.close()

@@ -16,7 +16,7 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..domain.dates import describe_due
+from ..domain.dates import days_left, describe_due
 from ..domain.money import format_amount
 from ..domain.registry import form_name
 from ..store.records import FormRecord
@@ -77,8 +77,7 @@ def due_short(due: tuple[dt.date, int] | None) -> str:
     if due is None:
         return ""
     date, days = due
-    left = f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
-    return f"{date.year:04d}-{date.month:02d}-{date.day:02d} {left}"
+    return f"{date.year:04d}-{date.month:02d}-{date.day:02d} {days_left(days)}"
 
 
 def alert_text(levels: Sequence[str]) -> tuple[str, int]:

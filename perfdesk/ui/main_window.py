@@ -113,6 +113,11 @@ NEW_FORMS = {
 }
 
 
+def cannot_open_message(exc: StoreError) -> str:
+    """What the clerk is told when the database cannot be opened at start-up."""
+    return f"{exc}\n\n请检查 --db 参数或 PERFDESK_DB 环境变量所指的数据库。"
+
+
 def packages_available() -> bool:
     """Whether the package dialogs are installed (looked up, not imported: they load cryptography)."""
     try:
@@ -297,7 +302,7 @@ class MainWindow(QMainWindow):
         try:
             self.store  # noqa: B018 - opens it
         except StoreError as exc:
-            QMessageBox.critical(self, "PerfDesk", f"{exc}\n\n请检查 --db 参数或 PERFDESK_DB 环境变量所指的数据库。")
+            QMessageBox.critical(self, "PerfDesk", cannot_open_message(exc))
             QApplication.exit(1)
             return False
         return True

@@ -19,6 +19,7 @@ import pytest
 
 from perfdesk.demo import load_declarations_demo
 from perfdesk.store import Store
+from perfdesk.store.first_look import first_look
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLE = "2027年校舍维修改造项目"
@@ -112,7 +113,11 @@ def test_killed_while_autosaving_keeps_the_saved_value_and_the_database_intact(t
 
     saved = [edit_number(line.split(" ", 1)[1]) for line in printed if line.startswith("SAVED ")]
     assert len(saved) >= 2 and saved == sorted(saved)
+    # The next start paints from a first look at the file the killed process left (log included).
+    look = first_look(url, ("declaration",))
+    assert look is not None and len(look.forms) == 5
     with Store(url) as store:
+        assert look.forms == tuple(store.list_summaries(form_id="declaration"))
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         stored = store.get_form(form_id).data[FIELD]

@@ -132,7 +132,7 @@ def main() -> int:
     floor_median, ready_median = statistics.median(floor_ms), statistics.median(ready_ms)
     ratio = app_median / bare_median
     verdict = "达标 OK" if ratio <= TARGET_RATIO else "未达标 SLOW"
-    platform = env.get("QT_QPA_PLATFORM", "default")
+    platform = env.get("QT_QPA_PLATFORM") or f"(Qt's default for DISPLAY={env.get('DISPLAY', '')})"
     print(f"bare QMainWindow: median {bare_median:.0f} ms  ({', '.join(f'{t:.0f}' for t in bare_ms)})")
     print(f"bare + SQLAlchemy Core reading the list (reference): median {floor_median:.0f} ms  "
           f"({', '.join(f'{t:.0f}' for t in floor_ms)}), ratio {floor_median / bare_median:.2f}")

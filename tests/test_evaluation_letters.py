@@ -79,3 +79,35 @@ def test_rectification_report_prints_its_table():
 ])
 def test_due_dates(kind, doc, expected):
     assert due_date(kind, doc, 2026, get_profile("changzhi")) == expected
+
+
+def printed_pages(form_id: str, **values) -> list[str]:
+    form = get_form(form_id)
+    doc = blank_document(form, values)
+    pdf = render_pdf(build_grid(form, doc, context(CITY, 2026, doc)))
+    return [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def sentences(mark: str, count: int) -> str:
+    return "".join(f"{mark}{i}句。" for i in range(1, count + 1))
+
+
+def test_a_report_paragraph_runs_on_from_one_page_to_the_next():
+    # Half a page of 一、单位基本情况, then a paragraph longer than the rest of the page: it starts
+    # under its heading on page 1 and goes on at the top of page 2, as a printed report does.
+    pages = printed_pages("self_report", project_name="2026年校舍维修改造项目",
+                          unit_basic=sentences("甲", 299), project_content=sentences("乙", 419))
+    first, second = pages[0], pages[1]
+    assert "二、项目主要内容" in first and "乙1句。" in first
+    assert first.count("乙") >= 100 and second.count("乙") >= 2  # both pages carry a real part of it
+    assert first.count("乙") + second.count("乙") == 419  # no line lost or printed twice
+    assert "乙419句。" in second and second.index("乙") < second.index("三、预期绩效目标")
+
+
+def test_a_report_heading_is_never_left_alone_at_the_foot_of_a_page():
+    # 甲 fills page 1 to within a few lines: the heading 二 goes over with its paragraph.
+    pages = printed_pages("self_report", project_name="2026年校舍维修改造项目",
+                          unit_basic=sentences("甲", 419), project_content=sentences("乙", 419))
+    heading_page = next(i for i, page in enumerate(pages) if "二、项目主要内容" in page)
+    assert "乙1句。" in pages[heading_page] and "乙2句。" in pages[heading_page]
+    assert pages[heading_page].index("二、项目主要内容") < pages[heading_page].index("乙1句。")

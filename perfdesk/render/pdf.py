@@ -76,6 +76,7 @@ class _Piece:
     first: int
     last: int
     split: bool = False  # text continues from/onto another page
+    pad_top: bool = True  # False for a report paragraph's lines after its first: no gap above them
 
 
 @dataclass
@@ -84,6 +85,7 @@ class _Layout:
     headers: list[tuple[int, ...]] = field(default_factory=list)
     is_header: list[bool] = field(default_factory=list)
     pieces: list[_Piece] = field(default_factory=list)
+    keep_next: list[bool] = field(default_factory=list)  # a row that must not end a page
 
 
 def _cell_width(grid: Grid, cell: Cell) -> float:
@@ -94,8 +96,19 @@ def _needed(lines: int) -> float:
     return lines * LEADING + 2 * PAD_Y
 
 
+def _paragraph_lines(grid: Grid, cells_in_row: dict[int, int], cell: Cell, lines: list[str]) -> int:
+    """How many lines a report's paragraph breaks into between pages (0: it stays whole).
+
+    A paragraph of a report (a row of one text cell, longer than its own minimum) may break between
+    any two lines, as a printed report does, instead of leaving the rest of the page empty."""
+    if not grid.prose or cell.rowspan != 1 or cells_in_row[cell.row] != 1 or cell.role != "paragraph":
+        return 0
+    return len(lines) if len(lines) > max(cell.min_lines, 1) else 0
+
+
 def _layout(grid: Grid, max_body: float) -> _Layout:
-    """Wrap every cell, size the rows, and split rows taller than a page into line fragments."""
+    """Wrap every cell, size the rows, and split rows taller than a page into line fragments; a
+    report's paragraphs into single lines, kept two together at either end (no widow or orphan)."""
     wrapped = {}
     heights = [MIN_ROW] * grid.n_rows
     for cell in grid.cells:
@@ -111,14 +124,31 @@ def _layout(grid: Grid, max_body: float) -> _Layout:
             if cell.role.startswith("heading"):
                 heights[cell.row] = max(MIN_ROW, 16.0 + 2 * PAD_Y)
     per_page = int((max_body - 2 * PAD_Y) // LEADING)
+    cells_in_row: dict[int, int] = {}
+    for cell in grid.cells:
+        cells_in_row[cell.row] = cells_in_row.get(cell.row, 0) + 1
+    paragraphs = {cell.row: n for cell in grid.cells
+                  if (n := _paragraph_lines(grid, cells_in_row, cell, wrapped[id(cell)]))}
+    # A report's heading, and an outline item's label, stay with what follows them.
+    titles = {cell.row for cell in grid.cells if grid.prose and cells_in_row[cell.row] == 1
+              and (cell.role.startswith("heading") or cell.role == "label") and cell.row not in paragraphs}
     layout = _Layout()
     rows_of: list[list[int]] = []  # grid row -> its layout rows
     for r in range(grid.n_rows):
-        parts = 1 if heights[r] <= max_body else -(-int((heights[r] - 2 * PAD_Y) // LEADING + 1) // per_page)
+        lines = paragraphs.get(r, 0)
+        if lines:
+            parts = lines
+        else:
+            parts = 1 if heights[r] <= max_body else -(-int((heights[r] - 2 * PAD_Y) // LEADING + 1) // per_page)
         start = len(layout.heights)
         rows_of.append(list(range(start, start + parts)))
         for p in range(parts):
-            layout.heights.append(heights[r] if parts == 1 else _needed(per_page))
+            if lines:  # one line each; the paragraph's padding above its first and below its last
+                layout.heights.append(LEADING + (PAD_Y if p == 0 else 0) + (PAD_Y if p == parts - 1 else 0))
+                layout.keep_next.append(p == 0 or p == parts - 2)
+            else:
+                layout.heights.append(heights[r] if parts == 1 else _needed(per_page))
+                layout.keep_next.append(r in titles)
             layout.is_header.append(grid.is_header[r])
     for r in range(grid.n_rows):
         for lr in rows_of[r]:
@@ -126,6 +156,10 @@ def _layout(grid: Grid, max_body: float) -> _Layout:
     for cell in grid.cells:
         lines = wrapped[id(cell)]
         first, last = rows_of[cell.row][0], rows_of[cell.row + cell.rowspan - 1][-1]
+        if cell.row in paragraphs and cell.rowspan == 1:
+            for number, (lr, line) in enumerate(zip(rows_of[cell.row], lines)):
+                layout.pieces.append(_Piece(cell, [line], lr, lr, split=True, pad_top=number == 0))
+            continue
         if cell.rowspan == 1 and first != last:
             chunks = [lines[i:i + per_page] for i in range(0, len(lines), per_page)]
             for lr, chunk in zip(rows_of[cell.row], chunks + [[]] * len(rows_of[cell.row])):
@@ -150,8 +184,12 @@ def _paginate(layout: _Layout, first_body: float, body: float) -> list[list[tupl
     i = 0
     while i < n:
         h = layout.heights[i]
-        # A header row is kept with the row after it.
-        need = h + (layout.heights[i + 1] if layout.is_header[i] and i + 1 < n else 0)
+        # A header row is kept with the row after it, and so are a report's heading and a paragraph's
+        # line that must not end a page: the whole chain of them, as long as it fits on a page.
+        need, j = h, i
+        while (layout.is_header[j] or layout.keep_next[j]) and j + 1 < n and need + layout.heights[j + 1] <= body:
+            j += 1
+            need += layout.heights[j]
         if need > room and pages[-1]:
             pages.append([])
             room = body
@@ -224,7 +262,8 @@ class _Printer:
             return
         block = len(lines) * LEADING
         top_aligned = cell.min_lines > 1 or split or len(lines) > 2 or self.grid.prose
-        y = top - PAD_Y - SIZE if top_aligned else top - (height - block) / 2 - SIZE
+        pad = PAD_Y if piece.pad_top else 0.0
+        y = top - pad - SIZE if top_aligned else top - (height - block) / 2 - SIZE
         for line in lines:
             size = SIZE
             if cell.role == "amount" and text_width(line) > x1 - x0 - 2 * PAD_X:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from ...domain import money
 from ...domain.document import derived_values, display, tree_values
 from ...domain.formdef import FieldDef, TableDef
-from .cell_delegates import READ_ONLY_BACKGROUND, RIGHT_ALIGNED, EntryDelegate, cell_background, cell_flags
+from .cell_delegates import READ_ONLY_BACKGROUND, RIGHT_ALIGNED, cell_background, cell_flags
 from .document_model import DocumentModel
 from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
 from .headers import fill_months, period_of, printed_columns, short_header
 from .row_tables import total_name, totals_text
-from .table_part import TablePart, error_label, fit_table_height, setup_table_view
+from .table_part import TablePart, error_label, fit_table_height
 
 SUMMED_COLOUR = QColor("#808080")
 NO_RATE = "—"  # a rate whose denominator is zero or blank
@@ -183,13 +183,8 @@ class FundSourcesModel(QAbstractTableModel):
 class FundTableEditor(TablePart):
     def __init__(self, doc: DocumentModel, table: TableDef, role: str, parent: QWidget | None = None) -> None:
         super().__init__(doc, table, role, parent)
-        self.model = FundSourcesModel(doc, table, role, self)
-        self.view = QTableView(self)
-        self.view.setObjectName(f"{table.key}Table")
-        self.view.setModel(self.model)
-        setup_table_view(self.view)
+        self.view = self._entry_table(FundSourcesModel(doc, table, role, self))
         self.view.verticalHeader().hide()
-        self.view.setItemDelegate(EntryDelegate(self._column_of, self._live_error, self.view))
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for i in range(1, self.model.columnCount()):
@@ -206,10 +201,6 @@ class FundTableEditor(TablePart):
         layout.addWidget(self.total)
         self.refresh(table.key)
         fit_table_height(self.view)
-
-    def _column_of(self, index: QModelIndex) -> FieldDef | None:
-        column = self.model.column(index)
-        return column if self.model.editable(column) else None
 
     def refresh(self, path: str) -> None:
         self.model.refresh()

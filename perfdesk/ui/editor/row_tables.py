@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from ...domain import money
 from ...domain.document import column_total, display
 from ...domain.formdef import FieldDef, TableDef
-from .cell_delegates import RIGHT_ALIGNED, EntryDelegate, cell_background, cell_flags
+from .cell_delegates import RIGHT_ALIGNED, cell_background, cell_flags
 from .document_model import DocumentModel
 from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
-from .table_part import TablePart, button_row, error_label, fit_table_height, setup_table_view
+from .table_part import TablePart, button_row, error_label, fit_table_height
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -102,12 +102,7 @@ class RowTableEditor(TablePart):
 
     def __init__(self, doc: DocumentModel, table: TableDef, role: str, parent: QWidget | None = None) -> None:
         super().__init__(doc, table, role, parent)
-        self.model = RowsTableModel(doc, table, role, self)
-        self.view = QTableView(self)
-        self.view.setObjectName(f"{table.key}Table")
-        self.view.setModel(self.model)
-        setup_table_view(self.view)
-        self.view.setItemDelegate(EntryDelegate(self._column_of, self._live_error, self.view))
+        self.view = self._entry_table(RowsTableModel(doc, table, role, self))
         header = self.view.horizontalHeader()
         has_text = any(c.type in ("text", "longtext") for c in table.columns)
         for i, column in enumerate(table.columns):
@@ -135,10 +130,6 @@ class RowTableEditor(TablePart):
             self.total.setObjectName(total_name(table.key))
             layout.addWidget(self.total)
         self.refresh(table.key)
-
-    def _column_of(self, index: QModelIndex) -> FieldDef | None:
-        column = self.model.column(index)
-        return column if self.model.editable(column) else None
 
     # --- following the model ----------------------------------------------------------
 

@@ -6,10 +6,11 @@ paper, instead of a small box inside a big one.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
 
-from ...domain.formdef import FormDef, TableDef
+from ...domain.formdef import FieldDef, FormDef, TableDef
+from .cell_delegates import EntryDelegate
 from .document_model import DocumentModel
 from .field_widgets import ERROR_LABEL_STYLE, mark_help
 
@@ -25,6 +26,26 @@ class TablePart(QWidget):
         self.form: FormDef = doc.form
         self.setObjectName(f"{table.key}Editor")
         mark_help(self, table.label, table.help)
+
+    def _entry_table(self, model: QAbstractItemModel) -> QTableView:
+        """The table view of a model whose cells the clerk types into, each checked as typed: the
+        model maps an index to its column (`column`) and says whether the role may fill it
+        (`editable`); the subclass shows a typing error (`_live_error`)."""
+        self.model = model
+        view = QTableView(self)
+        view.setObjectName(f"{self.table.key}Table")
+        view.setModel(model)
+        setup_table_view(view)
+        view.setItemDelegate(EntryDelegate(self._column_of, self._live_error, view))
+        return view
+
+    def _column_of(self, index: QModelIndex) -> FieldDef | None:
+        """The column of that cell when this role may type into it."""
+        column = self.model.column(index)
+        return column if self.model.editable(column) else None
+
+    def _live_error(self, index: QModelIndex, message: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def refresh(self, path: str) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -11,13 +11,10 @@ from .domain.registry import get_form
 from .store import FormRecord, Store
 
 
-DONE = ("已导出", "已报送", "审核通过")  # handed in: its deadline no longer runs
-
-
 def due(store: Store, record: FormRecord, today: dt.date | None = None) -> tuple[dt.date, int] | None:
     """(due date, days left; negative when overdue) or None for forms without a deadline or
     already handed in."""
-    if record.status in DONE:
+    if record.status.handed_in:
         return None
     try:
         profile = get_profile(store.get_unit(record.unit_id).profile)

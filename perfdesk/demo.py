@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from decimal import Decimal
 
-from .domain.checks import blocking, run_checks
+from .demo_chain import walk
+from .domain.checks import CheckContext, blocking, run_checks
+from .domain.lifecycle import Status
 from .domain.document import blank_document, headline_amount
 from .domain.registry import get_form
 from .store import Store, UnitRecord
@@ -128,7 +131,7 @@ def farmland(year: int, details: list) -> dict:
     return doc
 
 
-def samples(year: int) -> list[tuple[dict, int, str, dict]]:
+def samples(year: int) -> list[tuple[dict, int, Status, dict]]:
     """(unit, year, status, document) for every demo declaration."""
     repair = declaration(CITY_UNIT, year, f"{year}年校舍维修改造项目", _details([
         ("教学楼屋面防水维修", "45.00", "62.50", "屋面 3200 平方米 × 195 元/平方米"),
@@ -154,11 +157,30 @@ def samples(year: int) -> list[tuple[dict, int, str, dict]]:
     ])
     county["necessity"] = ""  # returned by the finance office for completion
     return [
-        (CITY_UNIT, year, "已校验", repair),
-        (CITY_UNIT, year, "已校验", training),
-        (CITY_UNIT, year, "草稿", cameras),
-        (CITY_UNIT, year - 1, "已导出", last),
-        (COUNTY_UNIT, year, "待修改", county),
+        (CITY_UNIT, year, Status.CHECKED, repair),
+        (CITY_UNIT, year, Status.CHECKED, training),
+        (CITY_UNIT, year, Status.DRAFT, cameras),
+        (CITY_UNIT, year - 1, Status.APPROVED, last),
+        (COUNTY_UNIT, year, Status.RETURNED, county),
+    ]
+
+
+def chain_samples(year: int) -> list[tuple[dict, int, Status, dict]]:
+    """More of the school's projects, one at each step of the review chain not shown above."""
+    repair, training = (doc for unit, y, status, doc in samples(year)[:2])
+
+    def variant(doc: dict, title: str) -> dict:
+        return dict(copy.deepcopy(doc), project_name=f"{year}年{title}")
+
+    return [
+        (CITY_UNIT, year, Status.APPROVED, variant(repair, "学生食堂设备更新项目")),
+        (CITY_UNIT, year, Status.SUBMITTED, variant(training, "班主任专业能力培训项目")),
+        (CITY_UNIT, year, Status.FEEDBACK, variant(training, "图书馆藏书更新项目")),
+        (CITY_UNIT, year, Status.SUPERVISOR_REVIEW, variant(repair, "实验室设备更新项目")),
+        (CITY_UNIT, year, Status.DEPT_REVIEW, variant(repair, "体育场地改造项目")),
+        (CITY_UNIT, year, Status.PERF_REVIEW, variant(training, "校园网络升级项目")),
+        (CITY_UNIT, year, Status.ADJUSTING, variant(repair, "学生宿舍改造项目")),
+        (CITY_UNIT, year, Status.VOID, variant(training, "课后服务保障项目")),
     ]
 
 
@@ -167,28 +189,44 @@ def load_demo(store: Store, year: int) -> list[int]:
     (being drawn up), the monitoring round of the year before, and the evaluation round of the
     year before that. Returns the new form ids."""
     ids = load_declarations_demo(store, year)
+    ids += load_declarations_demo(store, year, chain_samples(year))
     ids += load_monitoring_demo(store, year - 1)
     ids += load_evaluation_demo(store, year - 2)
     return ids
 
 
-def load_declarations_demo(store: Store, year: int) -> list[int]:
-    """Add the demo units (once) and their declarations; returns the new form ids."""
+def load_declarations_demo(store: Store, year: int, which: list | None = None) -> list[int]:
+    """Add the demo units (once) and their declarations (`samples`, or those given), each walked to
+    its status through the review chain; returns the new form ids."""
     form = get_form("declaration")
     units: dict[str, UnitRecord] = {}
     for spec in (CITY_UNIT, COUNTY_UNIT):
         units[spec["code"]] = store.unit_by_code(spec["code"]) or store.add_unit(**spec)
     ids = []
-    for unit, form_year, status, doc in samples(year):
+    for unit_spec, form_year, status, doc in samples(year) if which is None else which:
         doc = copy.deepcopy(doc)
-        has_errors = bool(blocking(run_checks(form, doc, year=form_year)))
-        if status in ("已校验", "已导出") and has_errors:
+        unit = units[unit_spec["code"]]
+        has_errors = bool(blocking(run_checks(form, doc, CheckContext(year=form_year))))
+        if status is not Status.DRAFT and status is not Status.RETURNED and has_errors:
             raise AssertionError(f"demo form {doc['project_name']} should pass its checks")
-        record = store.create_form(unit_id=units[unit["code"]].id, form_id=form.id, form_version=form.version,
+        record = store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version,
                                    year=form_year, title=doc["project_name"], data=doc,
-                                   amount=headline_amount(form, doc), status=status)
+                                   amount=headline_amount(form, doc))
+        walk(store, record, unit, status, day=_review_day(form_year), finance=_arranged(doc))
         ids.append(record.id)
     return ids
+
+
+def _review_day(year: int) -> dt.date:
+    """When the demo's reviews of a year's budget were signed: the December before it."""
+    return dt.date(year - 1, 12, 20)
+
+
+def _arranged(doc: dict) -> dict[str, str]:
+    """本年度实际安排资金 as the office fills it on approval: what was asked, by funding source."""
+    leaves = {r.key for r in get_form("declaration").tables["fund_sources"].tree if not r.children}
+    return {f"fund_sources.{key}.actual": row["this_year"] for key, row in (doc.get("fund_sources") or {}).items()
+            if key in leaves and isinstance(row, dict) and row.get("this_year")}
 
 
 def _progress(doc: dict, spent: dict[str, str], issued: dict[str, str], forecast_total: str,
@@ -219,8 +257,8 @@ def load_monitoring_demo(store: Store, year: int) -> list[int]:
         ("灌溉与排水", "60.00", "80.00", "管道 40 公里 × 2 万元/公里"),
     ])
     farm = store.create_form(unit_id=county.id, form_id=form.id, form_version=form.version, year=year,
-                             title=farm_doc["project_name"], data=farm_doc,
-                             amount=headline_amount(form, farm_doc), status="已导出")
+                             title=farm_doc["project_name"], data=farm_doc, amount=headline_amount(form, farm_doc))
+    farm = walk(store, farm, county, Status.APPROVED, day=_review_day(year), finance=_arranged(farm_doc))
     ids = [farm.id]
 
     on_track = start_project_monitoring(store, repair.id)
@@ -374,14 +412,15 @@ def load_evaluation_demo(store: Store, year: int) -> list[int]:
     city = store.unit_by_code(CITY_UNIT["code"])
     ids = []
     for form_id, doc, status in (
-        ("self_report", self_report(year), "已导出"),
-        ("evaluation_report", evaluation_report(year), "已校验"),
-        ("feedback_letter", feedback_letter(year), "已导出"),
-        ("rectification", rectification(year), "已导出"),
+        ("self_report", self_report(year), Status.APPROVED),
+        ("evaluation_report", evaluation_report(year), Status.CHECKED),
+        ("feedback_letter", feedback_letter(year), Status.SUBMITTED),
+        ("rectification", rectification(year), Status.SUBMITTED),
     ):
         form = get_form(form_id)
         record = store.create_form(unit_id=city.id, form_id=form_id, form_version=form.version, year=year,
                                    title=f"{doc.get('project_name')}{form.name}", data=doc,
-                                   amount=headline_amount(form, doc), status=status)
+                                   amount=headline_amount(form, doc))
+        walk(store, record, city, status, day=dt.date(year + 1, 3, 25))
         ids.append(record.id)
     return ids

@@ -16,13 +16,14 @@ def user_errors() -> tuple[type[Exception], ...]:
     if found is None:
         from .domain.formdef import FormDefinitionError
         from .domain.formulas import FormulaError
+        from .domain.lifecycle import TransitionRefused
         from .domain.profiles import ProfileError
         from .domain.scoring import ScoringError
         from .operations import OperationError
         from .store.errors import StoreError
 
         found = (StoreError, OperationError, FormDefinitionError, ProfileError, FormulaError, ScoringError,
-                 UserError)
+                 TransitionRefused, UserError)
         globals()["USER_ERRORS"] = found  # later look-ups find the plain attribute
     return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .domain import monitoring
 from .domain import money
 from .domain.document import blank_document, headline_amount, tree_values
+from .domain.lifecycle import NOT_YET_BUDGET
 from .domain.profiles import ProfileError, get_profile
 from .domain.registry import get_form
 from .operations import OperationError
@@ -23,19 +24,19 @@ def start_project_monitoring(store: Store, declaration_id: int, months: int = 6)
     doc["_source"] = {"declaration": declaration.id}
     title = f"{doc.get('project_name') or declaration.title}（{declaration.year}年1-{months}月监控）"
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=declaration.year,
-                             title=title, data=doc, amount=headline_amount(form, doc), status="草稿")
+                             title=title, data=doc, amount=headline_amount(form, doc))
 
 
 def start_department_monitoring(store: Store, unit_id: int, year: int, months: int = 6) -> FormRecord:
     """部门整体支出绩效运行监控表 from the unit and its declarations of that year."""
     unit = store.get_unit(unit_id)
     form = get_form("dept_monitoring")
-    # Declarations still being written (草稿, 待修改) are not budgets yet; for the others the money the
+    # Declarations still being written (草稿, 已退回, 已作废) are not budgets yet; for the others the money the
     # finance office arranged counts when it is known, else what was requested.
     declaration = get_form("declaration")
     projects = {}
     for f in store.list_forms(year=year, form_id="declaration"):
-        if f.unit_id != unit_id or f.status in ("草稿", "待修改"):
+        if f.unit_id != unit_id or f.status in NOT_YET_BUDGET:
             continue
         arranged = tree_values(declaration, f.data, "fund_sources", "actual")
         top = [arranged[r.key] for r in declaration.tables["fund_sources"].tree if r.depth == 0]
@@ -46,7 +47,7 @@ def start_department_monitoring(store: Store, unit_id: int, year: int, months: i
                                       supervisor_code=unit.supervisor_code, project_budget=projects, months=months)
     title = f"{unit.name}部门整体（{year}年1-{months}月监控）"
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=year,
-                             title=title, data=doc, amount=headline_amount(form, doc), status="草稿")
+                             title=title, data=doc, amount=headline_amount(form, doc))
 
 
 def start_report(store: Store, monitoring_id: int) -> FormRecord:
@@ -68,7 +69,7 @@ def start_report(store: Store, monitoring_id: int) -> FormRecord:
     doc["_source"] = {"monitoring": source.id}
     title = f"{monitoring.report_subject(doc)}支出绩效监控分析报告（{source.year}年）"
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=source.year,
-                             title=title, data=doc, amount=None, status="草稿")
+                             title=title, data=doc, amount=None)
 
 
 def alerts(store: Store, record: FormRecord) -> list[monitoring.Alert]:

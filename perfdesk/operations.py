@@ -6,16 +6,18 @@ everything succeeded, so a failure leaves nothing half-written.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .domain.checks import blocking, run_checks
+from .domain.checks import CheckContext, blocking, run_checks
 from .domain.document import headline_amount
 from .domain.findings import Finding
 from .domain.formdef import FormDef
+from .domain.lifecycle import Action, Role, role_of
 from .domain.monitoring import report_subject
 from .domain.profiles import ProfileError, get_profile
 from .domain.registry import get_form
@@ -70,9 +72,23 @@ def grid_for(store: Store, record: FormRecord) -> Grid:
     return build_grid(form, record.data, context(unit, record.year, record.data))
 
 
-def check(record: FormRecord, role: str = "unit", store: Store | None = None) -> list[Finding]:
-    profile = profile_of(store, record) if store is not None else None
-    return run_checks(get_form(record.form_id), record.data, year=record.year, role=role, profile=profile)
+def installation_role(store: Store) -> Role:
+    """The role of this installation (the store's "role" setting): unit, 主管部门 or finance office."""
+    from .store import SETTING_ROLE
+
+    return role_of(store.get_setting(SETTING_ROLE))
+
+
+def check_context(store: Store, record, *, role: Role | None = None) -> CheckContext:
+    """The one place a stored form's check context is built: its year and form version, its unit's
+    rules profile, and who checks — this installation's role unless told (a received package is
+    checked as its unit would check it)."""
+    return CheckContext(year=record.year, role=installation_role(store) if role is None else role,
+                        profile=profile_of(store, record), form_version=record.form_version)
+
+
+def check(store: Store, record: FormRecord, *, role: Role | None = None) -> list[Finding]:
+    return run_checks(get_form(record.form_id), record.data, check_context(store, record, role=role))
 
 
 def profile_of(store: Store, record: FormRecord):
@@ -89,11 +105,6 @@ def render(store: Store, record: FormRecord) -> Rendered:
 
     grid = grid_for(store, record)
     return Rendered(pdf=render_pdf(grid), xlsx=render_xlsx(grid, get_form(record.form_id).name))
-
-
-# Printing does not move a form backwards: one the finance office approved or that was submitted
-# keeps that status; only a form still at the unit becomes 已导出.
-_EXPORT_MOVES_FROM = ("草稿", "已校验", "待修改")
 
 
 def _stage(target: Path, payload: bytes) -> Path:
@@ -114,14 +125,23 @@ def _stage(target: Path, payload: bytes) -> Path:
 
 
 def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path | None,
-           mark_exported: bool = True) -> list[Finding]:
+           note: bool = True, approved: bool = False) -> list[Finding]:
     """Write the PDF and/or XLSX; errors in the checks block the export. Returns the findings.
     All or nothing: both files are written under temporary names first and only then put in place,
-    so a failure leaves whatever was at the targets untouched."""
+    so a failure leaves whatever was at the targets untouched. Printing moves no status: the
+    form's history notes it (unless `note` is False). `approved`: print the approved version that
+    申请调整 kept, as it was approved."""
     if pdf is None and xlsx is None:
         raise OperationError("请至少指定一个输出文件：--pdf 文件名 或 --xlsx 文件名")
     record = store.get_form(form_instance_id)
-    findings = check(record, store=store)
+    if approved:
+        from .workflow import approved_revision
+
+        kept = approved_revision(store, record)
+        if kept is None:
+            raise OperationError(f"表单 {record.id}“{record.title}”没有申请调整前审核通过的版本")
+        record = dataclasses.replace(record, data=kept.data, title=kept.title)
+    findings = check(store, record)
     errors = blocking(findings)
     if errors:
         listed = "\n".join(f.line() for f in errors[:20])
@@ -143,8 +163,8 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    if mark_exported and record.status in _EXPORT_MOVES_FROM:
-        store.set_status(record.id, "已导出")
+    if note:
+        store.note_event(record.id, Action.EXPORT, detail={"files": [str(t) for t in (pdf, xlsx) if t is not None]})
     return findings
 
 
@@ -167,7 +187,7 @@ def new_declaration(store: Store, unit: UnitRecord, year: int, title: str = "") 
         "project_name": title or None, "self_eval_year": str(year),
     })
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=year,
-                             title=title or f"{year}年度新建申报表", data=doc, amount=None, status="草稿")
+                             title=title or f"{year}年度新建申报表", data=doc, amount=None)
 
 
 def new_evaluation_form(store: Store, form_id: str, unit: UnitRecord, year: int, project_name: str) -> FormRecord:
@@ -185,8 +205,7 @@ def new_evaluation_form(store: Store, form_id: str, unit: UnitRecord, year: int,
         "department": unit.supervisor_name,  # 整改报告书 预算部门
     })
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=year,
-                             title=f"{project_name}{form.name}", data=doc, amount=headline_amount(form, doc),
-                             status="草稿")
+                             title=f"{project_name}{form.name}", data=doc, amount=headline_amount(form, doc))
 
 
 def duplicate(store: Store, form_instance_id: int, year: int) -> FormRecord:
@@ -198,15 +217,15 @@ def duplicate(store: Store, form_instance_id: int, year: int) -> FormRecord:
     doc = carry_over(form, source.data, source.year, year)
     title = doc.get("project_name") or source.title.replace(str(source.year), str(year))
     return store.create_form(unit_id=source.unit_id, form_id=source.form_id, form_version=form.version,
-                             year=year, title=title, data=doc, amount=headline_amount(form, doc), status="草稿")
+                             year=year, title=title, data=doc, amount=headline_amount(form, doc))
 
 
-def save_document(store: Store, record: FormRecord, doc: dict, title: str | None = None,
-                  role: str = "unit") -> bool:
-    """Keep a new version of the document; status follows the checks (已校验 when no errors).
-    `role` is who saves: a finance office may fill finance-only cells, a unit may not."""
+def save_document(store: Store, record: FormRecord, doc: dict, title: str | None = None, *,
+                  role: Role | None = None) -> bool:
+    """Keep a new version of the document, checked as this installation checks it; 草稿 and 已校验
+    follow the checks. A frozen form (submitted, under review, approved) is refused with what to do
+    instead (lifecycle.TransitionRefused), whatever status the caller last saw."""
     form: FormDef = get_form(record.form_id)
-    errors = blocking(run_checks(form, doc, year=record.year, role=role, profile=profile_of(store, record)))
-    status = record.status if record.status in ("待修改",) and errors else ("草稿" if errors else "已校验")
+    errors = blocking(run_checks(form, doc, check_context(store, record, role=role)))
     amount: Decimal | None = headline_amount(form, doc)
-    return store.save_form(record.id, data=doc, title=title, amount=amount, status=status)
+    return store.save_form(record.id, data=doc, title=title, amount=amount, has_errors=bool(errors))

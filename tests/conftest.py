@@ -62,3 +62,13 @@ def big_doc():
     from perfdesk.demo import samples
 
     return copy.deepcopy(samples(DEMO_YEAR)[1][3])
+
+
+def put_status(store, form_instance_id: int, status) -> None:
+    """Set a stored form's status directly, as a test's starting point (the lifecycle's moves are
+    tested in test_lifecycle.py; here only where a form stands matters)."""
+    from perfdesk.domain.lifecycle import Status
+
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE form_instances SET status = ? WHERE id = ?",
+                             (Status(status).value, form_instance_id))

@@ -8,7 +8,7 @@ from perfdesk.operations import check, duplicate, new_declaration
 def test_duplicate_into_next_year(demo_store):
     last = next(f for f in demo_store.list_forms() if f.year == 2026)
     copy = duplicate(demo_store, last.id, 2027)
-    assert copy.id != last.id and copy.year == 2027 and copy.status == "草稿"
+    assert copy.id != last.id and copy.year == 2027 and copy.status.label == "草稿"
     assert copy.title == "2027年校舍维修改造项目"
     doc = copy.data
     assert doc["start_date"] == "2027-01-01" and doc["end_date"] == "2027-12-31"
@@ -21,7 +21,7 @@ def test_duplicate_into_next_year(demo_store):
     assert doc["self_eval_year"] == "2027"
     # the source is untouched
     assert demo_store.get_form(last.id).data == last.data
-    messages = [f.message for f in check(copy)]
+    messages = [f.message for f in check(demo_store, copy)]
     assert any("本年度申请资金为必填项" in m for m in messages)
 
 
@@ -31,4 +31,4 @@ def test_new_declaration_starts_from_the_unit(demo_store):
     assert record.data["applicant_name"] == unit.name
     assert record.data["supervisor_code"] == unit.supervisor_code
     assert record.data["project_name"] == "2028年图书购置项目"
-    assert record.status == "草稿"
+    assert record.status.label == "草稿"

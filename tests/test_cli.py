@@ -31,16 +31,19 @@ def ids_by_title(url: str) -> dict[str, int]:
 
 def test_demo_list_check_export(db_url, tmp_path, capsys):
     code, out, _ = run(capsys, "demo", "--year", "2027")
-    assert code == 0 and "已写入示例数据：14 份表单" in out
+    assert code == 0 and "已写入示例数据：22 份表单" in out
     code, out, _ = run(capsys, "list")
     lines = out.strip().splitlines()
-    assert code == 0 and len(lines) == 14
+    assert code == 0 and len(lines) == 22
     # every form the program knows is there: 2027 declarations, the 2026 monitoring round, the 2025 evaluation
     for title in ["2027年校舍维修改造项目", "（2026年1-6月监控）", "部门整体（2026年1-6月监控）", "支出绩效监控分析报告",
                   "预算绩效评价报告", "绩效报告（提纲）", "绩效评价结果反馈意见函", "绩效评价结果整改报告书"]:
         assert any(title in l for l in lines), title
     assert any("2027年教师能力提升培训专项" in l and "120.00 万元" in l and "已校验" in l for l in lines)
-    assert any("草稿" in l for l in lines) and any("待修改" in l for l in lines) and any("已导出" in l for l in lines)
+    # every status of the chain is there, with the level a form waits at
+    for status in ("草稿", "已校验", "已报送", "主管部门审核中", "财政审核中（业务科室）", "财政审核中（预算绩效管理科）",
+                   "已退回（待修改）", "一下已反馈（待二上）", "审核通过", "申请调整中", "已作废"):
+        assert any(f"\t{status}\t" in l for l in lines), status
     code, out, _ = run(capsys, "list", "--year", "2026")
     assert len(out.strip().splitlines()) == 6  # two declarations, three monitoring tables, the report
 
@@ -60,8 +63,8 @@ def test_demo_list_check_export(db_url, tmp_path, capsys):
     assert code == 0 and f"已导出：{pdf}" in out
     assert "2027年教师能力提升培训专项" in PdfReader(pdf).pages[0].extract_text()
     assert load_workbook(xlsx).active["A1"].value == "长治市市级预算支出绩效目标申报表"
-    code, out, _ = run(capsys, "list")
-    assert any("已导出" in l and "教师能力提升" in l for l in out.splitlines())
+    code, out, _ = run(capsys, "status", str(ids["2027年教师能力提升培训专项"]))
+    assert "导出打印" in out and "状态：已校验" in out  # printing is in the history, it moves nothing
 
 
 def test_export_with_errors_writes_nothing(db_url, tmp_path, capsys):
@@ -104,7 +107,7 @@ def test_db_option_before_the_verb(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PERFDESK_DB", f"sqlite:///{tmp_path / 'env.db'}")
     other = f"sqlite:///{tmp_path / 'other.db'}"
     code, _, _ = run(capsys, "--db", other, "demo", "--year", "2027")
-    assert code == 0 and len(ids_by_title(other)) == 14
+    assert code == 0 and len(ids_by_title(other)) == 22
     assert ids_by_title(f"sqlite:///{tmp_path / 'env.db'}") == {}
 
 
@@ -112,7 +115,7 @@ def test_db_option_beats_environment(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PERFDESK_DB", f"sqlite:///{tmp_path / 'env.db'}")
     other = f"sqlite:///{tmp_path / 'other.db'}"
     run(capsys, "demo", "--db", other, "--year", "2027")
-    assert len(ids_by_title(other)) == 14
+    assert len(ids_by_title(other)) == 22
     code, out, _ = run(capsys, "list")
     assert "没有表单" in out
 
@@ -126,7 +129,7 @@ def test_store_round_trip_keeps_decimal_amounts_exactly(demo_store):
     again = demo_store.get_form(record.id)
     assert money.parse_amount(again.data["expense_details"][2]["this_year"]) == Decimal("36.2351")
     assert again.amount == Decimal("62.50") + Decimal("48.80") + Decimal("36.2351")
-    assert again.status == "草稿"  # the sums no longer agree
+    assert again.status.label == "草稿"  # the sums no longer agree
 
 
 def test_every_changing_save_keeps_the_previous_version(demo_store):
@@ -158,13 +161,14 @@ def test_a_failed_export_leaves_the_existing_file_untouched(db_url, tmp_path, ca
 def test_exporting_does_not_undo_an_approval(demo_store, tmp_path):
     from perfdesk.operations import export
 
-    record = next(f for f in demo_store.list_forms() if f.title == "2027年校舍维修改造项目")
-    demo_store.set_status(record.id, "审核通过")
+    record = next(f for f in demo_store.list_forms() if f.title == "2027年学生食堂设备更新项目")
+    assert record.status.label == "审核通过"
     export(demo_store, record.id, pdf=tmp_path / "a.pdf", xlsx=None)
-    assert demo_store.get_form(record.id).status == "审核通过"
-    other = next(f for f in demo_store.list_forms() if f.title == "2027年教师能力提升培训专项")
+    assert demo_store.get_form(record.id).status.label == "审核通过"
+    other = next(f for f in demo_store.list_forms() if f.title == "2027年图书馆藏书更新项目")
+    assert other.status.label == "一下已反馈（待二上）"
     export(demo_store, other.id, pdf=tmp_path / "b.pdf", xlsx=None)
-    assert demo_store.get_form(other.id).status == "已导出"
+    assert demo_store.get_form(other.id).status.label == "一下已反馈（待二上）"  # the answer is not forgotten
     assert (tmp_path / "b.pdf").stat().st_mode & 0o044  # readable like any saved file
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 import pytest
 
 from perfdesk.demo import samples
-from perfdesk.domain.checks import blocking, run_checks, unexplained_warnings
+from perfdesk.domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
 from perfdesk.domain.document import blank_document, column_total
 from perfdesk.domain.findings import Finding, Severity
 from perfdesk.domain.registry import get_form
@@ -41,7 +41,7 @@ def good() -> dict:
 
 
 def check(doc: dict, *, year: int | None = YEAR, role: str = "unit") -> list[Finding]:
-    return run_checks(FORM, doc, year=year, role=role)
+    return run_checks(FORM, doc, CheckContext(year=year, role=role))
 
 
 def codes(findings: list[Finding]) -> set[str]:

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from perfdesk.demo import CITY_UNIT
-from perfdesk.domain.checks import run_checks
+from perfdesk.domain.checks import CheckContext, run_checks
 from perfdesk.domain.deadlines import due_date
 from perfdesk.domain.document import blank_document
 from perfdesk.domain.profiles import get_profile
@@ -56,7 +56,7 @@ def test_reply_deadline_before_the_letter_is_an_error():
     form = get_form("feedback_letter")
     doc = blank_document(form, dict(unit_name="长治市第一中学", project_name="X项目", reply_deadline="2027-03-01",
                                     issuer="长治市财政局", issue_date="2027-03-05"))
-    found = [f for f in run_checks(form, doc, year=2026) if f.code == "reply_after_issue"]
+    found = [f for f in run_checks(form, doc, CheckContext(year=2026)) if f.code == "reply_after_issue"]
     assert found and "书面意见反馈期限（2027年3月1日）早于发函日期（2027年3月5日）" in found[0].message
 
 

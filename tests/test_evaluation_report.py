@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from perfdesk.demo import CITY_UNIT, evaluation_report
-from perfdesk.domain.checks import run_checks
+from perfdesk.domain.checks import CheckContext, run_checks
 from perfdesk.domain.registry import get_form
 from perfdesk.operations import context
 from perfdesk.render.grid import build_grid
@@ -40,7 +40,7 @@ def pdf_text(doc: dict) -> list[str]:
 
 
 def test_the_demo_report_passes_its_checks():
-    assert run_checks(FORM, evaluation_report(2026), year=2026) == []
+    assert run_checks(FORM, evaluation_report(2026), CheckContext(year=2026)) == []
 
 
 def test_pdf_holds_every_label_of_5_1_and_the_computed_scores():
@@ -66,14 +66,14 @@ def test_the_cover_is_its_own_unnumbered_page_with_ticks():
 def test_score_above_its_points_is_an_error():
     doc = evaluation_report(2026)
     doc["business_indicators"][0]["score"] = "9"
-    found = [f for f in run_checks(FORM, doc, year=2026) if f.code.startswith("score_within_points")]
+    found = [f for f in run_checks(FORM, doc, CheckContext(year=2026)) if f.code.startswith("score_within_points")]
     assert found and "“绩效目标合理性”的评价得分（9.00）超过指标分值（8.00）" in found[0].message
 
 
 def test_points_must_total_100():
     doc = evaluation_report(2026)
     doc["financial_indicators"][0]["points"] = "12"
-    found = [f for f in run_checks(FORM, doc, year=2026) if f.code == "points_total"]
+    found = [f for f in run_checks(FORM, doc, CheckContext(year=2026)) if f.code == "points_total"]
     assert found and "分值合计为 102.00 分，应为 100 分" in found[0].message
 
 
@@ -81,7 +81,7 @@ def test_points_must_total_100():
 def test_a_bad_score_is_named_as_a_score_not_money(text):
     doc = evaluation_report(2026)
     doc["business_indicators"][1]["score"] = text
-    messages = [f.message for f in run_checks(FORM, doc, year=2026) if "business_indicators.1.score" in f.field]
+    messages = [f.message for f in run_checks(FORM, doc, CheckContext(year=2026)) if "business_indicators.1.score" in f.field]
     assert messages and all("金额" not in m and "万元" not in m for m in messages)
 
 
@@ -128,4 +128,4 @@ def test_an_out_of_range_score_still_previews_as_a_draft():
     doc["business_indicators"][0]["score"] = "500"  # a slip of the keyboard, still a draft
     text = "".join(pdf_text(doc))
     assert "评价等次*—" in text
-    assert any(f.code.startswith("score_within_points") for f in run_checks(FORM, doc, year=2026))
+    assert any(f.code.startswith("score_within_points") for f in run_checks(FORM, doc, CheckContext(year=2026)))

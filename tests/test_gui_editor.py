@@ -405,7 +405,7 @@ def test_save_failure_keeps_the_data(open_editor, demo_store, qtbot, monkeypatch
     monkeypatch.undo()
     assert editor.save() is True
     record = demo_store.get_form(form_id(demo_store, "改名后的项目"))
-    assert record.status == "已校验"
+    assert record.status.label == "已校验"
     assert editor.windowTitle() == "改名后的项目 – 预算支出绩效目标申报表"
 
 

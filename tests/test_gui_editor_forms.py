@@ -53,7 +53,7 @@ def forms(demo_store):
         if kind == "feedback_letter":
             data.update(issue_date=f"{YEAR}-03-01", reply_deadline=f"{YEAR}-03-20")
         record = demo_store.create_form(unit_id=unit_id, form_id=kind, form_version=form.version, year=YEAR,
-                                        title=f"测试{form.name}", data=data, amount=None, status="草稿")
+                                        title=f"测试{form.name}", data=data, amount=None)
         made[kind] = record.id
     return demo_store, made
 

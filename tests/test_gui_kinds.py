@@ -21,6 +21,7 @@ from perfdesk.ui.app import create_main_window  # noqa: E402
 from perfdesk.ui.editor import FormEditor  # noqa: E402
 from perfdesk.ui.form_list_model import COL_ALERTS, COL_DUE, COL_KIND, COL_STATUS, COL_TITLE  # noqa: E402
 from perfdesk.ui.setup_dialog import UnitSetupDialog  # noqa: E402
+from conftest import put_status
 from gui_support import select, settle, trigger  # noqa: E402
 
 LATE = "2026年高标准农田建设项目（2026年1-6月监控）"  # the demo's late draft: spending behind, 完全不可能
@@ -106,7 +107,7 @@ def test_each_navigation_entry_lists_its_kinds(window, full_demo_store):
     nav = window.findChild(QListWidget, "navPane")
     assert [nav.item(i).text() for i in range(nav.count())] == ["绩效目标申报", "运行监控", "绩效评价", "提交包"]
     expected = {
-        "declaration": {"预算支出绩效目标申报表": 6},  # four of 2027, two of 2026 (the farmland one monitored)
+        "declaration": {"预算支出绩效目标申报表": 14},  # twelve of 2027 (one at each step of the chain), two of 2026
         "monitoring": {"项目支出绩效运行监控表": 2, "部门整体支出绩效运行监控表": 1, "绩效监控分析报告": 1},
         "evaluation": {"绩效报告（提纲）": 1, "预算绩效评价报告": 1, "绩效评价结果反馈意见函": 1, "绩效评价结果整改报告书": 1},
     }
@@ -117,7 +118,7 @@ def test_each_navigation_entry_lists_its_kinds(window, full_demo_store):
             counted[row[COL_KIND]] = counted.get(row[COL_KIND], 0) + 1
         assert counted == kinds, section
         assert window.status_text() == f"共 {sum(kinds.values())} 份表单"
-    assert sum(sum(k.values()) for k in expected.values()) == len(full_demo_store.list_forms()) == 14
+    assert sum(sum(k.values()) for k in expected.values()) == len(full_demo_store.list_forms()) == 22
     show(window, "monitoring")
     window.set_year(2025)
     assert rows(window) == []  # the year selector applies within the entry
@@ -137,12 +138,12 @@ def test_due_column_shows_overdue_in_red_and_nothing_once_exported(window, full_
 
     show(window, "evaluation")
     listed = {row[COL_TITLE]: row for row in rows(window)}
-    exported = [row for row in listed.values() if row[COL_STATUS] == "已导出"]
-    assert len(exported) == 3 and all(row[COL_DUE] == "" for row in exported)
+    handed_in = [row for row in listed.values() if row[COL_STATUS] in ("已报送", "审核通过")]
+    assert len(handed_in) == 3 and all(row[COL_DUE] == "" for row in handed_in)
     assert window.table.isColumnHidden(COL_DUE)  # nothing to show in the whole list
     # The same feedback letter before it was handed in: its reply deadline counts.
     letter = form_id(full_demo_store, "2025年校舍维修改造项目绩效评价结果反馈意见函")
-    full_demo_store.set_status(letter, "草稿")
+    put_status(full_demo_store, letter, "draft")
     window.refresh()
     assert row_by_title(window, "2025年校舍维修改造项目绩效评价结果反馈意见函")[COL_DUE].startswith("2026-03-20 已逾期")
     assert not window.table.isColumnHidden(COL_DUE)
@@ -210,7 +211,7 @@ def test_new_in_monitoring_offers_the_years_declarations_handed_in_first(monkeyp
     def fill(dialog):
         box = dialog.findChild(QComboBox, "declarationBox")
         listed = [box.itemData(i) for i in range(box.count())]
-        assert {r.title for r in listed} == {REPAIR_2026, FARM_2026} and all(r.status == "已导出" for r in listed)
+        assert {r.title for r in listed} == {REPAIR_2026, FARM_2026} and all(r.status.label == "审核通过" for r in listed)
         assert dialog.year_box.currentData() == 2026
         assert dialog.select_declaration(form_id(full_demo_store, FARM_2026))
 
@@ -223,13 +224,16 @@ def test_new_in_monitoring_offers_the_years_declarations_handed_in_first(monkeyp
 
 def test_approved_declarations_come_first_and_a_draft_is_flagged(monkeypatch, window, full_demo_store):
     training = form_id(full_demo_store, "2027年教师能力提升培训专项")
-    full_demo_store.set_status(training, "审核通过")
-    full_demo_store.set_status(form_id(full_demo_store, "2027年校舍维修改造项目"), "已报送")
+    for form in full_demo_store.list_forms(year=2027, form_id="declaration"):
+        if form.status.handed_in and form.status.label != "已作废":
+            put_status(full_demo_store, form.id, "checked")  # only the two below are handed in
+    put_status(full_demo_store, training, "approved")
+    put_status(full_demo_store, form_id(full_demo_store, "2027年校舍维修改造项目"), "submitted")
 
     def fill(dialog):
         dialog.year_box.setCurrentIndex(dialog.year_box.findData(2027))
         box = dialog.declaration_box
-        assert [box.itemData(i).status for i in range(box.count())][:2] == ["审核通过", "已报送"]
+        assert [box.itemData(i).status.label for i in range(box.count())][:2] == ["审核通过", "已报送"]
         assert dialog.declaration().id == training and dialog.note.isHidden()
         assert dialog.select_declaration(form_id(full_demo_store, "2027年校园安全监控系统建设"))
         assert "尚未报送或审核通过" in dialog.note.text() and not dialog.note.isHidden()
@@ -338,7 +342,7 @@ def test_other_evaluation_forms_get_the_units_name_and_the_project(monkeypatch, 
     answer(new_form_dialogs.EvaluationFormDialog, monkeypatch, fill)
     trigger(window, action)
     record = window.current_record()
-    assert record.form_id == kind and record.year == 2025 and record.status == "草稿"
+    assert record.form_id == kind and record.year == 2025 and record.status.label == "草稿"
     data = full_demo_store.get_form(record.id).data
     assert data["project_name"] == "2025年图书馆数字化建设项目"
     assert {key: data[key] for key in prefilled} == prefilled
@@ -358,7 +362,7 @@ def test_cancelled_new_form_creates_nothing(monkeypatch, window, full_demo_store
 def test_finance_role_is_chosen_in_unit_settings_and_editors_open_with_it(monkeypatch, window, full_demo_store):
     def choose_finance(dialog):
         box = dialog.findChild(QComboBox, "roleBox")
-        assert [box.itemText(i) for i in range(box.count())] == ["预算单位", "财政部门"]
+        assert [box.itemText(i) for i in range(box.count())] == ["预算单位", "主管部门", "财政部门"]
         assert box.currentText() == "预算单位"
         box.setCurrentIndex(box.findText("财政部门"))
         dialog.accept()

@@ -273,7 +273,7 @@ def test_packaging_a_valid_form_writes_a_package_that_verifies(qtbot, stores, mo
     assert verified.signer_name == UNIT_NAME and verified.manifest.title == TRAINING
     assert "attachments/说明.txt" in verified.manifest.members and verified.pdf.intact
     assert str(written) in dialog.message.text() and packaged == [form_id]
-    assert unit.get_form(form_id).status == "已报送"
+    assert unit.get_form(form_id).status.label == "已报送"
     assert not dialog.generate_button.isEnabled() and dialog.passphrase_edit.text() == ""
 
 

@@ -243,7 +243,7 @@ def test_new_declaration_is_listed_as_a_draft_and_opened(qtbot, monkeypatch, win
     assert asked == ["2027年度的项目名称："]
     assert statuses(window)["2027年图书馆数字化建设"] == ["草稿"]
     record = window.current_record()
-    assert (record.title, record.year, record.status) == ("2027年图书馆数字化建设", YEAR, "草稿")
+    assert (record.title, record.year, record.status.label) == ("2027年图书馆数字化建设", YEAR, "草稿")
     assert demo_store.get_unit(record.unit_id).name == "长治市第一中学"
     assert demo_store.get_form(record.id).data["project_name"] == "2027年图书馆数字化建设"
     assert FakeEditor.opened == [record.id]
@@ -278,7 +278,7 @@ def test_duplicate_last_years_form_into_the_next_year(monkeypatch, window, demo_
     assert window.selected_year() == YEAR  # the list moved to the target year
     record = settle(window).current_record()
     assert record.id not in (source, demo_repair)
-    assert (record.title, record.year, record.status) == (REPAIR, YEAR, "草稿")
+    assert (record.title, record.year, record.status.label) == (REPAIR, YEAR, "草稿")
     assert sorted(statuses(window)[REPAIR]) == ["已校验", "草稿"]  # next to the demo's own 2027 one
 
 
@@ -379,8 +379,9 @@ def test_export_pdf_writes_the_file_and_remembers_the_folder(monkeypatch, tmp_pa
     assert suggested[0].name == f"{TRAINING}.pdf"
     assert pdf.is_file()
     assert TRAINING in PdfReader(pdf).pages[0].extract_text()
-    assert demo_store.get_form(form_id(demo_store, TRAINING)).status == "已导出"
-    assert statuses(window)[TRAINING] == ["已导出"]
+    assert demo_store.get_form(form_id(demo_store, TRAINING)).status.label == "已校验"  # printing moves nothing
+    assert statuses(window)[TRAINING] == ["已校验"]
+    assert [e.action.label for e in demo_store.events(form_id(demo_store, TRAINING))] == ["导出打印"]
 
     select(window, REPAIR)  # the next export starts in the folder used last, even after a restart
     trigger(window, "exportXlsxAction")
@@ -506,7 +507,7 @@ def test_batch_export_writes_the_forms_without_errors(qtbot, monkeypatch, tmp_pa
     assert "已导出 2 份，因有错误跳过 2 份，因取消未导出 0 份" in summary.text()
     summary.close()
     assert not dialog.isVisible()
-    assert statuses(window)[TRAINING] == ["已导出"]
+    assert statuses(window)[TRAINING] == ["已校验"]
 
 
 def test_batch_worker_stops_after_the_current_form_when_cancelled(tmp_path, demo_store):

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from perfdesk.demo import CITY_UNIT, COUNTY_UNIT, samples
 from perfdesk.domain import monitoring
-from perfdesk.domain.checks import run_checks
+from perfdesk.domain.checks import CheckContext, run_checks
 from perfdesk.domain.document import blank_document, derived_values
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.registry import get_form
@@ -112,26 +112,26 @@ def test_forecast_against_target(target, forecast, short):
 # checks ---------------------------------------------------------------------------------------
 
 def test_a_complete_table_passes():
-    assert run_checks(PM, project_doc(), year=2027) == []
+    assert run_checks(PM, project_doc(), CheckContext(year=2027)) == []
 
 
 def test_each_indicator_needs_progress_forecast_and_one_tick():
     doc = project_doc()
     doc["indicators"][0].update(progress=None, forecast="", possibility=None)
-    found = codes(run_checks(PM, doc, year=2027))
+    found = codes(run_checks(PM, doc, CheckContext(year=2027)))
     assert {"required:indicators.0.progress", "required:indicators.0.forecast",
             "required:indicators.0.possibility"} <= found
     doc["indicators"][0]["possibility"] = "确定能,有可能"
-    assert "choice:indicators.0.possibility" in codes(run_checks(PM, doc, year=2027))
+    assert "choice:indicators.0.possibility" in codes(run_checks(PM, doc, CheckContext(year=2027)))
 
 
 def test_impossible_needs_measures_in_the_note():
     doc = project_doc()
     doc["indicators"][2]["possibility"] = "完全不可能"
-    found = [f for f in run_checks(PM, doc, year=2027) if f.code == "impossible_measures:2"]
+    found = [f for f in run_checks(PM, doc, CheckContext(year=2027)) if f.code == "impossible_measures:2"]
     assert found and found[0].field == "indicators.2.note" and "请在备注中提出拟采取的措施" in found[0].message
     doc["indicators"][2]["note"] = "调整实施方案，申请调减预算"
-    assert "impossible_measures:2" not in codes(run_checks(PM, doc, year=2027))
+    assert "impossible_measures:2" not in codes(run_checks(PM, doc, CheckContext(year=2027)))
 
 
 def test_a_forecast_below_target_needs_a_cause():
@@ -139,10 +139,10 @@ def test_a_forecast_below_target_needs_a_cause():
     row = doc["indicators"][0]
     row["forecast"] = "80%"
     row["target"] = "≥95%"
-    found = [f for f in run_checks(PM, doc, year=2027) if f.code == "deviation_cause:0"]
+    found = [f for f in run_checks(PM, doc, CheckContext(year=2027)) if f.code == "deviation_cause:0"]
     assert found and "未达到年度指标值（≥95%）" in found[0].message
     row["deviation_cause"] = "设备到货延迟"
-    assert "deviation_cause:0" not in codes(run_checks(PM, doc, year=2027))
+    assert "deviation_cause:0" not in codes(run_checks(PM, doc, CheckContext(year=2027)))
 
 
 @pytest.mark.parametrize("issued, spent, code, words", [
@@ -152,7 +152,7 @@ def test_a_forecast_below_target_needs_a_cause():
 def test_money_beyond_its_bound_is_an_error_naming_the_amounts(issued, spent, code, words):
     doc = project_doc()
     doc["fund_sources"]["city"].update(issued=issued, spent=spent)
-    found = [f for f in run_checks(PM, doc, year=2027) if f.code == code]
+    found = [f for f in run_checks(PM, doc, CheckContext(year=2027)) if f.code == code]
     assert found and words in found[0].message
 
 
@@ -165,25 +165,25 @@ def test_spending_behind_the_half_year_share(spent, rate, behind):
     doc = project_doc(6)
     doc["fund_sources"]["city"].update(issued="147.535", spent=spent)
     assert derived_values(PM, doc, "fund_sources")["spend_rate"]["total"] == Decimal(rate)
-    assert ("spending_behind" in codes(run_checks(PM, doc, year=2027))) is behind
+    assert ("spending_behind" in codes(run_checks(PM, doc, CheckContext(year=2027)))) is behind
 
 
 def test_spending_behind_is_measured_against_the_period():
     doc = project_doc(6)
     doc["fund_sources"]["city"].update(issued="147.535", spent="73.77")  # 50.00 %
-    assert "spending_behind" not in codes(run_checks(PM, doc, year=2027))
+    assert "spending_behind" not in codes(run_checks(PM, doc, CheckContext(year=2027)))
     doc["period_months"] = "9"  # the same money by September is 25 points behind 75 %
-    found = [f for f in run_checks(PM, doc, year=2027) if f.code == "spending_behind"]
+    found = [f for f in run_checks(PM, doc, CheckContext(year=2027)) if f.code == "spending_behind"]
     assert found and "支出进度 50.00% 落后于序时进度 75.00%" in found[0].message
     doc["spending_explanation"] = "工程款按合同于竣工后支付"
-    assert "spending_behind" not in codes(run_checks(PM, doc, year=2027))
+    assert "spending_behind" not in codes(run_checks(PM, doc, CheckContext(year=2027)))
 
 
 def test_department_blocks_must_agree():
     doc = monitoring.department_start(DM, supervisor_name="长治市教育局", supervisor_code="201",
                                       project_budget={"1": "75"})
     doc["funds_by_kind"]["general"]["budget"] = "70"
-    found = [f for f in run_checks(DM, doc, year=2026) if f.code == "funds_blocks_agree"]
+    found = [f for f in run_checks(DM, doc, CheckContext(year=2026)) if f.code == "funds_blocks_agree"]
     assert found and "70.00 万元" in found[0].message and "75.00 万元" in found[0].message
 
 

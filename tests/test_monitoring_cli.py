@@ -29,11 +29,11 @@ def test_monitoring_demo_has_every_form_in_several_states(demo_store):
     forms = {demo_store.get_form(i).form_id: [] for i in ids}
     for i in ids:
         record = demo_store.get_form(i)
-        forms[record.form_id].append(record.status)
+        forms[record.form_id].append(record.status.label)
     assert sorted(forms["project_monitoring"]) == ["已校验", "草稿"]
     assert forms["dept_monitoring"] == ["已校验"] and forms["monitoring_report"] == ["已校验"]
     late = by_title(demo_store, "高标准农田建设项目（2026年1-6月监控）")
-    codes = {f.code for f in check(late, store=demo_store)}
+    codes = {f.code for f in check(demo_store, late)}
     assert {"spending_behind", "impossible_measures:0"} <= codes
 
 
@@ -51,7 +51,7 @@ def test_start_fill_check_and_export_a_monitoring_table(demo_store, tmp_path, ca
     for row in doc["indicators"]:
         row.update(progress="进行中", forecast=row["target"], possibility="确定能")
     save_document(demo_store, record, doc)
-    assert demo_store.get_form(record.id).status == "已校验"
+    assert demo_store.get_form(record.id).status.label == "已校验"
     pdf = tmp_path / "m.pdf"
     code, out, _ = run(capsys, "export", str(record.id), "--pdf", str(pdf))
     assert code == 0

@@ -62,7 +62,7 @@ def test_unit_office_unit_round_trip(world, stores):
     back = import_bytes(unit, built.data, "r.pdpkg")
     assert back.status == "imported", back.message
     mine = unit.get_form(world.form_id)
-    assert mine.status == "审核通过"
+    assert mine.status.label == "审核通过"
     assert mine.data["finance_dept_opinion"] == "同意" and mine.data["perf_mgmt_reviewer"] == "李四"
     assert mine.data["fund_sources"]["appropriation"]["actual"] == "140.00"
     assert mine.data["project_name"] == REPAIR  # unit cells untouched
@@ -85,9 +85,9 @@ def test_return_for_changes_then_newer_version_supersedes(world, stores, tmp_pat
     review = review_form(office, first.form_instance_id, office_signer(office), tmp_path / "r.pdpkg",
                          decision="return", letter="请补充测算依据。",
                          finance=opinion_cells("finance_dept", "退回修改", "张三"))
-    assert office.get_form(first.form_instance_id).status == "待修改"
+    assert office.get_form(first.form_instance_id).status.label == "已退回（待修改）"
     assert import_paths(unit, [tmp_path / "r.pdpkg"]).outcomes[0].status == "imported"
-    assert unit.get_form(world.form_id).status == "待修改"
+    assert unit.get_form(world.form_id).status.label == "已退回（待修改）"
     # The unit edits and sends version 2; the finance cells it received are not sent back.
     _edit(unit, world.form_id, necessity="现有设施老化严重，已补充测算依据。")
     v2 = package_form(unit, world.form_id, unit_signer(unit), tmp_path / "v2.pdpkg")
@@ -97,7 +97,7 @@ def test_return_for_changes_then_newer_version_supersedes(world, stores, tmp_pat
     got = import_bytes(office, v2.data, "v2")
     assert got.status == "updated" and got.form_instance_id == first.form_instance_id
     current = office.get_form(first.form_instance_id)
-    assert current.package_version == v2.version and current.status == "已收到"
+    assert current.package_version == v2.version and current.status.label == "财政审核中"
     assert current.data["necessity"].startswith("现有设施老化严重")
     history = office.revisions(first.form_instance_id)
     assert any(r.data.get("finance_dept_opinion") == "退回修改" for r in history)  # old version kept
@@ -156,7 +156,7 @@ def test_review_of_an_older_version_is_rejected_at_the_unit(world, stores, tmp_p
     outcome = import_bytes(unit, review.data, "r1")
     assert outcome.status == "rejected" and "版本较旧" in outcome.message
     assert counts(unit)["form_instances"] == before["form_instances"]
-    assert unit.get_form(world.form_id).status == "已报送"
+    assert unit.get_form(world.form_id).status.label == "已报送"
 
 
 def test_review_cannot_fill_unit_cells(world, stores):

@@ -66,6 +66,7 @@ def world(tmp_path_factory) -> World:
         u = unit.unit_by_code(UNIT_CODE)
         unit_fp = create_identity(unit, u.id, UNIT_PASS).fingerprint
         o = office.add_unit(**OFFICE)
+        office.set_setting("role", "finance")
         office_fp = create_identity(office, o.id, OFFICE_PASS).fingerprint
         form_id = form_id_by_title(unit, REPAIR)
         built = package_form(unit, form_id, load_signer(unit, u.id, UNIT_PASS), folder / "v1.pdpkg",

@@ -39,7 +39,7 @@ def test_documented_keys_round_trip_and_survive_reopening(store, db_path):
         assert again.get_setting("unit_id") == unit.id
         assert type(again.get_setting("unit_id")) is int
         assert again.get_setting("role") == "finance"
-    assert ROLES == ("unit", "finance")
+    assert ROLES == ("unit", "supervisor", "finance")
 
 
 def test_values_are_json_and_overwritten(store, db_path):

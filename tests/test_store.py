@@ -18,6 +18,7 @@ from sqlalchemy import event
 
 from perfdesk.store import FormRecord, FormSummary, Store, StoreError, UnitRecord, default_url
 from perfdesk.store import tables
+from perfdesk.domain.lifecycle import Action, Status, find_move
 from perfdesk.store.models import Base
 
 UNIT = dict(name="长治市财政局", code="101001", supervisor_name="长治市财政局",
@@ -207,7 +208,7 @@ def test_form_round_trip_is_exact(store, unit, db_path):
     assert got.data == DOC
     assert got.data["amounts"]["total"] == "12345678.1234"
     assert got.amount == Decimal("12345678.1234") and str(got.amount) == "12345678.1234"
-    assert (got.status, got.form_id, got.year, got.deleted_at) == ("草稿", "declaration", 2025, None)
+    assert (got.status, got.form_id, got.year, got.deleted_at) == (Status.DRAFT, "declaration", 2025, None)
     assert got.created_at.tzinfo is timezone.utc and got.updated_at == got.created_at
     # Stored canonically: sorted keys, no spaces, Chinese kept as is.
     with sqlite3.connect(db_path) as con:
@@ -249,13 +250,14 @@ def test_save_changes_add_one_revision_each_with_previous_data(store, unit):
 
 def test_title_amount_status_alone_make_no_revision(store, unit):
     f = new_form(store, unit)
-    assert store.save_form(f.id, data=DOC, title="新标题", amount=Decimal("1.10"), status="已提交") is False
+    assert store.save_form(f.id, data=DOC, title="新标题", amount=Decimal("1.10"), has_errors=False) is False
     got = store.get_form(f.id)
-    assert (got.title, got.amount, got.status) == ("新标题", Decimal("1.10"), "已提交")
+    assert (got.title, got.amount, got.status) == ("新标题", Decimal("1.10"), Status.CHECKED)
     assert str(got.amount) == "1.10"
     assert store.revisions(f.id) == []
-    store.set_status(f.id, "草稿")
-    assert store.get_form(f.id).status == "草稿"
+    store.save_form(f.id, data=DOC, has_errors=True)
+    assert store.get_form(f.id).status is Status.DRAFT
+    assert [e.action for e in store.events(f.id)] == []  # the checks' own moves are not history
 
 
 def test_float_or_decimal_in_data_is_refused_with_key_path(store, unit):
@@ -303,9 +305,10 @@ def test_list_summaries_follow_list_forms_without_reading_documents(store, unit)
     b = new_form(store, unit, year=2025, form_id="declaration", title="b")
     new_form(store, unit, year=2025, form_id="self_eval", title="c")
     d = new_form(store, unit, year=2025, form_id="declaration", title="d")
-    store.save_form(a.id, data={"touched": "yes"}, status="已提交")
     store.ensure_form_uid(b.id)
-    store.mark_packaged(b.id, 3)
+    store.transition(b.id, find_move(Action.CHECK, Status.DRAFT))
+    store.transition(b.id, find_move(Action.SUBMIT, Status.CHECKED), package_version=3)
+    store.save_form(a.id, data={"touched": "yes"}, has_errors=False)
     store.delete_form(d.id)
     statements = []
     event.listen(store.engine, "before_cursor_execute",
@@ -317,9 +320,9 @@ def test_list_summaries_follow_list_forms_without_reading_documents(store, unit)
         [select] = [s for s in statements if s.lstrip().startswith("SELECT")]
         assert "form_instances.title" in select and "form_instances.data" not in select
         assert summaries == [_summary_of(f) for f in store.list_forms(**query)], query
-    assert [s.title for s in store.list_summaries()] == ["a", "c", "b"]
+    assert [s.title for s in store.list_summaries()] == ["a", "b", "c"]  # b was sent after c was made
     [summary] = store.list_summaries(year=2024)
-    assert (summary.status, summary.amount, summary.updated_at.tzinfo) == ("已提交", Decimal("12345678.1234"), timezone.utc)
+    assert (summary.status, summary.amount, summary.updated_at.tzinfo) == (Status.CHECKED, Decimal("12345678.1234"), timezone.utc)
     [packaged] = store.list_summaries(year=2025, form_id="declaration")
     assert packaged.uid == store.get_form(b.id).uid and packaged.package_version == 3
     assert store.list_summaries(deleted=True)[0].deleted_at.tzinfo is timezone.utc

@@ -8,6 +8,8 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
+
+from perfdesk.domain.lifecycle import Action, Actor, Status, find_move
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -31,7 +33,7 @@ def _config(conn) -> Config:
 def test_head_is_newest_migration_file():
     head = ScriptDirectory.from_config(_config(None)).get_current_head()
     newest = max(p.name.split("_")[0] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
-    assert head == newest == "0003"
+    assert head == newest == "0004"
 
 
 def test_0001_database_with_forms_upgrades_in_place(tmp_path):
@@ -56,7 +58,7 @@ def test_0001_database_with_forms_upgrades_in_place(tmp_path):
     finally:
         store.close()
     with sqlite3.connect(tmp_path / "old.db") as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
@@ -86,9 +88,13 @@ def test_form_uid_is_stable(store):
     uid = store.ensure_form_uid(form.id)
     assert len(uid) == 36 and store.ensure_form_uid(form.id) == uid
     assert store.form_by_uid(uid).id == form.id and store.form_by_uid("nope") is None
-    store.mark_packaged(form.id, 3, "已报送")
+    store.transition(form.id, find_move(Action.CHECK, Status.DRAFT))
+    store.transition(form.id, find_move(Action.SUBMIT, Status.CHECKED), package_version=3, round="一上")
     got = store.get_form(form.id)
-    assert (got.package_version, got.status, got.uid) == (3, "已报送", uid)
+    assert (got.package_version, got.status, got.uid) == (3, Status.SUBMITTED, uid)
+    [event] = store.events(form.id)
+    assert (event.action, event.source, event.target, event.round) == (Action.SUBMIT, Status.CHECKED,
+                                                                       Status.SUBMITTED, "一上")
 
 
 def test_identities(store):
@@ -128,7 +134,8 @@ def _receive(store, version, data, *, sha="f" * 64, data_sha=None, code="201003"
                                                cert_pem="PEM", source="first-import"),
         entry=dict(file_sha256=sha, file_name="p.pdpkg", reason="", kind="form", data_sha256=data_sha or sha),
         form=dict(form_id="declaration", form_version=1, year=2027, title=f"v{version}", data=data,
-                  amount=Decimal("1"), status="已收到", uid=uid, version=version))
+                  amount=Decimal("1"), uid=uid, version=version),
+        move=lambda status: find_move(Action.RECEIVE, status, actor=Actor.FINANCE_DEPT))
 
 
 def test_receive_form_version_rules(store):

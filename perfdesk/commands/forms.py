@@ -17,6 +17,7 @@ def register(verbs, common) -> None:
     demo.set_defaults(handler=_demo)
     listing = verbs.add_parser("list", parents=[common], help="列出表单")
     listing.add_argument("--year", type=int, help="只列出该年度")
+    listing.add_argument("--status", metavar="状态", help="只列出该状态，如 草稿、已报送、财政审核中、已退回")
     listing.set_defaults(handler=_list)
     check = verbs.add_parser("check", parents=[common], help="校验表单并列出错误、警告和提示")
     check.add_argument("id", type=int, metavar="ID")
@@ -25,6 +26,7 @@ def register(verbs, common) -> None:
     export.add_argument("id", type=int, metavar="ID")
     export.add_argument("--pdf", type=Path, metavar="文件")
     export.add_argument("--xlsx", type=Path, metavar="文件")
+    export.add_argument("--approved", action="store_true", help="打印申请调整前审核通过的版本")
     export.set_defaults(handler=_export)
 
 
@@ -47,7 +49,12 @@ def _demo(store: Store, args) -> int:
 
 
 def _list(store: Store, args) -> int:
+    from ..domain.lifecycle import status_named
+
     forms = store.list_forms(year=args.year)
+    if args.status:
+        wanted = status_named(args.status)
+        forms = [f for f in forms if f.status.label == wanted.label]
     if not forms:
         print("没有表单。运行 perfdesk demo 可写入示例数据。")
         return EXIT_OK
@@ -57,7 +64,7 @@ def _list(store: Store, args) -> int:
     units = {u.id: u for u in store.units()}
     for f in forms:
         amount = money.format_amount(f.amount, blank="—")
-        line = f"{f.id}\t{f.year}年度\t{f.status}\t{amount} 万元\t{units[f.unit_id].name}\t{f.title}"
+        line = f"{f.id}\t{f.year}年度\t{f.status.display}\t{amount} 万元\t{units[f.unit_id].name}\t{f.title}"
         deadline = due(store, f)
         if deadline is not None:
             line += f"\t{describe(deadline)}"
@@ -72,7 +79,7 @@ def _check(store: Store, args) -> int:
     from ..operations import check
 
     record = store.get_form(args.id)
-    findings = check(record, store=store)
+    findings = check(store, record)
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     print(f"表单 {record.id}“{record.title}”：错误 {counts[Severity.ERROR]} 个，"
           f"警告 {counts[Severity.WARNING]} 个，提示 {counts[Severity.HINT]} 个")
@@ -84,7 +91,7 @@ def _check(store: Store, args) -> int:
 def _export(store: Store, args) -> int:
     from ..operations import export
 
-    findings = export(store, args.id, pdf=args.pdf, xlsx=args.xlsx)
+    findings = export(store, args.id, pdf=args.pdf, xlsx=args.xlsx, approved=args.approved)
     for target in (args.pdf, args.xlsx):
         if target is not None:
             print(f"已导出：{target}")

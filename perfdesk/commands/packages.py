@@ -15,6 +15,7 @@ from ..store import Store, UnitRecord
 from ._codes import EXIT_FAILED, EXIT_OK
 
 PASSPHRASE_ENV = "PERFDESK_PASSPHRASE"
+KIND_NAMES = {"form": "表单报送", "review": "审核结果", "forward": "主管部门转报", "relay": "主管部门转发的审核结果"}
 PKCS12_ENV = "PERFDESK_PKCS12_PASSPHRASE"
 
 
@@ -40,22 +41,36 @@ def register(verbs, common) -> None:
     imp.add_argument("--trust-new", action="store_true",
                      help="签名人尚未登记时，确认后信任其公钥并导入（首次导入时使用；请先电话核对指纹）")
     imp.set_defaults(handler=_import)
-    review = verbs.add_parser("review", parents=[common, secret], help="财政部门：对收到的表单出具签名的审核结果数据包")
+    review = verbs.add_parser("review", parents=[common, secret],
+                              help="主管部门或财政部门：审核收到的表单（审核通过或退回修改），需要时生成签名的审核结果数据包")
     review.add_argument("id", type=int, metavar="ID", help="表单编号")
     decision = review.add_mutually_exclusive_group(required=True)
-    decision.add_argument("--approve", dest="decision", action="store_const", const="approve", help="审核通过")
+    decision.add_argument("--approve", dest="decision", action="store_const", const="approve",
+                          help="审核通过（主管部门：审核通过并转报财政部门）")
     decision.add_argument("--return", dest="decision", action="store_const", const="return", help="退回修改")
-    review.add_argument("--out", type=Path, required=True, metavar="文件", help="审核结果数据包文件名")
+    review.add_argument("--out", type=Path, metavar="文件",
+                        help="审核结果（或转报）数据包文件名；本机还有下一级审核时不生成数据包，可不填")
+    review.add_argument("--opinion", default="", metavar="文字", help="本级审核意见（审核通过时必填）")
+    review.add_argument("--reviewer", default="", metavar="姓名", help="本级审核人")
     review.add_argument("--letter", default="", metavar="文字", help="反馈意见（退回修改时必填）")
     review.add_argument("--letter-file", type=Path, metavar="文件", help="从文本文件读取反馈意见（UTF-8）")
-    review.add_argument("--dept-opinion", metavar="文字", help="业务科室审核意见")
-    review.add_argument("--dept-reviewer", metavar="姓名", help="业务科室审核人")
-    review.add_argument("--perf-opinion", metavar="文字", help="预算绩效管理科审核意见")
-    review.add_argument("--perf-reviewer", metavar="姓名", help="预算绩效管理科审核人")
+    review.add_argument("--reason", action="append", default=[], metavar="栏目=理由",
+                        help="逐栏退回理由，如 necessity=请补充立项依据，可多次指定")
     review.add_argument("--actual", action="append", default=[], metavar="行=万元",
-                        help="本年度实际安排资金，如 appropriation=120.00（经费拨款），可多次指定")
+                        help="财政部门：本年度实际安排资金，如 appropriation=120.00（经费拨款），可多次指定")
+    review.add_argument("--seal", type=Path, metavar="PNG", help="主管部门转报时附上的公章图片（PNG）")
     review.add_argument("--signer", metavar="编码", help="用哪个本机身份签名（本机有多个身份时须指定）")
     review.set_defaults(handler=_review)
+    forward = verbs.add_parser("forward", parents=[common, secret],
+                               help="主管部门：把审核通过的单位表单转报财政部门，或把财政部门的审核结果转发给单位")
+    forward.add_argument("id", type=int, metavar="ID", help="表单编号")
+    forward.add_argument("--out", type=Path, required=True, metavar="文件", help="数据包文件名")
+    forward.add_argument("--opinion", default="", metavar="文字", help="主管部门审核意见（转报时必填）")
+    forward.add_argument("--reviewer", default="", metavar="姓名", help="主管部门审核人")
+    forward.add_argument("--note", default="", metavar="文字", help="转发审核结果时给单位的说明")
+    forward.add_argument("--seal", type=Path, metavar="PNG", help="主管部门公章图片（PNG）")
+    forward.add_argument("--signer", metavar="编码", help="用哪个本机身份签名（本机有多个身份时须指定）")
+    forward.set_defaults(handler=_forward)
 
 
 def _secret_parent():
@@ -103,7 +118,10 @@ def _trust(verbs, common) -> None:
     add.add_argument("--code", required=True, metavar="编码", help="对方的单位编码")
     add.add_argument("--fingerprint", required=True, metavar="指纹", help="公钥指纹（64 位十六进制，可带空格）")
     add.add_argument("--name", metavar="名称", help="对方名称，默认取本机单位表中的名称")
-    add.add_argument("--office", action="store_true", help="登记的是财政部门的公钥（单位一方登记，用于验证审核结果）")
+    whose = add.add_mutually_exclusive_group()
+    whose.add_argument("--office", action="store_true", help="登记的是财政部门的公钥（用于验证财政部门的审核结果）")
+    whose.add_argument("--supervisor", action="store_true",
+                       help="登记的是主管部门的公钥（单位验证主管部门的审核结果、财政部门验证主管部门转报）")
     add.set_defaults(handler=_trust_add)
     listing = sub.add_parser("list", parents=[common], help="列出已登记的公钥")
     listing.set_defaults(handler=_trust_list)
@@ -224,9 +242,12 @@ def _trust_add(store: Store, args) -> int:
     fp = keys.parse_fingerprint(args.fingerprint)
     known = store.unit_by_code(args.code)
     name = args.name or (known.name if known else args.code)
-    record = store.add_trusted_key(unit_code=args.code, unit_name=name, role="office" if args.office else "unit",
-                                   fingerprint=fp, source="registration")
-    who = "财政部门" if record.role == "office" else "单位"
+    from ..package.verifier import KEY_ROLE_NAMES, OFFICE_KEY, SUPERVISOR_KEY, UNIT_KEY
+
+    role = OFFICE_KEY if args.office else SUPERVISOR_KEY if args.supervisor else UNIT_KEY
+    record = store.add_trusted_key(unit_code=args.code, unit_name=name, role=role, fingerprint=fp,
+                                   source="registration")
+    who = KEY_ROLE_NAMES[record.role]
     print(f"已登记{who}“{record.unit_name}”（{record.unit_code}）的公钥：{keys.grouped(fp)}")
     return EXIT_OK
 
@@ -237,8 +258,10 @@ def _trust_list(store: Store, args) -> int:
     rows = store.trusted_keys()
     if not rows:
         print("还没有登记任何公钥。")
+    from ..package.verifier import KEY_ROLE_NAMES
+
     for row in rows:
-        who = "财政部门" if row.role == "office" else "单位"
+        who = KEY_ROLE_NAMES.get(row.role, row.role)
         how = "按登记表登记" if row.source == "registration" else "首次导入时确认"
         print(f"{row.unit_name}（{row.unit_code}）\t{who}\t{how}\t{keys.grouped(row.fingerprint)}")
     return EXIT_OK
@@ -284,7 +307,7 @@ def _verify(store: Store, args) -> int:
         print(f"结论：无效——{exc}")
         return EXIT_FAILED
     m = v.manifest
-    print(f"类型：{'表单报送' if m.kind == 'form' else '财政部门审核结果'}")
+    print(f"类型：{KIND_NAMES.get(m.kind, m.kind)}")
     print(f"表单：《{m.title}》 {m.year}年度 第 {m.version} 版")
     print(f"签名人：{v.signer_name}（{m.unit_code}）")
     print(f"公钥指纹：{keys.grouped(v.fingerprint)}")
@@ -312,32 +335,75 @@ def _import(store: Store, args) -> int:
     return EXIT_FAILED if report.rejected else EXIT_OK
 
 
+def _own_signer_unit(store: Store, code: str | None) -> UnitRecord:
+    own = store.identities()
+    if code:
+        return _unit(store, code)
+    if len({i.unit_id for i in own}) == 1:
+        return store.get_unit(own[0].unit_id)
+    if not own:
+        raise CommandError("本机还没有签名身份：请先运行 perfdesk identity create")
+    raise CommandError("请用 --signer 指定用哪个本机身份（单位编码）签名")
+
+
+def _pairs(items: list[str], option: str, example: str) -> dict[str, str]:
+    found = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise CommandError(f"{option} 的写法是 {example}，收到的是“{item}”")
+        found[key.strip()] = value.strip()
+    return found
+
+
 def _review(store: Store, args) -> int:
+    from ..domain.lifecycle import Action, is_final
     from ..package.identity import load_signer
-    from ..package.review import actual_cells, opinion_cells, review_form
+    from ..package.review import actual_cells, decide
 
     record = store.get_form(args.id)
-    own = store.identities()
-    if args.signer:
-        unit = _unit(store, args.signer)
-    elif len({i.unit_id for i in own}) == 1:
-        unit = store.get_unit(own[0].unit_id)
-    else:
-        raise CommandError("请用 --signer 指定用哪个本机身份（财政部门的单位编码）签名审核结果")
     letter = args.letter
     if args.letter_file:
         letter = _read(args.letter_file, "反馈意见文件").decode("utf-8-sig", errors="replace")
-    amounts = {}
-    for item in args.actual:
-        row, sep, amount = item.partition("=")
-        if not sep:
-            raise CommandError(f"--actual 的写法是 行=金额，例如 appropriation=120.00，收到的是“{item}”")
-        amounts[row.strip()] = amount.strip()
-    finance = {**opinion_cells("finance_dept", args.dept_opinion, args.dept_reviewer),
-               **opinion_cells("perf_mgmt", args.perf_opinion, args.perf_reviewer),
-               **actual_cells(record, amounts)}
+    finance = actual_cells(record, _pairs(args.actual, "--actual", "行=金额，例如 appropriation=120.00"))
+    reasons = _pairs(args.reason, "--reason", "栏目=理由，例如 necessity=请补充立项依据")
+    signer = None
+    if args.out is not None:
+        unit = _own_signer_unit(store, args.signer)
+        signer = load_signer(store, unit.id, passphrase(args))
+    seal = _read(args.seal, "公章图片") if args.seal else None
+    decided = decide(store, record.id, signer, decision=args.decision, opinion=args.opinion, reviewer=args.reviewer,
+                     letter=letter, reasons=reasons, finance=finance, target=args.out, seal_png=seal)
+    done = decided.record
+    if decided.built is None:
+        print(f"{decided.level.label}：《{record.title}》第 {record.package_version} 版{decided.move.action.label}，"
+              f"现为“{done.status.display}”（本步不生成数据包）")
+    else:
+        what = "转报数据包" if decided.move.action is Action.FORWARD else "审核结果数据包"
+        print(f"已生成{what}：{args.out}（《{record.title}》第 {record.package_version} 版，"
+              f"{decided.level.label}{decided.move.action.label}，现为“{done.status.display}”）")
+    if not is_final(decided.move) and decided.built is None and args.out is not None:
+        print("提示：--out 未使用；下一级审核完成后再生成审核结果数据包。")
+    return EXIT_OK
+
+
+def _forward(store: Store, args) -> int:
+    from ..domain.lifecycle import Status
+    from ..package.identity import load_signer
+    from ..package.review import decide, relay
+
+    record = store.get_form(args.id)
+    unit = _own_signer_unit(store, args.signer)
+    if record.status is Status.SUPERVISOR_REVIEW:
+        seal = _read(args.seal, "公章图片") if args.seal else None
+        signer = load_signer(store, unit.id, passphrase(args))
+        decide(store, record.id, signer, decision="approve", opinion=args.opinion, reviewer=args.reviewer,
+               target=args.out, seal_png=seal)
+        print(f"已生成转报数据包：{args.out}（《{record.title}》第 {record.package_version} 版，"
+              "主管部门审核通过并转报财政部门）")
+        return EXIT_OK
     signer = load_signer(store, unit.id, passphrase(args))
-    built = review_form(store, record.id, signer, args.out, decision=args.decision, letter=letter, finance=finance)
-    verdict = "审核通过" if args.decision == "approve" else "退回修改"
-    print(f"已生成审核结果数据包：{args.out}（《{record.title}》第 {built.version} 版，{verdict}）")
+    relay(store, record.id, signer, args.out, note=args.note)
+    print(f"已生成转发数据包：{args.out}（财政部门对《{record.title}》第 {record.package_version} 版的审核结果"
+          f"“{record.status.display}”，转发给单位）")
     return EXIT_OK

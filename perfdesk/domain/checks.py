@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from .field_checks import check_fields
 from .findings import EXPLANATIONS_KEY, Finding, Severity
 from .formdef import FormDef, FormDefinitionError
+from .lifecycle import Role
 from .rules import RULES
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.HINT: 2}
 
 
-def run_checks(form: FormDef, doc: dict, *, year: int | None = None, role: str = "unit",
-               profile=None) -> list[Finding]:
-    """All findings, errors first. `role` is 'unit' or 'finance' (who may fill finance-only cells);
-    `profile` carries the jurisdiction's tolerances (defaults apply without one)."""
-    data = dict(doc, _year=year, _profile=profile)
-    findings = list(check_fields(form, data, role))
+@dataclass(frozen=True)
+class CheckContext:
+    """Who checks what: the form's year, the role of the installation checking (whose cells it may
+    fill), the unit's rules profile (tolerances; defaults without one) and the form version.
+
+    Built in one place for stored forms (operations.check_context) and handed to every check."""
+
+    year: int | None = None
+    role: Role = Role.UNIT
+    profile: Any = None
+    form_version: int | None = None
+
+
+def run_checks(form: FormDef, doc: dict, context: CheckContext | None = None) -> list[Finding]:
+    """All findings, errors first."""
+    context = context or CheckContext()
+    data = dict(doc, _year=context.year, _profile=context.profile)
+    findings = list(check_fields(form, data, Role(context.role)))
     for spec in form.checks:
         fn = RULES.get(spec.get("rule"))
         if fn is None:

@@ -9,6 +9,7 @@ from . import dates, money
 from .document import rows, typed
 from .findings import FINANCE_CELLS_KEY, Finding, Severity
 from .formdef import FieldDef, FormDef
+from .lifecycle import Role
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
@@ -27,11 +28,11 @@ def _required(field: FieldDef, doc: dict) -> bool:
     return field.required
 
 
-def check_value(field: FieldDef, raw: Any, path: str, label: str, doc: dict, role: str,
+def check_value(field: FieldDef, raw: Any, path: str, label: str, doc: dict, role: Role,
                 reviewed: dict | None = None) -> Iterator[Finding]:
     """`reviewed`: the finance-only cells a verified review wrote (see FINANCE_CELLS_KEY)."""
     blank = raw is None or (isinstance(raw, str) and not raw.strip())
-    if field.finance_only and role == "unit":
+    if field.finance_only and not role.fills_finance_cells:
         if not blank and (reviewed or {}).get(path) != raw:
             yield Finding(Severity.ERROR, f"finance_only:{path}", path, label,
                           f"{field.label}由财政部门填写，预算单位不能填写，请清空此栏。")
@@ -66,7 +67,7 @@ def check_value(field: FieldDef, raw: Any, path: str, label: str, doc: dict, rol
                           f"“{value}”不是可选项，请从“{'、'.join(options)}”中选择。")
 
 
-def check_fields(form: FormDef, doc: dict, role: str) -> Iterator[Finding]:
+def check_fields(form: FormDef, doc: dict, role: Role) -> Iterator[Finding]:
     reviewed = doc.get(FINANCE_CELLS_KEY) or {}
     for key, field in form.fields.items():
         yield from check_value(field, doc.get(key), key, field.label, doc, role, reviewed)

@@ -21,18 +21,18 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.checks import blocking, run_checks, unexplained_warnings
+from ..domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
+from ..domain.lifecycle import Action, Actor, Role, Round, Status, find_move, submission_round
 from ..domain.registry import get_form
 from ..store import FormRecord, Store, UnitRecord
 from . import keys
 from .archive_safety import LIMITS, name_problem
 from .errors import PackageError
+from .form_uid import new_form_uid
 from .formdata import strip_finance
 from .identity import Signer
 from .manifest import ATTACHMENTS, MANIFEST, SIGNATURE, SIGNER, build_manifest, canonical
 
-SUBMITTED = "已报送"
-APPROVED = "审核通过"
 UNIT_FIELDS = ("name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile")
 # Fixed zip timestamps: the same members give the same zip, whatever the clock says.
 _EPOCH = (2020, 1, 1, 0, 0, 0)
@@ -44,11 +44,13 @@ class Built:
     form_uid: str
     version: int
     file_name: str
+    round: Round = Round.SINGLE
 
 
-def refusal(record: FormRecord, data: dict) -> str | None:
-    """Why this document may not leave the unit (errors, unexplained warnings), or None."""
-    findings = run_checks(get_form(record.form_id), data, year=record.year)
+def refusal(record: FormRecord, data: dict, context: CheckContext) -> str | None:
+    """Why this document may not leave the unit (errors, unexplained warnings), or None; checked
+    as the unit checks it (the finance-only cells are blank in what it sends)."""
+    findings = run_checks(get_form(record.form_id), data, context)
     for problems, what in ((blocking(findings), "个错误"), (unexplained_warnings(findings), "个警告未填写说明")):
         if problems:
             listed = "\n".join(f.line() for f in problems[:20])
@@ -80,11 +82,12 @@ def sign_and_zip(signer: Signer, members: dict[str, bytes], **header) -> bytes:
     return zip_package(members, manifest, keys.sign(signer.key, manifest))
 
 
-def form_json(record: FormRecord, unit: UnitRecord, uid: str, version: int, data: dict) -> bytes:
+def form_json(record: FormRecord, unit: UnitRecord, uid: str, version: int, data: dict,
+              round: Round = Round.SINGLE) -> bytes:
     return canonical({
         "form_id": record.form_id, "form_version": record.form_version, "form_uid": uid,
-        "version": version, "year": record.year, "title": record.title, "status": record.status,
-        "unit": {k: getattr(unit, k) for k in UNIT_FIELDS}, "data": data,
+        "version": version, "year": record.year, "title": record.title, "status": Status.SUBMITTED.value,
+        "round": round.value, "unit": {k: getattr(unit, k) for k in UNIT_FIELDS}, "data": data,
     })
 
 
@@ -104,9 +107,10 @@ def _attachments(items: list[tuple[str, bytes]]) -> dict[str, bytes]:
 
 
 def assemble_form_package(signer: Signer, record: FormRecord, uid: str, version: int, data: dict,
-                          pdf: bytes, xlsx: bytes, attachments: list[tuple[str, bytes]] = ()) -> bytes:
+                          pdf: bytes, xlsx: bytes, attachments: list[tuple[str, bytes]] = (),
+                          round: Round = Round.SINGLE) -> bytes:
     """The zip from parts already made: checks, rendering and PDF signing are the caller's."""
-    members = {"form.json": form_json(record, signer.unit, uid, version, data), "form.pdf": pdf,
+    members = {"form.json": form_json(record, signer.unit, uid, version, data, round), "form.pdf": pdf,
                "form.xlsx": xlsx, **_attachments(list(attachments))}
     total = sum(len(m) for m in members.values())
     if total > LIMITS.total - 1024 * 1024:
@@ -116,40 +120,52 @@ def assemble_form_package(signer: Signer, record: FormRecord, uid: str, version:
                         year=record.year, title=record.title)
 
 
+def submission_of(store: Store, record: FormRecord) -> Round:
+    """The round this form goes up in now, or TransitionRefused when its status does not allow
+    sending it (a draft with errors is refused by the checks, with each error named)."""
+    if record.status is not Status.DRAFT:  # a draft goes once its checks pass (refusal names what fails)
+        find_move(Action.SUBMIT, record.status, actor=Actor.UNIT)
+    sent_before = any(e.action is Action.SUBMIT for e in store.events(record.id))
+    return submission_round(get_form(record.form_id).raw_kind, record.status, sent_before)
+
+
 def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, seal_png: bytes | None = None,
                        attachments: list[tuple[str, bytes]] = ()) -> Built:
     """Check, render, sign and pack one form, in memory; the store is not marked (see package_form)."""
-    from ..operations import render
+    from ..operations import check_context, render
     from .pdfsign import sign_pdf
 
     record = store.get_form(form_instance_id)
     if record.deleted_at is not None:
         raise PackageError(f"表单 {record.id}“{record.title}”在回收站中，请先还原")
-    if record.status == APPROVED:
-        # Resending it unchanged would only reset the office's review to 已收到.
-        raise PackageError(f"表单 {record.id}“{record.title}”已审核通过，不需要再次报送；如确需修改，请修改后再打包")
+    round = submission_of(store, record)
     if record.unit_id != signer.unit.id:
         raise PackageError(f"表单 {record.id} 属于另一个单位，不能用“{signer.unit.name}”的密钥签名")
     data = strip_finance(get_form(record.form_id), record.data)
-    reason = refusal(record, data)
+    reason = refusal(record, data, check_context(store, record, role=Role.UNIT))
     if reason:
         raise PackageError(reason)
-    uid = store.ensure_form_uid(record.id)
+    uid = store.ensure_form_uid(record.id, lambda: new_form_uid(signer.unit.code))
     # Every saved change keeps a revision, so this grows with each change and never repeats.
     version = len(store.revisions(record.id)) + 1
     rendered = render(store, dataclasses.replace(record, data=data))
     pdf = sign_pdf(rendered.pdf, signer, seal_png)
-    payload = assemble_form_package(signer, record, uid, version, data, pdf, rendered.xlsx, attachments)
-    return Built(payload, uid, version, file_name(signer.unit.code, record.title, version))
+    payload = assemble_form_package(signer, record, uid, version, data, pdf, rendered.xlsx, attachments, round)
+    return Built(payload, uid, version, file_name(signer.unit.code, record.title, version), round)
 
 
 def package_form(store: Store, form_instance_id: int, signer: Signer, target: Path, *,
                  seal_png: bytes | None = None, attachments: list[tuple[str, bytes]] = ()) -> Built:
-    """Build, write, and only then mark the form 已报送 with the version it was sent as
-    (the finance office's review will name that version)."""
+    """Build, write, and only then mark the form 已报送 with the version and round it was sent in
+    (the review will name that version)."""
     built = build_form_package(store, form_instance_id, signer, seal_png=seal_png, attachments=attachments)
     write_package(target, built.data)
-    store.mark_packaged(form_instance_id, built.version, SUBMITTED)
+    record = store.get_form(form_instance_id)
+    if record.status is Status.DRAFT:  # saved before its last fix was checked: it passes now
+        record = store.transition(record.id, find_move(Action.CHECK, Status.DRAFT))
+    store.transition(record.id, find_move(Action.SUBMIT, record.status, actor=Actor.UNIT),
+                     actor_name=signer.unit.name, round=built.round.value, package_version=built.version,
+                     detail={"file": built.file_name, "signer": signer.fingerprint})
     return built
 
 

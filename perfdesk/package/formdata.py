@@ -136,3 +136,18 @@ def apply_finance(form: FormDef, data: dict, values: dict[str, Any]) -> dict:
     # Remember what the office wrote, so the unit's checks accept exactly these values.
     doc[FINANCE_CELLS_KEY] = {**(doc.get(FINANCE_CELLS_KEY) or {}), **values}
     return doc
+
+
+def set_cells(form: FormDef, data: dict, cells: dict[str, Any], allowed: set[str] | None = None) -> dict:
+    """The document with a reviewer's own cells (its opinion, reviewer, date) set; only those cells
+    (`allowed`, default: every review level's cells the form has) may change."""
+    from ..domain.lifecycle import Actor
+    from ..domain.review_cells import level_paths
+
+    allowed = allowed if allowed is not None else {p for a in Actor for p in level_paths(form, a)}
+    doc = copy.deepcopy(data)
+    for path, value in cells.items():
+        if path not in allowed or not isinstance(value, str) or len(value) > MAX_TEXT:
+            raise PackageError(f"审核结果试图填写“{form.label_of(path)}”，这不是审核意见栏目，已拒绝")
+        doc[path] = value
+    return doc

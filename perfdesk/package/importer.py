@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.checks import blocking, run_checks, unexplained_warnings
+from ..domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
 from ..domain.document import headline_amount
+from ..domain.lifecycle import Action, Actor, Role, Round, find_move, role_of
 from ..domain.profiles import get_profile
 from ..domain.registry import get_form
 from ..errors import USER_ERRORS
@@ -20,11 +21,13 @@ from . import PACKAGE_SUFFIX, keys
 from .archive_safety import read_package_file
 from .builder import UNIT_FIELDS
 from .errors import PackageError
-from .formdata import check_shape
-from .manifest import canonical, digest
-from .verifier import Verified, verify_package
+from .form_uid import check_form_uid
+from .formdata import check_shape, set_cells
+from .manifest import FORWARDED, canonical, digest
+from .verifier import Verified, signer_key_role, verify_package
 
-RECEIVED = "已收到"
+# Who takes in a unit's form at this kind of installation, and where the form then waits.
+_RECEIVER = {Role.SUPERVISOR: Actor.SUPERVISOR, Role.FINANCE: Actor.FINANCE_DEPT}
 _PROFILE_ID = re.compile(r"^[a-z0-9_-]{1,64}$")  # it names a file: no path may hide in it
 _LABELS = {"imported": "已导入", "updated": "已更新", "duplicate": "已导入过", "rejected": "已拒绝"}
 
@@ -100,11 +103,11 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
     try:
         verified = verify_package(data, store)
         _check_trust(verified, trust_new)
-        if verified.kind == "form":
-            return _receive_form(store, verified, source)
+        if verified.kind in ("form", "forward"):
+            return _receive_form(store, verified, source, trust_new)
         from .review import receive_review
 
-        return receive_review(store, verified, source)
+        return receive_review(store, verified, source, trust_new)
     except USER_ERRORS as exc:
         reason = str(exc)
         store.log_rejected(**inbox_entry(verified, sha, source, reason))
@@ -129,9 +132,21 @@ def inbox_entry(v: Verified | None, sha: str, source: str, reason: str) -> dict:
     return entry
 
 
-def trust_row(v: Verified, role: str) -> dict:
-    return {"unit_code": v.manifest.unit_code, "unit_name": v.manifest.unit_name, "role": role,
-            "fingerprint": v.fingerprint, "cert_pem": keys.cert_pem(v.cert), "source": "first-import"}
+def trust_row(v: Verified) -> dict:
+    return {"unit_code": v.manifest.unit_code, "unit_name": v.manifest.unit_name,
+            "role": signer_key_role(v.manifest, v.content), "fingerprint": v.fingerprint,
+            "cert_pem": keys.cert_pem(v.cert), "source": "first-import"}
+
+
+def inner_package(store: Store, outer: Verified, member: str, kind: str, trust_new: bool) -> Verified:
+    """The package a 主管部门 passed on inside its own, verified as if it came alone: its own signer,
+    trusted for its own role, naming the same form and version as the outer one."""
+    inner = verify_package(outer.members[member], store)
+    _check_trust(inner, trust_new)
+    om, im = outer.manifest, inner.manifest
+    if im.kind != kind or (im.form_uid, im.version, im.form_id) != (om.form_uid, om.version, om.form_id):
+        raise PackageError(f"{member} 与外层数据包不是同一表单、同一版本，已拒绝")
+    return inner
 
 
 def _unit(v: Verified) -> dict:
@@ -144,15 +159,17 @@ def _unit(v: Verified) -> dict:
     return {k: unit[k] for k in UNIT_FIELDS}
 
 
-def _valid_data(v: Verified):
+def _valid_data(v: Verified, profile_id: str):
     m = v.manifest
     form = get_form(m.form_id)
     if m.form_version > form.version:
         raise PackageError(f"数据包使用的表单格式（第 {m.form_version} 版）比本机的新，请升级 PerfDesk 后再导入")
     data = v.content.get("data")
     check_shape(form, data)
+    # Checked as its unit checks it: the finance-only cells must be blank in what a unit sends.
+    context = CheckContext(year=m.year, role=Role.UNIT, profile=get_profile(profile_id), form_version=m.form_version)
     try:  # the sender checked too, but only our own check counts here
-        findings = run_checks(form, data, year=m.year)
+        findings = run_checks(form, data, context)
         amount = headline_amount(form, data)
     except (TypeError, ValueError, KeyError, AttributeError, IndexError, ArithmeticError) as exc:
         raise PackageError("数据包中的表单数据无法校验，已拒绝") from exc
@@ -163,20 +180,53 @@ def _valid_data(v: Verified):
     return data, amount
 
 
-def _receive_form(store: Store, v: Verified, source: str) -> Outcome:
+def _round(v: Verified) -> Round:
+    try:
+        return Round(v.content.get("round", Round.SINGLE.value))
+    except ValueError:
+        raise PackageError("form.json 中的报送轮次无效，已拒绝") from None
+
+
+def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool) -> Outcome:
+    """A unit's form, sent directly or forwarded by its 主管部门 with its signed opinion."""
+    role = role_of(store.get_setting("role"))
+    receiver = _RECEIVER.get(role)
+    if receiver is None:
+        raise PackageError("本机是预算单位，不接收其他单位报送的表单；请在主管部门或财政部门的 PerfDesk 中导入")
+    forwarded = outer.kind == "forward"
+    v = inner_package(store, outer, FORWARDED, "form", trust_new) if forwarded else outer
     m = v.manifest
+    check_form_uid(m.form_uid, m.unit_code)
     unit = _unit(v)
     if v.content.get("title") != m.title or v.content.get("form_version") != m.form_version:
         raise PackageError("form.json 与清单中的标题或表单格式版本不一致，已拒绝")
-    data, amount = _valid_data(v)
-    entry = inbox_entry(v, v.file_sha256, source, "")
+    data, amount = _valid_data(v, unit["profile"])
+    round = _round(v)
+    events, trust = [], [trust_row(v)]
+    if forwarded:
+        from .review import forward_opinion
+
+        if receiver is not Actor.FINANCE_DEPT:
+            raise PackageError("主管部门转报的数据包应由财政部门导入")
+        if outer.manifest.unit_code != unit["supervisor_code"]:
+            raise PackageError(f"转报的主管部门（{outer.manifest.unit_name}，{outer.manifest.unit_code}）不是"
+                               f"{unit['name']}的主管部门（编码 {unit['supervisor_code']}），已拒绝")
+        opinion, cells = forward_opinion(get_form(m.form_id), outer)
+        data = set_cells(get_form(m.form_id), data, cells)
+        events.append(dict(opinion, action=Action.FORWARD, actor=Actor.SUPERVISOR, round=round.value,
+                           package_version=m.version))
+        trust.append(trust_row(outer))
+    entry = inbox_entry(outer, outer.file_sha256, source, "")
     entry["data_sha256"] = digest(canonical(data))
-    what = f"{unit['name']}《{m.title}》第 {m.version} 版"
-    entry["reason"] = what
+    what = f"{unit['name']}《{m.title}》第 {m.version} 版（{round.value}）"
+    entry["reason"] = what + (f"，经{outer.manifest.unit_name}审核转报" if forwarded else "")
     received = store.receive_form(
-        unit=unit, entry=entry, trust=trust_row(v, "unit"),
+        unit=unit, entry=entry, trust=trust, events=events,
+        move=lambda status: find_move(Action.RECEIVE, status, actor=receiver),
+        keep=outer.package if role is Role.SUPERVISOR else None,
         form={"form_id": m.form_id, "form_version": m.form_version, "year": m.year, "title": m.title,
-              "data": data, "amount": amount, "status": RECEIVED, "uid": m.form_uid, "version": m.version})
+              "data": data, "amount": amount, "uid": m.form_uid, "version": m.version, "round": round.value,
+              "detail": {"signer": v.fingerprint, "unit_signer": v.signer_name}})
     if received.outcome == "imported":
         return Outcome(source, "imported", f"已导入 {what}", received.form_instance_id)
     if received.outcome == "updated":

@@ -22,8 +22,14 @@ from .errors import PackageError
 MANIFEST_VERSION = 1
 MANIFEST, SIGNATURE, SIGNER = "manifest.json", "manifest.sig", "signer.pem"
 ENVELOPE = (MANIFEST, SIGNATURE)
-# Members each kind must carry; a form may add attachments/…, nothing else is allowed.
-REQUIRED = {"form": ("form.json", "form.pdf", "form.xlsx", SIGNER), "review": ("review.json", SIGNER)}
+# Members each kind must carry; a form may add attachments/…, a forward its seal, nothing else is allowed.
+# form: a unit's submission; review: a reviewer's answer (主管部门 or finance office); forward: a 主管部门
+# passing a unit's package on with its own opinion; relay: a 主管部门 passing the office's answer down.
+FORWARDED, RELAYED, SEAL = "forwarded.pdpkg", "relayed.pdpkg", "seal.png"
+REQUIRED = {"form": ("form.json", "form.pdf", "form.xlsx", SIGNER), "review": ("review.json", SIGNER),
+            "forward": (FORWARDED, "opinion.json", SIGNER), "relay": (RELAYED, "note.json", SIGNER)}
+OPTIONAL = {"forward": (SEAL,)}
+CONTENT = {"form": "form.json", "review": "review.json", "forward": "opinion.json", "relay": "note.json"}
 ATTACHMENTS = "attachments/"
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -135,7 +141,8 @@ def _members(body: dict, kind: str) -> dict[str, Member]:
             raise PackageError(f"清单 manifest.json 中的成员名“{name!s:.80}”无效或重复")
         if not isinstance(sha, str) or not _SHA.match(sha) or type(size) is not int or size < 0:
             raise PackageError(f"清单 manifest.json 中成员“{name}”的摘要或大小无效")
-        if name not in REQUIRED[kind] and not (kind == "form" and name.startswith(ATTACHMENTS)):
+        if (name not in REQUIRED[kind] and name not in OPTIONAL.get(kind, ())
+                and not (kind == "form" and name.startswith(ATTACHMENTS))):
             raise PackageError(f"清单 manifest.json 列出了不应有的成员“{name}”")
         members[name] = Member(sha, size)
     missing = [n for n in REQUIRED[kind] if n not in members]
@@ -153,7 +160,7 @@ def parse_manifest(raw: bytes) -> Manifest:
         raise PackageError(f"数据包格式版本“{version!s:.20}”不受支持（本程序支持第 {MANIFEST_VERSION} 版），"
                            "请确认发送方与本机的 PerfDesk 版本")
     kind = body.get("kind")
-    if kind not in REQUIRED:
+    if not isinstance(kind, str) or kind not in REQUIRED:
         raise PackageError(f"数据包类型“{kind!s:.20}”无法识别")
     unit = body.get("unit")
     if not isinstance(unit, dict):

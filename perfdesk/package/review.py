@@ -1,45 +1,64 @@
-"""The way back: the finance office's signed review of a received form (opinions per review
-level, 本年度实际安排资金, approve or return, the feedback letter), and its import at the unit,
-which fills the finance-only cells and sets the form's status.
+"""The review chain in packages: a reviewer's decision (主管部门 or a finance office level), the 主管部门
+forwarding a unit's package with its own signed opinion, the answer going back down, and its import.
 
-review.json: form_uid, form_id, version (the form version reviewed), year, title, unit (the
-form's unit), office, decision (approve | return), status, finance {cell path: value}, letter,
-reviewed_at. It travels in a package like a form's, with kind "review" and the office as signer.
+review.json (kind "review", signed by the deciding level's installation): form_uid, form_id, version
+(the version reviewed), year, title, unit (the form's unit), office (the signer), decision (approve |
+return), level (lifecycle.Actor), status (the lifecycle.Status it leaves the form in), round (一下, 二下 …),
+opinion, reviewer, reasons {cell path: why}, cells {cell path: value} (what the reviewers filled: the
+finance-only cells, or the 主管部门's own), letter, opinions (every level's opinion on this version),
+reviewed_at.
+
+opinion.json (kind "forward", signed by the 主管部门, with the unit's package untouched as
+forwarded.pdpkg): the same header, decision approve, level supervisor, opinion, reviewer, cells.
+
+note.json (kind "relay", signed by the 主管部门, with the office's review package untouched as
+relayed.pdpkg): the same header and the 主管部门's note.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..domain.checks import blocking, run_checks
+from ..domain.formdef import FormDef
+from ..domain.lifecycle import (IN_REVIEW, Action, Actor, Move, Role, Round, Status, TransitionRefused,
+                                decision_target, find_move, is_final, role_of)
 from ..domain.registry import get_form
+from ..domain.review_cells import level_cells, level_paths
 from ..store import FormRecord, Store
 from .builder import Built, file_name, sign_and_zip, write_package
 from .errors import PackageError
-from .formdata import apply_finance, finance_paths, finance_values
+from .formdata import apply_finance, finance_paths, set_cells
 from .identity import Signer
-from .importer import Outcome, inbox_entry, trust_row
-from .manifest import canonical
+from .importer import Outcome, inbox_entry, inner_package, trust_row
+from .manifest import FORWARDED, RELAYED, SEAL, canonical
 from .verifier import Verified
 
-DECISIONS = {"approve": "审核通过", "return": "待修改"}
+DECISIONS = ("approve", "return")
 MAX_LETTER = 20_000
-# The declaration's review levels; a cell is f"{level}_opinion", f"{level}_reviewer", f"{level}_review_date".
-LEVELS = {"finance_dept": "业务科室", "perf_mgmt": "预算绩效管理科"}
+_ANSWERS = {Status.RETURNED, Status.FEEDBACK, Status.APPROVED}
 
 
-def opinion_cells(level: str, opinion: str | None, reviewer: str | None,
-                  date: dt.date | None = None) -> dict[str, Any]:
-    """Cells for one review level's opinion, signed off today unless a date is given."""
-    cells: dict[str, Any] = {}
-    if opinion:
-        cells[f"{level}_opinion"] = opinion
-        cells[f"{level}_review_date"] = (date or dt.date.today()).isoformat()
-    if reviewer:
-        cells[f"{level}_reviewer"] = reviewer
-    return cells
+@dataclass(frozen=True)
+class Decided:
+    move: Move
+    level: Actor
+    record: FormRecord
+    built: Built | None  # the package that carries the decision on, or None (the next level is here)
+
+
+def current_round(store: Store, form_instance_id: int) -> Round:
+    """The round of the submission being reviewed: the last one this copy received or sent."""
+    for event in reversed(store.events(form_instance_id)):
+        if event.action in (Action.RECEIVE, Action.SUBMIT) and event.round:
+            try:
+                return Round(event.round)
+            except ValueError:
+                break
+    return Round.SINGLE
 
 
 def actual_cells(record: FormRecord, amounts: dict[str, str]) -> dict[str, str]:
@@ -56,90 +75,259 @@ def actual_cells(record: FormRecord, amounts: dict[str, str]) -> dict[str, str]:
     return cells
 
 
-def _reviewed(record: FormRecord, decision: str, letter: str, finance: dict[str, Any]) -> dict:
-    """The office's document with its cells filled, or PackageError saying what is missing."""
-    if decision not in DECISIONS:
-        raise PackageError("审核结论只能是 approve（审核通过）或 return（退回修改）")
+def _reasons(form: FormDef, reasons: dict[str, str]) -> dict[str, str]:
+    for path, text in reasons.items():
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_LETTER:
+            raise PackageError(f"“{form.label_of(path)}”的退回理由为空或过长")
+        if path.split(".")[0] not in form.fields and path.split(".")[0] not in form.tables:
+            raise PackageError(f"表单中没有“{path}”这一栏，无法写退回理由")
+    return dict(reasons)
+
+
+def _reviewed(store: Store, record: FormRecord, level: Actor, decision: str, *, opinion: str, reviewer: str,
+              letter: str, finance: dict[str, Any]) -> tuple[dict, dict[str, Any]]:
+    """The document with this level's cells filled, and those cells; or PackageError saying what
+    is missing."""
+    from ..operations import check_context
+
     if record.uid is None or record.package_version is None:
         raise PackageError(f"表单 {record.id} 不是通过数据包收到的，无法回复审核结果")
-    if len(letter) > MAX_LETTER:
-        raise PackageError(f"反馈意见过长（超过 {MAX_LETTER} 字）")
-    form = get_form(record.form_id)
-    data = apply_finance(form, record.data, finance)
-    cells = set(finance_paths(form, data))
-    errors = [f for f in blocking(run_checks(form, data, year=record.year, role="finance")) if f.field in cells]
-    if errors:
-        raise PackageError("审核栏目填写有误：\n" + "\n".join(f.line() for f in errors))
-    opinions = [k for k, v in finance_values(form, data).items() if k.endswith("_opinion")]
-    if decision == "approve" and not opinions:
-        raise PackageError("审核通过须至少填写一级审核意见")
+    if len(letter) > MAX_LETTER or len(opinion) > MAX_LETTER:
+        raise PackageError(f"审核意见或反馈意见过长（超过 {MAX_LETTER} 字）")
+    if decision == "approve" and not opinion.strip():
+        raise PackageError(f"{level.label}审核通过须填写审核意见")
     if decision == "return" and not letter.strip():
         raise PackageError("退回修改须写明反馈意见，告诉单位要改什么")
-    return data
+    form = get_form(record.form_id)
+    own = level_cells(form, level, opinion=opinion.strip() or None, reviewer=reviewer.strip() or None,
+                      date=dt.date.today())
+    if level is Actor.SUPERVISOR:
+        if finance:
+            raise PackageError("本年度实际安排资金由财政部门填写，主管部门不能填写")
+        data = set_cells(form, record.data, own, set(level_paths(form, level)))
+    else:
+        data = apply_finance(form, record.data, {**finance, **own})
+    cells = {**finance, **own}
+    errors = [f for f in blocking(run_checks(form, data, check_context(store, record))) if f.field in cells]
+    if errors:
+        raise PackageError("审核栏目填写有误：\n" + "\n".join(f.line() for f in errors))
+    return data, cells
 
 
-def build_review_package(store: Store, form_instance_id: int, signer: Signer, *, decision: str,
-                         letter: str = "", finance: dict[str, Any] | None = None) -> tuple[Built, dict]:
-    """The signed review package, and the office's document with the finance cells filled."""
+def _header(record: FormRecord) -> dict:
+    return dict(form_id=record.form_id, form_version=record.form_version, form_uid=record.uid,
+                version=record.package_version, year=record.year, title=record.title)
+
+
+def _opinions(store: Store, record: FormRecord) -> list[dict]:
+    """Every level's opinion on the version under review, oldest first, as the answer carries them."""
+    found = []
+    for e in store.events(record.id):
+        if e.package_version == record.package_version and e.opinion and e.actor not in (None, Actor.UNIT):
+            found.append({"level": e.actor.value, "name": e.actor_name or "", "opinion": e.opinion,
+                          "at": e.at.isoformat(timespec="seconds"), "round": e.round or ""})
+    return found
+
+
+def decide(store: Store, form_instance_id: int, signer: Signer | None, *, decision: str, opinion: str = "",
+           reviewer: str = "", letter: str = "", reasons: dict[str, str] | None = None,
+           finance: dict[str, Any] | None = None, target: Path | None = None,
+           seal_png: bytes | None = None) -> Decided:
+    """One level's decision on a form under review here. The last decision of this installation
+    (a return, the 主管部门's forward, the office's final approval) is signed into a package written
+    to `target`; an approval that passes the form to the next level here writes none."""
+    if decision not in DECISIONS:
+        raise PackageError("审核结论只能是 approve（审核通过）或 return（退回修改）")
     record = store.get_form(form_instance_id)
-    data = _reviewed(record, decision, letter, finance or {})
+    round = current_round(store, record.id)
+    move, level = decision_target(record.status, decision, round)
+    if level not in role_of(store.get_setting("role")).actors:
+        raise TransitionRefused(f"本机不是{level.label}，不能审核处于“{record.status.display}”的表单")
+    form = get_form(record.form_id)
+    reasons = _reasons(form, reasons or {})
+    data, cells = _reviewed(store, record, level, decision, opinion=opinion, reviewer=reviewer, letter=letter,
+                            finance=finance or {})
+    sends = is_final(move) or move.action is Action.FORWARD
+    built = None
+    if sends:
+        if signer is None or target is None:
+            raise PackageError("这一步的审核结果要签名并生成数据包：请指定签名身份和数据包文件名")
+        if move.action is Action.FORWARD:
+            built = _forward_package(store, record, signer, opinion=opinion, reviewer=reviewer, cells=cells,
+                                     seal_png=seal_png)
+        else:
+            built = _review_package(store, record, signer, move, level, round, decision=decision, opinion=opinion,
+                                    reviewer=reviewer, letter=letter, reasons=reasons,
+                                    cells={k: v for k, v in cells.items()})
+        write_package(target, built.data)
+    who = signer.unit.name if signer is not None else store.get_unit(record.unit_id).name
+    detail = {"reviewer": reviewer, "reasons": reasons, "cells": cells}
+    if built is not None:
+        detail["file"] = built.file_name
+    after = store.transition(record.id, move, data=data, actor_name=f"{who}{'（' + reviewer + '）' if reviewer else ''}",
+                             round=round.answer if is_final(move) else round.value,
+                             package_version=record.package_version, opinion=opinion or None,
+                             letter=letter or None, detail=detail)
+    return Decided(move, level, after, built)
+
+
+def _review_package(store: Store, record: FormRecord, signer: Signer, move: Move, level: Actor, round: Round, *,
+                    decision: str, opinion: str, reviewer: str, letter: str, reasons: dict,
+                    cells: dict) -> Built:
     unit = store.get_unit(record.unit_id)
     review = {
-        "form_uid": record.uid, "form_id": record.form_id, "version": record.package_version,
-        "year": record.year, "title": record.title, "unit": {"name": unit.name, "code": unit.code},
+        **_header(record), "unit": {"name": unit.name, "code": unit.code},
         "office": {"name": signer.unit.name, "code": signer.unit.code}, "decision": decision,
-        "status": DECISIONS[decision], "finance": finance_values(get_form(record.form_id), data),
-        "letter": letter, "reviewed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "level": level.value, "status": move.target.value, "round": round.answer, "opinion": opinion,
+        "reviewer": reviewer, "reasons": reasons, "cells": cells, "letter": letter,
+        "opinions": _opinions(store, record) + ([{"level": level.value, "name": signer.unit.name,
+                                                   "opinion": opinion, "round": round.answer,
+                                                   "at": dt.datetime.now(dt.timezone.utc).isoformat(
+                                                       timespec="seconds")}] if opinion else []),
+        "reviewed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
-    payload = sign_and_zip(signer, {"review.json": canonical(review)}, kind="review", form_id=record.form_id,
-                           form_version=record.form_version, form_uid=record.uid,
-                           version=record.package_version, year=record.year, title=record.title)
+    payload = sign_and_zip(signer, {"review.json": canonical(review)}, kind="review", **_header(record))
     name = file_name(unit.code, record.title, record.package_version, "_审核结果")
-    return Built(payload, record.uid, record.package_version, name), data
+    return Built(payload, record.uid, record.package_version, name, round)
 
 
-def review_form(store: Store, form_instance_id: int, signer: Signer, target: Path, *, decision: str,
-                letter: str = "", finance: dict[str, Any] | None = None) -> Built:
-    """Build and write the review, then keep the opinions and status in the office's store."""
-    built, data = build_review_package(store, form_instance_id, signer, decision=decision,
-                                       letter=letter, finance=finance)
+def _forward_package(store: Store, record: FormRecord, signer: Signer, *, opinion: str, reviewer: str,
+                     cells: dict, seal_png: bytes | None) -> Built:
+    inner = store.kept_package(record.id, "form")
+    if inner is None:
+        raise PackageError("本机没有保存该单位报送的原始数据包，无法转报：请重新导入单位的数据包后再审核")
+    unit = store.get_unit(record.unit_id)
+    body = {**_header(record), "unit": {"name": unit.name, "code": unit.code},
+            "office": {"name": signer.unit.name, "code": signer.unit.code}, "decision": "approve",
+            "level": Actor.SUPERVISOR.value, "opinion": opinion, "reviewer": reviewer, "cells": cells,
+            "reviewed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    members = {FORWARDED: inner, "opinion.json": canonical(body)}
+    if seal_png:
+        members[SEAL] = seal_png
+    payload = sign_and_zip(signer, members, kind="forward", **_header(record))
+    return Built(payload, record.uid, record.package_version, file_name(unit.code, record.title,
+                                                                        record.package_version, "_主管部门转报"))
+
+
+def relay(store: Store, form_instance_id: int, signer: Signer, target: Path, note: str = "") -> Built:
+    """At a 主管部门: pass the finance office's answer (kept as it arrived) down to the unit."""
+    record = store.get_form(form_instance_id)
+    move = find_move(Action.RELAY, record.status, actor=Actor.SUPERVISOR)
+    inner = store.kept_package(record.id, "review")
+    if inner is None:
+        raise PackageError(f"本机没有收到财政部门对《{record.title}》的审核结果，无可转发")
+    if len(note) > MAX_LETTER:
+        raise PackageError(f"转发说明过长（超过 {MAX_LETTER} 字）")
+    unit = store.get_unit(record.unit_id)
+    body = {**_header(record), "unit": {"name": unit.name, "code": unit.code},
+            "office": {"name": signer.unit.name, "code": signer.unit.code}, "level": Actor.SUPERVISOR.value,
+            "note": note, "relayed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    payload = sign_and_zip(signer, {RELAYED: inner, "note.json": canonical(body)}, kind="relay", **_header(record))
+    built = Built(payload, record.uid, record.package_version,
+                  file_name(unit.code, record.title, record.package_version, "_审核结果转发"))
     write_package(target, built.data)
-    store.save_form(form_instance_id, data=data, status=DECISIONS[decision])
+    store.transition(record.id, move, actor_name=signer.unit.name, opinion=note or None,
+                     package_version=record.package_version, detail={"file": built.file_name})
     return built
 
 
-def _content(v: Verified) -> tuple[str, str, dict]:
-    c = v.content
-    decision, letter, finance = c.get("decision"), c.get("letter"), c.get("finance")
-    if decision not in DECISIONS or not isinstance(letter, str) or len(letter) > MAX_LETTER:
-        raise PackageError("review.json 中的审核结论或反馈意见无效，已拒绝")
-    if not isinstance(finance, dict) or len(finance) > 10_000:
-        raise PackageError("review.json 中的审核栏目无效，已拒绝")
-    return decision, letter, finance
+# --- receiving -----------------------------------------------------------------------------
+
+def _text(content: dict, key: str, what: str, *, empty: bool = True) -> str:
+    value = content.get(key, "")
+    if not isinstance(value, str) or len(value) > MAX_LETTER or (not empty and not value.strip()):
+        raise PackageError(f"审核结果中的{what}（{key}）无效，已拒绝")
+    return value
 
 
-def receive_review(store: Store, v: Verified, source: str) -> Outcome:
+def _cells(content: dict, key: str) -> dict:
+    value = content.get(key, {})
+    if not isinstance(value, dict) or len(value) > 10_000 or not all(isinstance(k, str) for k in value):
+        raise PackageError(f"审核结果中的栏目（{key}）无效，已拒绝")
+    return value
+
+
+def forward_opinion(form: FormDef, outer: Verified) -> tuple[dict, dict]:
+    """The 主管部门's signed opinion on a forwarded form: the history entry and its cells."""
+    c = outer.content
+    if c.get("decision") != "approve" or c.get("level") != Actor.SUPERVISOR.value:
+        raise PackageError("opinion.json 不是主管部门的审核通过意见，已拒绝")
+    opinion = _text(c, "opinion", "审核意见", empty=False)
+    reviewer = _text(c, "reviewer", "审核人")
+    cells = _cells(c, "cells")
+    set_cells(form, {}, cells, set(level_paths(form, Actor.SUPERVISOR)))  # refuse other cells now
+    name = outer.manifest.unit_name + (f"（{reviewer}）" if reviewer else "")
+    return {"actor_name": name, "opinion": opinion, "detail": {"reviewer": reviewer, "signer": outer.fingerprint,
+                                                              "seal": SEAL in outer.members}}, cells
+
+
+def _answer(c: dict) -> tuple[str, Actor, Status]:
+    decision, level, status = c.get("decision"), c.get("level"), c.get("status")
+    if not isinstance(decision, str) or decision not in DECISIONS:
+        raise PackageError("review.json 中的审核结论无效，已拒绝")
+    try:
+        actor, target = Actor(level), Status(status)
+    except (ValueError, TypeError):
+        raise PackageError("review.json 中的审核层级或结果状态无效，已拒绝") from None
+    if actor is Actor.UNIT or target not in _ANSWERS or (decision == "return") != (target is Status.RETURNED):
+        raise PackageError("review.json 中的审核结论与结果状态不一致，已拒绝")
+    return decision, actor, target
+
+
+def receive_review(store: Store, outer: Verified, source: str, trust_new: bool = False) -> Outcome:
+    """An answer arriving where the form was sent from: directly, or relayed by the 主管部门."""
+    relayed = outer.kind == "relay"
+    v = inner_package(store, outer, RELAYED, "review", trust_new) if relayed else outer
     m = v.manifest
-    decision, letter, finance = _content(v)
+    c = v.content
+    decision, level, target = _answer(c)
+    letter, opinion = _text(c, "letter", "反馈意见"), _text(c, "opinion", "审核意见")
+    reviewer, round = _text(c, "reviewer", "审核人"), _text(c, "round", "轮次")
+    reasons, cells = _cells(c, "reasons"), _cells(c, "cells")
+    opinions = c.get("opinions", [])
+    if not isinstance(opinions, list) or len(opinions) > 100 or not all(isinstance(o, dict) for o in opinions):
+        raise PackageError("review.json 中的各级审核意见无效，已拒绝")
     local = store.form_by_uid(m.form_uid)
-    unit = v.content.get("unit")
+    unit = c.get("unit")
     if local is None or local.package_version is None:
         raise PackageError(f"本机没有报送过该表单（《{m.title}》），无法导入其审核结果")
     if not isinstance(unit, dict) or store.get_unit(local.unit_id).code != unit.get("code"):
         raise PackageError("审核结果中的单位与本机表单的单位不一致，已拒绝")
     form = get_form(local.form_id)
-    apply_finance(form, local.data, finance)  # refuse cells the office may not fill before writing
-    status = DECISIONS[decision]
-    entry = inbox_entry(v, v.file_sha256, source, f"{m.unit_name}：《{m.title}》第 {m.version} 版 {status}")
-    entry["detail"] = {"decision": decision, "status": status, "letter": letter,
+    finance = {k: v for k, v in cells.items() if k in set(finance_paths(form, local.data))}
+    own = {k: v for k, v in cells.items() if k not in finance}
+    allowed = set(level_paths(form, level))
+
+    def update(data: dict) -> dict:
+        return apply_finance(form, set_cells(form, data, own, allowed), finance) if finance else \
+            set_cells(form, data, own, allowed)
+
+    update(local.data)  # refuse cells the reviewer may not fill before writing anything
+    status_name = target.display
+    entry = inbox_entry(outer, outer.file_sha256, source,
+                        f"{m.unit_name}：《{m.title}》第 {m.version} 版 {status_name}"
+                        + (f"（经{outer.manifest.unit_name}转发）" if relayed else ""))
+    entry["detail"] = {"decision": decision, "status": target.value, "letter": letter, "level": level.value,
                        "office": {"name": m.unit_name, "code": m.unit_code}}
-    received = store.receive_review(uid=m.form_uid, version=m.version, signed_at=m.created_at, status=status,
-                                    update=lambda data: apply_finance(form, data, finance), entry=entry,
-                                    trust=trust_row(v, "office"))
+    event = {"actor": level, "actor_name": m.unit_name + (f"（{reviewer}）" if reviewer else ""),
+             "round": round or None, "package_version": m.version, "opinion": opinion or None,
+             "letter": letter or None,
+             "detail": {"reasons": reasons, "opinions": opinions, "signer": v.fingerprint,
+                        **({"relayed_by": outer.manifest.unit_name} if relayed else {})}}
+    trust = [trust_row(v)] + ([trust_row(outer)] if relayed else [])
+    keep = v.package if role_of(store.get_setting("role")) is Role.SUPERVISOR else None
+    received = store.receive_review(
+        uid=m.form_uid, version=m.version, signed_at=m.created_at, update=update, entry=entry, trust=trust,
+        move=lambda status: find_move(Action.RESULT, status, actor=level, target=target), event=event, keep=keep)
     if received.outcome == "imported":
-        return Outcome(source, "imported", f"已导入审核结果：《{m.title}》第 {m.version} 版 {status}",
+        return Outcome(source, "imported", f"已导入审核结果：《{m.title}》第 {m.version} 版 {status_name}",
                        received.form_instance_id)
     if received.outcome == "older":
         raise PackageError(f"版本较旧：该审核结果针对第 {m.version} 版，本机已报送第 {received.current_version} 版"
                            "或已有更新的审核结果，已拒绝")
     raise PackageError(f"审核结果针对第 {m.version} 版，本机未报送过该版本，已拒绝")
+
+
+def waiting_decision(record: FormRecord) -> Actor | None:
+    """The level a form under review here waits for, or None."""
+    return IN_REVIEW.get(record.status)

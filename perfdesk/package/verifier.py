@@ -14,11 +14,15 @@ from ..store import Store, TrustRecord
 from . import keys
 from .archive_safety import read_members
 from .errors import PackageError
-from .manifest import ENVELOPE, MANIFEST, SIGNATURE, SIGNER, Manifest, digest, parse_manifest, strict_json
+from .manifest import CONTENT, ENVELOPE, MANIFEST, SIGNATURE, SIGNER, Manifest, digest, parse_manifest, strict_json
 from .pdfsign import PdfCheck
 
 _ENVELOPE_LIMITS = {MANIFEST: 1024 * 1024, SIGNATURE: 1024, SIGNER: 64 * 1024}
-ROLE_OF_KIND = {"form": "unit", "review": "office"}
+# The role in the trust registry (trusted_keys.role) a package's signer must be registered for.
+UNIT_KEY, SUPERVISOR_KEY, OFFICE_KEY = "unit", "supervisor", "office"
+KEY_ROLE_NAMES = {UNIT_KEY: "单位", SUPERVISOR_KEY: "主管部门", OFFICE_KEY: "财政部门"}
+# Which installations (lifecycle.Role) hold a key role: their own key may sign such packages.
+_HELD_BY = {UNIT_KEY: {"unit", "supervisor"}, SUPERVISOR_KEY: {"supervisor"}, OFFICE_KEY: {"finance"}}
 # The signer's clock and ours may differ; a package "made" slightly before its certificate is fine.
 _CLOCK_SLACK = dt.timedelta(days=1)
 
@@ -43,6 +47,7 @@ class Verified:
     fingerprint: str
     signer_name: str
     file_sha256: str
+    package: bytes = b""  # the file itself, to keep or pass on untouched
     trust: Trust | None = None
     pdf: PdfCheck | None = None
 
@@ -90,8 +95,18 @@ def _check_cert(manifest: Manifest, cert: x509.Certificate) -> str:
     return keys.subject_name(cert)
 
 
+def signer_key_role(manifest: Manifest, content: dict) -> str:
+    """The trust role the signer needs: a unit signs forms, a 主管部门 forwards, relays and its own
+    reviews, the finance office its reviews."""
+    if manifest.kind == "form":
+        return UNIT_KEY
+    if manifest.kind in ("forward", "relay") or content.get("level") == "supervisor":
+        return SUPERVISOR_KEY
+    return OFFICE_KEY
+
+
 def _content(manifest: Manifest, members: dict[str, bytes]) -> dict:
-    name = "form.json" if manifest.kind == "form" else "review.json"
+    name = CONTENT[manifest.kind]
     content = strict_json(members[name], name)
     if not isinstance(content, dict):
         raise PackageError(f"{name} 格式无效")
@@ -104,15 +119,21 @@ def _content(manifest: Manifest, members: dict[str, bytes]) -> dict:
     return content
 
 
-def trust_of(store: Store, manifest: Manifest, fp: str) -> Trust:
-    """How this store regards the signer of a package of this kind for this unit code."""
+def trust_of(store: Store, manifest: Manifest, fp: str, role: str) -> Trust:
+    """How this store regards the signer of a package needing key role `role` for this unit code.
+    This installation's own key counts only for a role the installation holds: a unit's own key
+    never signs a finance office's review."""
     if any(i.fingerprint == fp for i in store.identities()):
-        return Trust("own", "本机自己的签名密钥")
-    role = ROLE_OF_KIND[manifest.kind]
-    who = "财政部门" if role == "office" else "单位"
+        held = store.get_setting("role") or "unit"
+        if held in _HELD_BY[role]:
+            return Trust("own", "本机自己的签名密钥")
+        return Trust("mismatch", f"这是本机自己的签名密钥，本机不是{KEY_ROLE_NAMES[role]}，"
+                                 f"不能用它签署{KEY_ROLE_NAMES[role]}的数据包")
+    who = KEY_ROLE_NAMES[role]
     row = store.trusted_key(fp)
     if row is not None:
-        if row.unit_code == manifest.unit_code and row.role == role:
+        # A 主管部门 is a budget unit too: its key, registered as the 主管部门's, signs its own forms.
+        if row.unit_code == manifest.unit_code and (row.role == role or (row.role, role) == (SUPERVISOR_KEY, UNIT_KEY)):
             return Trust("trusted", f"已登记的{who}公钥（{row.unit_name}，{row.unit_code}）", row)
         return Trust("mismatch", f"该公钥登记在 {row.unit_name}（{row.unit_code}）名下，"
                                  f"不能为 {manifest.unit_name}（{manifest.unit_code}）签名", row)
@@ -135,5 +156,6 @@ def verify_package(data: bytes, store: Store | None = None, *, check_pdf: bool =
 
         pdf = validate(members["form.pdf"], cert)
     return Verified(manifest=manifest, members=members, content=content, cert=cert, fingerprint=fp,
-                    signer_name=signer_name, file_sha256=digest(data),
-                    trust=None if store is None else trust_of(store, manifest, fp), pdf=pdf)
+                    signer_name=signer_name, file_sha256=digest(data), package=data,
+                    trust=None if store is None else trust_of(store, manifest, fp, signer_key_role(manifest, content)),
+                    pdf=pdf)

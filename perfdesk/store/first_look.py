@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from ..domain.lifecycle import parse_status
 from .codec import aware_utc, load_amount
 from .location import head_revision, sqlite_file
 from .records import SUMMARY_COLUMNS, FormSummary
@@ -84,6 +85,7 @@ def _summary(row: dict[str, Any]) -> FormSummary:
     for name in _TIMES:  # stored as SQLAlchemy writes DATETIME on SQLite: "2026-11-21 06:48:51.693864"
         row[name] = aware_utc(_time(row[name]))
     row["amount"] = load_amount(row["amount"])
+    row["status"] = parse_status(row["status"])
     return FormSummary(**row)
 
 

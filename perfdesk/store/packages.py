@@ -19,8 +19,9 @@ from .codec import aware_utc, dump_amount, dump_json, load_json, now_utc
 from .errors import StoreError
 from .records import (FormRecord, IdentityRecord, InboxRecord, TrustRecord, form_record,
                       identity_record, inbox_record, trust_record)
-from .statements import add_unit_row, form_row, keep_revision, update_form
-from .tables import form_instances, identities, inbox, trusted_keys, units
+from ..domain.lifecycle import Move, Status, approved_label
+from .statements import add_event, add_unit_row, form_row, keep_revision, stored_status, update_form
+from .tables import form_instances, identities, inbox, kept_packages, trusted_keys, units
 
 # Inbox statuses that mean "this package's content is in the store".
 IMPORTED = "已导入"
@@ -93,12 +94,13 @@ class PackageStore:
 
     # --- forms travelling in packages ----------------------------------------------------
 
-    def ensure_form_uid(self, form_instance_id: int) -> str:
+    def ensure_form_uid(self, form_instance_id: int, make: Callable[[], str] | None = None) -> str:
+        """The form's uid, made now (by `make`, else a random UUID) if it has none yet."""
         with self._tx(write=True) as conn:
             form = form_row(conn, form_instance_id)
             if form.uid is not None:
                 return form.uid
-            uid = str(uuid.uuid4())
+            uid = make() if make is not None else str(uuid.uuid4())
             update_form(conn, form.id, {"uid": uid})
             return uid
 
@@ -107,13 +109,13 @@ class PackageStore:
             form = _form_by_uid(conn, uid)
             return None if form is None else form_record(form)
 
-    def mark_packaged(self, form_instance_id: int, version: int, status: str | None = None) -> None:
-        with self._tx(write=True) as conn:
-            form = form_row(conn, form_instance_id)
-            changes = {"package_version": version}
-            if status is not None and form.status != status:
-                changes.update(status=status, updated_at=now_utc())
-            update_form(conn, form.id, changes)
+    def kept_package(self, form_instance_id: int, kind: str) -> bytes | None:
+        """The newest package of this kind kept whole for the form (see kept_packages)."""
+        with self._tx() as conn:
+            return conn.scalar(select(kept_packages.c.payload)
+                               .where(kept_packages.c.form_instance_id == form_instance_id,
+                                      kept_packages.c.kind == kind)
+                               .order_by(kept_packages.c.id.desc()))
 
     # --- inbox -------------------------------------------------------------------------
 
@@ -144,15 +146,20 @@ class PackageStore:
 
     # --- receiving -----------------------------------------------------------------------
 
-    def receive_form(self, *, unit: dict, form: dict, entry: dict, trust: dict) -> Received:
+    def receive_form(self, *, unit: dict, form: dict, entry: dict, trust: dict | list[dict],
+                     move: Callable[[Status | None], Move], events: list[dict] = (),
+                     keep: bytes | None = None) -> Received:
         """Take in one form package atomically: the unit (if new), the form or its newer
-        version (the old one kept as a revision), the signer's key, and the inbox entry.
+        version (the old one kept as a revision), the signer's keys, the history and the inbox entry.
 
-        form: form_id, form_version, year, title, data, amount, status, uid, version.
+        form: form_id, form_version, year, title, data, amount, uid, version.
+        move(status of the copy here, None if none) gives the lifecycle move (RECEIVE); events are
+        entries of the history (add_event fields with "action", "actor" …) written before it.
         entry: inbox columns (file_sha256, file_name, data_sha256, signer…)."""
         text, amount = dump_json(form["data"]), dump_amount(form["amount"])
         with self._tx(write=True) as conn:
             existing = _form_by_uid(conn, form["uid"])
+            step = move(None if existing is None else stored_status(existing))
             if existing is None:
                 unit_id = conn.scalar(select(units.c.id).where(units.c.code == unit["code"]))
                 if unit_id is None:
@@ -160,7 +167,7 @@ class PackageStore:
                 now = now_utc()
                 target_id = conn.execute(insert(form_instances).values(
                     unit_id=unit_id, form_id=form["form_id"], form_version=form["form_version"],
-                    year=form["year"], title=form["title"], status=form["status"], data=text,
+                    year=form["year"], title=form["title"], status=step.target.value, data=text,
                     amount=amount, created_at=now, updated_at=now, uid=form["uid"],
                     package_version=form["version"],
                 )).inserted_primary_key[0]
@@ -170,23 +177,38 @@ class PackageStore:
                 if verdict is not None:
                     return Received(verdict, existing.id, existing.package_version)
                 if text != existing.data:
-                    keep_revision(conn, existing)
-                changes = {attr: form[attr] for attr in ("form_id", "form_version", "year", "title", "status")}
-                changes.update(data=text, amount=amount, package_version=form["version"],
+                    # An adjustment replaces an approved version: keep it findable (workflow.approved_revision).
+                    approved = stored_status(existing) is Status.APPROVED
+                    keep_revision(conn, existing, approved_label(existing.package_version) if approved else None)
+                changes = {attr: form[attr] for attr in ("form_id", "form_version", "year", "title")}
+                changes.update(status=step.target.value, data=text, amount=amount, package_version=form["version"],
                                deleted_at=None,  # a new submission comes back out of the recycle bin
                                updated_at=now_utc())
                 update_form(conn, existing.id, changes)
                 target_id = existing.id
                 outcome, status = "updated", UPDATED
-            _trust(conn, **trust)
+            for row in trust if isinstance(trust, list) else [trust]:
+                _trust(conn, **row)
+            source = None if existing is None else stored_status(existing)
+            for fields in events:
+                fields = dict(fields)
+                add_event(conn, target_id, fields.pop("action"), source, source or step.target,
+                          fields.pop("actor", None), **fields)
+            add_event(conn, target_id, step.action, source, step.target, step.actor,
+                      round=form.get("round"), package_version=form["version"],
+                      actor_name=entry.get("signer_name"), detail=form.get("detail"))
+            if keep is not None:
+                _keep(conn, target_id, "form", form["version"], entry["file_sha256"], keep)
             _add_entry(conn, dict(entry, status=status, form_instance_id=target_id))
             return Received(outcome, target_id, form["version"])
 
-    def receive_review(self, *, uid: str, version: int, signed_at: datetime, status: str,
-                       update: Callable[[dict], dict], entry: dict, trust: dict) -> Received:
-        """Apply the finance office's review of version `version` of a form we submitted.
+    def receive_review(self, *, uid: str, version: int, signed_at: datetime, move: Callable[[Status], Move],
+                       update: Callable[[dict], dict], entry: dict, trust: dict | list[dict],
+                       event: dict, keep: bytes | None = None) -> Received:
+        """Apply a reviewer's answer to version `version` of a form we sent up.
 
-        update(data) -> data gives the new document (the package layer fills finance fields)."""
+        move(status here) gives the lifecycle move (RESULT, or RELAY's); update(data) -> data gives the
+        new document (the package layer fills the reviewed cells); event: the history entry's fields."""
         with self._tx(write=True) as conn:
             form = _form_by_uid(conn, uid)
             if form is None or form.package_version is None:
@@ -195,18 +217,25 @@ class PackageStore:
                 return Received("older" if version < form.package_version else "conflict",
                                 form.id, form.package_version)
             last = conn.scalar(select(_E.signed_at)
-                               .where(_E.form_instance_id == form.id, _E.kind == "review",
+                               .where(_E.form_instance_id == form.id, _E.kind.in_(("review", "relay")),
                                       _E.package_version == version, _E.status.in_(_TAKEN))
                                .order_by(_E.signed_at.desc()))
             if last is not None and aware_utc(last) >= signed_at:
                 return Received("older", form.id, version)  # a later review already applied
+            current = stored_status(form)
+            step = move(current)
             text = dump_json(update(load_json(form.data)))
-            changes = {"status": status, "updated_at": now_utc()}
+            changes = {"status": step.target.value, "updated_at": now_utc()}
             if text != form.data:
                 keep_revision(conn, form)
                 changes["data"] = text
             update_form(conn, form.id, changes)
-            _trust(conn, **trust)
+            for row in trust if isinstance(trust, list) else [trust]:
+                _trust(conn, **row)
+            event = dict(event)
+            add_event(conn, form.id, step.action, current, step.target, event.pop("actor", step.actor), **event)
+            if keep is not None:
+                _keep(conn, form.id, "review", version, entry["file_sha256"], keep)
             _add_entry(conn, dict(entry, status=IMPORTED, form_instance_id=form.id))
             return Received("imported", form.id, version)
 
@@ -248,13 +277,22 @@ def _trust(conn: Connection, *, unit_code: str, unit_name: str, role: str, finge
                                                  fingerprint=fingerprint, cert_pem=cert_pem, source=source,
                                                  added_at=now_utc()))
         return _trusted(conn, fingerprint)
-    if row.unit_code != unit_code or row.role != role:
+    if row.unit_code == unit_code and (row.role, role) == ("unit", "supervisor"):
+        # A unit's key now also forwards as its 主管部门: the wider role keeps both.
+        conn.execute(update(trusted_keys).where(_T.id == row.id).values(role=role))
+        row = _trusted(conn, fingerprint)
+    if row.unit_code != unit_code or (row.role != role and (row.role, role) != ("supervisor", "unit")):
         raise StoreError(f"该公钥已登记在单位 {row.unit_name}（{row.unit_code}）名下，不能再登记给 {unit_code}")
     if row.cert_pem is None and cert_pem is not None:
         # Registered by fingerprint alone: the first package brings the certificate and the name.
         conn.execute(update(trusted_keys).where(_T.id == row.id).values(cert_pem=cert_pem, unit_name=unit_name))
         return _trusted(conn, fingerprint)
     return row
+
+
+def _keep(conn: Connection, form_instance_id: int, kind: str, version: int, sha: str, payload: bytes) -> None:
+    conn.execute(insert(kept_packages).values(form_instance_id=form_instance_id, kind=kind, package_version=version,
+                                              file_sha256=sha, payload=payload, kept_at=now_utc()))
 
 
 def _add_entry(conn: Connection, fields: dict) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from ..domain.lifecycle import Action, Actor, Status, parse_status
 from .codec import aware_utc, load_amount, load_json
 
 
@@ -33,7 +34,7 @@ class FormRecord:
     form_version: int
     year: int
     title: str
-    status: str
+    status: Status
     data: dict
     amount: Decimal | None
     created_at: datetime
@@ -54,7 +55,7 @@ class FormSummary:
     form_version: int
     year: int
     title: str
-    status: str
+    status: Status
     amount: Decimal | None
     created_at: datetime
     updated_at: datetime
@@ -75,6 +76,26 @@ class RevisionRecord:
     saved_at: datetime
     title: str
     data: dict
+    label: str | None = None  # e.g. 审核通过的第 3 版: a version worth finding again
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One move in a form's history (form_events)."""
+
+    id: int
+    form_instance_id: int
+    at: datetime
+    action: Action
+    source: Status | None
+    target: Status
+    actor: Actor | None
+    actor_name: str | None
+    round: str | None
+    package_version: int | None
+    opinion: str | None
+    letter: str | None
+    detail: dict
 
 
 def unit_record(u) -> UnitRecord:
@@ -88,7 +109,7 @@ def unit_record(u) -> UnitRecord:
 def form_record(f) -> FormRecord:
     return FormRecord(
         id=f.id, unit_id=f.unit_id, form_id=f.form_id, form_version=f.form_version,
-        year=f.year, title=f.title, status=f.status, data=load_json(f.data),
+        year=f.year, title=f.title, status=parse_status(f.status), data=load_json(f.data),
         amount=load_amount(f.amount), created_at=aware_utc(f.created_at),
         updated_at=aware_utc(f.updated_at), deleted_at=aware_utc(f.deleted_at),
         uid=f.uid, package_version=f.package_version,
@@ -99,7 +120,7 @@ def form_summary(row) -> FormSummary:
     """From a row of SUMMARY_COLUMNS (an ORM object or a Core row)."""
     return FormSummary(
         id=row.id, unit_id=row.unit_id, form_id=row.form_id, form_version=row.form_version,
-        year=row.year, title=row.title, status=row.status, amount=load_amount(row.amount),
+        year=row.year, title=row.title, status=parse_status(row.status), amount=load_amount(row.amount),
         created_at=aware_utc(row.created_at), updated_at=aware_utc(row.updated_at),
         deleted_at=aware_utc(row.deleted_at), uid=row.uid, package_version=row.package_version,
     )
@@ -108,8 +129,25 @@ def form_summary(row) -> FormSummary:
 def revision_record(r) -> RevisionRecord:
     return RevisionRecord(
         id=r.id, form_instance_id=r.form_instance_id, saved_at=aware_utc(r.saved_at),
-        title=r.title, data=load_json(r.data),
+        title=r.title, data=load_json(r.data), label=r.label,
     )
+
+
+def event_record(e) -> EventRecord:
+    return EventRecord(
+        id=e.id, form_instance_id=e.form_instance_id, at=aware_utc(e.at), action=_known(Action, e.action),
+        source=None if e.source is None else parse_status(e.source), target=parse_status(e.target),
+        actor=None if e.actor is None else _known(Actor, e.actor), actor_name=e.actor_name, round=e.round,
+        package_version=e.package_version, opinion=e.opinion, letter=e.letter,
+        detail={} if e.detail is None else load_json(e.detail),
+    )
+
+
+def _known(enum, value):
+    try:
+        return enum(value)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

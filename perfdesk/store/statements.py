@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from .codec import now_utc
+from ..domain.lifecycle import Action, Actor, Status, parse_status
+from .codec import dump_json, now_utc
 from .errors import StoreError
-from .tables import form_instances, revisions, units
+from .tables import form_events, form_instances, revisions, units
 
 
 def unit_row(conn: Connection, unit_id: int) -> Row:
@@ -32,7 +33,28 @@ def update_form(conn: Connection, form_instance_id: int, changes: dict) -> None:
     conn.execute(update(form_instances).where(form_instances.c.id == form_instance_id).values(**changes))
 
 
-def keep_revision(conn: Connection, form: Row) -> None:
+def keep_revision(conn: Connection, form: Row, label: str | None = None) -> None:
     """Keep the version of the form being replaced, dated when it was written."""
     conn.execute(insert(revisions).values(form_instance_id=form.id, saved_at=form.updated_at,
-                                          data=form.data, title=form.title))
+                                          data=form.data, title=form.title, label=label))
+
+
+def stored_status(form: Row) -> Status:
+    return parse_status(form.status)
+
+
+_EVENT_FIELDS = ("actor_name", "round", "package_version", "opinion", "letter", "detail")
+
+
+def add_event(conn: Connection, form_instance_id: int, action: Action, source: Status | None, target: Status,
+              actor: Actor | None, **fields) -> None:
+    """One entry of the form's history (form_events)."""
+    unknown = set(fields) - set(_EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"add_event() got unknown fields: {sorted(unknown)}")
+    detail = fields.pop("detail", None)
+    conn.execute(insert(form_events).values(
+        form_instance_id=form_instance_id, at=now_utc(), action=action.value,
+        source=None if source is None else source.value, target=target.value,
+        actor=None if actor is None else actor.value, detail=None if not detail else dump_json(detail),
+        **{k: v for k, v in fields.items() if v is not None}))

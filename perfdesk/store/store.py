@@ -13,17 +13,18 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from ..domain.lifecycle import Action, Move, Status, TransitionRefused, after_save, check_editable
 from .codec import dump_amount, dump_json, dump_value, load_value, now_utc
 from .engine import default_url, migrate, open_engine, reason, shown
 from .errors import StoreError
 from .packages import PackageStore
-from .records import (SUMMARY_COLUMNS, FormRecord, FormSummary, RevisionRecord, UnitRecord, form_record,
-                      form_summary, revision_record, unit_record)
-from .statements import add_unit_row, keep_revision
+from .records import (SUMMARY_COLUMNS, EventRecord, FormRecord, FormSummary, RevisionRecord, UnitRecord,
+                      event_record, form_record, form_summary, revision_record, unit_record)
+from .statements import add_event, add_unit_row, keep_revision, stored_status
 from .statements import form_row as _form
 from .statements import unit_row as _unit
 from .statements import update_form as _update_form
-from .tables import form_instances, revisions, settings, units
+from .tables import form_events, form_instances, revisions, settings, units
 
 UNIT_FIELDS = frozenset(
     {"name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile"}
@@ -31,8 +32,8 @@ UNIT_FIELDS = frozenset(
 
 # Documented settings (get_setting / set_setting); other keys may hold any JSON-safe value.
 SETTING_UNIT_ID = "unit_id"  # int: this installation's own unit, the one whose clerk uses this copy
-SETTING_ROLE = "role"  # "unit" (a budget unit's installation) or "finance" (a finance office's)
-ROLES = ("unit", "finance")
+SETTING_ROLE = "role"  # lifecycle.Role: "unit", "supervisor" (主管部门) or "finance" (a finance office)
+ROLES = ("unit", "supervisor", "finance")
 _KEY_MAX = 100  # settings.key is String(100)
 
 _F = form_instances.c
@@ -116,14 +117,15 @@ class Store(PackageStore):
 
     def create_form(self, *, unit_id: int, form_id: str, form_version: int, year: int,
                     title: str, data: dict, amount: Decimal | None = None,
-                    status: str = "草稿") -> FormRecord:
+                    status: Status = Status.DRAFT) -> FormRecord:
         text, amount_text = dump_json(data), dump_amount(amount)  # refuse bad input before I/O
+        status = Status(status)
         with self._tx(write=True) as conn:
             _unit(conn, unit_id)
             now = now_utc()
             form_instance_id = conn.execute(insert(form_instances).values(
                 unit_id=unit_id, form_id=form_id, form_version=form_version, year=year, title=title,
-                status=status, data=text, amount=amount_text, created_at=now, updated_at=now,
+                status=status.value, data=text, amount=amount_text, created_at=now, updated_at=now,
             )).inserted_primary_key[0]
             return form_record(_form(conn, form_instance_id))
 
@@ -132,20 +134,25 @@ class Store(PackageStore):
             return form_record(_form(conn, form_instance_id))
 
     def save_form(self, form_instance_id: int, *, data: dict, title: str | None = None,
-                  amount: Decimal | None = None, status: str | None = None) -> bool:
+                  amount: Decimal | None = None, has_errors: bool | None = None) -> bool:
         """Write a new version; returns True if data changed (and a revision was kept).
 
-        None for title/amount/status means "leave as is"."""
+        The form must be editable in its stored status (lifecycle.EDITABLE), read inside the same
+        transaction, so a review imported meanwhile is never overwritten. `has_errors` moves 草稿 and
+        已校验 with the checks (None: the status stays). None for title/amount means "leave as is"."""
         text = dump_json(data)
         amount_text = dump_amount(amount)
         with self._tx(write=True) as conn:
             form = _form(conn, form_instance_id)
+            current = stored_status(form)
+            check_editable(current)
+            status = current if has_errors is None else after_save(current, has_errors)
             changes: dict[str, Any] = {}
             changed = text != form.data
             if changed:
                 keep_revision(conn, form)
                 changes["data"] = text
-            for attr, value in (("title", title), ("amount", amount_text), ("status", status)):
+            for attr, value in (("title", title), ("amount", amount_text), ("status", status.value)):
                 if value is not None and getattr(form, attr) != value:
                     changes[attr] = value
             if changes:
@@ -153,11 +160,45 @@ class Store(PackageStore):
                 _update_form(conn, form.id, changes)
             return changed
 
-    def set_status(self, form_instance_id: int, status: str) -> None:
+    def transition(self, form_instance_id: int, move: Move, *, data: dict | None = None,
+                   revision_label: str | None = None, **event: Any) -> FormRecord:
+        """Take one lifecycle move: the stored status must still be the move's source (read in the
+        same transaction); the status, the document if given (the old one kept as a revision,
+        labelled if asked) and the history entry are written together.
+
+        event: actor_name, round, package_version, opinion, letter, detail (see form_events)."""
+        text = None if data is None else dump_json(data)
         with self._tx(write=True) as conn:
             form = _form(conn, form_instance_id)
-            if form.status != status:
-                _update_form(conn, form.id, {"status": status, "updated_at": now_utc()})
+            current = stored_status(form)
+            if current is not move.source:
+                raise TransitionRefused(f"表单 {form.id}“{form.title}”的状态已是“{current.display}”，"
+                                        f"不能再“{move.action.label}”")
+            changes: dict[str, Any] = {"status": move.target.value, "updated_at": now_utc()}
+            if event.get("package_version") is not None and move.action is Action.SUBMIT:
+                changes["package_version"] = event["package_version"]
+            if revision_label is not None or (text is not None and text != form.data):
+                keep_revision(conn, form, revision_label)
+            if text is not None and text != form.data:
+                changes["data"] = text
+            _update_form(conn, form.id, changes)
+            if move.recorded:
+                add_event(conn, form.id, move.action, move.source, move.target, move.actor, **event)
+            return form_record(_form(conn, form.id))
+
+    def note_event(self, form_instance_id: int, action: Action, **event: Any) -> None:
+        """Keep a step that moves nothing (导出打印) in the form's history."""
+        with self._tx(write=True) as conn:
+            form = _form(conn, form_instance_id)
+            status = stored_status(form)
+            add_event(conn, form.id, action, status, status, None, **event)
+
+    def events(self, form_instance_id: int) -> list[EventRecord]:
+        """The form's history, oldest first."""
+        with self._tx() as conn:
+            rows = conn.execute(select(form_events).where(form_events.c.form_instance_id == form_instance_id)
+                                .order_by(form_events.c.id))
+            return [event_record(e) for e in rows]
 
     def list_forms(self, *, year: int | None = None, form_id: str | None = None,
                    deleted: bool = False) -> list[FormRecord]:

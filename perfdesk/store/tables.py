@@ -3,7 +3,9 @@ app never imports sqlalchemy.orm). Kept in step with migrations/versions by test
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
+
+from ..domain.lifecycle import Status
 
 # Named constraints let future Alembic batch migrations on SQLite find and alter them.
 NAMING = {
@@ -51,7 +53,7 @@ form_instances = Table(
     _required("form_version", Integer),
     _required("year", Integer),
     _required("title", Text),
-    _required("status", Text, default="草稿"),
+    _required("status", Text, default=Status.DRAFT.value),  # a lifecycle code (domain/lifecycle.py)
     _required("data", Text),
     _optional("amount", Text),  # Decimal as text, never a float
     _required("created_at", UTCDateTime),
@@ -73,6 +75,25 @@ revisions = Table(
     _required("saved_at", UTCDateTime),
     _required("data", Text),
     _required("title", Text),
+    _optional("label", Text),  # what this version was, e.g. 审核通过的第 3 版 (0004)
+)
+
+# Every move of a form through its lifecycle (0004): who took it, in which round, with what opinion.
+form_events = Table(
+    "form_events", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("form_instance_id", Integer, ForeignKey("form_instances.id", ondelete="CASCADE"), index=True),
+    _required("at", UTCDateTime),
+    _required("action", String(40)),  # lifecycle.Action
+    _optional("source", String(40)),  # lifecycle.Status before; none for a copy that arrived
+    _required("target", String(40)),  # lifecycle.Status after
+    _optional("actor", String(40)),  # lifecycle.Actor
+    _optional("actor_name", Text),  # the unit or office, and the reviewer where named
+    _optional("round", String(20)),  # lifecycle.Round (一上, 二上 …) or its answer (一下, 二下 …)
+    _optional("package_version", Integer),
+    _optional("opinion", Text),
+    _optional("letter", Text),
+    _optional("detail", Text),  # JSON: reasons per field, cells filled, the package's signer
 )
 
 # This store's own signing key for a unit (or the finance office), kept encrypted.
@@ -121,6 +142,19 @@ inbox = Table(
     # SET NULL: purging a form keeps the record that its package once arrived.
     _optional("form_instance_id", Integer, ForeignKey("form_instances.id", ondelete="SET NULL"), index=True),
     _required("received_at", UTCDateTime),
+)
+
+# A received package kept whole (0004), at a 主管部门: what it forwards to the finance office (a unit's
+# form) or relays down to the unit (the office's answer) must travel untouched, signature and all.
+kept_packages = Table(
+    "kept_packages", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("form_instance_id", Integer, ForeignKey("form_instances.id", ondelete="CASCADE"), index=True),
+    _required("kind", String(20)),  # form | review
+    _required("package_version", Integer),
+    _required("file_sha256", String(64)),
+    _required("payload", LargeBinary),
+    _required("kept_at", UTCDateTime),
 )
 
 # Settings of this installation (0003): see store.SETTING_*; the value is canonical JSON.

@@ -100,7 +100,7 @@ class _Row:
         due, levels = facts
         due_text = due_short(due)
         alerts, alert_key = alert_text(levels)
-        self.texts = (str(record.id), str(record.year), kind_name(record.form_id), record.status, record.title,
+        self.texts = (str(record.id), str(record.year), kind_name(record.form_id), record.status.display, record.title,
                       unit_name, format_amount(record.amount), due_text, alerts, local_time(record))
         amount = float("-inf") if record.amount is None else float(record.amount)  # sorting only
         due_key = float(due[0].toordinal()) if due is not None else float("inf")  # soonest first, none last

@@ -1,5 +1,5 @@
-"""Who this copy of PerfDesk works for: its own unit and whether it is a budget unit's or a finance
-office's installation (settings "unit_id" and "role" of the store, where the store keeps settings).
+"""Who this copy of PerfDesk works for: its own unit and whether it is a budget unit's, a 主管部门's or a
+finance office's installation (settings "unit_id" and "role" of the store, where the store keeps settings).
 
 A store without settings (or without those keys yet) means: the first unit set up, a budget unit.
 """
@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..domain.lifecycle import ROLE_LABELS, Role
+from ..domain.lifecycle import role_of as _role_of
 from ..store.errors import StoreError
 
 if TYPE_CHECKING:  # the store module itself (SQLAlchemy) is not needed to read a setting's meaning
     from ..store import Store, UnitRecord
 
 UNIT_ID, ROLE = "unit_id", "role"
-UNIT, FINANCE = "unit", "finance"
-ROLE_NAMES = {UNIT: "预算单位", FINANCE: "财政部门"}  # 使用单位类型, as the clerk chooses it
+UNIT, SUPERVISOR, FINANCE = Role.UNIT.value, Role.SUPERVISOR.value, Role.FINANCE.value
+ROLE_NAMES = {role.value: label for role, label in ROLE_LABELS.items()}  # 使用单位类型, as the clerk chooses it
 
 
 def has_settings(store: Store) -> bool:
@@ -36,7 +38,7 @@ def own_unit(store: Store) -> UnitRecord | None:
 
 
 def role(store: Store) -> str:
-    """"unit" or "finance": whose cells the editors let the clerk fill."""
+    """"unit", "supervisor" or "finance" (lifecycle.Role): what this installation's clerks review and fill."""
     if has_settings(store):
         try:
             return role_from(store.get_setting(ROLE, UNIT))
@@ -47,7 +49,7 @@ def role(store: Store) -> str:
 
 def role_from(value: Any) -> str:
     """The role a stored "role" setting names; a missing or unknown one means a budget unit."""
-    return value if value in ROLE_NAMES else UNIT
+    return _role_of(value).value
 
 
 def remember(store: Store, unit: UnitRecord, chosen_role: str | None) -> None:
@@ -58,3 +60,7 @@ def remember(store: Store, unit: UnitRecord, chosen_role: str | None) -> None:
         store.set_setting(ROLE, chosen_role)
     if store.get_setting(UNIT_ID) is None:
         store.set_setting(UNIT_ID, unit.id)
+
+
+def role_enum(store: Store) -> Role:
+    return Role(role(store))

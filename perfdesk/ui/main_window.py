@@ -1040,7 +1040,7 @@ class MainWindow(QMainWindow):
         listed = self.record_at(index)
         try:
             record = self.store.get_form(listed.id)
-            findings = check(record)
+            findings = check(self.store, record)
         except user_errors() as exc:
             QMessageBox.warning(self, "无法校验", f"表单 {listed.id}“{listed.title}”无法校验：\n{exc}")
             return None
@@ -1059,7 +1059,7 @@ class MainWindow(QMainWindow):
         try:
             with busy():
                 record = self.store.get_form(listed.id)
-                draft = any(finding.blocks_export for finding in check(record))
+                draft = any(finding.blocks_export for finding in check(self.store, record))
                 pdf = render(self.store, record).pdf
                 dialog = PrintPreviewDialog(pdf, record.title, draft=draft, parent=self)
         except user_errors() as exc:

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.lifecycle import Status
 from ..domain.registry import EVALUATION_FORMS, get_form
 from ..store.records import FormRecord, UnitRecord
 
 DEFAULT_MONTHS = 6
 # A declaration in one of these states was approved or handed in: offered first, in this order.
-HANDED_IN = ("审核通过", "已报送", "已导出")
+HANDED_IN = (Status.APPROVED, Status.DEPT_REVIEW, Status.PERF_REVIEW, Status.SUPERVISOR_REVIEW, Status.SUBMITTED)
 NO_SOURCE = "（不按申报表，直接填写项目名称）"
 EVALUATION_KINDS = EVALUATION_FORMS
 _ERROR_STYLE = "color: #c62828;"
@@ -60,7 +61,7 @@ def year_box(parent: QWidget, year: int) -> QSpinBox:
 
 def describe_form(record: FormRecord, unit_names: dict[int, str] | None = None) -> str:
     unit = (unit_names or {}).get(record.unit_id)
-    return f"{record.title}（{record.status}{' · ' + unit if unit else ''}）"
+    return f"{record.title}（{record.status.display}{' · ' + unit if unit else ''}）"
 
 
 class _Dialog(QDialog):
@@ -148,7 +149,7 @@ class ProjectMonitoringDialog(_Dialog):
         if record is None:
             text = f"{self.year_box.currentText()}没有申报表。"
         elif record.status not in HANDED_IN:
-            text = f"所选申报表的状态为“{record.status}”，尚未报送或审核通过；监控表将按其现有内容生成。"
+            text = f"所选申报表的状态为“{record.status.display}”，尚未报送或审核通过；监控表将按其现有内容生成。"
         else:
             text = ""
         self.note.setText(text)
@@ -245,7 +246,7 @@ class EvaluationFormDialog(_Dialog):
         self.source_box.clear()
         self.source_box.addItem(NO_SOURCE, None)
         for record in self._declarations_of(self.year.value()):
-            self.source_box.addItem(f"{record.title}（{record.status}）", record)
+            self.source_box.addItem(f"{record.title}（{record.status.display}）", record)
         self.source_box.setCurrentIndex(0)
         self.source_box.blockSignals(False)
         self._source_chosen()

@@ -75,7 +75,7 @@ class RecycleBinDialog(QDialog):
         self.table.setRowCount(len(self._forms))
         for r, form in enumerate(self._forms):
             deleted = form.deleted_at.astimezone().strftime("%Y-%m-%d %H:%M") if form.deleted_at else ""
-            for c, text in enumerate((str(form.id), str(form.year), form.status, form.title, deleted)):
+            for c, text in enumerate((str(form.id), str(form.year), form.status.display, form.title, deleted)):
                 item = QTableWidgetItem(text)
                 if c != 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -81,7 +81,7 @@ class BatchExportWorker(QObject):
                 record = self.store.get_form(form_id)
                 title = record.title
                 self.progress.emit(number, result.total, title)
-                if any(finding.blocks_export for finding in check(record)):
+                if any(finding.blocks_export for finding in check(self.store, record)):
                     result.skipped.append(title)
                     outcome = SKIPPED
                 else:

@@ -194,6 +194,8 @@ class DocumentModel(QObject):
         self._doc = copy.deepcopy(doc)
         self.undo_stack = QUndoStack(self)
         self._last: _Command | None = None
+        # A frozen form (submitted, under review, approved) takes no edit at all, however it comes.
+        self.read_only = False
 
     # --- reading ----------------------------------------------------------------------
 
@@ -253,6 +255,8 @@ class DocumentModel(QObject):
     # --- internals used by the commands ---------------------------------------------
 
     def _push(self, command: _Command) -> None:
+        if self.read_only:
+            return
         before = self.undo_stack.index()
         self.undo_stack.push(command)
         command.pushed = True

@@ -29,6 +29,7 @@ from ...domain import dates
 from ...domain.formdef import FieldDef
 from .document_model import DocumentModel
 from .entries import entry_error, shown_text, stored_value
+from ...domain.lifecycle import role_of
 
 FINANCE_ONLY_TIP = "由财政部门填写"
 ERROR_STYLE = "QLineEdit { border: 1px solid #c62828; background: #fff3f3; }"
@@ -355,6 +356,6 @@ _BY_TYPE = {"amount": AmountBinding, "score": AmountBinding, "longtext": LongTex
 def make_binding(field: FieldDef, model: DocumentModel, keys: FieldKeys, role: str, min_lines: int = 0,
                  parent: QObject | None = None, kind: type[FieldBinding] | None = None) -> FieldBinding:
     """The widget for a field by its type (or of the given `kind`, e.g. PeriodBinding)."""
-    editable = not (field.finance_only and role == "unit")
+    editable = not (field.finance_only and not role_of(role).fills_finance_cells)
     cls = kind or _BY_TYPE.get(field.type, LineBinding)
     return cls(field, model, keys, editable=editable, min_lines=min_lines, parent=parent)

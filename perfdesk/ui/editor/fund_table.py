@@ -23,6 +23,7 @@ from .field_widgets import FINANCE_ONLY_TIP
 from .headers import fill_months, period_of, printed_columns, short_header
 from .row_tables import total_name, totals_text
 from .table_part import TablePart, error_label, fit_table_height
+from ...domain.lifecycle import role_of
 
 SUMMED_COLOUR = QColor("#808080")
 NO_RATE = "—"  # a rate whose denominator is zero or blank
@@ -59,7 +60,7 @@ class FundSourcesModel(QAbstractTableModel):
         return f"{self.table.key}.{self.table.tree[row].key}.{column.key}"
 
     def editable(self, column: FieldDef | None) -> bool:
-        return column is not None and not (column.finance_only and self.role == "unit")
+        return column is not None and not (column.finance_only and not role_of(self.role).fills_finance_cells)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.table.tree)

@@ -14,6 +14,7 @@ from .document_model import DocumentModel
 from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
 from .table_part import TablePart, button_row, error_label, fit_table_height
+from ...domain.lifecycle import role_of
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -43,7 +44,7 @@ class RowsTableModel(QAbstractTableModel):
         return f"{self.table.key}.{row}.{self.table.columns[column].key}"
 
     def editable(self, column: FieldDef) -> bool:
-        return not (column.finance_only and self.role == "unit")
+        return not (column.finance_only and not role_of(self.role).fills_finance_cells)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.doc.rows(self.table.key))

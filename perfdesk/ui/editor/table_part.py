@@ -13,6 +13,7 @@ from ...domain.formdef import FieldDef, FormDef, TableDef
 from .cell_delegates import EntryDelegate
 from .document_model import DocumentModel
 from .field_widgets import ERROR_LABEL_STYLE, mark_help
+from ...domain.lifecycle import role_of
 
 
 class TablePart(QWidget):
@@ -72,7 +73,7 @@ class TablePart(QWidget):
 
     def editable(self, column_key: str) -> bool:
         column = self.table.column(column_key)
-        return not (column.finance_only and self.role == "unit")
+        return not (column.finance_only and not role_of(self.role).fills_finance_cells)
 
     def help_for(self, column_key: str) -> tuple[str, str]:
         column = self.table.column(column_key)

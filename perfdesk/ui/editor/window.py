@@ -37,7 +37,9 @@ from ...domain.document import column_total, scored_total
 from ...domain.findings import EXPLANATIONS_KEY, Finding
 from ...domain.monitoring import Alert, report_parts
 from ...domain.registry import get_form
-from ...operations import context, profile_of, render, save_document
+from ...domain.lifecycle import IN_REVIEW, role_of
+from ...errors import user_errors
+from ...operations import check_context, context, profile_of, render, save_document
 from ...store import FormRecord, Store, StoreError
 from .alerts_dock import AlertsDock, due_label, show_due
 from .checks_dock import ChecksDock
@@ -49,6 +51,7 @@ from .help_panel import HelpPanel
 from .indicator_tables import IndicatorEditor
 from .row_tables import RowTableEditor
 from .sections import Computed, build_section, plan_sections
+from .status_banner import StatusBanner
 from .table_part import TablePart
 
 CHECK_DELAY_MS = 200  # findings follow typing within 300 ms without re-checking every keystroke
@@ -76,7 +79,11 @@ class FormEditor(QMainWindow):
         self.form = get_form(self.record.form_id)
         self.unit = store.get_unit(self.record.unit_id)
         self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
+        self.context = check_context(store, self.record, role=role_of(role))
         self.model = DocumentModel(self.form, self.record.data, self)
+        # A submitted, reviewed or approved form is frozen: it opens read-only under its banner.
+        self.frozen = not self.record.status.editable
+        self.model.read_only = self.frozen
         self.keys = FieldKeys(self.model, self)
         self._fields: dict[str, FieldBinding] = {}
         self._tables: dict[str, TablePart] = {}
@@ -157,17 +164,64 @@ class FormEditor(QMainWindow):
         splitter.addWidget(self.scroll)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([160, 900])
-        if header is None:
-            self.setCentralWidget(splitter)
-        else:
-            central = QWidget()
-            layout = QVBoxLayout(central)
-            layout.setContentsMargins(0, 0, 0, 0)
-            layout.addWidget(header)
-            layout.addWidget(splitter, 1)
-            self.setCentralWidget(central)
+        self.banner = self._build_banner()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for top in (self.banner, header):
+            if top is not None:
+                layout.addWidget(top)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        if self.frozen:
+            freeze(page)
 
         self._set_tab_order()
+
+    def _build_banner(self) -> StatusBanner | None:
+        """Where the form is in the review chain, once it has moved or is frozen."""
+        if not self.store.events(self.record.id) and not self.frozen:
+            return None
+        from ...workflow import banner
+
+        can_review = self.record.status in IN_REVIEW and IN_REVIEW[self.record.status] in self.context.role.actors
+        shown = StatusBanner(banner(self.store, self.record), self.form.label_of, can_review=can_review, parent=self)
+        shown.adjust_requested.connect(self.request_adjustment)
+        shown.review_requested.connect(self.open_review)
+        return shown
+
+    def request_adjustment(self) -> bool:
+        """申请调整: the approved version stays in the history; the form opens again, editable."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from ...workflow import request_adjustment
+
+        reason, ok = QInputDialog.getMultiLineText(self, "申请调整", "调整理由（报送审核时一并说明）：")
+        if not ok:
+            return False
+        try:
+            request_adjustment(self.store, self.record.id, reason)
+        except user_errors() as exc:
+            QMessageBox.warning(self, "不能申请调整", str(exc))
+            return False
+        self.saved.emit(self.record.id)
+        self._reopen()
+        return True
+
+    def open_review(self):
+        from ..review_dialog import ReviewDialog
+
+        dialog = ReviewDialog(self.store, self.record.id, parent=self)
+        dialog.decided.connect(lambda _id: (self.saved.emit(self.record.id), self._reopen()))
+        dialog.open()
+        return dialog
+
+    def _reopen(self) -> None:
+        """Show the form again as it now is (its status changed what may be edited)."""
+        owner = self.parent()
+        self.close()
+        if owner is not None and hasattr(owner, "open_form_id"):
+            owner.open_form_id(self.record.id)
 
     def _build_header(self) -> QWidget | None:
         """The strip above the form: the monitoring period, the due date (where no 绩效预警 dock shows it)
@@ -318,7 +372,7 @@ class FormEditor(QMainWindow):
         return self.model.undo_stack
 
     def findings(self) -> list[Finding]:
-        return run_checks(self.form, self.model.data, year=self.record.year, role=self.role, profile=self.profile)
+        return run_checks(self.form, self.model.data, self.context)
 
     def current_record(self) -> FormRecord:
         """The stored record with the document as now edited (for alerts and due dates)."""
@@ -500,10 +554,12 @@ class FormEditor(QMainWindow):
         doc = self.model.document()
         name_field = _TITLE_FOLLOWS_NAME.get(self.form.raw_kind)
         title = (str(doc.get(name_field) or "").strip() or self.record.title) if name_field else None
+        if self.frozen:
+            return False  # nothing can change (the model takes no edit); nothing to save
         try:
-            save_document(self.store, self.record, doc, title=title, role=self.role)
+            save_document(self.store, self.record, doc, title=title, role=self.context.role)
             self.record = self.store.get_form(self.record.id)  # status and title as now stored
-        except StoreError as exc:
+        except user_errors() as exc:
             self.save_label.setStyleSheet("color: #c62828;")
             self.save_label.setText(f"保存失败：{exc}。修改仍保留在本窗口中，请按 Ctrl+S 重试。")
             return False
@@ -517,7 +573,7 @@ class FormEditor(QMainWindow):
 
     def _show_record(self) -> None:
         self.setWindowTitle(f"{self.record.title} – {self.form.name}")
-        self.status_label.setText(f"{self.record.year}年度 · 状态：{self.record.status}")
+        self.status_label.setText(f"{self.record.year}年度 · 状态：{self.record.status.display}")
 
     def has_unsaved_changes(self) -> bool:
         return self._dirty
@@ -548,3 +604,17 @@ class FormEditor(QMainWindow):
 
 
 DeclarationEditor = FormEditor  # the name the main window and older code know
+
+
+def freeze(page: QWidget) -> None:
+    """Every entry on the page read-only: text can still be selected and copied, nothing typed."""
+    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QTableView,
+                                   QTextEdit)
+
+    for widget in page.findChildren(QWidget):
+        if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
+            widget.setReadOnly(True)
+        elif isinstance(widget, QTableView):
+            widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        elif isinstance(widget, (QAbstractButton, QComboBox, QDateEdit)):
+            widget.setEnabled(False)

@@ -143,14 +143,18 @@ class ExportDialog(PackageDialog):
         """Show the form and whether it may be packaged; False when it may not."""
         from ...domain.registry import get_form
         from ...package import keys
-        from ...package.builder import file_name, refusal
+        from ...domain.lifecycle import Role
+        from ...operations import check_context
+        from ...package.builder import file_name, refusal, submission_of
         from ...package.formdata import strip_finance
 
         try:
             record = self.store.get_form(self.form_instance_id)
             unit = self.store.get_unit(record.unit_id)
             # What the office receives: the unit's document without the finance-only cells.
-            reason = refusal(record, strip_finance(get_form(record.form_id), record.data))
+            submission_of(self.store, record)  # a frozen form says what to do instead
+            reason = refusal(record, strip_finance(get_form(record.form_id), record.data),
+                             check_context(self.store, record, role=Role.UNIT))
             identity = self.store.identity_for_unit(unit.id)
             # The version package_form will give it: one more than the saved revisions.
             version = len(self.store.revisions(record.id)) + 1
@@ -160,7 +164,7 @@ class ExportDialog(PackageDialog):
             self.inputs.setEnabled(False)
             return False
         self.form_title = record.title
-        self.form_label.setText(f"表单：《{record.title}》（{record.year} 年度，{record.status}）\n"
+        self.form_label.setText(f"表单：《{record.title}》（{record.year} 年度，{record.status.display}）\n"
                                 f"单位：{unit.name}（{unit.code}）\n"
                                 f"将作为第 {version} 版报送，用本单位的签名密钥签名。")
         self.target_edit.setText(str(dialogs.last_export_dir() / file_name(unit.code, record.title, version)))

@@ -82,7 +82,7 @@ def new_signer(store: Store, data: bytes) -> NewSigner | None:
     """Who signed the package, when it verifies but its signer is one this store has never
     registered (the core's trust state "new"); None for anything import_bytes decides alone."""
     from ...package.manifest import digest
-    from ...package.verifier import ROLE_OF_KIND, verify_package
+    from ...package.verifier import signer_key_role, verify_package
 
     if store.imported_file(digest(data)) is not None:
         return None  # import_bytes reports it as 已导入过
@@ -94,7 +94,7 @@ def new_signer(store: Store, data: bytes) -> NewSigner | None:
         return None
     m = verified.manifest
     return NewSigner(fingerprint=verified.fingerprint, signer_name=verified.signer_name, unit_name=m.unit_name,
-                     unit_code=m.unit_code, role=ROLE_OF_KIND.get(m.kind, "unit"))
+                     unit_code=m.unit_code, role=signer_key_role(m, verified.content))
 
 
 def pending_signers(rows: list[Row]) -> list[NewSigner]:

@@ -72,7 +72,9 @@ def confirm_new_signer(parent: QWidget | None, signer: NewSigner) -> bool:
 
     from .common import two_lines
 
-    who = "财政部门" if signer.role == "office" else "单位"
+    from ...package.verifier import KEY_ROLE_NAMES
+
+    who = KEY_ROLE_NAMES.get(signer.role, "单位")
     files = "、".join(signer.files[:3]) + (f" 等 {len(signer.files)} 个" if len(signer.files) > 3 else "")
     text = (f"以下数据包的签名人尚未在本机登记：\n\n"
             f"签名人：{signer.signer_name}\n"

@@ -1,0 +1,188 @@
+"""What the CLI and the GUI both do with a form's life: its history and banner, 申请调整 and its
+withdrawal, 作废, and the difference between an approved version and the one that replaces it.
+
+Every move goes through the lifecycle table (domain/lifecycle.py) and is written with its history
+entry in one transaction (Store.transition)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .domain.form_diff import Change, diff
+from .domain.lifecycle import APPROVED_PREFIX, Action, Actor, Status, TransitionRefused, approved_label, find_move
+from .domain.registry import get_form
+from .store import FormRecord, Store
+from .store.records import EventRecord, RevisionRecord
+
+_DECISIONS = (Action.FORWARD, Action.APPROVE, Action.RETURN, Action.RESULT)
+# The moves the banner's headline names (who decided, or who last moved the form, and when).
+_HEADLINED = (*_DECISIONS, Action.SUBMIT, Action.RECEIVE, Action.RELAY, Action.REQUEST_ADJUSTMENT,
+              Action.CANCEL_ADJUSTMENT, Action.VOID)
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """One level's word on the form, as the banner lists them."""
+
+    round: str
+    level: str
+    who: str
+    when: str
+    decision: str
+    opinion: str
+    letter: str
+    reasons: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Banner:
+    status: Status
+    headline: str  # 状态：审核通过 · 长治市财政局（张三）2027年3月1日
+    opinions: tuple[Opinion, ...]
+    frozen: bool
+    instead: str  # what the clerk can do (empty where the form is editable)
+
+
+def _when(event: EventRecord) -> str:
+    local = event.at.astimezone()
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _day(text: str) -> str:
+    """An ISO date or time carried in a package, as official tables write dates."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _decision(event: EventRecord) -> str:
+    if event.action is Action.RESULT:
+        return {Status.RETURNED: "退回修改", Status.FEEDBACK: "一下反馈", Status.APPROVED: "审核通过"}.get(
+            event.target, event.target.label)
+    return event.action.label + (f"（{event.round}）" if event.action is Action.SUBMIT and event.round else "")
+
+
+def opinions(events: list[EventRecord]) -> list[Opinion]:
+    """Every decision with its opinion or letter, oldest first; a level's decision seen twice (taken
+    here, then arriving as the answer) is listed once."""
+    found, seen = [], set()
+    for e in events:
+        if e.action not in _DECISIONS or not (e.opinion or e.letter):
+            continue
+        key = (e.package_version, e.actor, e.opinion, e.letter)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(Opinion(round=e.round or "", level=e.actor.label if e.actor else "", who=e.actor_name or "",
+                             when=_when(e), decision=_decision(e), opinion=e.opinion or "", letter=e.letter or "",
+                             reasons=dict(e.detail.get("reasons") or {})))
+        for earlier in e.detail.get("opinions") or []:  # the levels above, as the answer carries them
+            if not isinstance(earlier, dict):
+                continue
+            try:
+                level = Actor(earlier.get("level")).label
+            except ValueError:
+                continue
+            mark = (e.package_version, level, earlier.get("opinion"))
+            if mark in seen or (e.package_version, e.actor, earlier.get("opinion"), e.letter) in seen:
+                continue
+            seen.add(mark)
+            found.insert(len(found) - 1, Opinion(round=str(earlier.get("round") or ""), level=level,
+                                                 who=str(earlier.get("name") or ""), when=_day(str(earlier.get("at") or "")),
+                                                 decision="审核意见", opinion=str(earlier.get("opinion") or ""),
+                                                 letter="", reasons={}))
+    return found
+
+
+def banner(store: Store, record: FormRecord) -> Banner:
+    """What the editor's banner and `perfdesk status` say about the form."""
+    from .domain.lifecycle import instead
+
+    events = store.events(record.id)
+    last = next((e for e in reversed(events) if e.action in _HEADLINED), None)
+    headline = f"状态：{record.status.display}"
+    if last is not None:
+        headline += f" · {_decision(last)}：{last.actor_name or (last.actor.label if last.actor else '')}，{_when(last)}"
+    frozen = not record.status.editable
+    return Banner(record.status, headline, tuple(opinions(events)), frozen,
+                  instead(record.status) if frozen or record.status in (Status.RETURNED, Status.FEEDBACK) else "")
+
+
+def history_lines(store: Store, record: FormRecord) -> list[str]:
+    """`perfdesk status`: one line per move, oldest first."""
+    lines = []
+    for e in store.events(record.id):
+        where = f"{e.source.display} → {e.target.display}" if e.source is not None and e.source is not e.target \
+            else e.target.display
+        parts = [_when(e), e.action.label + (f"（{e.round}）" if e.round else ""), where]
+        if e.actor_name or e.actor:
+            parts.append(e.actor_name or e.actor.label)
+        if e.package_version:
+            parts.append(f"第 {e.package_version} 版")
+        line = "　".join(parts)
+        if e.action is Action.MIGRATE and e.detail.get("old_status"):
+            line += f"　原状态：{e.detail['old_status']}"
+        if e.opinion:
+            line += f"\n　　意见：{e.opinion}"
+        if e.letter:
+            line += f"\n　　反馈意见：{e.letter}"
+        for path, why in (e.detail.get("reasons") or {}).items():
+            line += f"\n　　{get_form(record.form_id).label_of(path)}：{why}"
+        lines.append(line)
+    return lines
+
+
+def approved_revision(store: Store, record: FormRecord) -> RevisionRecord | None:
+    """The approved version kept when 申请调整 began (the newest such)."""
+    kept = [r for r in store.revisions(record.id) if r.label and r.label.startswith(APPROVED_PREFIX)]
+    return kept[-1] if kept else None
+
+
+def request_adjustment(store: Store, form_instance_id: int, reason: str) -> FormRecord:
+    """申请调整 (第十五条): the approved version stays in the history, printable; the form becomes
+    editable and must travel the chain again."""
+    record = store.get_form(form_instance_id)
+    move = find_move(Action.REQUEST_ADJUSTMENT, record.status, actor=Actor.UNIT)
+    if not reason.strip():
+        raise TransitionRefused("申请调整须写明调整理由")
+    label = approved_label(record.package_version)
+    return store.transition(record.id, move, revision_label=label, opinion=reason.strip(),
+                            actor_name=store.get_unit(record.unit_id).name, package_version=record.package_version)
+
+
+def cancel_adjustment(store: Store, form_instance_id: int) -> FormRecord:
+    """Withdraw an adjustment not yet sent: the approved version comes back as it was approved."""
+    record = store.get_form(form_instance_id)
+    move = find_move(Action.CANCEL_ADJUSTMENT, record.status, actor=Actor.UNIT)
+    approved = approved_revision(store, record)
+    if approved is None:
+        raise TransitionRefused("找不到审核通过的版本，无法撤回调整申请")
+    return store.transition(record.id, move, data=approved.data, actor_name=store.get_unit(record.unit_id).name)
+
+
+def void(store: Store, form_instance_id: int, reason: str = "") -> FormRecord:
+    record = store.get_form(form_instance_id)
+    move = find_move(Action.VOID, record.status, actor=Actor.UNIT)
+    return store.transition(record.id, move, opinion=reason.strip() or None,
+                            actor_name=store.get_unit(record.unit_id).name)
+
+
+def changes_since_approval(store: Store, record: FormRecord) -> tuple[RevisionRecord | None, list[Change]]:
+    """The approved version this form replaces (kept, labelled, at 申请调整 at the unit and when the
+    adjusted version arrives at the office), and what changed from it to the form as it is now."""
+    approved = approved_revision(store, record)
+    if approved is None:
+        return None, []
+    return approved, diff(get_form(record.form_id), approved.data, record.data)
+
+
+def previous_version_changes(store: Store, record: FormRecord) -> list[Change]:
+    """What the newest received version changed from the one before it (any resubmission)."""
+    kept = store.revisions(record.id)
+    if not kept:
+        return []
+    return diff(get_form(record.form_id), kept[-1].data, record.data)

@@ -158,7 +158,8 @@ def test_a_failed_export_leaves_the_existing_file_untouched(db_url, tmp_path, ca
     assert list(tmp_path.glob(".perfdesk-*")) == []
 
 
-def test_exporting_does_not_undo_an_approval(demo_store, tmp_path):
+def test_exporting_does_not_undo_an_approval(full_demo_store, tmp_path):
+    demo_store = full_demo_store
     from perfdesk.operations import export
 
     record = next(f for f in demo_store.list_forms() if f.title == "2027年学生食堂设备更新项目")

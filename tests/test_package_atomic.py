@@ -16,9 +16,8 @@ import pytest
 import perfdesk.store.packages as store_packages
 from perfdesk.package.builder import build_form_package
 from perfdesk.package.importer import import_bytes
-from perfdesk.package.review import build_review_package
 from perfdesk.store import Store
-from test_package_support import (counts, office_signer, stores, trust_office, trust_unit, unit_signer,  # noqa: F401
+from test_package_support import (back_to_unit, counts, decide_at, office_signer, stores, trust_office, trust_unit, unit_signer,  # noqa: F401
                                   world)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +55,7 @@ def test_failure_inside_a_superseding_import_keeps_the_old_version(world, stores
     trust_unit(office, world)
     assert import_bytes(office, world.package, "v1").status == "imported"
     record = unit.get_form(world.form_id)
+    back_to_unit(unit, world.form_id)
     unit.save_form(world.form_id, data=dict(record.data, necessity="第二版"))
     v2 = build_form_package(unit, world.form_id, unit_signer(unit))
     before = _snapshot(office)
@@ -66,17 +66,16 @@ def test_failure_inside_a_superseding_import_keeps_the_old_version(world, stores
     assert office.list_forms()[0].package_version == 1
 
 
-def test_failure_inside_a_review_import_leaves_the_form_as_it_was(world, stores, monkeypatch):
+def test_failure_inside_a_review_import_leaves_the_form_as_it_was(world, stores, monkeypatch, tmp_path):
     unit, office = stores
     trust_unit(office, world)
     trust_office(unit, world)
     got = import_bytes(office, world.package, "v1")
-    review, _ = build_review_package(office, got.form_instance_id, office_signer(office), decision="approve",
-                                     finance={"finance_dept_opinion": "同意"})
+    review = decide_at(office, got.form_instance_id, "approve", tmp_path, office_signer(office), opinion="同意")
     before = _snapshot(unit)
     _explode_on_inbox(monkeypatch)
     with pytest.raises(Boom):
-        import_bytes(unit, review.data, "r1")
+        import_bytes(unit, review, "r1")
     assert _snapshot(unit) == before
 
 

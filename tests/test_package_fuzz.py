@@ -23,6 +23,7 @@ def office(world, tmp_path_factory):
     """An office that already imported the genuine package, so any authentic re-wrapping of it
     shows as 'duplicate' and anything else must be rejected."""
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'office.db'}")
+    store.set_setting("role", "finance")
     trust_unit(store, world)
     assert import_bytes(store, world.package, "genuine").status == "imported"
     yield store

@@ -12,14 +12,12 @@ from perfdesk.cli import main
 from perfdesk.package.builder import build_form_package, package_form
 from perfdesk.package.errors import PackageError
 from perfdesk.package.importer import import_bytes, import_paths
-from perfdesk.package.review import actual_cells, build_review_package, opinion_cells, review_form
+from perfdesk.domain.lifecycle import Status, TransitionRefused
+from perfdesk.package.review import actual_cells
 from perfdesk.package.verifier import verify_package
-from test_package_support import (OFFICE_CODE, OFFICE_PASS, REPAIR, UNIT_CODE, UNIT_PASS, YEAR, counts,
-                                  members, office_signer, seal_png, stores, trust_office, trust_unit,
-                                  unit_signer, world)  # noqa: F401 - fixtures
-
-FINANCE = {"finance_dept_opinion": "同意", "finance_dept_reviewer": "张三",
-           "perf_mgmt_opinion": "同意安排资金", "perf_mgmt_reviewer": "李四"}
+from test_package_support import (OFFICE_CODE, OFFICE_PASS, REPAIR, UNIT_CODE, UNIT_PASS, YEAR, back_to_unit,
+                                  counts, decide_at, members, office_signer, seal_png, stores, trust_office,
+                                  trust_unit, unit_signer, world)  # noqa: F401 - fixtures
 
 
 def _edit(unit, form_id, **changes):
@@ -41,7 +39,7 @@ def test_package_layout_and_manifest(world):
     assert form["unit"]["code"] == UNIT_CODE and form["data"]["project_name"] == REPAIR
 
 
-def test_unit_office_unit_round_trip(world, stores):
+def test_unit_office_unit_round_trip(world, stores, tmp_path):
     unit, office = stores
     # Office: unregistered signer refused, then registered from the 登记表 fingerprint.
     refused = import_bytes(office, world.package, "v1.pdpkg")
@@ -50,30 +48,46 @@ def test_unit_office_unit_round_trip(world, stores):
     got = import_bytes(office, world.package, "v1.pdpkg")
     assert got.status == "imported", got.message
     received = office.get_form(got.form_instance_id)
-    assert (received.status, received.package_version, received.title) == ("已收到", 1, REPAIR)
+    assert (received.status, received.package_version, received.title) == (Status.DEPT_REVIEW, 1, REPAIR)
     assert office.unit_by_code(UNIT_CODE).name == "长治市第一中学"
     assert office.trusted_key(world.unit_fp).cert_pem.startswith("-----BEGIN CERTIFICATE-----")
-    # Office reviews; the unit imports the review after registering the office's key.
-    finance = {**FINANCE, **actual_cells(received, {"appropriation": "140.00"})}
-    built, _ = build_review_package(office, received.id, office_signer(office), decision="approve",
-                                    letter="经审核，同意。", finance=finance)
-    assert import_bytes(unit, built.data, "r.pdpkg").status == "rejected"  # office key not registered yet
+    # 一上: the 业务科室 alone reviews and answers in 一下; the unit imports after registering the office.
+    first = decide_at(office, received.id, "approve", tmp_path, office_signer(office), opinion="同意",
+                      reviewer="张三", letter="请在二上时细化数量指标。")
+    assert office.get_form(received.id).status is Status.FEEDBACK
+    assert import_bytes(unit, first, "r1.pdpkg").status == "rejected"  # office key not registered yet
     trust_office(unit, world)
-    back = import_bytes(unit, built.data, "r.pdpkg")
+    back = import_bytes(unit, first, "r1.pdpkg")
     assert back.status == "imported", back.message
     mine = unit.get_form(world.form_id)
-    assert mine.status.label == "审核通过"
+    assert mine.status is Status.FEEDBACK and mine.data["finance_dept_opinion"] == "同意"
+    # 二上: version 2 goes up; 业务科室 then 预算绩效管理科, both in the office's one installation.
+    _edit(unit, world.form_id, necessity="已按一下意见细化数量指标。")
+    v2 = package_form(unit, world.form_id, unit_signer(unit), tmp_path / "v2.pdpkg")
+    assert v2.round.value == "二上" and unit.get_form(world.form_id).status is Status.SUBMITTED
+    assert import_bytes(office, v2.data, "v2").status == "updated"
+    assert decide_at(office, received.id, "approve", tmp_path, opinion="同意", reviewer="张三") is None
+    assert office.get_form(received.id).status is Status.PERF_REVIEW
+    final = decide_at(office, received.id, "approve", tmp_path, office_signer(office), opinion="同意安排资金",
+                      reviewer="李四", letter="经审核，同意。",
+                      finance=actual_cells(office.get_form(received.id), {"appropriation": "140.00"}))
+    back = import_bytes(unit, final, "r2.pdpkg")
+    assert back.status == "imported", back.message
+    mine = unit.get_form(world.form_id)
+    assert mine.status is Status.APPROVED
     assert mine.data["finance_dept_opinion"] == "同意" and mine.data["perf_mgmt_reviewer"] == "李四"
     assert mine.data["fund_sources"]["appropriation"]["actual"] == "140.00"
     assert mine.data["project_name"] == REPAIR  # unit cells untouched
     letter = unit.inbox(form_instance_id=mine.id)[0].detail
     assert letter["letter"] == "经审核，同意。" and letter["decision"] == "approve"
+    rounds = [e.round for e in unit.events(mine.id)]
+    assert rounds == ["一上", "一下", "二上", "二下"]
     # Same review again: nothing changes.
     before = counts(unit)
-    assert import_bytes(unit, built.data, "r.pdpkg").status == "duplicate"
+    assert import_bytes(unit, final, "r2.pdpkg").status == "duplicate"
     assert counts(unit) == before
-    # An approved form is not sent again unchanged (it would only reset the office's review).
-    with pytest.raises(PackageError, match="已审核通过"):
+    # An approved form is not sent again unchanged: it is changed through 申请调整 only.
+    with pytest.raises(TransitionRefused, match="已审核通过.*申请调整"):
         build_form_package(unit, world.form_id, unit_signer(unit))
 
 
@@ -82,16 +96,18 @@ def test_return_for_changes_then_newer_version_supersedes(world, stores, tmp_pat
     trust_unit(office, world)
     trust_office(unit, world)
     first = import_bytes(office, world.package, "v1")
-    review = review_form(office, first.form_instance_id, office_signer(office), tmp_path / "r.pdpkg",
-                         decision="return", letter="请补充测算依据。",
-                         finance=opinion_cells("finance_dept", "退回修改", "张三"))
+    review = decide_at(office, first.form_instance_id, "return", tmp_path, office_signer(office),
+                       letter="请补充测算依据。", opinion="退回修改", reviewer="张三",
+                       reasons={"necessity": "请写明立项依据。"})
     assert office.get_form(first.form_instance_id).status.label == "已退回（待修改）"
+    (tmp_path / "r.pdpkg").write_bytes(review)
     assert import_paths(unit, [tmp_path / "r.pdpkg"]).outcomes[0].status == "imported"
     assert unit.get_form(world.form_id).status.label == "已退回（待修改）"
     # The unit edits and sends version 2; the finance cells it received are not sent back.
     _edit(unit, world.form_id, necessity="现有设施老化严重，已补充测算依据。")
+    assert unit.get_form(world.form_id).status is Status.RETURNED  # the return stays until sent again
     v2 = package_form(unit, world.form_id, unit_signer(unit), tmp_path / "v2.pdpkg")
-    assert v2.version > 1 and v2.form_uid == review.form_uid
+    assert v2.version > 1
     sent = json.loads(members(v2.data)["form.json"])["data"]
     assert sent["finance_dept_opinion"] is None
     got = import_bytes(office, v2.data, "v2")
@@ -110,6 +126,7 @@ def test_return_for_changes_then_newer_version_supersedes(world, stores, tmp_pat
 def test_older_version_replayed_after_newer_is_rejected(world, stores, tmp_path):
     unit, office = stores
     trust_unit(office, world)
+    back_to_unit(unit, world.form_id)
     _edit(unit, world.form_id, necessity="第二版：补充了必要性说明。")
     v2 = build_form_package(unit, world.form_id, unit_signer(unit))
     assert import_bytes(office, v2.data, "v2").status == "imported"
@@ -127,6 +144,9 @@ def test_rebuilt_same_version_is_already_imported(world, stores):
     unit, office = stores
     trust_unit(office, world)
     assert import_bytes(office, world.package, "v1").status == "imported"
+    with pytest.raises(TransitionRefused, match="已报送"):  # sent and waiting: not sent twice
+        build_form_package(unit, world.form_id, unit_signer(unit))
+    back_to_unit(unit, world.form_id, "checked")
     again = build_form_package(unit, world.form_id, unit_signer(unit))  # new file, same version and data
     assert again.version == 1 and again.data != world.package
     before = counts(office)
@@ -148,26 +168,27 @@ def test_review_of_an_older_version_is_rejected_at_the_unit(world, stores, tmp_p
     trust_unit(office, world)
     trust_office(unit, world)
     got = import_bytes(office, world.package, "v1")
-    review, _ = build_review_package(office, got.form_instance_id, office_signer(office), decision="approve",
-                                     finance=FINANCE)
+    review = decide_at(office, got.form_instance_id, "approve", tmp_path, office_signer(office), opinion="同意")
+    back_to_unit(unit, world.form_id)  # meanwhile the unit had it back and sends version 2
     _edit(unit, world.form_id, necessity="第二版。")
     package_form(unit, world.form_id, unit_signer(unit), tmp_path / "v2.pdpkg")
     before = counts(unit)
-    outcome = import_bytes(unit, review.data, "r1")
+    outcome = import_bytes(unit, review, "r1")
     assert outcome.status == "rejected" and "版本较旧" in outcome.message
     assert counts(unit)["form_instances"] == before["form_instances"]
     assert unit.get_form(world.form_id).status.label == "已报送"
 
 
-def test_review_cannot_fill_unit_cells(world, stores):
+def test_review_cannot_fill_unit_cells(world, stores, tmp_path):
     unit, office = stores
     trust_unit(office, world)
     got = import_bytes(office, world.package, "v1")
     with pytest.raises(PackageError, match="不是由财政部门填写"):
-        build_review_package(office, got.form_instance_id, office_signer(office), decision="approve",
-                             finance={**FINANCE, "project_name": "改掉名称"})
+        decide_at(office, got.form_instance_id, "approve", tmp_path, office_signer(office), opinion="同意",
+                  finance={"project_name": "改掉名称"})
     with pytest.raises(PackageError, match="反馈意见"):
-        build_review_package(office, got.form_instance_id, office_signer(office), decision="return")
+        decide_at(office, got.form_instance_id, "return", tmp_path, office_signer(office))
+    assert office.get_form(got.form_instance_id).status is Status.DEPT_REVIEW  # nothing was decided
 
 
 def test_package_refused_with_errors_or_unexplained_warnings(world, stores):
@@ -222,6 +243,7 @@ def test_seal_optional_and_bad_seal_refused(world, stores):
     signer = unit_signer(unit)
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    back_to_unit(unit, world.form_id, "checked")
     plain = build_form_package(unit, world.form_id, signer)
     reader = PdfFileReader(io.BytesIO(members(plain.data)["form.pdf"]))
     (signature,) = reader.embedded_signatures  # signed, without a visible seal
@@ -273,6 +295,7 @@ def test_cli_round_trip(tmp_path, capsys, monkeypatch):
 
     code, out = run(office_db, "identity", "create", "--unit", OFFICE_CODE, "--name", "长治市财政局", "--region", "长治市")
     assert code == 0
+    assert run(office_db, "role", "finance")[0] == 0
     office_fp = out.split("公钥指纹：")[1].splitlines()[0]
     code, out = run(office_db, "verify", str(pkg))
     assert code == 1 and "未在本机登记" in out
@@ -285,18 +308,32 @@ def test_cli_round_trip(tmp_path, capsys, monkeypatch):
     assert code == 0 and "已导入过" in out
     office_form = next(line.split("\t")[0] for line in run(office_db, "list")[1].splitlines() if REPAIR in line)
     review = tmp_path / "back" / "r1.pdpkg"
-    code, out = run(office_db, "review", office_form, "--approve", "--out", str(review), "--dept-opinion", "同意",
-                    "--dept-reviewer", "张三", "--perf-opinion", "同意安排", "--actual", "appropriation=140.00",
-                    "--letter", "经审核，同意。")
-    assert code == 0, out
+    code, out = run(office_db, "review", office_form, "--approve", "--out", str(review), "--opinion", "同意",
+                    "--reviewer", "张三", "--letter", "请在二上时细化数量指标。")
+    assert code == 0 and "一下已反馈" in out, out
 
     assert run(unit_db, "trust", "add", "--office", "--code", OFFICE_CODE, "--name", "长治市财政局",
                "--fingerprint", office_fp.replace(" ", ":"))[0] == 0
     code, out = run(unit_db, "verify", str(review))
-    assert code == 0 and "财政部门审核结果" in out
+    assert code == 0 and "审核结果" in out
     code, out = run(unit_db, "import", str(review))
+    assert code == 0 and "一下已反馈" in out, out
+    # 二上: sent again, then both finance levels at the office, the last one signing the answer.
+    pkg2 = tmp_path / "out2" / "v2.pdpkg"
+    code, out = run(unit_db, "package", form_id, "--out", str(pkg2), "--passphrase-file", str(tmp_path / "upass"))
+    assert code == 0, out
+    assert run(office_db, "import", str(pkg2))[0] == 0
+    code, out = run(office_db, "review", office_form, "--approve", "--opinion", "同意", "--reviewer", "张三")
+    assert code == 0 and "本步不生成数据包" in out and "预算绩效管理科" in out, out
+    review2 = tmp_path / "back" / "r2.pdpkg"
+    code, out = run(office_db, "review", office_form, "--approve", "--out", str(review2), "--opinion", "同意安排",
+                    "--reviewer", "李四", "--actual", "appropriation=140.00", "--letter", "经审核，同意。")
+    assert code == 0, out
+    code, out = run(unit_db, "import", str(review2))
     assert code == 0 and "审核通过" in out, out
     assert any("审核通过" in line and REPAIR in line for line in run(unit_db, "list")[1].splitlines())
+    code, out = run(unit_db, "status", form_id)
+    assert code == 0 and "二下" in out and "预算绩效管理科" in out and "同意安排" in out
 
 
 def test_cli_errors_are_chinese(tmp_path, capsys, monkeypatch):

@@ -146,3 +146,19 @@ def counts(store: Store) -> dict[str, int]:
     with store.engine.connect() as conn:
         return {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
                 for t in ("units", "form_instances", "revisions", "identities", "trusted_keys", "inbox")}
+
+
+def decide_at(store: Store, form_instance_id: int, decision: str, folder: Path, signer=None, **kw):
+    """One level's decision at a reviewing store; the package bytes when it sends one, else None."""
+    from perfdesk.package.review import decide
+
+    target = folder / f"decision-{form_instance_id}-{len(list(folder.glob('decision-*')))}.pdpkg"
+    made = decide(store, form_instance_id, signer, decision=decision, target=target, **kw)
+    return None if made.built is None else made.built.data
+
+
+def back_to_unit(unit: Store, form_instance_id: int, status: str = "returned") -> None:
+    """As if the answer had come back (the tests of the answer itself are in test_review_chain.py)."""
+    from conftest import put_status
+
+    put_status(unit, form_instance_id, status)

@@ -257,7 +257,7 @@ def test_menus_are_in_chinese(window):
     assert [a.text().split("(")[0] for a in menu["工具"].actions()] == ["指标库"]
     if packages:
         assert [a.text().split("(")[0] for a in menu["提交包"].actions() if a.text()] == [
-            "收件记录", "导入数据包", "生成报送数据包", "可信公钥", "签名密钥"]
+            "收件记录", "导入数据包", "生成报送数据包", "审核", "可信公钥", "签名密钥"]
     assert [a.text().split("(")[0] for a in menu["设置"].actions()] == ["单位设置"]
     assert [a.text().split("(")[0] for a in menu["帮助"].actions()] == ["关于"]
 

@@ -353,10 +353,15 @@ def parse_status(value: str) -> Status:
         return OLD_STATUSES.get(value, Status.DRAFT)
 
 
+def status_labels() -> list[str]:
+    """Each status label once, in the order of the chain (for a filter)."""
+    return list(dict.fromkeys(s.label for s in Status))
+
+
 def status_named(text: str) -> Status:
     """A status as a user names it on the command line: its code, label or display."""
     for status in Status:
         if text in (status.value, status.label, status.display):
             return status
-    names = "、".join(dict.fromkeys(s.label for s in Status))
+    names = "、".join(status_labels())
     raise TransitionRefused(f"没有“{text}”这种状态，可选：{names}")

@@ -216,6 +216,7 @@ class FormFilterModel(QSortFilterProxyModel):
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setSortRole(SORT_ROLE)
         self._needle = ""
+        self._status: str | None = None  # a status label (财政审核中 covers both finance levels)
         self._source: FormListModel | None = None
 
     def setSourceModel(self, model: FormListModel) -> None:  # noqa: N802 - Qt naming
@@ -237,7 +238,16 @@ class FormFilterModel(QSortFilterProxyModel):
     def search_text(self) -> str:
         return self._needle
 
+    def set_status(self, label: str | None) -> None:
+        """Only forms whose status has this label (None: every status)."""
+        if label == self._status:
+            return
+        self._status = label
+        self.invalidateRowsFilter()
+
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        if self._status is not None and self._source.record(source_row).status.label != self._status:
+            return False
         if not self._needle:
             return True
         return self._needle in self._source.haystacks[source_row]

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..domain.lifecycle import status_labels
 from ..domain.registry import EVALUATION_FORMS
 from ..errors import user_errors  # failures with a Chinese message fit to show as is
 from ..store.errors import StoreError
@@ -240,6 +241,16 @@ class MainWindow(QMainWindow):
         top.addWidget(QLabel("年度：", self))
         top.addWidget(self.year_box)
         top.addSpacing(16)
+        top.addWidget(QLabel("状态：", self))
+        self.status_box = QComboBox(self)
+        self.status_box.setObjectName("statusFilter")
+        self.status_box.addItem("全部", None)
+        for label in status_labels():
+            self.status_box.addItem(label, label)
+        self.status_box.currentIndexChanged.connect(
+            lambda _i: (self.proxy.set_status(self.status_box.currentData()), self._update_count()))
+        top.addWidget(self.status_box)
+        top.addSpacing(16)
         top.addWidget(self.search_box, 1)
         right = QWidget(self)
         layout = QVBoxLayout(right)
@@ -386,13 +397,15 @@ class MainWindow(QMainWindow):
                                             tip="从文件或文件夹导入报送数据包")
             self.export_package_action = a("生成报送数据包(&P)…", "exportPackageAction", self.export_package,
                                            tip="把选中的表单签名打包，用于报送")
+            self.review_action = a("审核(&R)…", "reviewAction", self.review_form,
+                                   tip="主管部门或财政部门：审核选中的表单（审核通过、转报或退回修改）")
             self.trust_action = a("可信公钥(&T)…", "trustRegistryAction", self.show_trust_registry,
                                   tip="本机接受哪些单位的数据包")
             self.identity_action = a("签名密钥(&K)…", "identityAction", self.show_identity,
                                      tip="本单位的签名密钥：生成、导入、导出公钥登记表")
             self.package_actions = [self.inbox_action, self.import_packages_action, self.export_package_action,
-                                    self.trust_action, self.identity_action]
-            self.form_actions.append(self.export_package_action)
+                                    self.review_action, self.trust_action, self.identity_action]
+            self.form_actions += [self.export_package_action, self.review_action]
 
         # The list's own keys and right-click menu.
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -435,9 +448,9 @@ class MainWindow(QMainWindow):
 
         if self.package_actions:
             package_menu = self.menuBar().addMenu("提交包(&K)")
-            package_menu.addActions(self.package_actions[:3])
+            package_menu.addActions(self.package_actions[:4])
             package_menu.addSeparator()
-            package_menu.addActions(self.package_actions[3:])
+            package_menu.addActions(self.package_actions[4:])
 
         settings_menu = self.menuBar().addMenu("设置(&S)")
         settings_menu.addAction(self.unit_action)
@@ -1015,6 +1028,24 @@ class MainWindow(QMainWindow):
         dialog = self._package_dialog("import_packages")
         if dialog is not None and hasattr(dialog, "imported"):
             dialog.imported.connect(lambda *_: self.refresh())
+        return dialog
+
+    def review_form(self):
+        """审核 of the selected form, where it waits for a level this installation holds."""
+        from .review_dialog import ReviewDialog, reviewable
+
+        record = self._selected_or_warn("审核")
+        if record is None:
+            return None
+        if not reviewable(self.store, record.status):
+            from ..domain.lifecycle import instead
+
+            QMessageBox.information(self, "不能审核", f"表单状态为“{record.status.display}”，本机不能审核。"
+                                                     f"{instead(record.status)}")
+            return None
+        dialog = ReviewDialog(self.store, record.id, parent=self)
+        dialog.decided.connect(lambda *_: self.refresh())
+        dialog.open()
         return dialog
 
     def export_package(self):

@@ -127,12 +127,28 @@ def rezip(items: dict[str, bytes] | list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def resign(items: dict[str, bytes], signer, manifest_body: dict | None = None) -> bytes:
-    """Re-sign a (changed) manifest with `signer`: a validly signed package with other content."""
+def unsigned_pdf(pdf: bytes) -> bytes:
+    """The rendering before it was signed: the PDF's first revision (ReportLab writes one %%EOF)."""
+    return pdf[:pdf.index(b"%%EOF") + len(b"%%EOF\n")]
+
+
+def rebound_pdf(items: dict[str, bytes], signer) -> bytes:
+    """form.pdf signed afresh by `signer`, bound to the (changed) form.json in `items`."""
+    from perfdesk.package.manifest import digest
+    from perfdesk.package.pdfsign import sign_pdf
+
+    return sign_pdf(unsigned_pdf(items["form.pdf"]), signer, form_sha256=digest(items["form.json"]))
+
+
+def resign(items: dict[str, bytes], signer, manifest_body: dict | None = None, *, rebind_pdf: bool = False) -> bytes:
+    """Re-sign a (changed) manifest with `signer`: a validly signed package with other content.
+    rebind_pdf: sign form.pdf again too, as a sender who changed form.json would."""
     from perfdesk.package import keys
     from perfdesk.package.manifest import canonical, digest
 
     items = dict(items, **{"signer.pem": signer.cert_pem.encode("ascii")})
+    if rebind_pdf:
+        items["form.pdf"] = rebound_pdf(items, signer)
     body = manifest_body if manifest_body is not None else json.loads(items["manifest.json"])
     listed = {m["name"] for m in body["members"]}
     body["members"] = [{"name": n, "sha256": digest(items[n]), "size": len(items[n])} for n in sorted(listed)]

@@ -22,7 +22,7 @@ from .builder import UNIT_FIELDS
 from .errors import PackageError
 from .formdata import check_shape
 from .manifest import canonical, digest
-from .verifier import Verified, verify_package
+from .verifier import Envelope, Verified, open_envelope, read_contents
 
 RECEIVED = "已收到"
 _PROFILE_ID = re.compile(r"^[a-z0-9_-]{1,64}$")  # it names a file: no path may hide in it
@@ -75,17 +75,18 @@ def package_files(paths: list[Path]) -> list[Path]:
 
 
 def import_paths(store: Store, paths: list[Path], *, trust_new: bool = False) -> ImportReport:
+    """Each package decided alone: whatever one does, the others are still read and reported."""
     report = ImportReport()
     for path in package_files(paths):
-        if not path.is_file():
-            report.outcomes.append(Outcome(str(path), "rejected", "文件不存在或不是普通文件"))
-            continue
         try:
             data = read_package_file(path)
-        except PackageError as exc:
-            report.outcomes.append(Outcome(str(path), "rejected", str(exc)))
-            continue
-        report.outcomes.append(import_bytes(store, data, str(path), trust_new=trust_new))
+            outcome = import_bytes(store, data, str(path), trust_new=trust_new)
+        except USER_ERRORS as exc:  # unreadable file, or the store failed while noting a refusal
+            outcome = Outcome(str(path), "rejected", str(exc))
+        except Exception as exc:  # noqa: BLE001 - a defect of ours must not cost the rest of the batch
+            outcome = Outcome(str(path), "rejected", f"导入时发生内部错误（{type(exc).__name__}），已跳过此数据包，"
+                                                     "其他数据包照常导入；请把此文件交给技术支持")
+        report.outcomes.append(outcome)
     return report
 
 
@@ -98,9 +99,12 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
                        prior.form_instance_id)
     verified = None
     try:
-        verified = verify_package(data, store)
-        _check_trust(verified, trust_new)
+        verified = open_envelope(data, store)
+        _check_trust(verified, trust_new)  # before any member is parsed: an outsider costs only hashes
+        verified = read_contents(verified, check_pdf=True)
         if verified.kind == "form":
+            if not verified.pdf.ok:
+                raise PackageError(f"{verified.pdf.problem}，已拒绝")
             return _receive_form(store, verified, source)
         from .review import receive_review
 
@@ -111,7 +115,7 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
         return Outcome(source, "rejected", reason)
 
 
-def _check_trust(v: Verified, trust_new: bool) -> None:
+def _check_trust(v: Envelope, trust_new: bool) -> None:
     if v.trust.ok or (v.trust.state == "new" and trust_new):
         return
     hint = "；核对对方的公钥登记表后，用 perfdesk trust add 登记，或确认无误后加 --trust-new 导入" \
@@ -119,7 +123,7 @@ def _check_trust(v: Verified, trust_new: bool) -> None:
     raise PackageError(f"签名人未获信任：{v.trust.note}{hint}，已拒绝")
 
 
-def inbox_entry(v: Verified | None, sha: str, source: str, reason: str) -> dict:
+def inbox_entry(v: Envelope | Verified | None, sha: str, source: str, reason: str) -> dict:
     entry = {"file_sha256": sha, "file_name": Path(source).name, "reason": reason}
     if v is not None:
         m = v.manifest

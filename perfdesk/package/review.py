@@ -111,7 +111,8 @@ def review_form(store: Store, form_instance_id: int, signer: Signer, target: Pat
 def _content(v: Verified) -> tuple[str, str, dict]:
     c = v.content
     decision, letter, finance = c.get("decision"), c.get("letter"), c.get("finance")
-    if decision not in DECISIONS or not isinstance(letter, str) or len(letter) > MAX_LETTER:
+    if not isinstance(decision, str) or decision not in DECISIONS or not isinstance(letter, str) \
+            or len(letter) > MAX_LETTER:  # a list as decision is not even hashable
         raise PackageError("review.json 中的审核结论或反馈意见无效，已拒绝")
     if not isinstance(finance, dict) or len(finance) > 10_000:
         raise PackageError("review.json 中的审核栏目无效，已拒绝")

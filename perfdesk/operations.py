@@ -143,7 +143,7 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    if mark_exported and record.status in _EXPORT_MOVES_FROM:
+    if mark_exported and record.status in _EXPORT_MOVES_FROM and not store.read_only:  # read-only media: export only
         store.set_status(record.id, "已导出")
     return findings
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .codec import aware_utc, load_amount, load_json
+from .errors import DamagedFormError
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class RevisionRecord:
     saved_at: datetime
     title: str
     data: dict
+    damaged: bool = False  # its stored text is not a JSON document (data is then {})
 
 
 def unit_record(u) -> UnitRecord:
@@ -85,11 +87,28 @@ def unit_record(u) -> UnitRecord:
     )
 
 
+def _document(text) -> dict | None:
+    """The stored JSON document, or None when the text is not one (a damaged row)."""
+    try:
+        value = load_json(text)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def form_record(f) -> FormRecord:
+    """DamagedFormError, naming the form, when its document or amount cannot be read."""
+    data = _document(f.data)
+    if data is None:
+        raise DamagedFormError(f.id, f.title, "data")
+    try:
+        amount = load_amount(f.amount)
+    except (ArithmeticError, TypeError, ValueError):  # decimal.InvalidOperation is an ArithmeticError
+        raise DamagedFormError(f.id, f.title, "amount") from None
     return FormRecord(
         id=f.id, unit_id=f.unit_id, form_id=f.form_id, form_version=f.form_version,
-        year=f.year, title=f.title, status=f.status, data=load_json(f.data),
-        amount=load_amount(f.amount), created_at=aware_utc(f.created_at),
+        year=f.year, title=f.title, status=f.status, data=data,
+        amount=amount, created_at=aware_utc(f.created_at),
         updated_at=aware_utc(f.updated_at), deleted_at=aware_utc(f.deleted_at),
         uid=f.uid, package_version=f.package_version,
     )
@@ -106,9 +125,10 @@ def form_summary(row) -> FormSummary:
 
 
 def revision_record(r) -> RevisionRecord:
+    data = _document(r.data)
     return RevisionRecord(
         id=r.id, form_instance_id=r.form_instance_id, saved_at=aware_utc(r.saved_at),
-        title=r.title, data=load_json(r.data),
+        title=r.title, data=data or {}, damaged=data is None,
     )
 
 

@@ -209,17 +209,19 @@ def test_an_untrusted_package_is_refused_before_its_json_is_parsed(world, stores
     assert parsed == []  # the manifest is read in manifest.py; form.json never was
 
 
-def test_oversized_or_deep_form_json_is_refused_unparsed(world, stores, monkeypatch):
+def test_oversized_deep_or_crowded_form_json_is_refused_unparsed(world, stores, monkeypatch):
     _, office = stores
     items = members(world.package)
     form = json.loads(items["form.json"])
     big = dict(items, **{"form.json": json.dumps(dict(form, pad=os.urandom(3 * 1024 * 1024).hex())).encode()})
     deep = dict(items, **{"form.json": json.dumps(dict(form, pad=json.loads("[" * 18 + "1" + "]" * 18))).encode()})
+    many = dict(items, **{"form.json": json.dumps(dict(form, pad=list(range(300_000)))).encode()})
     sizes = []
     real = json.loads
     monkeypatch.setattr("json.loads", lambda text, **k: sizes.append(len(text)) or real(text, **k))
     _refused(office, resign(big, impostor()), "form.json", "超过上限")
     _refused(office, resign(deep, impostor()), "form.json", "嵌套")
+    _refused(office, resign(many, impostor()), "form.json", "超过 250000 个值")
     assert sizes and max(sizes) < 10_000  # only the manifests were parsed
 
 

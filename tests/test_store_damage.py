@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from perfdesk.cli import main
-from perfdesk.store import DamagedFormError, Store
+from perfdesk.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,6 +52,8 @@ def test_list_shows_the_others_and_names_the_damaged_form(demo_db, capsys):
     assert listed == every - {2}
     (damaged,) = [line for line in out if "已损坏" in line]
     assert title in damaged and "perfdesk revisions 2" in damaged and "--restore" in damaged
+    from perfdesk.store import DamagedFormError
+
     with Store(url) as store:
         with pytest.raises(DamagedFormError):
             store.list_forms()  # without a list to collect them, the damage is not silently skipped

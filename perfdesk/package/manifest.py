@@ -92,33 +92,39 @@ def _no_constant(name: str):
 # Nesting is bounded before parsing: a deep document costs the parser a stack frame per level
 # (a worker thread's stack is small), and no member we read needs more than a dozen levels.
 MAX_JSON_DEPTH = 16
+# Parsing allocates an object per value; the form's own shape check allows 200,000 nodes.
+MAX_JSON_VALUES = 250_000
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
 _INNERMOST = re.compile(rb"\[\]|\{\}")
 
 
-def json_depth_ok(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether the brackets outside strings nest at most `limit` deep (and balance), found with
-    a few linear regex passes instead of a parser."""
-    brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", raw))
-    if re.search(rb"[\[{]{%d}" % (limit + 1), brackets):
-        return False  # the common deep document, found in one pass
-    for _ in range(limit):
+def json_shape_problem(raw: bytes, depth: int = MAX_JSON_DEPTH, values: int = MAX_JSON_VALUES) -> str | None:
+    """Why the document would cost too much to parse (nesting, number of values), found with a
+    few linear regex passes over its bytes instead of a parser; None when it may be parsed."""
+    bare = _JSON_STRING.sub(b'""', raw)
+    if bare.count(b",") + bare.count(b"[") + bare.count(b"{") > values:
+        return f"含有超过 {values} 个值"
+    brackets = _NOT_BRACKET.sub(b"", bare)
+    if re.search(rb"[\[{]{%d}" % (depth + 1), brackets):
+        return f"嵌套超过 {depth} 层"  # the common deep document, found in one pass
+    for _ in range(depth):
         if not brackets:
-            return True
+            return None
         brackets, removed = _INNERMOST.subn(b"", brackets)
         if not removed:
-            return False
-    return not brackets
+            return "括号不配对"
+    return None if not brackets else f"嵌套超过 {depth} 层或括号不配对"
 
 
 def strict_json(raw: bytes, what: str, limit: int) -> Any:
     """JSON as RFC 8259 says: UTF-8, no duplicate keys, no NaN or Infinity; refused unparsed when
-    larger than `limit` bytes or nested deeper than MAX_JSON_DEPTH."""
+    larger than `limit` bytes, nested deeper than MAX_JSON_DEPTH or holding over MAX_JSON_VALUES."""
     if len(raw) > limit:
         raise PackageError(f"数据包中的 {what} 有 {len(raw) // 1024} KB，超过上限 {limit // 1024} KB，已拒绝")
-    if not json_depth_ok(raw):
-        raise PackageError(f"数据包中的 {what} 嵌套超过 {MAX_JSON_DEPTH} 层或括号不配对，已拒绝")
+    problem = json_shape_problem(raw)
+    if problem:
+        raise PackageError(f"数据包中的 {what} {problem}，已拒绝")
     try:
         return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
                           parse_constant=_no_constant)

@@ -82,12 +82,12 @@ def new_signer(store: Store, data: bytes) -> NewSigner | None:
     """Who signed the package, when it verifies but its signer is one this store has never
     registered (the core's trust state "new"); None for anything import_bytes decides alone."""
     from ...package.manifest import digest
-    from ...package.verifier import ROLE_OF_KIND, verify_package
+    from ...package.verifier import ROLE_OF_KIND, open_envelope
 
     if store.imported_file(digest(data)) is not None:
         return None  # import_bytes reports it as 已导入过
     try:
-        verified = verify_package(data, store)
+        verified = open_envelope(data, store)  # the signer only: no member of an unknown signer is parsed
     except USER_ERRORS:
         return None  # import_bytes refuses it and notes the reason in the inbox
     if verified.trust is None or verified.trust.state != "new":

@@ -174,3 +174,20 @@ main(["demo", "--year", "2027", "--db", "sqlite:///{path}"])
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert run.returncode == -signal.SIGKILL, run.stderr
     assert _tables(path) == {"units": 0, "form_instances": 0, "revisions": 0}
+
+
+def test_a_damaged_setting_or_inbox_detail_is_named_not_crashed_on(demo_db):
+    from perfdesk.store import StoreError
+
+    url = f"sqlite:///{demo_db}"
+    with Store(url) as store:
+        store.set_setting("role", "unit")
+        store.log_rejected(file_sha256="0" * 64, file_name="x.pdpkg", reason="测试", detail={"a": 1})
+    with sqlite3.connect(demo_db) as con:
+        con.execute("UPDATE settings SET value = '{broken' WHERE key = 'role'")
+        con.execute("UPDATE inbox SET detail = '{broken'")
+    with Store(url) as store:
+        with pytest.raises(StoreError, match="设置 role 已损坏"):
+            store.get_setting("role")
+        (entry,) = store.inbox()
+        assert entry.reason == "测试" and entry.detail is None

@@ -198,6 +198,6 @@ def inbox_record(e) -> InboxRecord:
         reason=e.reason, unit_code=e.unit_code, signer_name=e.signer_name,
         signer_fingerprint=e.signer_fingerprint, form_uid=e.form_uid,
         package_version=e.package_version, data_sha256=e.data_sha256,
-        signed_at=aware_utc(e.signed_at), detail=None if e.detail is None else load_json(e.detail),
+        signed_at=aware_utc(e.signed_at), detail=None if e.detail is None else _document(e.detail),
         form_instance_id=e.form_instance_id, received_at=aware_utc(e.received_at),
     )

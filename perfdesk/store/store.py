@@ -259,7 +259,12 @@ class Store(PackageStore):
         _check_key(key)
         with self._tx() as conn:
             text = conn.scalar(select(settings.c.value).where(settings.c.key == key))
-            return default if text is None else load_value(text)
+        if text is None:
+            return default
+        try:
+            return load_value(text)
+        except (ValueError, RecursionError) as exc:
+            raise StoreError(f"数据库中的设置 {key} 已损坏（不是有效的 JSON），请在设置中重新填写该项") from exc
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON-safe value (text, int, bool, list, dict; no float); None removes the key.

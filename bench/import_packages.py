@@ -1,9 +1,10 @@
 """Import speed at the finance office: 1,000 signed packages into an empty office database.
 
-Building reuses one rendered and PAdES-signed PDF/XLSX (rendering is benched elsewhere) and varies
-the form data, title and uid of each package, so every package is a distinct, validly signed form.
-Import is timed end to end, from files on disk: read, refuse-if-hostile, verify signature and
-hashes, re-run the form's checks, and write each package in its own transaction.
+Building reuses one rendered PDF/XLSX (rendering is benched elsewhere) and varies the form data,
+title and uid of each package; each package's PDF is PAdES-signed bound to its own form.json, so
+every package is a distinct, validly signed form. Import is timed end to end, from files on disk:
+read, refuse-if-hostile, verify signature and hashes, validate the PDF's signature and binding,
+re-run the form's checks, and write each package in its own transaction.
 
     python bench/import_packages.py [--count N]
 """
@@ -28,7 +29,6 @@ from perfdesk.package.builder import assemble_form_package  # noqa: E402
 from perfdesk.package.formdata import strip_finance  # noqa: E402
 from perfdesk.package.identity import create_identity, load_signer  # noqa: E402
 from perfdesk.package.importer import import_paths  # noqa: E402
-from perfdesk.package.pdfsign import sign_pdf  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 
 TARGET = 30.0  # packages per second on 2 cores
@@ -46,7 +46,6 @@ def build(folder: Path, count: int) -> tuple[str, float]:
         record = next(f for f in unit_store.list_forms() if "教师能力提升" in f.title)
         data = strip_finance(get_form(record.form_id), record.data)
         rendered = render(unit_store, dataclasses.replace(record, data=data))
-        pdf = sign_pdf(rendered.pdf, signer)
         start = time.perf_counter()
         out = folder / "packages"
         out.mkdir()
@@ -55,7 +54,7 @@ def build(folder: Path, count: int) -> tuple[str, float]:
             doc = copy.deepcopy(data)
             doc["project_name"] = title
             variant = dataclasses.replace(record, title=title, data=doc)
-            payload = assemble_form_package(signer, variant, str(uuid.uuid4()), 1, doc, pdf, rendered.xlsx)
+            payload = assemble_form_package(signer, variant, str(uuid.uuid4()), 1, doc, rendered.pdf, rendered.xlsx)
             (out / f"{i:04d}.pdpkg").write_bytes(payload)
         return signer.fingerprint, time.perf_counter() - start
     finally:

@@ -163,7 +163,7 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    if note:
+    if note and not store.read_only:  # read-only media: export only
         store.note_event(record.id, Action.EXPORT, detail={"files": [str(t) for t in (pdf, xlsx) if t is not None]})
     return findings
 

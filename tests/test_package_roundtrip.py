@@ -230,12 +230,14 @@ def test_pdf_inside_is_pades_signed_and_validates(world):
 
 
 def test_pdf_signature_fails_for_another_trust_root(world, stores):
+    from perfdesk.package.manifest import digest
     from perfdesk.package.pdfsign import check_pdf
 
     _, office = stores
     other = office_signer(office).cert
-    result = check_pdf(members(world.package)["form.pdf"], other)
-    assert not result.trusted
+    items = members(world.package)
+    result = check_pdf(items["form.pdf"], other, form_sha256=digest(items["form.json"]))
+    assert not result.trusted and not result.ok and "不是本数据包的签名人" in result.problem
 
 
 def test_seal_optional_and_bad_seal_refused(world, stores):
@@ -257,7 +259,7 @@ def test_verify_reports_signer_and_trust(world, stores):
     unit, office = stores
     v = verify_package(world.package, office, check_pdf=True)
     assert v.signer_name == "长治市第一中学" and v.trust.state == "new" and not v.trust.ok
-    assert v.pdf.intact and v.pdf.trusted
+    assert v.pdf.intact and v.pdf.trusted and v.pdf.ok
     assert verify_package(world.package, unit).trust.state == "own"
     trust_unit(office, world)
     assert verify_package(world.package, office).trust.state == "trusted"

@@ -128,12 +128,28 @@ def rezip(items: dict[str, bytes] | list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def resign(items: dict[str, bytes], signer, manifest_body: dict | None = None) -> bytes:
-    """Re-sign a (changed) manifest with `signer`: a validly signed package with other content."""
+def unsigned_pdf(pdf: bytes) -> bytes:
+    """The rendering before it was signed: the PDF's first revision (ReportLab writes one %%EOF)."""
+    return pdf[:pdf.index(b"%%EOF") + len(b"%%EOF\n")]
+
+
+def rebound_pdf(items: dict[str, bytes], signer) -> bytes:
+    """form.pdf signed afresh by `signer`, bound to the (changed) form.json in `items`."""
+    from perfdesk.package.manifest import digest
+    from perfdesk.package.pdfsign import sign_pdf
+
+    return sign_pdf(unsigned_pdf(items["form.pdf"]), signer, form_sha256=digest(items["form.json"]))
+
+
+def resign(items: dict[str, bytes], signer, manifest_body: dict | None = None, *, rebind_pdf: bool = False) -> bytes:
+    """Re-sign a (changed) manifest with `signer`: a validly signed package with other content.
+    rebind_pdf: sign form.pdf again too, as a sender who changed form.json would."""
     from perfdesk.package import keys
     from perfdesk.package.manifest import canonical, digest
 
     items = dict(items, **{"signer.pem": signer.cert_pem.encode("ascii")})
+    if rebind_pdf:
+        items["form.pdf"] = rebound_pdf(items, signer)
     body = manifest_body if manifest_body is not None else json.loads(items["manifest.json"])
     listed = {m["name"] for m in body["members"]}
     body["members"] = [{"name": n, "sha256": digest(items[n]), "size": len(items[n])} for n in sorted(listed)]
@@ -162,3 +178,55 @@ def back_to_unit(unit: Store, form_instance_id: int, status: str = "returned") -
     from conftest import put_status
 
     put_status(unit, form_instance_id, status)
+
+
+def impostor(code: str = UNIT_CODE, name: str = "冒名单位", *, not_before=None, not_after=None):
+    """A signer with a key of its own making and a certificate naming `code`, as anyone can make."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from perfdesk.package import keys
+    from perfdesk.package.identity import Signer
+    from perfdesk.store import UnitRecord
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name),
+                         x509.NameAttribute(NameOID.SERIAL_NUMBER, code)])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before or now - dt.timedelta(days=1))
+            .not_valid_after(not_after or now + dt.timedelta(days=365))
+            .sign(key, hashes.SHA256()))
+    unit = UnitRecord(id=0, name=name, code=code, supervisor_name=name, supervisor_code=code, region="",
+                      level="市级", profile="changzhi", created_at=now)
+    return Signer(unit=unit, cert=cert, key=key, fingerprint=keys.fingerprint(cert))
+
+
+def manifest_of(package: bytes) -> dict:
+    return json.loads(members(package)["manifest.json"])
+
+
+def year_one_impostor(code: str = UNIT_CODE):
+    """An impostor whose certificate is valid from 0001-01-01 (cryptography's builder refuses dates
+    before 1950, so the GeneralizedTime is rewritten in the DER and the certificate signed again)."""
+    import dataclasses
+    import datetime as dt
+
+    from asn1crypto import x509 as ax509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    utc = dt.timezone.utc
+    signer = impostor(code, not_before=dt.datetime(2050, 1, 1, tzinfo=utc), not_after=dt.datetime(2099, 1, 1, tzinfo=utc))
+    der = signer.cert.public_bytes(serialization.Encoding.DER).replace(b"20500101000000Z", b"00010101000000Z")
+    parsed = ax509.Certificate.load(der)
+    signature = signer.key.sign(parsed["tbs_certificate"].dump(), ec.ECDSA(hashes.SHA256()))
+    cert = ax509.Certificate({"tbs_certificate": parsed["tbs_certificate"],
+                              "signature_algorithm": parsed["signature_algorithm"], "signature_value": signature})
+    return dataclasses.replace(signer, cert=x509.load_der_x509_certificate(cert.dump()))

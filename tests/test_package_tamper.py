@@ -207,7 +207,7 @@ def test_signed_but_invalid_form_data_is_rejected(world, stores):
         items["form.json"] = json.dumps(form, ensure_ascii=False).encode()
         if change.get("project_name") == 1.5:
             reason = "结构无效"
-        _rejected(office, resign(items, unit_signer(unit)), reason)
+        _rejected(office, resign(items, unit_signer(unit), rebind_pdf=True), reason)
 
 
 def test_profile_name_cannot_reach_outside_the_profiles(world, stores):
@@ -217,7 +217,7 @@ def test_profile_name_cannot_reach_outside_the_profiles(world, stores):
     form = json.loads(items["form.json"])
     form["unit"]["profile"] = "../../declaration"
     items["form.json"] = json.dumps(form, ensure_ascii=False).encode()
-    _rejected(office, resign(items, unit_signer(unit)), "规则配置名称无效")
+    _rejected(office, resign(items, unit_signer(unit), rebind_pdf=True), "规则配置名称无效")
 
 
 def test_a_certificate_with_an_impossible_x509_version_is_rejected(world, stores):

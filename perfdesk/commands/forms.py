@@ -1,4 +1,4 @@
-"""Verbs for stored forms: demo, list, check, export."""
+"""Verbs for stored forms: demo, list, check, export, revisions."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ def register(verbs, common) -> None:
     export.add_argument("--xlsx", type=Path, metavar="文件")
     export.add_argument("--approved", action="store_true", help="打印申请调整前审核通过的版本")
     export.set_defaults(handler=_export)
+    history = verbs.add_parser("revisions", parents=[common], help="列出表单的历史版本，或恢复其中一个")
+    history.add_argument("id", type=int, metavar="ID")
+    history.add_argument("--restore", type=int, metavar="版本号", help="把该历史版本恢复为表单的当前内容")
+    history.set_defaults(handler=_revisions)
 
 
 def _year(text: str) -> int:
@@ -43,7 +47,8 @@ def _demo(store: Store, args) -> int:
     from ..demo import load_demo
 
     year = args.year or dt.date.today().year + 1
-    ids = load_demo(store, year)
+    with store.atomic():  # all or nothing: a demo cut short would only confuse
+        ids = load_demo(store, year)
     print(f"已写入示例数据：{len(ids)} 份表单（编号 {ids[0]}–{ids[-1]}），数据库：{store.url}")
     return EXIT_OK
 
@@ -51,11 +56,12 @@ def _demo(store: Store, args) -> int:
 def _list(store: Store, args) -> int:
     from ..domain.lifecycle import status_named
 
-    forms = store.list_forms(year=args.year)
+    damaged = []
+    forms = store.list_forms(year=args.year, damaged=damaged)
     if args.status:
         wanted = status_named(args.status)
         forms = [f for f in forms if f.status.label == wanted.label]
-    if not forms:
+    if not forms and not damaged:
         print("没有表单。运行 perfdesk demo 可写入示例数据。")
         return EXIT_OK
     from ..deadlines import describe, due
@@ -72,7 +78,9 @@ def _list(store: Store, args) -> int:
         if warnings:
             line += f"\t绩效预警 {len(warnings)} 条"
         print(line)
-    return EXIT_OK
+    for problem in damaged:  # one line each: the others are listed above as usual
+        print(f"{problem.form_instance_id}\t已损坏\t{problem}")
+    return EXIT_FAILED if damaged else EXIT_OK
 
 
 def _check(store: Store, args) -> int:
@@ -98,4 +106,23 @@ def _export(store: Store, args) -> int:
     for finding in findings:
         if finding.severity is Severity.WARNING:
             print(finding.line())
+    return EXIT_OK
+
+
+def _revisions(store: Store, args) -> int:
+    if args.restore is not None:
+        from ..revision_restore import restore_revision
+
+        revision = restore_revision(store, args.id, args.restore)
+        print(f"已把表单 {args.id} 恢复为历史版本 {revision.id}（{revision.saved_at.astimezone():%Y-%m-%d %H:%M} 保存的"
+              f"“{revision.title}”）；恢复前的内容也已作为历史版本保留")
+        return EXIT_OK
+    summary = store.get_summary(args.id)
+    revisions = store.revisions(args.id)
+    print(f"表单 {summary.id}“{summary.title}”共有 {len(revisions)} 个历史版本（版本号\t保存时间\t标题）：")
+    for r in reversed(revisions):
+        note = "\t（已损坏，不能恢复）" if r.damaged else ""
+        print(f"{r.id}\t{r.saved_at.astimezone():%Y-%m-%d %H:%M}\t{r.title}{note}")
+    if revisions:
+        print(f"恢复：perfdesk revisions {summary.id} --restore 版本号")
     return EXIT_OK

@@ -316,9 +316,9 @@ def _verify(store: Store, args) -> int:
     print(f"文件完整性：全部 {len(m.members)} 个文件与签名清单一致")
     problems = [] if v.trust.ok else ["签名人的公钥未在本机登记"]
     if v.pdf is not None:
-        print(f"PDF 内签名：{'有效' if v.pdf.intact and v.pdf.valid and v.pdf.trusted else '无效'}（{v.pdf.summary}）")
-        if not (v.pdf.intact and v.pdf.valid and v.pdf.trusted):
-            problems.append("PDF 内的签名无效")
+        print(f"PDF 内签名：{v.pdf.text}")
+        if not v.pdf.ok:
+            problems.append(v.pdf.problem)
     print("结论：有效" if not problems else f"结论：无效——{'；'.join(problems)}")
     return EXIT_OK if not problems else EXIT_FAILED
 

@@ -238,8 +238,10 @@ MOVES: tuple[Move, ...] = (
     Move(Action.RETURN, Status.SUPERVISOR_REVIEW, Status.RETURNED, Actor.SUPERVISOR),
     Move(Action.RETURN, Status.DEPT_REVIEW, Status.RETURNED, Actor.FINANCE_DEPT),
     Move(Action.RETURN, Status.PERF_REVIEW, Status.RETURNED, Actor.PERF_MGMT),
-    # The answer arriving where the form was sent from: at the unit, or at the 主管部门 that forwarded it.
-    *(Move(Action.RESULT, s, t, a) for s in (Status.SUBMITTED, Status.DEPT_REVIEW, Status.PERF_REVIEW)
+    # The answer arriving where the form was sent from: at the unit, or at the 主管部门 that forwarded it;
+    # a later answer to the same version (the office correcting itself) replaces an earlier one.
+    *(Move(Action.RESULT, s, t, a) for s in (Status.SUBMITTED, Status.DEPT_REVIEW, Status.PERF_REVIEW,
+                                             Status.RETURNED, Status.FEEDBACK, Status.APPROVED)
       for t, a in ((Status.RETURNED, Actor.SUPERVISOR), (Status.RETURNED, Actor.FINANCE_DEPT),
                    (Status.RETURNED, Actor.PERF_MGMT), (Status.FEEDBACK, Actor.FINANCE_DEPT),
                    (Status.APPROVED, Actor.PERF_MGMT))),

@@ -8,6 +8,7 @@ differently. Nothing here touches the disk; every size is bounded before it is r
 from __future__ import annotations
 
 import io
+import os
 import re
 import stat
 import unicodedata
@@ -58,12 +59,26 @@ def name_problem(name: str, limits: Limits = LIMITS) -> str | None:
 
 
 def read_package_file(path: Path, limits: Limits = LIMITS) -> bytes:
-    """The file's bytes, refusing an oversized file before reading it."""
+    """The file's bytes, refusing anything but a regular file, and an oversized one, before reading.
+
+    Opened without blocking and checked on the open handle: a FIFO, a device or a folder named
+    like a package is refused at once instead of waiting forever for a writer."""
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise PackageError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise PackageError(f"{path} 不是普通文件（可能是文件夹、管道或设备），不是数据包")
+        if info.st_size > limits.file:
+            raise PackageError(f"文件超过 {limits.file // MiB} MB，不是正常的数据包")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limits.file + 1)
     except OSError as exc:
         raise PackageError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
     if len(data) > limits.file:
         raise PackageError(f"文件超过 {limits.file // MiB} MB，不是正常的数据包")
     return data

@@ -31,7 +31,7 @@ from .errors import PackageError
 from .form_uid import new_form_uid
 from .formdata import strip_finance
 from .identity import Signer
-from .manifest import ATTACHMENTS, MANIFEST, SIGNATURE, SIGNER, build_manifest, canonical
+from .manifest import ATTACHMENTS, MANIFEST, SIGNATURE, SIGNER, build_manifest, canonical, digest
 
 UNIT_FIELDS = ("name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile")
 # Fixed zip timestamps: the same members give the same zip, whatever the clock says.
@@ -107,14 +107,18 @@ def _attachments(items: list[tuple[str, bytes]]) -> dict[str, bytes]:
 
 
 def assemble_form_package(signer: Signer, record: FormRecord, uid: str, version: int, data: dict,
-                          pdf: bytes, xlsx: bytes, attachments: list[tuple[str, bytes]] = (),
-                          round: Round = Round.SINGLE) -> bytes:
-    """The zip from parts already made: checks, rendering and PDF signing are the caller's."""
-    members = {"form.json": form_json(record, signer.unit, uid, version, data, round), "form.pdf": pdf,
-               "form.xlsx": xlsx, **_attachments(list(attachments))}
-    total = sum(len(m) for m in members.values())
-    if total > LIMITS.total - 1024 * 1024:
+                          pdf: bytes, xlsx: bytes, attachments: list[tuple[str, bytes]] = (), *,
+                          seal_png: bytes | None = None, round: Round = Round.SINGLE) -> bytes:
+    """The zip from parts already made (checks and rendering are the caller's): the unsigned
+    rendering `pdf` is signed here, bound to the form.json it prints (see pdfsign)."""
+    from .pdfsign import sign_pdf
+
+    document = form_json(record, signer.unit, uid, version, data, round)
+    extra = _attachments(list(attachments))
+    if len(document) + len(pdf) + len(xlsx) + sum(len(m) for m in extra.values()) > LIMITS.total - 1024 * 1024:
         raise PackageError("数据包内容超过大小上限，请减少或压缩附件")
+    members = {"form.json": document, "form.pdf": sign_pdf(pdf, signer, seal_png, form_sha256=digest(document)),
+               "form.xlsx": xlsx, **extra}
     return sign_and_zip(signer, members, kind="form", form_id=record.form_id,
                         form_version=record.form_version, form_uid=uid, version=version,
                         year=record.year, title=record.title)
@@ -133,7 +137,6 @@ def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, s
                        attachments: list[tuple[str, bytes]] = ()) -> Built:
     """Check, render, sign and pack one form, in memory; the store is not marked (see package_form)."""
     from ..operations import check_context, render
-    from .pdfsign import sign_pdf
 
     record = store.get_form(form_instance_id)
     if record.deleted_at is not None:
@@ -149,8 +152,8 @@ def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, s
     # Every saved change keeps a revision, so this grows with each change and never repeats.
     version = len(store.revisions(record.id)) + 1
     rendered = render(store, dataclasses.replace(record, data=data))
-    pdf = sign_pdf(rendered.pdf, signer, seal_png)
-    payload = assemble_form_package(signer, record, uid, version, data, pdf, rendered.xlsx, attachments, round)
+    payload = assemble_form_package(signer, record, uid, version, data, rendered.pdf, rendered.xlsx, attachments,
+                                    seal_png=seal_png, round=round)
     return Built(payload, uid, version, file_name(signer.unit.code, record.title, version), round)
 
 

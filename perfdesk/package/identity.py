@@ -8,13 +8,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from ..store import IdentityRecord, Store, UnitRecord
-from . import keys
+from ..store import IdentityRecord, Store, StoreError, UnitRecord
+from . import keys, keystore
 from .errors import IdentityError
 
 MIN_PASSPHRASE = 8
@@ -44,11 +44,6 @@ def check_new_passphrase(passphrase: str) -> None:
         raise IdentityError(f"口令至少需要 {MIN_PASSPHRASE} 个字符，请换一个更长的口令")
 
 
-def _encrypt(key, passphrase: str) -> str:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.BestAvailableEncryption(passphrase.encode("utf-8"))).decode("ascii")
-
-
 def _self_issued(unit: UnitRecord, key, years: int) -> x509.Certificate:
     # CN names the unit; serialNumber carries its code, which verification matches to the package.
     name = x509.Name([
@@ -76,7 +71,7 @@ def _self_issued(unit: UnitRecord, key, years: int) -> x509.Certificate:
 def _save(store: Store, unit: UnitRecord, cert: x509.Certificate, key, passphrase: str,
           source: str) -> IdentityRecord:
     return store.add_identity(unit.id, fingerprint=keys.fingerprint(cert), cert_pem=keys.cert_pem(cert),
-                              key_pem=_encrypt(key, passphrase), source=source,
+                              key_pem=keystore.encrypt_key(key, passphrase), source=source,
                               not_after=cert.not_valid_after_utc)
 
 
@@ -118,13 +113,26 @@ def identity_of(store: Store, unit_id: int) -> IdentityRecord:
 def load_signer(store: Store, unit_id: int, passphrase: str) -> Signer:
     record = identity_of(store, unit_id)
     try:
-        key = serialization.load_pem_private_key(record.key_pem.encode("ascii"),
-                                                 (passphrase or "").encode("utf-8") or None)
-    except (ValueError, TypeError) as exc:
-        raise IdentityError("口令不正确，无法解开签名密钥") from exc
-    cert = x509.load_pem_x509_certificate(record.cert_pem.encode("ascii"))
+        cert = x509.load_pem_x509_certificate(record.cert_pem.encode("ascii"))
+        public_key = cert.public_key()
+    except (ValueError, TypeError, UnicodeEncodeError) as exc:
+        raise IdentityError("本机保存的签名证书已损坏，无法使用；请从备份恢复数据库，或运行 perfdesk identity create "
+                            "重新生成身份并到对方重新登记公钥") from exc
+    key = keystore.decrypt_key(record.key_pem, passphrase, public_key)
+    if keystore.iterations_of(record.key_pem) < keystore.ITERATIONS:
+        _rewrap(store, record, key, passphrase)
     now = dt.datetime.now(dt.timezone.utc)
     if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
         raise IdentityError(f"签名证书的有效期为 {cert.not_valid_before_utc:%Y-%m-%d} 至 "
                             f"{cert.not_valid_after_utc:%Y-%m-%d}，现在不在有效期内；请重新生成身份并到财政局重新登记")
     return Signer(unit=store.get_unit(unit_id), cert=cert, key=key, fingerprint=record.fingerprint)
+
+
+def _rewrap(store: Store, record: IdentityRecord, key, passphrase: str) -> None:
+    """A key saved under a weaker key derivation (earlier PerfDesk) is saved again at today's cost,
+    now that the passphrase is known to be right. Best effort: a read-only store still signs."""
+    try:
+        store.replace_identity_key(record.id, old_key_pem=record.key_pem,
+                                   key_pem=keystore.encrypt_key(key, passphrase))
+    except StoreError:
+        pass

@@ -24,7 +24,7 @@ from .errors import PackageError
 from .form_uid import check_form_uid
 from .formdata import check_shape, set_cells
 from .manifest import FORWARDED, canonical, digest
-from .verifier import Verified, signer_key_role, verify_package
+from .verifier import Verified, open_envelope, read_contents, signer_key_role
 
 # Who takes in a unit's form at this kind of installation, and where the form then waits.
 _RECEIVER = {Role.SUPERVISOR: Actor.SUPERVISOR, Role.FINANCE: Actor.FINANCE_DEPT}
@@ -78,17 +78,18 @@ def package_files(paths: list[Path]) -> list[Path]:
 
 
 def import_paths(store: Store, paths: list[Path], *, trust_new: bool = False) -> ImportReport:
+    """Each package decided alone: whatever one does, the others are still read and reported."""
     report = ImportReport()
     for path in package_files(paths):
-        if not path.is_file():
-            report.outcomes.append(Outcome(str(path), "rejected", "文件不存在或不是普通文件"))
-            continue
         try:
             data = read_package_file(path)
-        except PackageError as exc:
-            report.outcomes.append(Outcome(str(path), "rejected", str(exc)))
-            continue
-        report.outcomes.append(import_bytes(store, data, str(path), trust_new=trust_new))
+            outcome = import_bytes(store, data, str(path), trust_new=trust_new)
+        except USER_ERRORS as exc:  # unreadable file, or the store failed while noting a refusal
+            outcome = Outcome(str(path), "rejected", str(exc))
+        except Exception as exc:  # noqa: BLE001 - a defect of ours must not cost the rest of the batch
+            outcome = Outcome(str(path), "rejected", f"导入时发生内部错误（{type(exc).__name__}），已跳过此数据包，"
+                                                     "其他数据包照常导入；请把此文件交给技术支持")
+        report.outcomes.append(outcome)
     return report
 
 
@@ -101,8 +102,9 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
                        prior.form_instance_id)
     verified = None
     try:
-        verified = verify_package(data, store)
-        _check_trust(verified, trust_new)
+        verified = open_envelope(data, store)
+        _check_trust(verified, trust_new)  # before any member is parsed: an outsider costs only hashes
+        verified = _read(verified)
         if verified.kind in ("form", "forward"):
             return _receive_form(store, verified, source, trust_new)
         from .review import receive_review
@@ -114,7 +116,7 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
         return Outcome(source, "rejected", reason)
 
 
-def _check_trust(v: Verified, trust_new: bool) -> None:
+def _check_trust(v: Envelope, trust_new: bool) -> None:
     if v.trust.ok or (v.trust.state == "new" and trust_new):
         return
     hint = "；核对对方的公钥登记表后，用 perfdesk trust add 登记，或确认无误后加 --trust-new 导入" \
@@ -122,7 +124,7 @@ def _check_trust(v: Verified, trust_new: bool) -> None:
     raise PackageError(f"签名人未获信任：{v.trust.note}{hint}，已拒绝")
 
 
-def inbox_entry(v: Verified | None, sha: str, source: str, reason: str) -> dict:
+def inbox_entry(v: Envelope | Verified | None, sha: str, source: str, reason: str) -> dict:
     entry = {"file_sha256": sha, "file_name": Path(source).name, "reason": reason}
     if v is not None:
         m = v.manifest
@@ -134,15 +136,24 @@ def inbox_entry(v: Verified | None, sha: str, source: str, reason: str) -> dict:
 
 def trust_row(v: Verified) -> dict:
     return {"unit_code": v.manifest.unit_code, "unit_name": v.manifest.unit_name,
-            "role": signer_key_role(v.manifest, v.content), "fingerprint": v.fingerprint,
+            "role": signer_key_role(v.manifest), "fingerprint": v.fingerprint,
             "cert_pem": keys.cert_pem(v.cert), "source": "first-import"}
+
+
+def _read(envelope) -> Verified:
+    """The contents of a package whose signer is trusted; a form's PDF must be its signed rendering."""
+    verified = read_contents(envelope, check_pdf=envelope.kind == "form")
+    if verified.kind == "form" and not verified.pdf.ok:
+        raise PackageError(f"{verified.pdf.problem}，已拒绝")
+    return verified
 
 
 def inner_package(store: Store, outer: Verified, member: str, kind: str, trust_new: bool) -> Verified:
     """The package a 主管部门 passed on inside its own, verified as if it came alone: its own signer,
     trusted for its own role, naming the same form and version as the outer one."""
-    inner = verify_package(outer.members[member], store)
+    inner = open_envelope(outer.members[member], store)
     _check_trust(inner, trust_new)
+    inner = _read(inner)
     om, im = outer.manifest, inner.manifest
     if im.kind != kind or (im.form_uid, im.version, im.form_id) != (om.form_uid, om.version, om.form_id):
         raise PackageError(f"{member} 与外层数据包不是同一表单、同一版本，已拒绝")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
-from .archive_safety import name_problem
+from .archive_safety import LIMITS, name_problem
 from .errors import PackageError
 
 MANIFEST_VERSION = 1
@@ -31,6 +31,7 @@ REQUIRED = {"form": ("form.json", "form.pdf", "form.xlsx", SIGNER), "review": ("
 OPTIONAL = {"forward": (SEAL,)}
 CONTENT = {"form": "form.json", "review": "review.json", "forward": "opinion.json", "relay": "note.json"}
 ATTACHMENTS = "attachments/"
+MANIFEST_LIMIT = 1024 * 1024
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -94,8 +95,42 @@ def _no_constant(name: str):
     raise ValueError(f"non-standard constant {name}")
 
 
-def strict_json(raw: bytes, what: str) -> Any:
-    """JSON as RFC 8259 says: UTF-8, no duplicate keys, no NaN or Infinity."""
+# Nesting is bounded before parsing: a deep document costs the parser a stack frame per level
+# (a worker thread's stack is small), and no member we read needs more than a dozen levels.
+MAX_JSON_DEPTH = 16
+# Parsing allocates an object per value; the form's own shape check allows 200,000 nodes.
+MAX_JSON_VALUES = 250_000
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+
+
+def json_shape_problem(raw: bytes, depth: int = MAX_JSON_DEPTH, values: int = MAX_JSON_VALUES) -> str | None:
+    """Why the document would cost too much to parse (nesting, number of values), found with a
+    few linear regex passes over its bytes instead of a parser; None when it may be parsed."""
+    bare = _JSON_STRING.sub(b'""', raw)
+    if bare.count(b",") + bare.count(b"[") + bare.count(b"{") > values:
+        return f"含有超过 {values} 个值"
+    brackets = _NOT_BRACKET.sub(b"", bare)
+    if re.search(rb"[\[{]{%d}" % (depth + 1), brackets):
+        return f"嵌套超过 {depth} 层"  # the common deep document, found in one pass
+    for _ in range(depth):
+        if not brackets:
+            return None
+        brackets, removed = _INNERMOST.subn(b"", brackets)
+        if not removed:
+            return "括号不配对"
+    return None if not brackets else f"嵌套超过 {depth} 层或括号不配对"
+
+
+def strict_json(raw: bytes, what: str, limit: int) -> Any:
+    """JSON as RFC 8259 says: UTF-8, no duplicate keys, no NaN or Infinity; refused unparsed when
+    larger than `limit` bytes, nested deeper than MAX_JSON_DEPTH or holding over MAX_JSON_VALUES."""
+    if len(raw) > limit:
+        raise PackageError(f"数据包中的 {what} 有 {len(raw) // 1024} KB，超过上限 {limit // 1024} KB，已拒绝")
+    problem = json_shape_problem(raw)
+    if problem:
+        raise PackageError(f"数据包中的 {what} {problem}，已拒绝")
     try:
         return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
                           parse_constant=_no_constant)
@@ -117,21 +152,32 @@ def _int(body: dict, key: str, low: int = 0, high: int = 10**9) -> int:
     return value
 
 
+# Packages are made by people now; a signing time outside these years is a forgery or a broken
+# clock, and keeping to them means no later date arithmetic (slack, local time) can overflow.
+CREATED_YEARS = (2000, 2199)
+
+
 def _created(body: dict) -> dt.datetime:
     text = _text(body, "created_at", 40)
     try:
         value = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise PackageError("清单 manifest.json 中的创建时间无效") from exc
-    if value.tzinfo is None:
-        raise PackageError("清单 manifest.json 中的创建时间缺少时区")
-    return value.astimezone(dt.timezone.utc)
+        if value.tzinfo is None:
+            raise PackageError("清单 manifest.json 中的创建时间 created_at 缺少时区")
+        value = value.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError) as exc:  # year 1 at +14:00 is before datetime.min in UTC
+        raise PackageError("清单 manifest.json 中的创建时间 created_at 无效") from exc
+    if not CREATED_YEARS[0] <= value.year <= CREATED_YEARS[1]:
+        raise PackageError(f"清单 manifest.json 中的创建时间 created_at（{value.year} 年）不在 "
+                           f"{CREATED_YEARS[0]}–{CREATED_YEARS[1]} 年之间，已拒绝")
+    return value
 
 
 def _members(body: dict, kind: str) -> dict[str, Member]:
     listed = body.get("members")
     if not isinstance(listed, list):
         raise PackageError("清单 manifest.json 中缺少成员列表")
+    if len(listed) > LIMITS.members:
+        raise PackageError(f"清单 manifest.json 列出了 {len(listed)} 个成员，超过上限 {LIMITS.members} 个")
     members: dict[str, Member] = {}
     for item in listed:
         if not isinstance(item, dict):
@@ -152,7 +198,7 @@ def _members(body: dict, kind: str) -> dict[str, Member]:
 
 
 def parse_manifest(raw: bytes) -> Manifest:
-    body = strict_json(raw, MANIFEST)
+    body = strict_json(raw, MANIFEST, MANIFEST_LIMIT)
     if not isinstance(body, dict):
         raise PackageError("清单 manifest.json 格式无效")
     version = body.get("manifest_version")
@@ -160,7 +206,7 @@ def parse_manifest(raw: bytes) -> Manifest:
         raise PackageError(f"数据包格式版本“{version!s:.20}”不受支持（本程序支持第 {MANIFEST_VERSION} 版），"
                            "请确认发送方与本机的 PerfDesk 版本")
     kind = body.get("kind")
-    if not isinstance(kind, str) or kind not in REQUIRED:
+    if not isinstance(kind, str) or kind not in REQUIRED:  # a list or dict is not even hashable
         raise PackageError(f"数据包类型“{kind!s:.20}”无法识别")
     unit = body.get("unit")
     if not isinstance(unit, dict):

@@ -186,7 +186,9 @@ def _review_package(store: Store, record: FormRecord, signer: Signer, move: Move
                                                        timespec="seconds")}] if opinion else []),
         "reviewed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
-    payload = sign_and_zip(signer, {"review.json": canonical(review)}, kind="review", **_header(record))
+    # The level is in the signed manifest too, so the signer's role is known before any content is read.
+    payload = sign_and_zip(signer, {"review.json": canonical(review)}, kind="review", extra={"level": level.value},
+                           **_header(record))
     name = file_name(unit.code, record.title, record.package_version, "_审核结果")
     return Built(payload, record.uid, record.package_version, name, round)
 
@@ -281,6 +283,9 @@ def receive_review(store: Store, outer: Verified, source: str, trust_new: bool =
     m = v.manifest
     c = v.content
     decision, level, target = _answer(c)
+    signed_level = m.raw.get("level")  # the trust decision read it (None: an office's review)
+    if signed_level != level.value and not (signed_level is None and level is not Actor.SUPERVISOR):
+        raise PackageError("review.json 的审核层级与清单不一致，已拒绝")
     letter, opinion = _text(c, "letter", "反馈意见"), _text(c, "opinion", "审核意见")
     reviewer, round = _text(c, "reviewer", "审核人"), _text(c, "round", "轮次")
     reasons, cells = _cells(c, "reasons"), _cells(c, "cells")

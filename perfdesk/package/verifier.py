@@ -1,6 +1,11 @@
 """Verify a package: safe archive, valid signature over the manifest, every member intact and
-nothing added or missing, contents consistent with the manifest, and whether this store trusts
-the signer. Raises PackageError with the reason; never writes anything."""
+nothing added or missing, whether this store trusts the signer, then contents consistent with
+the manifest and the printed PDF bound to them. Raises PackageError with the reason; never writes.
+
+Two steps, cheap before expensive: open_envelope reads only the small signed envelope (sizes,
+signature, manifest, certificate, member hashes, trust), read_contents parses the form's JSON and
+validates its PDF. The importer refuses an untrusted signer between the two, so an outsider's
+package costs no more than its hashes."""
 
 from __future__ import annotations
 
@@ -14,10 +19,15 @@ from ..store import Store, TrustRecord
 from . import keys
 from .archive_safety import read_members
 from .errors import PackageError
-from .manifest import CONTENT, ENVELOPE, MANIFEST, SIGNATURE, SIGNER, Manifest, digest, parse_manifest, strict_json
+from .manifest import (CONTENT, ENVELOPE, MANIFEST, MANIFEST_LIMIT, SIGNATURE, SIGNER, Manifest, digest, parse_manifest,
+                       strict_json)
 from .pdfsign import PdfCheck
 
-_ENVELOPE_LIMITS = {MANIFEST: 1024 * 1024, SIGNATURE: 1024, SIGNER: 64 * 1024}
+KiB, MiB = 1024, 1024 * 1024
+_ENVELOPE_LIMITS = {MANIFEST: MANIFEST_LIMIT, SIGNATURE: KiB, SIGNER: 64 * KiB}
+# Upper bounds of the members we read ourselves, far above any real form (the 60-indicator
+# declaration is 60 KB of JSON and a 100 KB PDF); attachments are only hashed, never read.
+MEMBER_LIMITS = {"form.json": 4 * MiB, "review.json": MiB, "form.pdf": 16 * MiB, "form.xlsx": 16 * MiB}
 # The role in the trust registry (trusted_keys.role) a package's signer must be registered for.
 UNIT_KEY, SUPERVISOR_KEY, OFFICE_KEY = "unit", "supervisor", "office"
 KEY_ROLE_NAMES = {UNIT_KEY: "单位", SUPERVISOR_KEY: "主管部门", OFFICE_KEY: "财政部门"}
@@ -36,6 +46,24 @@ class Trust:
     @property
     def ok(self) -> bool:
         return self.state in ("trusted", "own")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A package whose signature, manifest and member hashes are checked; contents not yet read."""
+
+    manifest: Manifest
+    members: dict[str, bytes]
+    cert: x509.Certificate
+    fingerprint: str
+    signer_name: str
+    file_sha256: str
+    trust: Trust | None = None
+    package: bytes = b""  # the file itself, to keep or pass on untouched
+
+    @property
+    def kind(self) -> str:
+        return self.manifest.kind
 
 
 @dataclass(frozen=True)
@@ -81,6 +109,9 @@ def _check_members(manifest: Manifest, members: dict[str, bytes]) -> None:
     extra = sorted(present - set(manifest.members))
     if extra:
         raise PackageError(f"数据包含有清单之外的文件：{'、'.join(extra)[:200]}，已拒绝")
+    for name, limit in MEMBER_LIMITS.items():
+        if name in members and len(members[name]) > limit:
+            raise PackageError(f"数据包中的 {name} 有 {len(members[name]) // KiB} KB，超过上限 {limit // KiB} KB，已拒绝")
     for name, expected in manifest.members.items():
         data = members[name]
         if len(data) != expected.size or digest(data) != expected.sha256:
@@ -90,24 +121,26 @@ def _check_members(manifest: Manifest, members: dict[str, bytes]) -> None:
 def _check_cert(manifest: Manifest, cert: x509.Certificate) -> str:
     if manifest.unit_code not in keys.subject_codes(cert):
         raise PackageError(f"签名证书不是颁发给单位编码 {manifest.unit_code} 的，已拒绝")
-    if not cert.not_valid_before_utc - _CLOCK_SLACK <= manifest.created_at <= cert.not_valid_after_utc:
+    # Slack added to created_at (kept within 2000–2199), never taken from notBefore (may be year 1).
+    if not cert.not_valid_before_utc <= manifest.created_at + _CLOCK_SLACK \
+            or manifest.created_at > cert.not_valid_after_utc:
         raise PackageError(f"数据包的签名时间 {manifest.created_at:%Y-%m-%d %H:%M} 不在签名证书的有效期内，已拒绝")
     return keys.subject_name(cert)
 
 
-def signer_key_role(manifest: Manifest, content: dict) -> str:
+def signer_key_role(manifest: Manifest) -> str:
     """The trust role the signer needs: a unit signs forms, a 主管部门 forwards, relays and its own
-    reviews, the finance office its reviews."""
+    reviews, the finance office its reviews. Read from the signed manifest, before any content."""
     if manifest.kind == "form":
         return UNIT_KEY
-    if manifest.kind in ("forward", "relay") or content.get("level") == "supervisor":
+    if manifest.kind in ("forward", "relay") or manifest.raw.get("level") == "supervisor":
         return SUPERVISOR_KEY
     return OFFICE_KEY
 
 
 def _content(manifest: Manifest, members: dict[str, bytes]) -> dict:
     name = CONTENT[manifest.kind]
-    content = strict_json(members[name], name)
+    content = strict_json(members[name], name, MEMBER_LIMITS.get(name, MiB))
     if not isinstance(content, dict):
         raise PackageError(f"{name} 格式无效")
     unit = content.get("unit") if manifest.kind == "form" else content.get("office")
@@ -143,19 +176,32 @@ def trust_of(store: Store, manifest: Manifest, fp: str, role: str) -> Trust:
     return Trust("new", f"签名人的公钥尚未在本机登记（{who} {manifest.unit_name}，{manifest.unit_code}）")
 
 
-def verify_package(data: bytes, store: Store | None = None, *, check_pdf: bool = False) -> Verified:
+def open_envelope(data: bytes, store: Store | None = None) -> Envelope:
+    """The cheap checks: archive, signature, manifest, certificate, member hashes, trust."""
     members = read_members(data)
     cert, fp = _signature(members)
     manifest = parse_manifest(members[MANIFEST])  # after the signature: only signed bytes are read
     signer_name = _check_cert(manifest, cert)
     _check_members(manifest, members)
-    content = _content(manifest, members)
+    return Envelope(manifest=manifest, members=members, cert=cert, fingerprint=fp, signer_name=signer_name,
+                    file_sha256=digest(data), package=data,
+                    trust=None if store is None else trust_of(store, manifest, fp, signer_key_role(manifest)))
+
+
+def read_contents(envelope: Envelope, *, check_pdf: bool = False) -> Verified:
+    """The expensive checks: the form's or review's JSON and, if asked, form.pdf's own signature
+    (see pdfsign.check_pdf: same signer, nothing changed after signing, rendering of form.json)."""
+    m, members = envelope.manifest, envelope.members
+    content = _content(m, members)
     pdf = None
-    if check_pdf and "form.pdf" in members:
+    if check_pdf and m.kind == "form":
         from .pdfsign import check_pdf as validate
 
-        pdf = validate(members["form.pdf"], cert)
-    return Verified(manifest=manifest, members=members, content=content, cert=cert, fingerprint=fp,
-                    signer_name=signer_name, file_sha256=digest(data), package=data,
-                    trust=None if store is None else trust_of(store, manifest, fp, signer_key_role(manifest, content)),
-                    pdf=pdf)
+        pdf = validate(members["form.pdf"], envelope.cert, form_sha256=digest(members["form.json"]))
+    return Verified(manifest=m, members=members, content=content, cert=envelope.cert,
+                    fingerprint=envelope.fingerprint, signer_name=envelope.signer_name,
+                    file_sha256=envelope.file_sha256, package=envelope.package, trust=envelope.trust, pdf=pdf)
+
+
+def verify_package(data: bytes, store: Store | None = None, *, check_pdf: bool = False) -> Verified:
+    return read_contents(open_envelope(data, store), check_pdf=check_pdf)

@@ -5,13 +5,17 @@ already at the newest revision: opening an up-to-date database reads alembic_ver
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from urllib.parse import quote
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
-from .location import MIGRATIONS, default_url, head_revision  # noqa: F401 - where callers have found them
+from .location import MIGRATIONS, default_url, head_revision, sqlite_file  # noqa: F401 - where callers have found them
 
 # Execution option read by the "begin" listener: writers take SQLite's write lock up front,
 # so a read-then-write (save_form) cannot interleave with another process's write.
@@ -37,7 +41,25 @@ def _is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
 
 
-def _sqlite_setup(engine: Engine, memory: bool) -> None:
+def read_only_file(url: str) -> Path | None:
+    """The SQLite file behind `url` when this process may not write it or its folder (read-only
+    media, a locked-down share): such a database is opened read-only, for listing and export."""
+    path = sqlite_file(url)
+    if path is None or not path.is_file():
+        return None
+    return None if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK) else path
+
+
+def _read_only_url(path: Path) -> URL:
+    params = {"mode": "ro", "uri": "true"}
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+        # A WAL database needs its -shm file, which nobody can create here; nobody can change the
+        # database here either, so SQLite may read it as immutable.
+        params["immutable"] = "1"
+    return URL.create("sqlite", database="file:" + quote(path.as_posix(), safe="/:"), query=params)
+
+
+def _sqlite_setup(engine: Engine, memory: bool, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
@@ -47,7 +69,7 @@ def _sqlite_setup(engine: Engine, memory: bool) -> None:
             # busy_timeout first, so switching to WAL waits instead of failing on a busy file.
             cur.execute("PRAGMA busy_timeout=5000")
             cur.execute("PRAGMA foreign_keys=ON")
-            if not memory:
+            if not memory and not read_only:
                 cur.execute("PRAGMA journal_mode=WAL")
         finally:
             cur.close()
@@ -58,18 +80,19 @@ def _sqlite_setup(engine: Engine, memory: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def open_engine(url: str) -> tuple[Engine, Engine]:
-    """Return (reader, writer) engines sharing one pool, or raise StoreError naming the URL."""
+def open_engine(url: str, read_only: Path | None = None) -> tuple[Engine, Engine]:
+    """Return (reader, writer) engines sharing one pool, or raise StoreError naming the URL.
+    read_only (see read_only_file): open that file with SQLite's mode=ro, never switching to WAL."""
     try:
-        parsed = make_url(url)
-        memory = parsed.get_backend_name() == "sqlite" and _is_memory(parsed)
+        parsed = make_url(url) if read_only is None else _read_only_url(read_only)
+        memory = read_only is None and parsed.get_backend_name() == "sqlite" and _is_memory(parsed)
         # One shared connection for in-memory SQLite, else each connection is a new empty db.
         extra = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}} if memory else {}
         engine = create_engine(parsed, **extra)
     except (SQLAlchemyError, ValueError, ImportError) as exc:
         raise StoreError(f"无法打开数据库 {shown(url)}：{reason(exc)}") from exc
     if parsed.get_backend_name() == "sqlite":
-        _sqlite_setup(engine, memory)
+        _sqlite_setup(engine, memory, read_only is not None)
     return engine, engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
 
 

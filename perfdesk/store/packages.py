@@ -63,6 +63,12 @@ class PackageStore:
             row = conn.execute(select(identities).where(_I.unit_id == unit_id).order_by(_I.id.desc())).first()
             return None if row is None else identity_record(row)
 
+    def replace_identity_key(self, identity_id: int, *, old_key_pem: str, key_pem: str) -> bool:
+        """The same key encrypted afresh; only if the stored text is still old_key_pem."""
+        with self._tx(write=True) as conn:
+            return conn.execute(update(identities).where(_I.id == identity_id, _I.key_pem == old_key_pem)
+                                .values(key_pem=key_pem)).rowcount == 1
+
     def identities(self) -> list[IdentityRecord]:
         with self._tx() as conn:
             return [identity_record(i) for i in conn.execute(select(identities).order_by(_I.id))]

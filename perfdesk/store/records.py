@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ..domain.lifecycle import Action, Actor, Status, parse_status
 from .codec import aware_utc, load_amount, load_json
+from .errors import DamagedFormError
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class RevisionRecord:
     title: str
     data: dict
     label: str | None = None  # e.g. 审核通过的第 3 版: a version worth finding again
+    damaged: bool = False  # its stored text is not a JSON document (data is then {})
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,28 @@ def unit_record(u) -> UnitRecord:
     )
 
 
+def _document(text) -> dict | None:
+    """The stored JSON document, or None when the text is not one (a damaged row)."""
+    try:
+        value = load_json(text)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def form_record(f) -> FormRecord:
+    """DamagedFormError, naming the form, when its document or amount cannot be read."""
+    data = _document(f.data)
+    if data is None:
+        raise DamagedFormError(f.id, f.title, "data")
+    try:
+        amount = load_amount(f.amount)
+    except (ArithmeticError, TypeError, ValueError):  # decimal.InvalidOperation is an ArithmeticError
+        raise DamagedFormError(f.id, f.title, "amount") from None
     return FormRecord(
         id=f.id, unit_id=f.unit_id, form_id=f.form_id, form_version=f.form_version,
-        year=f.year, title=f.title, status=parse_status(f.status), data=load_json(f.data),
-        amount=load_amount(f.amount), created_at=aware_utc(f.created_at),
+        year=f.year, title=f.title, status=parse_status(f.status), data=data,
+        amount=amount, created_at=aware_utc(f.created_at),
         updated_at=aware_utc(f.updated_at), deleted_at=aware_utc(f.deleted_at),
         uid=f.uid, package_version=f.package_version,
     )
@@ -127,9 +146,10 @@ def form_summary(row) -> FormSummary:
 
 
 def revision_record(r) -> RevisionRecord:
+    data = _document(r.data)
     return RevisionRecord(
         id=r.id, form_instance_id=r.form_instance_id, saved_at=aware_utc(r.saved_at),
-        title=r.title, data=load_json(r.data), label=r.label,
+        title=r.title, data=data or {}, damaged=data is None, label=r.label,
     )
 
 
@@ -216,6 +236,6 @@ def inbox_record(e) -> InboxRecord:
         reason=e.reason, unit_code=e.unit_code, signer_name=e.signer_name,
         signer_fingerprint=e.signer_fingerprint, form_uid=e.form_uid,
         package_version=e.package_version, data_sha256=e.data_sha256,
-        signed_at=aware_utc(e.signed_at), detail=None if e.detail is None else load_json(e.detail),
+        signed_at=aware_utc(e.signed_at), detail=None if e.detail is None else _document(e.detail),
         form_instance_id=e.form_instance_id, received_at=aware_utc(e.received_at),
     )

@@ -5,6 +5,7 @@ and opening the app never pays for importing sqlalchemy.orm."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -15,8 +16,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..domain.lifecycle import Action, Move, Status, TransitionRefused, after_save, check_editable
 from .codec import dump_amount, dump_json, dump_value, load_value, now_utc
-from .engine import default_url, migrate, open_engine, reason, shown
-from .errors import StoreError
+from .engine import at_head, default_url, migrate, open_engine, read_only_file, reason, shown
+from .errors import DamagedFormError, StoreError
 from .packages import PackageStore
 from .records import (SUMMARY_COLUMNS, EventRecord, FormRecord, FormSummary, RevisionRecord, UnitRecord,
                       event_record, form_record, form_summary, revision_record, unit_record)
@@ -45,8 +46,14 @@ class Store(PackageStore):
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
-        self._reader, self._writer = open_engine(self.url)
+        read_only = read_only_file(self.url)
+        self.read_only = read_only is not None
+        self._atomic: tuple[int, Connection] | None = None  # see atomic()
+        self._reader, self._writer = open_engine(self.url, read_only)
         try:
+            if self.read_only and not at_head(self._reader):
+                raise StoreError(f"数据库 {shown(self.url)} 是只读的，且由较早版本的 PerfDesk 写成，须升级后才能打开；"
+                                 "请把它复制到可写的位置后再打开")
             migrate(self._writer, self.url, reader=self._reader)
         except BaseException:
             self._reader.dispose()
@@ -67,9 +74,30 @@ class Store(PackageStore):
         self.close()
 
     @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Every store call made inside, on this thread, is one write transaction: all or nothing
+        (a failure or a killed process inside leaves the database as it was before)."""
+        if self._atomic is not None and self._atomic[0] == threading.get_ident():
+            yield  # already inside: the outer block decides
+            return
+        with self._tx(write=True) as conn:
+            self._atomic = (threading.get_ident(), conn)
+            try:
+                yield
+            finally:
+                self._atomic = None
+
+    @contextmanager
     def _tx(self, *, write: bool = False) -> Iterator[Connection]:
         # Translate driver errors once here, so callers only ever see StoreError.
+        if write and self.read_only:
+            raise StoreError(f"数据库 {shown(self.url)} 是只读的（文件或所在文件夹不可写），只能查看和导出；"
+                             "如需修改，请把它复制到可写的位置，用 --db 指定复制后的文件")
+        outer = self._atomic
         try:
+            if outer is not None and outer[0] == threading.get_ident():
+                yield outer[1]  # inside atomic(): its transaction, reads included (they see its writes)
+                return
             with (self._writer if write else self._reader).begin() as conn:
                 yield conn
         except IntegrityError as exc:
@@ -132,6 +160,14 @@ class Store(PackageStore):
     def get_form(self, form_instance_id: int) -> FormRecord:
         with self._tx() as conn:
             return form_record(_form(conn, form_instance_id))
+
+    def get_summary(self, form_instance_id: int) -> FormSummary:
+        """The form without its document: readable even when the document is damaged."""
+        with self._tx() as conn:
+            row = conn.execute(select(*_SUMMARY).where(_F.id == form_instance_id)).first()
+            if row is None:
+                raise StoreError(f"找不到编号为 {form_instance_id} 的表单")
+            return form_summary(row)
 
     def save_form(self, form_instance_id: int, *, data: dict, title: str | None = None,
                   amount: Decimal | None = None, has_errors: bool | None = None) -> bool:
@@ -201,11 +237,22 @@ class Store(PackageStore):
             return [event_record(e) for e in rows]
 
     def list_forms(self, *, year: int | None = None, form_id: str | None = None,
-                   deleted: bool = False) -> list[FormRecord]:
-        """Live forms, or with deleted=True only the recycle bin; newest first."""
+                   deleted: bool = False, damaged: list[DamagedFormError] | None = None) -> list[FormRecord]:
+        """Live forms, or with deleted=True only the recycle bin; newest first.
+
+        A form whose stored document cannot be read raises DamagedFormError, unless a `damaged`
+        list is given: then it is left out of the answer and its error appended there."""
         q = _listed(select(form_instances), year, form_id, deleted)
+        found = []
         with self._tx() as conn:
-            return [form_record(f) for f in conn.execute(q)]
+            for row in conn.execute(q):
+                try:
+                    found.append(form_record(row))
+                except DamagedFormError as exc:
+                    if damaged is None:
+                        raise
+                    damaged.append(exc)
+        return found
 
     def list_summaries(self, *, year: int | None = None, form_id: str | None = None,
                        deleted: bool = False) -> list[FormSummary]:
@@ -253,7 +300,12 @@ class Store(PackageStore):
         _check_key(key)
         with self._tx() as conn:
             text = conn.scalar(select(settings.c.value).where(settings.c.key == key))
-            return default if text is None else load_value(text)
+        if text is None:
+            return default
+        try:
+            return load_value(text)
+        except (ValueError, RecursionError) as exc:
+            raise StoreError(f"数据库中的设置 {key} 已损坏（不是有效的 JSON），请在设置中重新填写该项") from exc
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON-safe value (text, int, bool, list, dict; no float); None removes the key.

@@ -82,19 +82,19 @@ def new_signer(store: Store, data: bytes) -> NewSigner | None:
     """Who signed the package, when it verifies but its signer is one this store has never
     registered (the core's trust state "new"); None for anything import_bytes decides alone."""
     from ...package.manifest import digest
-    from ...package.verifier import signer_key_role, verify_package
+    from ...package.verifier import open_envelope, signer_key_role
 
     if store.imported_file(digest(data)) is not None:
         return None  # import_bytes reports it as 已导入过
     try:
-        verified = verify_package(data, store)
+        verified = open_envelope(data, store)  # the signer only: no member of an unknown signer is parsed
     except USER_ERRORS:
         return None  # import_bytes refuses it and notes the reason in the inbox
     if verified.trust is None or verified.trust.state != "new":
         return None
     m = verified.manifest
     return NewSigner(fingerprint=verified.fingerprint, signer_name=verified.signer_name, unit_name=m.unit_name,
-                     unit_code=m.unit_code, role=signer_key_role(m, verified.content))
+                     unit_code=m.unit_code, role=signer_key_role(m))
 
 
 def pending_signers(rows: list[Row]) -> list[NewSigner]:

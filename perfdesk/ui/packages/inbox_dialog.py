@@ -50,10 +50,9 @@ def verification_text(path: Path, verified, error: str | None) -> str:
     problems = [] if verified.trust.ok else ["签名人的公钥未在本机登记"]
     pdf = verified.pdf
     if pdf is not None:
-        good = pdf.intact and pdf.valid and pdf.trusted
-        lines.append(f"PDF 内签名：{'有效' if good else '无效'}（{pdf.summary}）")
-        if not good:
-            problems.append("PDF 内的签名无效")
+        lines.append(f"PDF 内签名：{pdf.text}")
+        if not pdf.ok:
+            problems.append(pdf.problem)
     lines.append("结论：有效" if not problems else f"结论：无效——{'；'.join(problems)}")
     return "\n".join(lines)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from .field_checks import check_fields
 from .findings import EXPLANATIONS_KEY, Finding, Severity
 from .formdef import FormDef, FormDefinitionError
+from . import scored_rules  # noqa: F401  (registers the score tables' rules)
+from .computed import computed_document
 from .rules import RULES
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.HINT: 2}
@@ -14,7 +16,8 @@ def run_checks(form: FormDef, doc: dict, *, year: int | None = None, role: str =
                profile=None) -> list[Finding]:
     """All findings, errors first. `role` is 'unit' or 'finance' (who may fill finance-only cells);
     `profile` carries the jurisdiction's tolerances (defaults apply without one)."""
-    data = dict(doc, _year=year, _profile=profile)
+    # computed cells (得分, 合计, 等次) are checked as the rules give them, whatever the document holds
+    data = dict(computed_document(form, doc, profile), _year=year, _profile=profile)
     findings = list(check_fields(form, data, role))
     for spec in form.checks:
         fn = RULES.get(spec.get("rule"))

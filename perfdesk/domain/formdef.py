@@ -102,6 +102,8 @@ class FormDef:
     layout: dict
     source: Path | None = None
     headline_amount: str = ""
+    # how the program works out the computed cells (得分, 合计, 等次): see domain/computed.py
+    computation: dict = field(default_factory=dict)
     raw_kind: str = "form"  # declaration | monitoring | monitoring_report …: what lists and deadlines key on
 
     def label_of(self, path: str) -> str:
@@ -254,4 +256,5 @@ def load_form(path: Path) -> FormDef:
         source=path,
         headline_amount=raw.get("headline_amount", ""),
         raw_kind=raw.get("kind", raw["id"]),
+        computation=dict(raw.get("computation") or {}),
     )

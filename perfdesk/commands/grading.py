@@ -30,12 +30,14 @@ def bounds_line(profile: Profile) -> str:
 
 def _profiles(store, args) -> int:
     if args.explain:
-        from ..domain.profile_sources import explain
+        from ..domain.profile_sources import explain, form_checks
 
         profile = get_profile(args.explain)
         print(f"{profile.name}（{profile.id}）：每项规则及其出处；“本程序设定”为本程序的默认做法，不是规章的规定。")
         for rule in explain(profile):
             print(rule.line(profile.id))
+        for form, spec in form_checks():  # the checks in forms/*.yaml, the same under every profile
+            print(f"校验\t{form.name}·{spec.get('code')}\t{spec['source']}")
         return EXIT_OK
     for profile in all_profiles():
         origin = profile.origin("grades")

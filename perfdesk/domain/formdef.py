@@ -239,6 +239,10 @@ def load_form(path: Path) -> FormDef:
             raise FormDefinitionError(f"{where}: 缺少 {key}")
     fields = {k: _field(k, v, where) for k, v in raw["fields"].items()}
     tables = {k: _table(k, v, where) for k, v in (raw.get("tables") or {}).items()}
+    checks = tuple(raw.get("checks") or ())
+    for spec in checks:  # every rule names where it comes from, or that it is this program's choice
+        if not str(spec.get("source") or "").strip():
+            raise FormDefinitionError(f"{where}: 校验规则 {spec.get('code') or spec.get('rule')} 缺少 source（出处）")
     clash = set(fields) & set(tables)
     if clash:
         raise FormDefinitionError(f"{where}: 字段与表重名：{sorted(clash)}")
@@ -251,7 +255,7 @@ def load_form(path: Path) -> FormDef:
         orientation=raw.get("orientation", "portrait"),
         fields=fields,
         tables=tables,
-        checks=tuple(raw.get("checks") or ()),
+        checks=checks,
         layout=raw["layout"],
         source=path,
         headline_amount=raw.get("headline_amount", ""),

@@ -121,5 +121,12 @@ def _deadline_origin(profile: Profile, key: str) -> str:
     return current.id
 
 
+def form_checks():
+    """(form, check spec) of every form file: each names its `source` (enforced when the file loads)."""
+    from .registry import all_forms
+
+    return [(form, spec) for form in all_forms() for spec in form.checks]
+
+
 def unsourced(profile: Profile | str) -> list[SourcedRule]:
     return [r for r in explain(profile) if not r.source]

@@ -72,7 +72,7 @@ class TablePart(QWidget):
 
     def editable(self, column_key: str) -> bool:
         column = self.table.column(column_key)
-        return not (column.finance_only and self.role == "unit")
+        return not (column.finance_only and self.role == "unit") and not column.computed
 
     def help_for(self, column_key: str) -> tuple[str, str]:
         column = self.table.column(column_key)

@@ -76,7 +76,7 @@ class FormEditor(QMainWindow):
         self.form = get_form(self.record.form_id)
         self.unit = store.get_unit(self.record.unit_id)
         self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
-        self.model = DocumentModel(self.form, self.record.data, self)
+        self.model = DocumentModel(self.form, self.record.data, self, profile=self.profile)
         self.keys = FieldKeys(self.model, self)
         self._fields: dict[str, FieldBinding] = {}
         self._tables: dict[str, TablePart] = {}

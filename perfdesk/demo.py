@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from .domain.checks import blocking, run_checks
 from .domain.document import blank_document, headline_amount
+from .demo_tables import load_tables_demo
 from .domain.registry import get_form
 from .store import Store, UnitRecord
 
@@ -169,6 +170,7 @@ def load_demo(store: Store, year: int) -> list[int]:
     ids = load_declarations_demo(store, year)
     ids += load_monitoring_demo(store, year - 1)
     ids += load_evaluation_demo(store, year - 2)
+    ids += load_tables_demo(store, year, CITY_UNIT)
     return ids
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .domain import money
 from .domain.document import blank_document, headline_amount, tree_values
-from .domain.monitoring import LEVEL_NAMES
+from .domain.computed import fill_computed
 from .domain.profiles import ProfileError, get_profile
 from .domain.registry import get_form
 from .domain.self_evaluation import indicator_rows
@@ -21,8 +21,6 @@ from .operations import _EXPORT_MOVES_FROM, OperationError
 from .store import FormRecord, Store, UnitRecord
 
 SOURCE_KEY = "_source"
-# The monitoring tables call 服务对象满意度指标 满意度指标 (003); the 自评表 does too.
-_SELF_EVAL_LEVELS = {**LEVEL_NAMES, "满意度指标": "满意度指标"}
 
 
 def approved_declarations(store: Store, unit_id: int, year: int) -> list[FormRecord]:
@@ -75,8 +73,9 @@ def start_project_self_evaluation(store: Store, declaration_id: int) -> FormReco
         if amount:
             doc["funds"][key].update(initial=money.to_json(amount), budget=money.to_json(amount))
     doc["indicators"] = indicator_rows(data.get("annual_indicators") or [], _rules(store, unit), value_key="value",
-                                       level_names=_SELF_EVAL_LEVELS, progress=progress)
+                                       progress=progress)
     doc[SOURCE_KEY] = {"declaration": declaration.id, **({"monitoring": monitoring.id} if monitoring else {})}
+    fill_computed(form, doc, get_profile(unit.profile))
     title = f"{doc.get('project_name') or declaration.title}绩效自评表（{declaration.year}年度）"
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=declaration.year,
                              title=title, data=doc, amount=headline_amount(form, doc))
@@ -96,8 +95,9 @@ def start_dept_self_evaluation(store: Store, unit_id: int, year: int) -> FormRec
                 doc["funds_by_use"][key].update(initial=money.to_json(budget), budget=money.to_json(budget))
         progress = {str(r.get("content")): str(r.get("progress") or "") for r in mdata.get("indicators") or []}
         doc["indicators"] = indicator_rows(mdata.get("indicators") or [], _rules(store, unit), value_key="target",
-                                           level_names=_SELF_EVAL_LEVELS, progress=progress)
+                                           progress=progress)
         doc[SOURCE_KEY] = {"monitoring": monitoring.id}
+    fill_computed(form, doc, get_profile(unit.profile))
     title = f"{unit.name}部门整体支出绩效自评表（{year}年度）"
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=year,
                              title=title, data=doc, amount=headline_amount(form, doc))

@@ -150,6 +150,10 @@ def _decimal(value) -> Decimal | None:
 
 # --- starting a 自评表 from the year's declaration and its monitoring ----------------------------------
 
+# A declaration's 二级 names as the 自评表 prints them (its 一级 names are matched through the profile's aliases).
+LEVEL2_NAMES = {"具体指标": "服务对象满意度指标", "环境效益指标": "生态效益指标"}
+
+
 def spread_points(total: Decimal, count: int) -> list[Decimal]:
     """A 一级's points shared evenly among its indicators, to two decimals, the cents left over going to the
     first ones, so they add up exactly: a draft the clerk adjusts (this program's starting point)."""
@@ -160,7 +164,7 @@ def spread_points(total: Decimal, count: int) -> list[Decimal]:
     return [share + (_CENT if i < extra else 0) for i in range(count)]
 
 
-def indicator_rows(source_rows: list[dict], rules: SelfEvalRules, *, value_key: str, level_names: dict[str, str],
+def indicator_rows(source_rows: list[dict], rules: SelfEvalRules, *, value_key: str,
                    progress: dict[str, str] | None = None) -> list[dict]:
     """The 自评表's indicators from a declaration's (or monitoring table's) rows: the value split into
     指标性质 / 指标值 / 度量单位, the 一级's weight spread over its rows, and — where a monitoring table reported
@@ -170,8 +174,7 @@ def indicator_rows(source_rows: list[dict], rules: SelfEvalRules, *, value_key: 
         if not str(r.get("content") or "").strip():
             continue
         value = split_value(str(r.get(value_key) or ""))
-        out.append({"level1": level_names.get(r.get("level1"), r.get("level1")),
-                    "level2": level_names.get(r.get("level2"), r.get("level2")),
+        out.append({"level1": r.get("level1"), "level2": LEVEL2_NAMES.get(r.get("level2"), r.get("level2")),
                     "content": r.get("content"), "nature": value.nature, "target": value.value, "unit": value.unit,
                     "actual": _draft_actual(value, (progress or {}).get(str(r.get("content")))),
                     "points": None, "score": None, "cause": None})

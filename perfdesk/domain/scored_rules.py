@@ -115,5 +115,5 @@ def criteria_scores(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
         total = money.total(given)
         if total != full:
             yield _find(form, spec, f"{spec['code']}:total", table.key,
-                        f"各评估内容的分值合计 {money.format_amount(total)} 分，应为满分 {money.format_amount(full)} 分"
+                        f"各评估内容的分值合计 {money.format_amount(total)} 分，应为满分 {format(full.normalize(), 'f')} 分"
                         f"（{profile.require_ex_ante().source}），请调整分值。")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ..domain.registry import ASSESSMENT_FORMS, EX_ANTE_FORMS, SELF_EVALUATION_FORMS
 from ..errors import user_errors
@@ -61,9 +61,11 @@ def start(window: MainWindow, form_id: str) -> FormRecord | None:
                 return None
             declaration_id, year = dialog.declaration().id, dialog.year.value()
         else:
+            from . import dialogs
+
             default = new_dialogs.default_evaluation_year(window.selected_year())
-            year, ok = QInputDialog.getInt(window, f"新建{name}", "年度：", default, 2000, 2100)
-            if not ok:
+            year = dialogs.ask_year(window, f"新建{name}", "年度：", default)
+            if year is None:
                 return None
         record = start_table(window.store, form_id, unit, year, declaration_id)
     except user_errors() as exc:

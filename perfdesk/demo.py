@@ -10,6 +10,7 @@ from .demo_chain import walk
 from .domain.checks import CheckContext, blocking, run_checks
 from .domain.lifecycle import Status
 from .domain.document import blank_document, headline_amount
+from .demo_tables import load_tables_demo
 from .domain.registry import get_form
 from .store import Store, UnitRecord
 
@@ -192,6 +193,7 @@ def load_demo(store: Store, year: int) -> list[int]:
     ids += load_declarations_demo(store, year, chain_samples(year))
     ids += load_monitoring_demo(store, year - 1)
     ids += load_evaluation_demo(store, year - 2)
+    ids += load_tables_demo(store, year, CITY_UNIT)
     return ids
 
 

@@ -41,6 +41,7 @@ def context(unit: UnitRecord, year: int, doc: dict) -> dict:
         "level": unit.level,
         "year": year,
         "finance_office": get_profile(unit.profile).finance_office_for(unit.level),
+        "profile": get_profile(unit.profile),  # the computed cells (得分, 等次) follow the unit's rules
         "finance_bureau": f"{unit.region}财政局",
         "unit_name": unit.name,
         "months": str(doc.get("period_months") or 6),

@@ -31,13 +31,15 @@ def ids_by_title(url: str) -> dict[str, int]:
 
 def test_demo_list_check_export(db_url, tmp_path, capsys):
     code, out, _ = run(capsys, "demo", "--year", "2027")
-    assert code == 0 and "已写入示例数据：22 份表单" in out
+    assert code == 0 and "已写入示例数据：27 份表单" in out
     code, out, _ = run(capsys, "list")
     lines = out.strip().splitlines()
-    assert code == 0 and len(lines) == 22
+    assert code == 0 and len(lines) == 27
     # every form the program knows is there: 2027 declarations, the 2026 monitoring round, the 2025 evaluation
     for title in ["2027年校舍维修改造项目", "（2026年1-6月监控）", "部门整体（2026年1-6月监控）", "支出绩效监控分析报告",
-                  "预算绩效评价报告", "绩效报告（提纲）", "绩效评价结果反馈意见函", "绩效评价结果整改报告书"]:
+                  "预算绩效评价报告", "绩效报告（提纲）", "绩效评价结果反馈意见函", "绩效评价结果整改报告书",
+                  "项目绩效自评表（2026年度）", "部门整体支出绩效自评表（2026年度）", "市直部门预算绩效管理工作考核评分表",
+                  "县（市、区）财政局预算绩效管理工作考核评分表", "事前绩效评估表"]:
         assert any(title in l for l in lines), title
     assert any("2027年教师能力提升培训专项" in l and "120.00 万元" in l and "已校验" in l for l in lines)
     # every status of the chain is there, with the level a form waits at
@@ -45,7 +47,8 @@ def test_demo_list_check_export(db_url, tmp_path, capsys):
                    "已退回（待修改）", "一下已反馈（待二上）", "审核通过", "申请调整中", "已作废"):
         assert any(f"\t{status}\t" in l for l in lines), status
     code, out, _ = run(capsys, "list", "--year", "2026")
-    assert len(out.strip().splitlines()) == 6  # two declarations, three monitoring tables, the report
+    # two declarations, three monitoring tables, the report, two self-evaluations, two assessment tables
+    assert len(out.strip().splitlines()) == 10
 
     ids = ids_by_title(db_url)
     code, out, _ = run(capsys, "check", str(ids["2027年教师能力提升培训专项"]))
@@ -107,7 +110,7 @@ def test_db_option_before_the_verb(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PERFDESK_DB", f"sqlite:///{tmp_path / 'env.db'}")
     other = f"sqlite:///{tmp_path / 'other.db'}"
     code, _, _ = run(capsys, "--db", other, "demo", "--year", "2027")
-    assert code == 0 and len(ids_by_title(other)) == 22
+    assert code == 0 and len(ids_by_title(other)) == 27
     assert ids_by_title(f"sqlite:///{tmp_path / 'env.db'}") == {}
 
 
@@ -115,7 +118,7 @@ def test_db_option_beats_environment(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PERFDESK_DB", f"sqlite:///{tmp_path / 'env.db'}")
     other = f"sqlite:///{tmp_path / 'other.db'}"
     run(capsys, "demo", "--db", other, "--year", "2027")
-    assert len(ids_by_title(other)) == 22
+    assert len(ids_by_title(other)) == 27
     code, out, _ = run(capsys, "list")
     assert "没有表单" in out
 

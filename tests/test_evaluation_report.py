@@ -70,11 +70,13 @@ def test_score_above_its_points_is_an_error():
     assert found and "“绩效目标合理性”的评价得分（9.00）超过指标分值（8.00）" in found[0].message
 
 
-def test_points_must_total_100():
+def test_points_not_totalling_100_is_only_a_hint_citing_annex_2():
+    # 附件5-1 does not fix the total; 附件2 第三部分 sets the evaluation's total at 100: a hint, not an error
     doc = evaluation_report(2026)
     doc["financial_indicators"][0]["points"] = "12"
     found = [f for f in run_checks(FORM, doc, CheckContext(year=2026)) if f.code == "points_total"]
-    assert found and "分值合计为 102.00 分，应为 100 分" in found[0].message
+    assert found and found[0].severity.value == "hint" and not found[0].blocks_export
+    assert "分值合计为 102.00 分。附件5-1 未规定合计分值；附件2 第三部分" in found[0].message
 
 
 @pytest.mark.parametrize("text", ["abc", "-1"])
@@ -107,6 +109,8 @@ def test_grade_and_budget_consequence_follow_the_profile():
     text = "".join(pdf_text(evaluation_report(2026)))
     assert "评价等次*良好（良）" in text
     assert "项目绩效评价等次为良（良好），不低于良，下年度预算总额不因评价结果压减" in text
+    # 长治's办法 gives no cut figures: the row says whose they are
+    assert "长治市（2014年办法）未规定压减比例，参照中卫市进一步推进预算绩效结果应用实施方案一（四），仅供参考" in text
 
 
 @pytest.mark.parametrize("score, total, grade, consequence", [

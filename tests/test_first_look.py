@@ -35,7 +35,7 @@ def look_view(url: str, kinds: tuple[str, ...]):
                                    KINDS])
 def test_the_look_agrees_with_the_store_on_the_whole_demo(full_demo_store, db_url, kinds):
     assert look_view(db_url, kinds) == store_view(full_demo_store, kinds)
-    assert len(look_view(db_url, KINDS)[4]) == 22
+    assert len(look_view(db_url, KINDS)[4]) == 27
 
 
 def test_the_look_follows_deletes_settings_and_blank_amounts(demo_store, db_url):

@@ -65,7 +65,7 @@ def test_painted_from_a_look_the_window_shows_what_it_shows_over_the_store(qtbot
     try:
         assert shown(from_look) == shown(over_store)
         assert shown(from_look)["role"] == "使用单位类型：财政部门"
-        assert len(shown(from_look)["cells"]) == 14  # the demo's declarations of every year
+        assert len(shown(from_look)["cells"]) == 15  # the demo's declarations of every year and its ex-ante assessment
         assert opened == [] and not from_look.store_is_open() and not from_look.is_loading()
         assert from_look.finish_opening()
         assert opened == [1] and from_look.store_is_open()

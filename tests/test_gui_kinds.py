@@ -107,9 +107,12 @@ def test_each_navigation_entry_lists_its_kinds(window, full_demo_store):
     nav = window.findChild(QListWidget, "navPane")
     assert [nav.item(i).text() for i in range(nav.count())] == ["绩效目标申报", "运行监控", "绩效评价", "提交包"]
     expected = {
-        "declaration": {"预算支出绩效目标申报表": 14},  # twelve of 2027 (one at each step of the chain), two of 2026
+        # twelve of 2027 (one at each step of the chain), two of 2026; the camera project's ex-ante assessment
+        "declaration": {"预算支出绩效目标申报表": 14, "事前绩效评估表": 1},
         "monitoring": {"项目支出绩效运行监控表": 2, "部门整体支出绩效运行监控表": 1, "绩效监控分析报告": 1},
-        "evaluation": {"绩效报告（提纲）": 1, "预算绩效评价报告": 1, "绩效评价结果反馈意见函": 1, "绩效评价结果整改报告书": 1},
+        "evaluation": {"绩效报告（提纲）": 1, "预算绩效评价报告": 1, "绩效评价结果反馈意见函": 1, "绩效评价结果整改报告书": 1,
+                       "项目支出绩效自评表": 1, "部门整体支出绩效自评表": 1, "市直部门预算绩效管理工作考核评分表": 1,
+                       "县（市、区）财政局预算绩效管理工作考核评分表": 1},
     }
     for section, kinds in expected.items():
         show(window, section)
@@ -118,7 +121,7 @@ def test_each_navigation_entry_lists_its_kinds(window, full_demo_store):
             counted[row[COL_KIND]] = counted.get(row[COL_KIND], 0) + 1
         assert counted == kinds, section
         assert window.status_text() == f"共 {sum(kinds.values())} 份表单"
-    assert sum(sum(k.values()) for k in expected.values()) == len(full_demo_store.list_forms()) == 22
+    assert sum(sum(k.values()) for k in expected.values()) == len(full_demo_store.list_forms()) == 27
     show(window, "monitoring")
     window.set_year(2025)
     assert rows(window) == []  # the year selector applies within the entry
@@ -137,6 +140,10 @@ def test_due_column_shows_overdue_in_red_and_nothing_once_exported(window, full_
     assert index.data(Qt.ItemDataRole.ToolTipRole).startswith("截止 2026年7月31日（已逾期 ")
 
     show(window, "evaluation")
+    # 2026's 考核评分表 are due by 31 January 2027 (002 第五十一条)
+    assessment = next(row for row in rows(window) if row[COL_KIND] == "市直部门预算绩效管理工作考核评分表")
+    assert assessment[COL_DUE].startswith("2027-01-31 ")
+    window.set_year(2025)  # the 2025 evaluation round, all handed in
     listed = {row[COL_TITLE]: row for row in rows(window)}
     handed_in = [row for row in listed.values() if row[COL_STATUS] in ("已报送", "审核通过")]
     assert len(handed_in) == 3 and all(row[COL_DUE] == "" for row in handed_in)
@@ -410,3 +417,36 @@ def test_packages_entry_opens_the_inbox_and_keeps_the_list(monkeypatch, window):
     nav.setCurrentItem(entry)
     assert calls == [(window, window.store)]
     assert window.form_kind() == "monitoring" and len(rows(window)) == 4
+
+
+def test_new_project_self_evaluation_offers_the_approved_declarations(monkeypatch, window, full_demo_store):
+    show(window, "evaluation")
+    offered = []
+
+    def fill(dialog):
+        dialog.year.setValue(2026)
+        offered.extend(dialog.source_box.itemText(i) for i in range(1, dialog.source_box.count()))
+        assert dialog.choose_declaration(form_id(full_demo_store, "2026年校舍维修改造项目"))
+
+    answer(new_form_dialogs.EvaluationFormDialog, monkeypatch, fill)
+    trigger(window, "newProjectSelfEvaluationAction")
+    assert offered == ["2026年校舍维修改造项目（审核通过）"]  # the city unit's handed-in declaration of 2026
+    record = window.current_record()
+    assert record.form_id == "project_self_evaluation" and record.title == "2026年校舍维修改造项目绩效自评表（2026年度）"
+    assert window.editors[record.id].form.id == "project_self_evaluation"
+
+
+def test_new_assessment_table_asks_the_year(monkeypatch, window, full_demo_store):
+    from perfdesk.ui import dialogs
+
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_year", lambda parent, title, label, default: asked.append(title) or 2026)
+    trigger(window, "newAssessmentDepartmentAction")
+    record = window.current_record()
+    assert asked == ["新建市直部门预算绩效管理工作考核评分表"]
+    data = full_demo_store.get_form(record.id).data
+    assert (record.form_id, record.year, data["unit_name"]) == ("assessment_department", 2026, "长治市第一中学")
+    monkeypatch.setattr(dialogs, "ask_year", lambda *args: None)
+    before = len(full_demo_store.list_forms())
+    trigger(window, "newAssessmentCountyAction")
+    assert len(full_demo_store.list_forms()) == before  # cancelled: nothing made

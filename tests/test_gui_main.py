@@ -250,8 +250,10 @@ def test_menus_are_in_chinese(window):
     assert [a.text().split("(")[0] for a in file_actions] == [
         "新建", "新建表单", "打开", "打印预览", "导出 PDF", "导出 Excel", "批量导出", "刷新", "退出"]
     new_forms = [a.text() for a in file_actions[1].menu().actions() if not a.isSeparator()]
-    assert new_forms == ["新建绩效目标申报表…", "新建项目监控表…", "新建部门整体监控表…", "生成监控分析报告…",
-                         "新建绩效报告（提纲）…", "新建预算绩效评价报告…", "新建反馈意见函…", "新建整改报告书…"]
+    assert new_forms == ["新建绩效目标申报表…", "新建事前绩效评估表…", "新建项目监控表…", "新建部门整体监控表…",
+                         "生成监控分析报告…", "新建绩效报告（提纲）…", "新建预算绩效评价报告…", "新建反馈意见函…",
+                         "新建整改报告书…", "新建项目支出绩效自评表…", "新建部门整体支出绩效自评表…",
+                         "新建市直部门考核评分表…", "新建县（市、区）财政局考核评分表…"]
     form_actions = [a.text().split("(")[0] for a in menu["表单"].actions() if a.text()]
     assert form_actions == ["复制到新年度", "删除", "校验", "回收站"]
     assert [a.text().split("(")[0] for a in menu["工具"].actions()] == ["指标库"]

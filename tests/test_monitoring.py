@@ -147,13 +147,22 @@ def test_a_forecast_below_target_needs_a_cause():
 
 @pytest.mark.parametrize("issued, spent, code, words", [
     ("200", "10", "issued_within_budget:city", "下达数（200.00 万元）超过本年预算（147.535 万元）"),
-    ("100", "120", "spent_within_issued:city", "支出数（120.00 万元）超过下达数（100.00 万元）"),
+    ("100", "120", "spent_within_issued:city", "支出数（120.00 万元）超过上年结转与下达数之和（100.00 万元）"),
 ])
 def test_money_beyond_its_bound_is_an_error_naming_the_amounts(issued, spent, code, words):
     doc = project_doc()
     doc["fund_sources"]["city"].update(issued=issued, spent=spent)
     found = [f for f in run_checks(PM, doc, CheckContext(year=2027)) if f.code == code]
     assert found and words in found[0].message
+
+
+def test_money_carried_over_from_last_year_may_be_spent_beyond_this_years_issue():
+    doc = project_doc()
+    doc["fund_sources"]["city"].update(carryover="30", issued="100", spent="120")
+    assert not [f for f in run_checks(PM, doc, CheckContext(year=2027)) if f.code.startswith("spent_within_issued")]
+    doc["fund_sources"]["city"]["spent"] = "130.01"
+    found = [f for f in run_checks(PM, doc, CheckContext(year=2027)) if f.code == "spent_within_issued:city"]
+    assert found and "超过上年结转与下达数之和（130.00 万元）" in found[0].message
 
 
 @pytest.mark.parametrize("spent, rate, behind", [

@@ -194,7 +194,7 @@ def test_review_cannot_fill_unit_cells(world, stores, tmp_path):
 def test_package_refused_with_errors_or_unexplained_warnings(world, stores):
     unit, _ = stores
     signer = unit_signer(unit)
-    cameras = next(f for f in unit.list_forms() if "监控系统" in f.title)  # demo: one error, one warning
+    cameras = next(f for f in unit.list_forms(form_id="declaration") if "监控系统" in f.title)  # demo: one error, one warning
     with pytest.raises(PackageError, match="个错误，不能打包"):
         build_form_package(unit, cameras.id, signer)
     fixed = dict(cameras.data)

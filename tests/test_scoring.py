@@ -351,10 +351,12 @@ def test_project_cut_sentence_and_rounding():
     assert c.sentence == ("项目绩效评价等次为中，低于良，按预算总额的 10% 压减预算：本年预算总额 33.3333 万元，"
                           "压减 3.3333 万元，下年度预算总额不超过 30.00 万元。")
     stop = apply_result("changzhi", "40", "project", D("120"))
-    assert stop.sentence == "项目绩效评价等次为低（不合格），原则上不再安排同一支出内容的下年度预算：本年 120.00 万元，下年度为 0。"
+    borrowed = "（长治市（2014年办法）未规定压减比例，参照中卫市进一步推进预算绩效结果应用实施方案 一（四），仅供参考）"
+    assert stop.sentence == ("项目绩效评价等次为低（不合格），原则上不再安排同一支出内容的下年度预算：本年 120.00 万元，"
+                             "下年度为 0。" + borrowed)
     keep = apply_result("changzhi", "85", "project")
     assert keep.cut is None and keep.ceiling is None
-    assert keep.sentence == "项目绩效评价等次为优（优秀），不低于良，下年度预算总额不因评价结果压减。"
+    assert keep.sentence == "项目绩效评价等次为优（优秀），不低于良，下年度预算总额不因评价结果压减。" + borrowed
 
 
 @pytest.mark.parametrize("score, action, cut, ceiling", [
@@ -370,7 +372,8 @@ def test_department_result_application(score, action, cut, ceiling):
 def test_department_sentence_and_bad_input():
     c = apply_result("national-2020", Grade("中"), "部门整体", D("80"))
     assert c.sentence == ("部门整体绩效评价等次为中，低于良，按 5% 的比例扣减部门公用经费：本年公用经费 80.00 万元，"
-                          "扣减 4.00 万元，下年度公用经费不超过 76.00 万元。")
+                          "扣减 4.00 万元，下年度公用经费不超过 76.00 万元。"
+                          "（全国（财预〔2020〕10号）未规定压减比例，参照中卫市进一步推进预算绩效结果应用实施方案 一（四），仅供参考）")
     with pytest.raises(ScoringError, match="评价类型“政策”无法识别"):
         apply_result("zhongwei", "70", "政策")
     with pytest.raises(ScoringError, match="本年金额不能为负数"):

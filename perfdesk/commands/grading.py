@@ -11,6 +11,7 @@ from ._codes import EXIT_OK
 
 def register(verbs, common) -> None:
     profiles = verbs.add_parser("profiles", parents=[common], help="列出规则配置及其评价等次")
+    profiles.add_argument("--explain", metavar="规则", help="逐条列出该规则配置的每项规则及其出处")
     profiles.set_defaults(handler=_profiles, needs_store=False)
     grading = verbs.add_parser("grade", parents=[common], help="按规则配置给出分数对应的评价等次或事前评估结论")
     grading.add_argument("--profile", required=True, metavar="规则", help="规则配置的 id，见 perfdesk profiles")
@@ -28,6 +29,16 @@ def bounds_line(profile: Profile) -> str:
 
 
 def _profiles(store, args) -> int:
+    if args.explain:
+        from ..domain.profile_sources import explain, form_checks
+
+        profile = get_profile(args.explain)
+        print(f"{profile.name}（{profile.id}）：每项规则及其出处；“本程序设定”为本程序的默认做法，不是规章的规定。")
+        for rule in explain(profile):
+            print(rule.line(profile.id))
+        for form, spec in form_checks():  # the checks in forms/*.yaml, the same under every profile
+            print(f"校验\t{form.name}·{spec.get('code')}\t{spec['source']}")
+        return EXIT_OK
     for profile in all_profiles():
         origin = profile.origin("grades")
         borrowed = f"（等次沿用 {origin}）" if origin != profile.id else ""

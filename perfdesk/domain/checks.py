@@ -9,6 +9,8 @@ from .field_checks import check_fields
 from .findings import EXPLANATIONS_KEY, Finding, Severity
 from .formdef import FormDef, FormDefinitionError
 from .lifecycle import Role
+from . import scored_rules  # noqa: F401  (registers the score tables' rules)
+from .computed import computed_document
 from .rules import RULES
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.HINT: 2}
@@ -30,7 +32,8 @@ class CheckContext:
 def run_checks(form: FormDef, doc: dict, context: CheckContext | None = None) -> list[Finding]:
     """All findings, errors first."""
     context = context or CheckContext()
-    data = dict(doc, _year=context.year, _profile=context.profile)
+    # computed cells (得分, 合计, 等次) are checked as the rules give them, whatever the document holds
+    data = dict(computed_document(form, doc, context.profile), _year=context.year, _profile=context.profile)
     findings = list(check_fields(form, data, Role(context.role)))
     for spec in form.checks:
         fn = RULES.get(spec.get("rule"))

@@ -1,4 +1,4 @@
-"""Due dates that regulations set for a form (seed 002 第四十五条, seed 003 第十三条)."""
+"""Due dates that regulations set for a form (seed 002 第四十五条 and 第五十一条, seed 003 第十三条)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ def due_date(kind: str, doc: dict, year: int, profile=None) -> dt.date | None:
             return monitoring_due(profile, year, months_of(doc))
         if kind == "feedback":
             return dates.parse_date(doc.get("reply_deadline"))
+        if kind == "assessment":  # 002 第五十一条: the self-assessment is due by the end of next January
+            found = (getattr(profile, "deadlines", None) or {}).get("management_assessment")
+            return found.due(dt.date(year, 1, 1)) if found else None
         if kind == "rectification":
             received = dates.parse_date(doc.get("feedback_received"))
             return rectification_due(profile, received) if received else None

@@ -57,14 +57,15 @@ def rows(data: dict, table: TableDef) -> list[dict]:
 
 
 def tree_values(form: FormDef, data: dict, table_key: str, column: str) -> dict[str, Decimal | None]:
-    """Each tree row's amount: a parent left blank shows the sum of its children."""
+    """Each tree row's amount: a parent left blank (or in a `sum_parents` table, any parent) shows the sum
+    of its children."""
     table = form.tables[table_key]
     col = table.column(column)
     raw = data.get(table_key) or {}
     own = {r.key: lenient(col, (raw.get(r.key) or {}).get(column)) for r in table.tree}
     result: dict[str, Decimal | None] = {}
     for row in reversed(table.tree):  # children before parents
-        if row.children and own[row.key] is None:
+        if row.children and (own[row.key] is None or table.sum_parents):
             kids = [result[k] for k in row.children]
             result[row.key] = money.total(kids) if any(v is not None for v in kids) else None
         else:

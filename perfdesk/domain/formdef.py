@@ -7,6 +7,7 @@ One file describes one official table: its fields and repeating rows with their 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ class FieldDef:
     pattern_hint: str = ""
     finance_only: bool = False
     default: Any = None
+    # worked out by the program from other cells (得分, 合计, 等次): shown, never typed
+    computed: bool = False
 
     def choices(self, document: dict | None = None) -> tuple[str, ...]:
         if self.options_of and document is not None:
@@ -52,6 +55,11 @@ class TreeRow:
     label: str
     depth: int
     children: tuple[str, ...] = ()
+    # a scored row (考核评分表): its cap, the step its points come in (“每次2分”), and what the seed
+    # says — or that it is silent — about it
+    points: Decimal | None = None
+    step: Decimal | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,9 @@ class TableDef:
     fixed_rows: int = 0
     # columns computed from others, e.g. 小计 = 上年结转 + 本年预算, 下达率 = 下达数 / 本年预算数
     derived: dict[str, dict] = field(default_factory=dict)
+    # a tree whose parent rows are always the sum of their children (a score table's 小计)
+    sum_parents: bool = False
+    total_points: Decimal | None = None  # what the scored rows' caps add up to (合计 100)
 
     def column(self, key: str) -> FieldDef:
         for col in self.columns:
@@ -91,6 +102,8 @@ class FormDef:
     layout: dict
     source: Path | None = None
     headline_amount: str = ""
+    # how the program works out the computed cells (得分, 合计, 等次): see domain/computed.py
+    computation: dict = field(default_factory=dict)
     raw_kind: str = "form"  # declaration | monitoring | monitoring_report …: what lists and deadlines key on
 
     def label_of(self, path: str) -> str:
@@ -140,6 +153,7 @@ def _field(key: str, spec: dict, where: str) -> FieldDef:
         pattern_hint=spec.get("pattern_hint", ""),
         finance_only=bool(spec.get("finance_only", False)),
         default=spec.get("default"),
+        computed=bool(spec.get("computed", False)),
     )
 
 
@@ -152,11 +166,23 @@ def _tree(rows: list, where: str) -> tuple[TreeRow, ...]:
             if "key" not in item or "label" not in item:
                 raise FormDefinitionError(f"{where}: 树形表的行缺少 key 或 label：{item}")
             children = item.get("children") or []
-            out.append(TreeRow(item["key"], item["label"], depth, tuple(c["key"] for c in children)))
+            out.append(TreeRow(item["key"], item["label"], depth, tuple(c["key"] for c in children),
+                               points=_points(item.get("points"), where, item["key"]),
+                               step=_points(item.get("step"), where, item["key"]),
+                               note=str(item.get("note") or "").strip()))
             walk(children, depth + 1)
 
     walk(rows, 0)
     return tuple(out)
+
+
+def _points(value, where: str, row: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise FormDefinitionError(f"{where}: 行 {row} 的分值“{value}”不是数字") from None
 
 
 def _table(key: str, spec: dict, where: str) -> TableDef:
@@ -177,7 +203,21 @@ def _table(key: str, spec: dict, where: str) -> TableDef:
         taxonomy=taxonomy,
         fixed_rows=int(spec.get("fixed_rows", 0)),
         derived=_derived(key, spec.get("derived") or {}, {c.key for c in columns}, where),
+        sum_parents=bool(spec.get("sum_parents", False)),
+        total_points=_total_points(key, spec, where),
     )
+
+
+def _total_points(key: str, spec: dict, where: str) -> Decimal | None:
+    """A score table states its total (合计 100); the caps of its scored rows must add up to it."""
+    total = _points(spec.get("total_points"), where, key)
+    if total is None:
+        return None
+    caps = sum((r.points for r in _tree(spec.get("rows") or [], where) if not r.children and r.points is not None),
+               Decimal(0))
+    if caps != total:
+        raise FormDefinitionError(f"{where}: 表 {key} 各计分项的分值合计 {caps}，与表中的合计 {total} 不符")
+    return total
 
 
 def _derived(table: str, spec: dict, columns: set[str], where: str) -> dict[str, dict]:
@@ -199,6 +239,10 @@ def load_form(path: Path) -> FormDef:
             raise FormDefinitionError(f"{where}: 缺少 {key}")
     fields = {k: _field(k, v, where) for k, v in raw["fields"].items()}
     tables = {k: _table(k, v, where) for k, v in (raw.get("tables") or {}).items()}
+    checks = tuple(raw.get("checks") or ())
+    for spec in checks:  # every rule names where it comes from, or that it is this program's choice
+        if not str(spec.get("source") or "").strip():
+            raise FormDefinitionError(f"{where}: 校验规则 {spec.get('code') or spec.get('rule')} 缺少 source（出处）")
     clash = set(fields) & set(tables)
     if clash:
         raise FormDefinitionError(f"{where}: 字段与表重名：{sorted(clash)}")
@@ -211,9 +255,10 @@ def load_form(path: Path) -> FormDef:
         orientation=raw.get("orientation", "portrait"),
         fields=fields,
         tables=tables,
-        checks=tuple(raw.get("checks") or ()),
+        checks=checks,
         layout=raw["layout"],
         source=path,
         headline_amount=raw.get("headline_amount", ""),
         raw_kind=raw.get("kind", raw["id"]),
+        computation=dict(raw.get("computation") or {}),
     )

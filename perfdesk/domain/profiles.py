@@ -203,6 +203,57 @@ class Deadline:
         return dt.date(start.year + self.year_offset, self.month, self.day)
 
 
+@dataclass(frozen=True)
+class SelfEvalPart:
+    level1: str  # 产出指标, as the 自评表 prints it
+    points: Decimal
+    aliases: tuple[str, ...] = ()
+
+    def matches(self, name: str) -> bool:
+        return name.strip() in (self.level1, *self.aliases)
+
+
+@dataclass(frozen=True)
+class SelfEvalCap:
+    """Where 执行率 (per cent) is below `execution_below`, the total is at most `total_max`."""
+
+    execution_below: Decimal
+    total_max: Decimal
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class SelfEvalRules:
+    """The 自评表's weights: 执行率 points, each 一级's points, the qualitative bands and any caps."""
+
+    execution_points: Decimal
+    parts: tuple[SelfEvalPart, ...]
+    ratings: tuple[Rating, ...]  # highest first
+    caps: tuple[SelfEvalCap, ...] = ()
+    source: str = ""
+
+    def part_of(self, level1: str) -> SelfEvalPart | None:
+        return next((p for p in self.parts if p.matches(level1)), None)
+
+    def rating_in(self, text: str) -> Rating | None:
+        """The band a 实际完成值 names (达成 / 部分达成 / 未达成 …): the longest name it starts with."""
+        text = text.strip()
+        names = sorted(((n, r) for r in self.ratings for n in (r.name, *r.aliases)), key=lambda x: -len(x[0]))
+        return next((r for n, r in names if text.startswith(n)), None)
+
+
+@dataclass(frozen=True)
+class AssessmentRules:
+    """考核评分表 grades (优秀/良好/合格/不合格), highest first, and what the seed leaves open."""
+
+    grades: tuple[Grade, ...]
+    source: str = ""
+    note: str = ""
+
+    def grade(self, score: Decimal) -> Grade:
+        return next(g for g in self.grades if score >= g.min)
+
+
 # --- the profile ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -220,6 +271,8 @@ class Profile:
     result_application: ResultRules | None = None
     monitoring: MonitoringRules | None = None
     deadlines: dict[str, Deadline] = field(default_factory=dict)
+    self_evaluation: SelfEvalRules | None = None
+    assessment: AssessmentRules | None = None
 
     def finance_office_for(self, level: str) -> str:
         return self.finance_office.get(level, "财政局")
@@ -237,6 +290,16 @@ class Profile:
         if self.ex_ante is None:
             raise ProfileError(f"规则配置“{self.name}”没有事前绩效评估的结论分档（ex_ante）")
         return self.ex_ante
+
+    def require_self_evaluation(self) -> SelfEvalRules:
+        if self.self_evaluation is None:
+            raise ProfileError(f"规则配置“{self.name}”没有绩效自评表的计分规则（self_evaluation）")
+        return self.self_evaluation
+
+    def require_assessment(self) -> AssessmentRules:
+        if self.assessment is None:
+            raise ProfileError(f"规则配置“{self.name}”没有考核评分表的等次（assessment）")
+        return self.assessment
 
     def require_result_application(self) -> ResultRules:
         if self.result_application is None:
@@ -283,6 +346,8 @@ def get_profile(profile_id: str) -> Profile:
             result_application=_result_rules(data.get("result_application"), grades),
             monitoring=_monitoring(data.get("monitoring")),
             deadlines=_deadlines(data.get("deadlines")),
+            self_evaluation=_self_evaluation(data.get("self_evaluation")),
+            assessment=_assessment(data.get("assessment")),
         )
     except ProfileError as exc:
         raise ProfileError(f"规则配置文件 {file} 有误：{exc}") from None
@@ -423,18 +488,10 @@ def _scoring(raw) -> ScoringRules | None:
             raise ProfileError(f"评分部分“{p['name']}”的权数合计应为 100")
         parts.append(ScorePart(id=str(p["id"]), name=str(p["name"]), points=points,
                                category=str(p.get("category") or ""), kind=kind, weights=weights))
-    ratings = []
-    for r in raw.get("ratings") or ():
-        low, high = _dec(r["min"], f"评议等级“{r['name']}”的下限"), _dec(r["max"], f"评议等级“{r['name']}”的上限")
-        if not 0 <= low < high <= 100:
-            raise ProfileError(f"评议等级“{r['name']}”的得分区间应在 0–100 之间且下限小于上限")
-        default = _dec(r["default"], f"评议等级“{r['name']}”的默认得分") if "default" in r else (low + high) / 2
-        ratings.append(Rating(name=str(r["name"]), aliases=tuple(str(a) for a in r.get("aliases") or ()),
-                              min=low, max=high, default=default))
     bonus = raw.get("bonus") or {}
     rules = ScoringRules(
         rule=str(raw.get("rule", "proportional")), parts=tuple(parts),
-        ratings=tuple(sorted(ratings, key=lambda r: r.min, reverse=True)),
+        ratings=_ratings(raw.get("ratings")),
         bonus_min=_dec(bonus.get("min", 0), "加分下限"), bonus_max=_dec(bonus.get("max", 0), "加分上限"),
         bonus_condition=str(bonus.get("condition") or ""), source=str(raw.get("source") or ""))
     if rules.rule != "proportional":
@@ -444,6 +501,44 @@ def _scoring(raw) -> ScoringRules | None:
     if not 0 <= rules.bonus_min <= rules.bonus_max:
         raise ProfileError("加分的下限应不大于上限")
     return rules
+
+
+def _ratings(raw) -> tuple[Rating, ...]:
+    ratings = []
+    for r in raw or ():
+        low, high = _dec(r["min"], f"评议等级“{r['name']}”的下限"), _dec(r["max"], f"评议等级“{r['name']}”的上限")
+        if not 0 <= low < high <= 100:
+            raise ProfileError(f"评议等级“{r['name']}”的得分区间应在 0–100 之间且下限小于上限")
+        default = _dec(r["default"], f"评议等级“{r['name']}”的默认得分") if "default" in r else (low + high) / 2
+        ratings.append(Rating(name=str(r["name"]), aliases=tuple(str(a) for a in r.get("aliases") or ()),
+                              min=low, max=high, default=default))
+    return tuple(sorted(ratings, key=lambda r: r.min, reverse=True))
+
+
+def _self_evaluation(raw) -> SelfEvalRules | None:
+    if raw is None:
+        return None
+    parts = tuple(SelfEvalPart(level1=str(p["level1"]), points=_dec(p["points"], f"自评表“{p['level1']}”的分值"),
+                               aliases=tuple(str(a) for a in p.get("aliases") or ())) for p in raw["parts"])
+    execution = _dec((raw.get("execution") or {}).get("points"), "自评表预算执行率的分值")
+    total = execution + sum((p.points for p in parts), Decimal(0))
+    if total != 100:
+        raise ProfileError(f"自评表预算执行率与各一级指标的分值合计为 {total}，应为 100")
+    caps = tuple(SelfEvalCap(execution_below=_dec(c["execution_below"], "自评表封顶规则的执行率"),
+                             total_max=_dec(c["total_max"], "自评表封顶规则的最高分"), source=str(c.get("source") or ""))
+                 for c in raw.get("caps") or ())
+    ratings = _ratings(raw.get("ratings"))
+    if not ratings:
+        raise ProfileError("自评表缺少定性指标的分档（ratings）")
+    return SelfEvalRules(execution_points=execution, parts=parts, ratings=ratings, caps=caps,
+                         source=str(raw.get("source") or ""))
+
+
+def _assessment(raw) -> AssessmentRules | None:
+    if raw is None:
+        return None
+    grades = _grades(raw.get("grades"))
+    return AssessmentRules(grades=grades, source=str(raw.get("source") or ""), note=str(raw.get("note") or ""))
 
 
 def _ex_ante(raw) -> ExAnteRules | None:

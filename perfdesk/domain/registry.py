@@ -25,10 +25,20 @@ FORM_FILES = {
     "feedback_letter": "feedback_letter.yaml",
     "rectification": "rectification.yaml",
     "evaluation_report": "evaluation_report.yaml",
+    "project_self_evaluation": "project_self_evaluation.yaml",
+    "dept_self_evaluation": "dept_self_evaluation.yaml",
+    "assessment_department": "assessment_department.yaml",
+    "assessment_county": "assessment_county.yaml",
+    "ex_ante_assessment": "ex_ante_assessment.yaml",
 }
 # The forms of the evaluation round after the year ends (办法 第五章): the unit's 绩效报告 (附件4), the
 # finance office's 评价报告 (附件5-1), its 反馈意见函 (附件6) and the unit's 整改报告书 (附件7).
 EVALUATION_FORMS = ("self_report", "evaluation_report", "feedback_letter", "rectification")
+# The 2020 national self-evaluation tables (the self-evaluation that goes with the final accounts, 001 一（四）),
+# the yearly assessment tables (002 附件8-1/8-2, 第五十一条) and the ex-ante assessment (001 一（一）).
+SELF_EVALUATION_FORMS = ("project_self_evaluation", "dept_self_evaluation")
+ASSESSMENT_FORMS = ("assessment_department", "assessment_county")
+EX_ANTE_FORMS = ("ex_ante_assessment",)
 
 # The top-level `name:` of a form file written as a plain one-line scalar: no quotes, no YAML
 # indicator first, no ": " or " #" inside. Any other way of writing it is read by the full parser.

@@ -62,6 +62,9 @@ def apply_result(profile: Profile | str, result: Grade | Decimal | str | int, ki
         cut = amount if action == STOP else (amount * percent / 100).quantize(_QUANTUM, rounding=ROUND_HALF_UP)
         ceiling = amount - cut
     sentence = _sentence(kind, grade, action, rule, amount, cut, ceiling)
+    origin = profile.origin("result_application")
+    if origin != profile.id:  # borrowed figures are never stated as this jurisdiction's own
+        sentence += f"（{profile.name}未规定压减比例，参照{rules.source}，仅供参考）"
     return Consequence(kind=kind, grade=grade, action=action, percent=percent, base=rule.base, sentence=sentence,
                        source=rules.source, amount=amount, cut=cut, ceiling=ceiling)
 

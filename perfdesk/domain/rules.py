@@ -128,12 +128,15 @@ def prior_evaluations_for_cross_year(form: FormDef, doc: dict, spec: dict) -> It
 
 @rule("funds_within")
 def funds_within(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
-    """下达数 ≤ 本年预算, 支出数 ≤ 下达数, row by row, naming the amounts."""
+    """下达数 ≤ 本年预算, 支出数 ≤ 上年结转 + 下达数, row by row, naming the amounts. `whole` is one column
+    or several that add up (money spent may be carried over from last year as well as issued this year)."""
     table = form.tables[spec["table"]]
     part = tree_values(form, doc, table.key, spec["part"])
-    whole = tree_values(form, doc, table.key, spec["whole"])
+    columns = spec["whole"] if isinstance(spec["whole"], list) else [spec["whole"]]
+    wholes = [tree_values(form, doc, table.key, c) for c in columns]
     for row in table.tree:
-        p, w = part[row.key], whole[row.key]
+        given = [w[row.key] for w in wholes]
+        p, w = part[row.key], (money.total(given) if any(v is not None for v in given) else None)
         if p is not None and p > (w or 0):
             yield _finding(form, {**spec, "code": f"{spec['code']}:{row.key}"},
                            f"{table.key}.{row.key}.{spec['part']}", row=row.label.replace("其中：", "").rstrip("："),

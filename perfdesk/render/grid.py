@@ -289,11 +289,28 @@ class _Builder:
         table = self.form.tables[node["tree"]]
         effective = {c.key: tree_values(self.form, self.doc, table.key, c.key) for c in table.columns}
         effective.update(derived_values(self.form, self.doc, table.key))
-        for tree_row in table.tree:
+        for position, tree_row in enumerate(table.tree):
             row = self.new_row(False, headers)
             cells = []
             for spec in node["cells"]:
                 span = int(spec.get("span", 1))
+                if spec.get("whole"):  # one cell beside every row (分值, 得分 of the whole table)
+                    if position == 0:
+                        cells.append(self.static_cell({**spec, "rowspan": len(table.tree)}))
+                    continue
+                if spec.get("points"):  # a score table's 分值 (the item's cap); blank where the seed gives none
+                    points = tree_row.points if tree_row.depth in spec.get("depths", (tree_row.depth,)) else None
+                    cells.append(Cell(0, 0, span, 1, "" if points is None else format(points.normalize(), "f"),
+                                      "value", "center"))
+                    continue
+                if "text" in spec:  # fixed text in every row (“—” where a block has no score)
+                    cells.append(Cell(0, 0, span, 1, self.fill(spec["text"]), "label", spec.get("align", "center")))
+                    continue
+                if "depths" in spec:  # a label printed in this column only for rows of these depths
+                    shown = tree_row.depth in spec["depths"]
+                    cells.append(Cell(0, 0, span, 1, tree_row.label if shown else "", "label",
+                                      spec.get("align", "left")))
+                    continue
                 if spec.get("label"):
                     cells.append(Cell(0, 0, span, 1, "　" * (2 * tree_row.depth) + tree_row.label, "label", "left"))
                     continue
@@ -360,6 +377,10 @@ class _Builder:
 
 def build_grid(form: FormDef, doc: dict, context: dict[str, Any]) -> Grid:
     """context: region, level, year, finance_office — what the title and labels need."""
+    from ..domain.computed import computed_document
+
+    # the computed cells (得分, 合计, 等次) as the unit's rules give them, never as stored
+    doc = computed_document(form, doc, context.get("profile"))
     builder = _Builder(form, doc, context)
     builder.expand(form.layout["body"], 0, builder.grid.columns, ())
     grid = builder.grid

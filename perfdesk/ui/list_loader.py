@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Kinds whose rows need no document: no due date (`domain.deadlines.due_date` gives none) and no
 # 绩效预警 (monitoring tables only). Read as summaries, without decoding 10,000 documents.
-WITHOUT_DOCUMENT = frozenset({"declaration"})
+WITHOUT_DOCUMENT = frozenset({"declaration", "ex_ante_assessment"})
 
 
 class UnitBook:

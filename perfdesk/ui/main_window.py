@@ -50,7 +50,7 @@ from ..domain.lifecycle import status_labels
 from ..domain.registry import EVALUATION_FORMS
 from ..errors import user_errors  # failures with a Chinese message fit to show as is
 from ..store.errors import StoreError
-from . import installation
+from . import installation, new_tables
 from .form_list_model import (
     COL_ALERTS,
     COL_AMOUNT,
@@ -93,11 +93,12 @@ class Section:
 
 
 SECTIONS = (
-    Section("绩效目标申报", DECLARATION, ("declaration",), "预算支出绩效目标申报表"),
+    Section("绩效目标申报", DECLARATION, ("declaration", *new_tables.DECLARATION_TABLES),
+            "预算支出绩效目标申报表、事前绩效评估表"),
     Section("运行监控", MONITORING, (*MONITORING_TABLES, "monitoring_report"),
             "项目支出和部门整体支出绩效运行监控表、绩效监控分析报告"),
-    Section("绩效评价", EVALUATION, EVALUATION_FORMS,
-            "绩效报告（提纲）、预算绩效评价报告、评价结果反馈意见函、整改报告书"),
+    Section("绩效评价", EVALUATION, (*EVALUATION_FORMS, *new_tables.EVALUATION_TABLES),
+            "绩效报告（提纲）、预算绩效评价报告、评价结果反馈意见函、整改报告书、绩效自评表、考核评分表"),
     Section("提交包", PACKAGES, (), "报送数据包的收件记录、导入、签名密钥和可信公钥"),
 )
 SECTION_OF_FORM = {form_id: section.key for section in SECTIONS for form_id in section.form_ids}
@@ -111,6 +112,7 @@ NEW_FORMS = {
     "evaluation_report": ("新建预算绩效评价报告…", "newEvaluationReportAction", "新建预算绩效评价报告，可从申报表带出项目"),
     "feedback_letter": ("新建反馈意见函…", "newFeedbackLetterAction", "新建绩效评价结果反馈意见函"),
     "rectification": ("新建整改报告书…", "newRectificationAction", "新建绩效评价结果整改报告书"),
+    **new_tables.ACTIONS,
 }
 
 
@@ -358,6 +360,8 @@ class MainWindow(QMainWindow):
             "dept_monitoring": self.new_department_monitoring, "monitoring_report": self.new_monitoring_report}
         for form_id in EVALUATION_FORMS:
             self.starts[form_id] = lambda form_id=form_id: self.new_evaluation_form(form_id)
+        for form_id in new_tables.ACTIONS:
+            self.starts[form_id] = lambda form_id=form_id: new_tables.start(self, form_id)
         self.new_form_actions: dict[str, QAction] = {
             form_id: a(text, name, self.starts[form_id], tip=tip) for form_id, (text, name, tip) in NEW_FORMS.items()}
         self.open_action = a("打开(&O)", "openAction", self.open_form, QKeySequence.StandardKey.Open,

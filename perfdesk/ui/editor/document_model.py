@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ...domain.computed import fill_computed
 from ...domain.findings import EXPLANATIONS_KEY
 from ...domain.formdef import FormDef
 
@@ -142,11 +143,11 @@ class AddRowCommand(_Command):
 
     def apply(self) -> None:
         self.model._rows(self.table).insert(self.index, copy.deepcopy(self.row))
-        self.model.changed.emit(self.table)
+        self.model._announce(self.table)
 
     def revert(self) -> None:
         del self.model._rows(self.table)[self.index]
-        self.model.changed.emit(self.table)
+        self.model._announce(self.table)
 
 
 class RemoveRowCommand(_Command):
@@ -157,11 +158,11 @@ class RemoveRowCommand(_Command):
 
     def apply(self) -> None:
         self.row = self.model._rows(self.table).pop(self.index)
-        self.model.changed.emit(self.table)
+        self.model._announce(self.table)
 
     def revert(self) -> None:
         self.model._rows(self.table).insert(self.index, self.row)
-        self.model.changed.emit(self.table)
+        self.model._announce(self.table)
 
 
 class SwapRowsCommand(_Command):
@@ -174,7 +175,7 @@ class SwapRowsCommand(_Command):
     def _swap(self) -> None:
         rows = self.model._rows(self.table)
         rows[self.first], rows[self.second] = rows[self.second], rows[self.first]
-        self.model.changed.emit(self.table)
+        self.model._announce(self.table)
 
     def apply(self) -> None:
         self._swap()
@@ -188,10 +189,12 @@ class DocumentModel(QObject):
 
     changed = Signal(str)
 
-    def __init__(self, form: FormDef, doc: dict, parent: QObject | None = None) -> None:
+    def __init__(self, form: FormDef, doc: dict, parent: QObject | None = None, *, profile=None) -> None:
         super().__init__(parent)
         self.form = form
+        self.profile = profile  # the unit's rules: what the computed cells follow
         self._doc = copy.deepcopy(doc)
+        fill_computed(self.form, self._doc, self.profile)
         self.undo_stack = QUndoStack(self)
         self._last: _Command | None = None
         # A frozen form (submitted, under review, approved) takes no edit at all, however it comes.
@@ -271,7 +274,13 @@ class DocumentModel(QObject):
 
     def _write(self, path: str, value: Any) -> None:
         set_in(self._doc, path, copy.deepcopy(value))
+        self._announce(path)
+
+    def _announce(self, path: str) -> None:
+        """Say what changed, then work out the computed cells again (得分, 合计, 等次) and say which moved."""
         self.changed.emit(path)
+        for computed in fill_computed(self.form, self._doc, self.profile):
+            self.changed.emit(computed)
 
     def _write_explanation(self, code: str, text: str | None) -> None:
         explanations = dict(self._doc.get(EXPLANATIONS_KEY) or {})

@@ -32,6 +32,7 @@ from .entries import entry_error, shown_text, stored_value
 from ...domain.lifecycle import role_of
 
 FINANCE_ONLY_TIP = "由财政部门填写"
+COMPUTED_TIP = "由程序计算，不需填写"
 ERROR_STYLE = "QLineEdit { border: 1px solid #c62828; background: #fff3f3; }"
 ERROR_LABEL_STYLE = "color: #c62828;"
 BLANK_DATE = QDate(1900, 1, 1)  # QDateEdit cannot be empty: its minimum stands for 未填写
@@ -107,7 +108,7 @@ class FieldBinding(QObject):
             widget.setToolTip(self.field.help)
         else:
             widget.setEnabled(False)
-            widget.setToolTip(FINANCE_ONLY_TIP)
+            widget.setToolTip(f"{COMPUTED_TIP}：{self.field.help}" if self.field.computed else FINANCE_ONLY_TIP)
 
     @property
     def raw(self) -> Any:
@@ -356,6 +357,6 @@ _BY_TYPE = {"amount": AmountBinding, "score": AmountBinding, "longtext": LongTex
 def make_binding(field: FieldDef, model: DocumentModel, keys: FieldKeys, role: str, min_lines: int = 0,
                  parent: QObject | None = None, kind: type[FieldBinding] | None = None) -> FieldBinding:
     """The widget for a field by its type (or of the given `kind`, e.g. PeriodBinding)."""
-    editable = not (field.finance_only and not role_of(role).fills_finance_cells)
+    editable = not (field.finance_only and not role_of(role).fills_finance_cells) and not field.computed
     cls = kind or _BY_TYPE.get(field.type, LineBinding)
     return cls(field, model, keys, editable=editable, min_lines=min_lines, parent=parent)

@@ -59,8 +59,10 @@ class FundSourcesModel(QAbstractTableModel):
     def path(self, row: int, column: FieldDef) -> str:
         return f"{self.table.key}.{self.table.tree[row].key}.{column.key}"
 
-    def editable(self, column: FieldDef | None) -> bool:
-        return column is not None and not (column.finance_only and not role_of(self.role).fills_finance_cells)
+    def editable(self, column: FieldDef | None, row: int | None = None) -> bool:
+        if row is not None and self.table.sum_parents and self.table.tree[row].children:
+            return False  # a score table's 小计: always the sum of its items
+        return column is not None and not (column.finance_only and not role_of(self.role).fills_finance_cells) and not column.computed
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.table.tree)
@@ -123,8 +125,11 @@ class FundSourcesModel(QAbstractTableModel):
             return None
         tree_row = self.table.tree[index.row()]
         if index.column() == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return "　　" * tree_row.depth + tree_row.label
+            if role == Qt.ItemDataRole.DisplayRole:  # a scored row shows its 分值 (cap), as printed
+                cap = f"（{format(tree_row.points.normalize(), 'f')}分）" if tree_row.points is not None else ""
+                return "　　" * tree_row.depth + tree_row.label + cap
+            if role == Qt.ItemDataRole.ToolTipRole and (tree_row.note or tree_row.points is not None):
+                return tree_row.note or f"本项最高 {format(tree_row.points.normalize(), 'f')} 分"
             if role == Qt.ItemDataRole.FontRole and tree_row.children:
                 font = QFont()
                 font.setBold(True)
@@ -143,7 +148,7 @@ class FundSourcesModel(QAbstractTableModel):
             return None
         column = self.column(index)
         raw = self.doc.value(self.path(index.row(), column))
-        summed = raw in (None, "") and bool(tree_row.children)
+        summed = bool(tree_row.children) and (raw in (None, "") or self.table.sum_parents)
         if role == Qt.ItemDataRole.DisplayRole:
             if summed:
                 return money.format_amount(tree_values(self.doc.form, self.doc.data, self.table.key, column.key)[tree_row.key])
@@ -163,11 +168,11 @@ class FundSourcesModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        return cell_flags(index.isValid() and self.editable(self.column(index)))
+        return cell_flags(index.isValid() and self.editable(self.column(index), index.row()))
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         column = self.column(index)
-        if role != Qt.ItemDataRole.EditRole or not self.editable(column):
+        if role != Qt.ItemDataRole.EditRole or not self.editable(column, index.row()):
             return False
         self.doc.set_value(self.path(index.row(), column), stored_value(column, value))
         return True

@@ -44,7 +44,7 @@ class RowsTableModel(QAbstractTableModel):
         return f"{self.table.key}.{row}.{self.table.columns[column].key}"
 
     def editable(self, column: FieldDef) -> bool:
-        return not (column.finance_only and not role_of(self.role).fills_finance_cells)
+        return not (column.finance_only and not role_of(self.role).fills_finance_cells) and not column.computed
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.doc.rows(self.table.key))

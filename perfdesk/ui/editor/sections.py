@@ -134,6 +134,11 @@ def _walk(rows: list[dict], form: FormDef, seen: set[str], prose: bool = False) 
             if table in form.tables and table not in seen:
                 seen.add(table)
                 items.append(TableSlot(table))
+                # a field printed beside the table's rows (自评表 分值, 得分), shown right after it
+                for key in (c["field"] for c in row.get("cells") or [] if "field" in c):
+                    if key in form.fields and key not in seen:
+                        seen.add(key)
+                        items.append(Line((key,)))
                 for key in _explained_by(form).get(table, []):
                     if key not in seen:
                         seen.add(key)

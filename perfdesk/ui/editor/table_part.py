@@ -73,7 +73,7 @@ class TablePart(QWidget):
 
     def editable(self, column_key: str) -> bool:
         column = self.table.column(column_key)
-        return not (column.finance_only and not role_of(self.role).fills_finance_cells)
+        return not (column.finance_only and not role_of(self.role).fills_finance_cells) and not column.computed
 
     def help_for(self, column_key: str) -> tuple[str, str]:
         column = self.table.column(column_key)

@@ -80,7 +80,7 @@ class FormEditor(QMainWindow):
         self.unit = store.get_unit(self.record.unit_id)
         self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
         self.context = check_context(store, self.record, role=role_of(role))
-        self.model = DocumentModel(self.form, self.record.data, self)
+        self.model = DocumentModel(self.form, self.record.data, self, profile=self.profile)
         # A submitted, reviewed or approved form is frozen: it opens read-only under its banner.
         self.frozen = not self.record.status.editable
         self.model.read_only = self.frozen

@@ -1,0 +1,74 @@
+"""新建 for the self-evaluation, assessment and ex-ante tables: the menu entries, and the one question each
+asks (which declaration for the project tables; which year for the others) before `tables_operations`
+creates the form. The main window lists these entries and calls `start`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from ..domain.registry import ASSESSMENT_FORMS, EX_ANTE_FORMS, SELF_EVALUATION_FORMS
+from ..errors import user_errors
+
+if TYPE_CHECKING:
+    from ..store.records import FormRecord
+    from .main_window import MainWindow
+
+# form id → (menu text, object name, tip), as main_window.NEW_FORMS
+ACTIONS = {
+    "project_self_evaluation": ("新建项目支出绩效自评表…", "newProjectSelfEvaluationAction",
+                                "由已报送的申报表及其最近的监控表生成项目支出绩效自评表"),
+    "dept_self_evaluation": ("新建部门整体支出绩效自评表…", "newDeptSelfEvaluationAction",
+                             "生成本单位的部门整体支出绩效自评表，带出该年度部门整体监控表的内容"),
+    "assessment_department": ("新建市直部门考核评分表…", "newAssessmentDepartmentAction",
+                              "附件8-1 市直部门预算绩效管理工作考核评分表"),
+    "assessment_county": ("新建县（市、区）财政局考核评分表…", "newAssessmentCountyAction",
+                          "附件8-2 县（市、区）财政局预算绩效管理工作考核评分表"),
+    "ex_ante_assessment": ("新建事前绩效评估表…", "newExAnteAssessmentAction", "为选中的申报表新建事前绩效评估表"),
+}
+FROM_DECLARATION = ("project_self_evaluation", "ex_ante_assessment")
+EVALUATION_TABLES = (*SELF_EVALUATION_FORMS, *ASSESSMENT_FORMS)
+DECLARATION_TABLES = EX_ANTE_FORMS
+
+
+def start(window: MainWindow, form_id: str) -> FormRecord | None:
+    from ..domain.registry import get_form
+    from ..tables_operations import approved_declarations, start_table
+    from . import new_form_dialogs as new_dialogs
+
+    unit = window._own_unit_or_setup()
+    if unit is None:
+        return None
+    current = window.current_record()
+    name = get_form(form_id).name
+    try:
+        declaration_id = None
+        if form_id in FROM_DECLARATION:
+            year = current.year if current is not None else new_dialogs.default_evaluation_year(window.selected_year())
+            # the self-evaluation starts from an approved declaration; an ex-ante assessment from any
+            offered = (lambda y: approved_declarations(window.store, unit.id, y)) if form_id == "project_self_evaluation" \
+                else window._declarations_of
+            dialog = new_dialogs.EvaluationFormDialog(form_id, unit, offered, year, unit_of=window._unit_or_none,
+                                                      parent=window)
+            if current is not None and current.form_id == "declaration":
+                dialog.choose_declaration(current.id)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            if dialog.declaration() is None:
+                QMessageBox.warning(window, "无法新建", f"请选择一份申报表：{name}按申报表生成。")
+                return None
+            declaration_id, year = dialog.declaration().id, dialog.year.value()
+        else:
+            from . import dialogs
+
+            default = new_dialogs.default_evaluation_year(window.selected_year())
+            year = dialogs.ask_year(window, f"新建{name}", "年度：", default)
+            if year is None:
+                return None
+        record = start_table(window.store, form_id, unit, year, declaration_id)
+    except user_errors() as exc:
+        QMessageBox.warning(window, "无法新建", str(exc))
+        return None
+    return window._show_new(record, f"已新建“{record.title}”")

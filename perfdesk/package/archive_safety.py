@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PackageError
+from ..os_errors import explain_os
 
 KiB, MiB = 1024, 1024 * 1024
 
@@ -63,7 +64,7 @@ def read_package_file(path: Path, limits: Limits = LIMITS) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(limits.file + 1)
     except OSError as exc:
-        raise PackageError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
+        raise PackageError(f"无法读取文件 {path}：{explain_os(exc)}") from exc
     if len(data) > limits.file:
         raise PackageError(f"文件超过 {limits.file // MiB} MB，不是正常的数据包")
     return data

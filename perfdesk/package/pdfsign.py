@@ -117,4 +117,18 @@ def check_pdf(pdf: bytes, trusted: x509.Certificate) -> PdfCheck:
         return PdfCheck(False, False, False, "", None, f"PDF 签名无法验证：{exc}")
     name = status.signing_cert.subject.native.get("common_name", "")
     return PdfCheck(status.intact, status.valid, status.trusted, name, status.signer_reported_dt,
-                    status.summary())
+                    summary_text(status.intact, status.valid, status.trusted, getattr(status, "revoked", False),
+                                 getattr(status, "coverage", None)))
+
+
+def summary_text(intact: bool, valid: bool, trusted: bool, revoked: bool = False, coverage=None) -> str:
+    """pyHanko's “INTACT:TRUSTED,UNTOUCHED” said in Chinese: content, signature, certificate, later changes."""
+    if not (intact and valid):
+        return "签名与文件内容不符，文件可能已被改动"
+    parts = ["文件内容未被改动", "签名有效",
+             "证书可信" if trusted else ("证书已被吊销" if revoked else "证书未登记为可信")]
+    if coverage is not None:
+        whole = getattr(coverage, "name", "") in ("ENTIRE_FILE", "ENTIRE_REVISION")
+        parts.append("签名覆盖整个文件" if getattr(coverage, "name", "") == "ENTIRE_FILE"
+                     else ("签名后有追加内容" if whole else "签名只覆盖文件的一部分"))
+    return "，".join(parts)

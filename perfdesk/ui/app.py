@@ -210,6 +210,9 @@ def run_gui(db_url: str | None) -> int:
     quit_on_ctrl_c(app)
     apply_chinese_font(app)
     url = db_url or default_url()
+    from .clerk_menus import remember_database
+
+    remember_database(url)  # 文件 → 最近使用的数据库
     try:
         lock = acquire_db_lock(url)
     except DbLockError:

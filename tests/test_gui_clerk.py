@@ -1,0 +1,233 @@
+"""The clerk's day in the GUI (issue 15): Excel import report, Qt's own texts in Chinese, backup
+while the editor autosaves, restore, the manual, the empty list's 导入示例数据.
+
+Set PERFDESK_SHOTS to a folder to write the README's screenshots there."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
+
+import sqlite3  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QTextCursor  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTextBrowser,
+)
+
+from perfdesk.render.xlsx_template import MAP_SHEET  # noqa: E402
+from perfdesk.store import Store  # noqa: E402
+from perfdesk.store.backup import backup, integrity  # noqa: E402
+from perfdesk.ui import clerk_menus, dialogs  # noqa: E402
+from perfdesk.ui.app import create_main_window  # noqa: E402
+from perfdesk.ui.qt_setup import install_translations  # noqa: E402
+from perfdesk.xlsx_import import export_template  # noqa: E402
+from gui_support import settle, type_chinese  # noqa: E402
+
+SHOTS = os.environ.get("PERFDESK_SHOTS")
+
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+@pytest.fixture
+def window(qtbot, demo_store):
+    win = create_main_window(demo_store)
+    qtbot.addWidget(win)
+    win.show()
+    return settle(win)
+
+
+def shot(widget, name: str) -> None:
+    if SHOTS:
+        widget.grab().save(str(Path(SHOTS) / name))
+
+
+def by_title(store, title):
+    return next(f for f in store.list_forms() if f.title == title)
+
+
+# --- Qt's own texts ----------------------------------------------------------------------------
+
+def test_qt_dialogs_speak_chinese(qapp):
+    assert install_translations(qapp), "qtbase_zh_CN.qm not found"
+    dialog = QFileDialog(None, "导出 PDF")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    texts = [b.text() for b in dialog.findChild(QDialogButtonBox).buttons()]
+    assert "取消" in texts and any(t.startswith("保存") for t in texts), texts
+    assert "Cancel" not in texts
+    box = QMessageBox(QMessageBox.Icon.Question, "t", "x", QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["确定", "取消"])
+    dialog.deleteLater()
+    box.deleteLater()
+
+
+# --- Excel -------------------------------------------------------------------------------------
+
+def test_import_report_lists_each_refused_cell(window, demo_store, tmp_path, qtbot, monkeypatch):
+    record = by_title(demo_store, "2027年校舍维修改造项目")
+    path = export_template(demo_store, record.id, tmp_path / "模板.xlsx")
+    wb = load_workbook(path)
+    where = {r[2]: r[1] for r in wb[MAP_SHEET].iter_rows(values_only=True) if r[0] == "cell"}
+    ws = wb.worksheets[0]
+    ws[where["applicant_head"]] = "王建国"
+    ws[where["schedule.1.start"]] = "2027-02-30"
+    ws[where["expense_details.1.this_year"]] = -5
+    ws[where["expense_details.2.last_year"]] = 123456789012345
+    wb.save(path)
+
+    seen = {}
+
+    def run_dialog(dialog):
+        seen["dialog"] = dialog
+        table = dialog.findChild(QTableWidget, "importProblems")
+        seen["rows"] = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+        seen["import_enabled"] = dialog.findChild(QPushButton, "importAll").isEnabled()
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        shot(dialog, "xlsx_import_report.png")
+        dialog.findChild(QPushButton, "keepGood").click()
+        return dialog.result()
+
+    from perfdesk.ui import xlsx_import_dialog
+
+    monkeypatch.setattr(xlsx_import_dialog.XlsxImportDialog, "exec", run_dialog)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    clerk_menus.import_xlsx(window, path)
+    cells = {row[1]: row for row in seen["rows"]}
+    assert cells[where["schedule.1.start"]][2] == "支出实施进度计划第2行·开始时间"
+    assert "不存在的日期" in cells[where["schedule.1.start"]][3]
+    assert "不能为负数" in cells[where["expense_details.1.this_year"]][3]
+    assert "过大" in cells[where["expense_details.2.last_year"]][3]
+    assert not seen["import_enabled"]  # a file with errors is not imported as a whole
+    doc = demo_store.get_form(record.id).data
+    assert doc["applicant_head"] == "王建国"
+    assert doc["expense_details"][1]["this_year"] == record.data["expense_details"][1]["this_year"]
+
+
+def test_template_export_from_the_menu(window, demo_store, tmp_path, monkeypatch):
+    record = by_title(demo_store, "2027年校舍维修改造项目")
+    window.select_form(record.id)
+    target = tmp_path / "t.xlsx"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: target)
+    assert clerk_menus.export_template(window) == target
+    assert load_workbook(target).worksheets[0].protection.sheet
+
+
+# --- backup and restore ------------------------------------------------------------------------
+
+def test_backup_while_the_editor_autosaves_holds_the_last_save(qtbot, demo_store, tmp_path):
+    from perfdesk.ui.editor import DeclarationEditor
+
+    record = by_title(demo_store, "2027年教师能力提升培训专项")
+    editor = DeclarationEditor(demo_store, record.id, autosave_ms=20)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    edit = editor.field_binding("necessity").focus_widget
+    edit.setFocus()
+    edit.moveCursor(QTextCursor.MoveOperation.End)
+    typed = []
+
+    def type_one():
+        type_chinese(edit, "急")
+        typed.append(1)
+
+    ticker = QTimer()
+    ticker.timeout.connect(type_one)
+    ticker.start(15)
+    copies = []
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:  # backups taken while the editor types and autosaves
+        qtbot.wait(40)
+        copies.append(backup(demo_store.url, tmp_path / f"b{len(copies)}.db"))
+    ticker.stop()
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        type_chinese(edit, "终")
+    last = demo_store.get_form(record.id).data["necessity"]
+    assert last.endswith("终") and len(typed) > 20
+    final = backup(demo_store.url, tmp_path / "final.db")
+    for copy in [*copies, final]:
+        assert integrity(copy) == "ok"
+    with sqlite3.connect(final) as db:
+        (data,) = db.execute("SELECT data FROM form_instances WHERE id = ?", (record.id,)).fetchone()
+    assert last in data
+    editor.close()
+
+
+def test_restore_shows_the_backup_and_keeps_the_current_database(window, demo_store, tmp_path, monkeypatch):
+    saved = backup(demo_store.url, tmp_path / "before.db")
+    gone = by_title(demo_store, "2027年校园安全监控系统建设")
+    demo_store.delete_form(gone.id)
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: asked.append(text) or True)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    kept = clerk_menus.restore(window, saved)
+    assert asked and "表单：5 份" in asked[0] and "长治市第一中学（201003）" in asked[0]
+    assert kept is not None and kept.exists()
+    settle(window)
+    assert any(r.title == gone.title for r in window.listed_records())
+    with sqlite3.connect(kept) as db:  # the database as it was before the restore, kept aside
+        titles = [t for (t,) in db.execute("SELECT title FROM form_instances WHERE deleted_at IS NULL")]
+    assert gone.title not in titles
+
+
+# --- help and the empty list -------------------------------------------------------------------
+
+def test_f1_opens_the_chinese_manual(window, qtbot):
+    from perfdesk.ui import help_window
+
+    action = next(a for a in window.findChildren(type(window.menuBar().actions()[0])) if a.objectName() == "manualAction")
+    assert action.shortcut().toString() == "F1"
+    action.trigger()
+    manual = help_window._window
+    qtbot.waitExposed(manual)
+    text = manual.findChild(QTextBrowser, "manual").toPlainText()
+    for part in ("填写表单", "Excel 模板导入导出", "报送包", "财政部门的工作", "备份与恢复"):
+        assert part in text
+    manual.resize(900, 620)
+    shot(manual, "help_window.png")
+    manual.close()
+
+
+def test_a_dialogs_help_button_opens_its_page(window, demo_store, tmp_path, monkeypatch):
+    from perfdesk.ui import help_window
+    from perfdesk.ui.xlsx_import_dialog import XlsxImportDialog
+    from perfdesk.xlsx_import import read_file, read_template
+
+    record = by_title(demo_store, "2027年校舍维修改造项目")
+    path = export_template(demo_store, record.id, tmp_path / "t.xlsx")
+    dialog = XlsxImportDialog(demo_store, read_template(demo_store, read_file(path)), str(path), window)
+    pages = []
+    monkeypatch.setattr(help_window.HelpWindow, "show_page", lambda self, page="start": pages.append(page))
+    dialog.findChild(QPushButton, "helpButton").click()
+    assert pages == ["excel"]
+
+
+def test_empty_list_offers_the_sample_data(qtbot, store):
+    win = create_main_window(store)
+    qtbot.addWidget(win)
+    win.show()
+    settle(win)
+    button = win.findChild(QPushButton, "loadDemoButton")
+    assert button.isVisible() and "导入示例数据" in win.status_text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(win)
+    assert len(win.listed_records()) > 0 and not button.isVisible()
+    assert len(Store(store.url).list_forms()) == 14

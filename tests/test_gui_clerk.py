@@ -231,3 +231,50 @@ def test_empty_list_offers_the_sample_data(qtbot, store):
     settle(win)
     assert len(win.listed_records()) > 0 and not button.isVisible()
     assert len(Store(store.url).list_forms()) == 14
+
+
+# --- paste and copy ----------------------------------------------------------------------------
+
+def test_paste_a_5x4_block_from_excel_grows_rows_checks_values_and_undoes_in_one_step(qtbot, demo_store):
+    from perfdesk.ui.editor import DeclarationEditor
+    from perfdesk.ui.editor.row_tables import RowTableEditor
+
+    record = by_title(demo_store, "2027年校舍维修改造项目")
+    editor = DeclarationEditor(demo_store, record.id, autosave_ms=60_000)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    part = next(p for p in editor.findChildren(RowTableEditor) if p.table.key == "expense_details")
+    view = part.view
+    before = [dict(r) for r in part.doc.rows("expense_details")]
+    assert len(before) == 3
+    tsv = ("屋面防水\t10\t62.5\t按 2500 平方米计\r\n"
+           "外墙粉刷\t\t48.8\t按 4000 平方米计\r\n"
+           "门窗更换\t5\t36.235\t塑钢窗 410 樘\r\n"
+           "\"消防设施\n更换\"\t0\t１２\t灭火器 200 具\r\n"  # a cell with a line break, full-width digits
+           "围墙修缮\t\t12,50\t长 300 米\r\n")  # 12,50 is no amount: kept as typed, shown as an error
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    QApplication.clipboard().setText(tsv)
+    view.findChild(type(view.actions()[0]), "pasteCells").trigger()
+    rows = part.doc.rows("expense_details")
+    assert len(rows) == 5  # two rows grown for the block
+    assert [r["name"] for r in rows] == ["屋面防水", "外墙粉刷", "门窗更换", "消防设施\n更换", "围墙修缮"]
+    assert [r["this_year"] for r in rows[:4]] == ["62.5", "48.8", "36.235", "12"]
+    assert rows[1]["last_year"] is None and rows[3]["last_year"] == "0"
+    assert rows[4]["this_year"] == "12,50"
+    assert "第5行本年度申请资金" in part.errors.text()
+    assert part.doc.undo_stack.undoText().startswith("粘贴到支出明细预算")
+    part.doc.undo_stack.undo()  # one step takes the whole block back
+    assert part.doc.rows("expense_details") == before
+
+    part.doc.undo_stack.redo()
+    selection = view.selectionModel()
+    selection.clearSelection()
+    model = view.model()
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    selection.select(QItemSelection(model.index(0, 0), model.index(1, 2)), QItemSelectionModel.SelectionFlag.Select)
+    view.findChild(type(view.actions()[0]), "copyCells").trigger()
+    assert QApplication.clipboard().text() == "屋面防水\t10.00\t62.50\r\n外墙粉刷\t\t48.80\r\n"
+    editor.close()

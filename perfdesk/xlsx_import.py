@@ -124,7 +124,7 @@ def read_file(path: Path) -> bytes:
         raise XlsxImportError(f"无法读取文件 {path}：{explain_os(exc)}") from exc
 
 
-def _workbook(data: bytes):
+def open_workbook(data: bytes):
     from openpyxl import load_workbook
 
     try:
@@ -173,7 +173,7 @@ def _template_map(wb) -> tuple[dict[str, str], list[tuple[str, str, str]], dict[
     return meta, cells, presets
 
 
-def _text(value, number_text: str | None) -> str | None:
+def cell_text(value, number_text: str | None) -> str | None:
     """A cell's value as the text a clerk would have typed; numbers never through float."""
     if value is None:
         return None
@@ -226,7 +226,7 @@ def _get(doc: dict, path: str):
 def read_template(store: Store, data: bytes, into: int | None = None) -> TemplateImport:
     """Read a filled template; nothing is written. `into`: the stored form to fill (else the
     template's own form, or a new one when that is gone)."""
-    wb = _workbook(data)
+    wb = open_workbook(data)
     meta, cells, presets = _template_map(wb)
     form = get_form(meta.get("form_id", ""))
     sheet_title = meta.get("sheet") or wb.worksheets[0].title
@@ -246,7 +246,7 @@ def read_template(store: Store, data: bytes, into: int | None = None) -> Templat
     ticks: dict[str, list[tuple[str, str]]] = {}
     read: dict[str, tuple[str, str | None]] = {}
     for coordinate, path, option in cells:
-        text = _text(ws[coordinate].value, numbers.get(coordinate))
+        text = cell_text(ws[coordinate].value, numbers.get(coordinate))
         if option:
             ticks.setdefault(path, []).append((coordinate, option if text else ""))
             continue
@@ -261,7 +261,7 @@ def read_template(store: Store, data: bytes, into: int | None = None) -> Templat
             continue
         read[path] = (chosen[0][0] if chosen else marks[0][0], chosen[0][1] if chosen else None)
     for path, (_, text) in read.items():
-        _set(doc, path, _stored(field_at(form, path), text, _get(base_doc, path)))
+        _set(doc, path, stored_value(field_at(form, path), text, _get(base_doc, path)))
     for path, (coordinate, text) in read.items():
         field_def = field_at(form, path)
         context = _row_of(doc, path)
@@ -276,7 +276,7 @@ def read_template(store: Store, data: bytes, into: int | None = None) -> Templat
     return result
 
 
-def _stored(field_def, text: str | None, before):
+def stored_value(field_def, text: str | None, before):
     """What the document keeps, as the editor would store it typed: an amount or date normalised,
     and the stored value itself when the cell says the same (62.5 for a stored 62.50)."""
     if text is None:

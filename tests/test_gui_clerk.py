@@ -278,3 +278,37 @@ def test_paste_a_5x4_block_from_excel_grows_rows_checks_values_and_undoes_in_one
     view.findChild(type(view.actions()[0]), "copyCells").trigger()
     assert QApplication.clipboard().text() == "屋面防水\t10.00\t62.50\r\n外墙粉刷\t\t48.80\r\n"
     editor.close()
+
+
+def test_column_mapping_import_is_remembered_per_form(window, demo_store, tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from perfdesk.ui.column_mapping_dialog import ColumnMappingDialog
+
+    sheet = tmp_path / "明细.xlsx"
+    wb = Workbook()
+    wb.active.append(["项目", "说明", "金额"])
+    wb.active.append(["课桌椅", "500 套", 30.5])
+    wb.active.append(["投影仪", "25 台", 12])
+    wb.save(sheet)
+    record = by_title(demo_store, "2027年校舍维修改造项目")
+    window.select_form(record.id)
+    seen = []
+
+    def run_dialog(dialog):
+        seen.append(dialog)
+        if len(seen) == 1:
+            dialog.column_boxes["name"].setCurrentIndex(dialog.column_boxes["name"].findData(1))
+            dialog.column_boxes["this_year"].setCurrentIndex(dialog.column_boxes["this_year"].findData(3))
+            dialog.column_boxes["basis_note"].setCurrentIndex(dialog.column_boxes["basis_note"].findData(2))
+            assert dialog.column_boxes["name"].currentText() == "A 列：项目"
+            dialog.findChild(QPushButton, "importRows").click()
+        return dialog.result()
+
+    monkeypatch.setattr(ColumnMappingDialog, "exec", run_dialog)
+    clerk_menus.import_rows(window, sheet)
+    rows = demo_store.get_form(record.id).data["expense_details"]
+    assert [(r["name"], r["this_year"], r["basis_note"]) for r in rows[-2:]] == [("课桌椅", "30.5", "500 套"), ("投影仪", "12", "25 台")]
+    clerk_menus.import_rows(window, sheet)  # the second time the columns are already chosen
+    again = seen[1]
+    assert again.column_boxes["this_year"].currentData() == 3 and again.column_boxes["name"].currentData() == 1

@@ -249,7 +249,7 @@ def test_menus_are_in_chinese(window):
     assert quit_action.shortcut().toString() == "Ctrl+Q"
     assert [a.text().split("(")[0] for a in file_actions] == [
         "新建", "新建表单", "打开", "打印预览", "导出 PDF", "导出 Excel", "批量导出", "刷新",
-        "导出 Excel 填报模板", "从 Excel 导入", "备份数据库", "恢复备份", "打开其他数据库", "最近使用的数据库", "退出"]
+        "导出 Excel 填报模板", "从 Excel 导入", "按列导入表格行", "备份数据库", "恢复备份", "打开其他数据库", "最近使用的数据库", "退出"]
     new_forms = [a.text() for a in file_actions[1].menu().actions() if not a.isSeparator()]
     assert new_forms == ["新建绩效目标申报表…", "新建项目监控表…", "新建部门整体监控表…", "生成监控分析报告…",
                          "新建绩效报告（提纲）…", "新建预算绩效评价报告…", "新建反馈意见函…", "新建整改报告书…"]

@@ -148,3 +148,36 @@ def test_a_deleted_source_form_imports_as_a_new_one(demo_store, repair, tmp_path
         s.close()
     assert code == 0 and len(new) == 1 and new[0].title == "2027年校舍维修改造项目"
     assert new[0].amount == repair.amount
+
+
+# --- rows from any sheet, by column ------------------------------------------------------------
+
+def clerks_own_sheet(path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "明细"
+    ws.append(["序号", "项目", "金额（万元）", "说明"])
+    ws.append([1, "课桌椅", Decimal("30.5"), "500 套 × 610 元"])
+    ws.append([2, "黑板", -2, "负数"])
+    ws.append([])
+    ws.append([3, "投影仪", Decimal("12.125"), "25 台"])
+    wb.save(path)
+
+
+def test_rows_from_any_sheet_by_column_remembered_per_form(demo_store, repair, tmp_path, capsys):
+    sheet = tmp_path / "明细.xlsx"
+    clerks_own_sheet(sheet)
+    argv = ["import-rows", str(sheet), "--into", str(repair.id), "--table", "expense_details"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 1 and "请用 --columns 指定列对应" in _
+    code, out, _ = run(capsys, *argv, "--columns", "支出名称=B,this_year=C,basis_note=D")
+    assert code == 1 and "工作表“明细” C3（支出明细预算·本年度申请资金）：本年度申请资金不能为负数" in out
+    assert demo_store.get_form(repair.id).data == repair.data
+    code, out, _ = run(capsys, *argv, "--columns", "支出名称=B,this_year=C,basis_note=D", "--keep-good", "--replace")
+    assert code == 0 and "已导入 3 行" in out
+    rows = demo_store.get_form(repair.id).data["expense_details"]
+    assert [(r["name"], r["this_year"]) for r in rows] == [("课桌椅", "30.5"), ("黑板", None), ("投影仪", "12.125")]
+    code, out, _ = run(capsys, *argv)  # the columns chosen last time
+    assert code == 1 and "C3" in out

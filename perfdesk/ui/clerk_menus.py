@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QPushButton
 
 from ..errors import user_errors
+from ..xlsx_import import XlsxImportError
 from . import dialogs
 from .help_window import show_manual
 
@@ -32,7 +33,8 @@ def install(window, file_menu: QMenu, help_menu: QMenu) -> None:
 
     first = file_menu.actions()[-1]  # 退出 stays last
     excel = [action("导出 Excel 填报模板(&T)…", "exportTemplateAction", lambda: export_template(window)),
-             action("从 Excel 导入(&I)…", "importXlsxAction", lambda: import_xlsx(window))]
+             action("从 Excel 导入(&I)…", "importXlsxAction", lambda: import_xlsx(window)),
+             action("按列导入表格行(&L)…", "importRowsAction", lambda: import_rows(window))]
     data = [action("备份数据库(&B)…", "backupAction", lambda: backup(window)),
             action("恢复备份(&R)…", "restoreAction", lambda: restore(window)),
             action("打开其他数据库(&O)…", "openDatabaseAction", lambda: open_other(window))]
@@ -94,6 +96,37 @@ def import_xlsx(window, path: Path | None = None):
         dialogs.remember_export_dir(path.parent)
         window.refresh(select=dialog.saved.id)
         window.statusBar().showMessage(f"已从 Excel 导入到“{dialog.saved.title}”", 10000)
+    return dialog
+
+
+def import_rows(window, path: Path | None = None):
+    from ..xlsx_columns import read_sheets
+    from ..xlsx_import import read_file
+    from .column_mapping_dialog import ColumnMappingDialog
+
+    listed = window._selected_or_warn("导入表格行")
+    if listed is None:
+        return None
+    if path is None:
+        chosen, _ = QFileDialog.getOpenFileName(window, "按列导入表格行", str(dialogs.last_export_dir()),
+                                                "Excel 工作簿 (*.xlsx)")
+        if not chosen:
+            return None
+        path = Path(chosen)
+    try:
+        record = window.store.get_form(listed.id)
+        sheets = read_sheets(read_file(path))
+        if not sheets:
+            raise XlsxImportError(f"{path} 中没有可见的工作表")
+        dialog = ColumnMappingDialog(window.store, record, sheets, window)
+    except user_errors() as exc:
+        QMessageBox.warning(window, "无法导入", str(exc))
+        return None
+    window.column_mapping_dialog = dialog
+    if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        dialogs.remember_export_dir(path.parent)
+        window.refresh(select=dialog.saved.id)
+        window.statusBar().showMessage(f"已导入 {dialog.imported} 行到“{dialog.saved.title}”", 10000)
     return dialog
 
 

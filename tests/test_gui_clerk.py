@@ -312,3 +312,58 @@ def test_column_mapping_import_is_remembered_per_form(window, demo_store, tmp_pa
     clerk_menus.import_rows(window, sheet)  # the second time the columns are already chosen
     again = seen[1]
     assert again.column_boxes["this_year"].currentData() == 3 and again.column_boxes["name"].currentData() == 1
+
+
+# --- the editor's own actions ------------------------------------------------------------------
+
+@pytest.fixture
+def editor(qtbot, demo_store):
+    from perfdesk.ui.editor import DeclarationEditor
+
+    record = by_title(demo_store, "2027年教师能力提升培训专项")
+    win = DeclarationEditor(demo_store, record.id, autosave_ms=60_000)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def test_editor_exports_what_is_typed(editor, demo_store, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    from perfdesk.ui.editor import editor_actions
+
+    edit = editor.field_binding("necessity").focus_widget
+    edit.setFocus()
+    edit.moveCursor(QTextCursor.MoveOperation.End)
+    type_chinese(edit, "尤为迫切")
+    target = tmp_path / "申报表.pdf"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: target)
+    names = [a.objectName() for a in editor.menuBar().actions()[0].menu().actions()]
+    assert {"editorExportPdf", "editorExportXlsx", "editorExportTemplate"} <= set(names)
+    assert editor_actions.export_file(editor, "pdf") == target
+    text = "".join(p.extract_text() for p in PdfReader(target).pages).replace("\n", "")
+    assert "尤为迫切" in text  # the pending edit was saved first
+    assert not editor.has_unsaved_changes()
+
+
+def test_ctrl_f_finds_labels_and_values(editor, qtbot):
+    action = next(a for a in editor.findChildren(type(editor.menuBar().actions()[0])) if a.objectName() == "findAction")
+    assert action.shortcut().toString() == "Ctrl+F"
+    action.trigger()
+    bar = editor.find_bar
+    assert bar.isVisible()
+    bar.edit.setText("满意度")  # indicators' values and the 满意度指标 labels
+    first = bar.next()
+    from perfdesk.ui.editor.editor_actions import searchable
+
+    found = dict(searchable(editor))
+    assert first is not None and "满意度" in found[first]
+    assert bar.result.text().startswith(f"第 1 处，共 {len(bar.matches())} 处：")
+    second = bar.next()
+    assert second != first
+    bar.edit.setText("联系电话")  # a label
+    assert bar.next() == "applicant_phone"
+    bar.edit.setText("不存在的词语")
+    assert bar.next() is None and bar.result.text() == "没有找到"

@@ -128,6 +128,9 @@ class UnitSetupDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        from .help_window import add_help_button
+
+        add_help_button(buttons, "start")  # the manual's 开始使用 page
         layout.addWidget(buttons)
 
         self._fill_profiles()

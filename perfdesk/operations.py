@@ -129,9 +129,6 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
         listed = "\n".join(f.line() for f in errors[:20])
         more = f"\n……共 {len(errors)} 个错误" if len(errors) > 20 else ""
         raise OperationError(f"表单 {record.id}“{record.title}”有 {len(errors)} 个错误，不能导出，请先改正：\n{listed}{more}")
-    for target in (pdf, xlsx):
-        if target is not None and target.exists() and target.is_dir():
-            raise OperationError(f"输出路径 {target} 是一个文件夹，请给出文件名")
     rendered = render(store, record)
     staged: list[tuple[Path, Path]] = []
     target = None
@@ -153,6 +150,9 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
 
 def _check_targets(pdf: Path | None, xlsx: Path | None) -> None:
     """Each file named for what it holds, and two different files: an Excel file called x.pdf opens nowhere."""
+    for target in (pdf, xlsx):
+        if target is not None and target.is_dir():
+            raise OperationError(f"输出路径 {target} 是一个文件夹，请给出文件名")
     if pdf is not None and xlsx is not None and pdf.resolve() == xlsx.resolve():
         raise OperationError(f"PDF 和 Excel 不能写到同一个文件 {pdf}，请给出两个文件名")
     for target, suffix, kind in ((pdf, ".pdf", "PDF"), (xlsx, ".xlsx", "Excel")):

@@ -1,7 +1,8 @@
 """The main window's 文件 and 帮助 entries for the clerk's day: the Excel template round trip, backup
 and restore, another or a recent database, the manual (F1), and the empty list's 导入示例数据.
 
-`install(window, file_menu, help_menu)` is the one call the main window makes."""
+`install(window, file_menu, help_menu)` is the one call the main window makes. Nothing here imports the
+store or the form files at start-up: the window paints before SQLAlchemy is loaded (see ui/app.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QPushButton
 
 from ..errors import user_errors
-from ..xlsx_import import XlsxImportError
 from . import dialogs
 from .help_window import show_manual
 
@@ -101,7 +101,7 @@ def import_xlsx(window, path: Path | None = None):
 
 def import_rows(window, path: Path | None = None):
     from ..xlsx_columns import read_sheets
-    from ..xlsx_import import read_file
+    from ..xlsx_import import XlsxImportError, read_file
     from .column_mapping_dialog import ColumnMappingDialog
 
     listed = window._selected_or_warn("导入表格行")

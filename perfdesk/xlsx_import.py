@@ -13,7 +13,6 @@ import copy
 import datetime as dt
 import io
 import os
-import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field

@@ -4,7 +4,6 @@ typing into the yellow cells), import it back."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest

@@ -367,3 +367,19 @@ def test_ctrl_f_finds_labels_and_values(editor, qtbot):
     assert bar.next() == "applicant_phone"
     bar.edit.setText("不存在的词语")
     assert bar.next() is None and bar.result.text() == "没有找到"
+
+
+def test_monitoring_titles_are_readable_at_the_default_size(qtbot, full_demo_store):
+    from perfdesk.ui.form_list_model import COL_TITLE
+    from perfdesk.ui.list_columns import READABLE
+
+    win = create_main_window(full_demo_store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    for row in range(win.nav.count()):
+        win.nav.setCurrentRow(row)
+        settle(win)
+        QApplication.processEvents()
+        shown = win.table.horizontalHeader().sectionSize(COL_TITLE)
+        assert shown >= win.table.fontMetrics().horizontalAdvance(READABLE), win.nav.item(row).text()

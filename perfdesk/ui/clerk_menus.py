@@ -49,6 +49,9 @@ def install(window, file_menu: QMenu, help_menu: QMenu) -> None:
     manual = action("使用手册(&M)", "manualAction", lambda: show_manual(window, "start"), QKeySequence.StandardKey.HelpContents)
     help_menu.insertAction(help_menu.actions()[0] if help_menu.actions() else None, manual)
     _demo_button(window)
+    from .list_columns import keep_title_readable
+
+    window.title_width = keep_title_readable(window)
 
 
 # --- Excel -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands._codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from .commands._codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,7 +23,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import argparse_zh
     from .commands import modules
+
+    argparse_zh.install()
 
     db_help = "数据库地址（SQLAlchemy URL），默认取 PERFDESK_DB 或用户数据目录中的 SQLite 文件"
     # --db is accepted before or after the verb; after it, it must not reset a value given before.
@@ -53,6 +56,12 @@ def _gui_db(argv: list[str]):
 
 
 def _gui(db: str | None) -> int:
+    from .display import missing_display
+
+    problem = missing_display()
+    if problem:  # Qt would abort (rc 134) with a hint about libxcb-cursor0
+        print(problem, file=sys.stderr)
+        return EXIT_FAILED
     # The window paints before the store (SQLAlchemy) is imported: see perfdesk.ui.app.
     from .ui.app import run_gui
 
@@ -83,9 +92,17 @@ def main(argv: list[str] | None = None) -> int:
     except told as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:  # Ctrl-C at a prompt or mid-way: every verb writes in transactions
+        print("\n已取消（Ctrl-C）。未完成的操作没有写入任何内容。", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # `perfdesk list | head`: the reader stopped listening, nothing is wrong
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:  # a file the verb reads or writes: said in Chinese, never a traceback
+        from .os_errors import explain_os
+
+        print(f"错误：{exc.filename or '文件'}：{explain_os(exc)}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .domain import monitoring
-from .domain import money
 from .domain.document import blank_document, headline_amount, tree_values
 from .domain.lifecycle import NOT_YET_BUDGET
 from .domain.profiles import ProfileError, get_profile
@@ -14,9 +13,22 @@ from .store import FormRecord, Store
 
 def start_project_monitoring(store: Store, declaration_id: int, months: int = 6) -> FormRecord:
     """项目支出绩效运行监控表 from the approved declaration: the clerk fills only progress."""
+    from .domain.checks import blocking
+    from .operations import check
+
     declaration = store.get_form(declaration_id)
     if declaration.form_id != "declaration":
         raise OperationError(f"表单 {declaration_id} 不是绩效目标申报表，不能据此生成项目监控表")
+    errors = blocking(check(store, declaration))
+    if errors or declaration.status in NOT_YET_BUDGET:
+        why = f"还有 {len(errors)} 个错误" if errors else "还在填写中，尚未报送批复"
+        raise OperationError(f"申报表 {declaration.id}“{declaration.title}”{why}，不能据此生成监控表；"
+                             f"请先改正并报送，监控表应依据批复的绩效目标填写")
+    for existing in store.list_forms(year=declaration.year, form_id="project_monitoring"):
+        same = existing.data.get("_source", {}).get("declaration") == declaration.id
+        if same and str(existing.data.get("period_months") or 6) == str(months):
+            raise OperationError(f"申报表 {declaration.id} 的 1-{months}月监控表已经存在：{existing.id}“{existing.title}”，"
+                                 f"请打开它继续填写，或先删除它再重新生成")
     unit = store.get_unit(declaration.unit_id)
     form = get_form("project_monitoring")
     doc = monitoring.from_declaration(form, get_form("declaration"), declaration.data,
@@ -38,11 +50,12 @@ def start_department_monitoring(store: Store, unit_id: int, year: int, months: i
     for f in store.list_forms(year=year, form_id="declaration"):
         if f.unit_id != unit_id or f.status in NOT_YET_BUDGET:
             continue
-        arranged = tree_values(declaration, f.data, "fund_sources", "actual")
-        top = [arranged[r.key] for r in declaration.tables["fund_sources"].tree if r.depth == 0]
-        amount = money.total(top) if any(v is not None for v in top) else f.amount
-        if amount is not None:
-            projects[str(f.id)] = str(amount)
+        split = monitoring.budget_by_kind(declaration, f.data)
+        if split:
+            projects[str(f.id)] = split
+    if not projects:
+        raise OperationError(f"“{unit.name}”{year}年度没有已报送或批复的申报表，无法生成部门整体监控表；"
+                             f"请核对年度，或先报送该年度的申报表")
     doc = monitoring.department_start(form, supervisor_name=unit.supervisor_name,
                                       supervisor_code=unit.supervisor_code, project_budget=projects, months=months)
     title = f"{unit.name}部门整体（{year}年1-{months}月监控）"

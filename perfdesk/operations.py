@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .domain.checks import CheckContext, blocking, run_checks
+from .os_errors import explain_os
 from .domain.document import headline_amount
 from .domain.findings import Finding
 from .domain.formdef import FormDef
@@ -134,6 +135,7 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
     申请调整 kept, as it was approved."""
     if pdf is None and xlsx is None:
         raise OperationError("请至少指定一个输出文件：--pdf 文件名 或 --xlsx 文件名")
+    _check_targets(pdf, xlsx)
     record = store.get_form(form_instance_id)
     if approved:
         from .workflow import approved_revision
@@ -148,19 +150,17 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
         listed = "\n".join(f.line() for f in errors[:20])
         more = f"\n……共 {len(errors)} 个错误" if len(errors) > 20 else ""
         raise OperationError(f"表单 {record.id}“{record.title}”有 {len(errors)} 个错误，不能导出，请先改正：\n{listed}{more}")
-    for target in (pdf, xlsx):
-        if target is not None and target.exists() and target.is_dir():
-            raise OperationError(f"输出路径 {target} 是一个文件夹，请给出文件名")
     rendered = render(store, record)
     staged: list[tuple[Path, Path]] = []
+    target = None
     try:
         for target, payload in ((pdf, rendered.pdf), (xlsx, rendered.xlsx)):
             if target is not None:
                 staged.append((_stage(target, payload), target))
         for temp, target in staged:
             os.replace(temp, target)
-    except OSError as exc:
-        raise OperationError(f"无法写入文件 {exc.filename or ''}：{_os_reason(exc)}") from exc
+    except OSError as exc:  # named by the file asked for, never the temporary one
+        raise OperationError(f"无法写入文件 {target}：{explain_os(exc)}") from exc
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
@@ -169,12 +169,16 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
     return findings
 
 
-def _os_reason(exc: OSError) -> str:
-    import errno
-
-    return {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘空间不足",
-            errno.EROFS: "磁盘为只读", errno.ENOENT: "路径不存在", errno.ENOTDIR: "路径中有一段不是文件夹",
-            errno.EISDIR: "目标是一个文件夹"}.get(exc.errno, exc.strerror or str(exc))
+def _check_targets(pdf: Path | None, xlsx: Path | None) -> None:
+    """Each file named for what it holds, and two different files: an Excel file called x.pdf opens nowhere."""
+    for target in (pdf, xlsx):
+        if target is not None and target.is_dir():
+            raise OperationError(f"输出路径 {target} 是一个文件夹，请给出文件名")
+    if pdf is not None and xlsx is not None and pdf.resolve() == xlsx.resolve():
+        raise OperationError(f"PDF 和 Excel 不能写到同一个文件 {pdf}，请给出两个文件名")
+    for target, suffix, kind in ((pdf, ".pdf", "PDF"), (xlsx, ".xlsx", "Excel")):
+        if target is not None and target.suffix.lower() != suffix:
+            raise OperationError(f"{kind} 文件名 {target} 应以 {suffix} 结尾，请改为 {target.with_suffix(suffix).name}")
 
 
 def new_declaration(store: Store, unit: UnitRecord, year: int, title: str = "") -> FormRecord:

@@ -236,7 +236,7 @@ def test_empty_store_says_how_to_get_sample_data(qtbot, gui_store):
     assert table(win).model().rowCount() == 0
     box = win.findChild(QComboBox, "yearBox")
     assert [box.itemText(i) for i in range(box.count())] == ["全部年度"]
-    assert status(win) == "没有表单。可在命令行运行 perfdesk demo 写入示例数据。"
+    assert status(win) == "没有表单。可点击右下角的“导入示例数据”熟悉填写，或新建表单。"
 
 
 def test_menus_are_in_chinese(window):
@@ -248,7 +248,8 @@ def test_menus_are_in_chinese(window):
     quit_action = next(a for a in file_actions if a.text().startswith("退出"))
     assert quit_action.shortcut().toString() == "Ctrl+Q"
     assert [a.text().split("(")[0] for a in file_actions] == [
-        "新建", "新建表单", "打开", "打印预览", "导出 PDF", "导出 Excel", "批量导出", "刷新", "退出"]
+        "新建", "新建表单", "打开", "打印预览", "导出 PDF", "导出 Excel", "批量导出", "刷新",
+        "导出 Excel 填报模板", "从 Excel 导入", "按列导入表格行", "备份数据库", "恢复备份", "打开其他数据库", "最近使用的数据库", "退出"]
     new_forms = [a.text() for a in file_actions[1].menu().actions() if not a.isSeparator()]
     assert new_forms == ["新建绩效目标申报表…", "新建事前绩效评估表…", "新建项目监控表…", "新建部门整体监控表…",
                          "生成监控分析报告…", "新建绩效报告（提纲）…", "新建预算绩效评价报告…", "新建反馈意见函…",
@@ -261,7 +262,7 @@ def test_menus_are_in_chinese(window):
         assert [a.text().split("(")[0] for a in menu["提交包"].actions() if a.text()] == [
             "收件记录", "导入数据包", "生成报送数据包", "审核", "可信公钥", "签名密钥"]
     assert [a.text().split("(")[0] for a in menu["设置"].actions()] == ["单位设置"]
-    assert [a.text().split("(")[0] for a in menu["帮助"].actions()] == ["关于"]
+    assert [a.text().split("(")[0] for a in menu["帮助"].actions()] == ["使用手册", "关于"]
 
 
 def test_run_gui_shows_the_window_and_returns_the_exit_code(qtbot, tmp_path):

@@ -190,7 +190,7 @@ def test_spending_behind_is_measured_against_the_period():
 
 def test_department_blocks_must_agree():
     doc = monitoring.department_start(DM, supervisor_name="长治市教育局", supervisor_code="201",
-                                      project_budget={"1": "75"})
+                                      project_budget={"1": {"general": Decimal("75")}})
     doc["funds_by_kind"]["general"]["budget"] = "70"
     found = [f for f in run_checks(DM, doc, CheckContext(year=2026)) if f.code == "funds_blocks_agree"]
     assert found and "70.00 万元" in found[0].message and "75.00 万元" in found[0].message
@@ -248,7 +248,7 @@ def test_project_table_pdf_holds_every_label_the_rates_and_is_landscape():
 
 def test_department_table_pdf_holds_every_label():
     doc = monitoring.department_start(DM, supervisor_name="长治市教育局", supervisor_code="201",
-                                      project_budget={"1": "75"})
+                                      project_budget={"1": {"general": Decimal("75")}})
     doc["funds_by_use"]["project"].update(issued="30", spent="12")
     text = flat(render_pdf(build_grid(DM, doc, context(CITY, 2026, doc))))
     missing = [label for label in LABELS_3 + LABELS_2[15:16] if re.sub(r"\s+", "", label) not in text]

@@ -171,7 +171,7 @@ def judge(store: Store, package: bytes, items: dict[str, bytes]):
         # Only the document and the status may change, and in the document only the signed cells.
         assert after_forms[target][:5] == before_forms[target][:5] and after_forms[target][7:] == before_forms[target][7:]
         old = json.loads(before_forms[target][6])
-        finance = review["cells"]  # every cell a review fills (the office's, or the 主管部门's own)
+        finance = review.get("cells", {})  # every cell a review fills (the office's, or the 主管部门's own)
         for path, value in finance.items():
             node = record.data
             for part in path.split("."):

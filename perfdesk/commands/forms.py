@@ -69,7 +69,7 @@ def _list(store: Store, args) -> int:
 
     units = {u.id: u for u in store.units()}
     for f in forms:
-        amount = money.format_amount(f.amount, blank="—")
+        amount = money.format_listed(f.amount, blank="—")
         line = f"{f.id}\t{f.year}年度\t{f.status.display}\t{amount} 万元\t{units[f.unit_id].name}\t{f.title}"
         deadline = due(store, f)
         if deadline is not None:

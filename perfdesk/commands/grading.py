@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..domain.formulas import FormulaError
 from ..domain.profiles import Profile, all_profiles, get_profile
-from ..domain.scoring import ScoringError, ex_ante_verdict, grade, parse_score, points_text
+from ..domain.scoring import ScoringError, ex_ante_verdict, grade_claimed, parse_score, points_text
 from ..errors import UserError
 from ._codes import EXIT_OK
 
@@ -16,6 +16,7 @@ def register(verbs, common) -> None:
     grading = verbs.add_parser("grade", parents=[common], help="按规则配置给出分数对应的评价等次或事前评估结论")
     grading.add_argument("--profile", required=True, metavar="规则", help="规则配置的 id，见 perfdesk profiles")
     grading.add_argument("--ex-ante", action="store_true", help="给出事前绩效评估结论（可行/待完善/不可行）")
+    grading.add_argument("--bonus", metavar="加分", help="总分含加分时给出加分（如长治办法的 3–5 分）；超过满分的总分须给出")
     grading.add_argument("score", metavar="分数")
     grading.set_defaults(handler=_grade, needs_store=False)
 
@@ -54,8 +55,10 @@ def _grade(store, args) -> int:
             verdict = ex_ante_verdict(profile, args.score)
             print(f"{profile.name}：事前绩效评估 {parse_score(args.score)} 分，结论：{verdict.label}")
         else:
-            result = grade(profile, args.score)
-            print(f"{profile.name}：{parse_score(args.score)} 分，等次：{result.label}")
+            total, result = grade_claimed(profile, args.score, args.bonus)
+            with_bonus = f"（含加分 {points_text(parse_score(args.bonus))} 分）" if args.bonus is not None else ""
+            print(f"{profile.name}：{total} 分{with_bonus}，等次：{result.label}")
     except (ScoringError, FormulaError) as exc:
-        raise UserError(str(exc)) from None
+        hint = "（用 --bonus 加分 给出）" if args.bonus is None and "请同时给出加分" in str(exc) else ""
+        raise UserError(f"{exc}{hint}") from None
     return EXIT_OK

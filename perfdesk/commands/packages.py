@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from ..errors import UserError
+from ..os_errors import explain
 from ..store import Store, UnitRecord
-from ._codes import EXIT_FAILED, EXIT_OK
+from ._codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
 PASSPHRASE_ENV = "PERFDESK_PASSPHRASE"
 KIND_NAMES = {"form": "表单报送", "review": "审核结果", "forward": "主管部门转报", "relay": "主管部门转发的审核结果"}
@@ -136,7 +137,7 @@ def _first_line(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"无法读取口令文件 {path}：{getattr(exc, 'strerror', None) or exc}") from exc
+        raise CommandError(f"无法读取口令文件 {path}：{explain(exc)}") from exc
     return text.splitlines()[0] if text else ""
 
 
@@ -170,7 +171,7 @@ def _read(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise CommandError(f"无法读取{what} {path}：{exc.strerror or exc}") from exc
+        raise CommandError(f"无法读取{what} {path}：{explain(exc)}") from exc
 
 
 # --- identity ----------------------------------------------------------------------------
@@ -284,7 +285,10 @@ def _package(store: Store, args) -> int:
     from ..package.builder import package_form
     from ..package.identity import load_signer
 
+    from ..package.identity import identity_of
+
     record = store.get_form(args.id)
+    identity_of(store, record.unit_id)  # no key, no question: say so before asking for its passphrase
     signer = load_signer(store, record.unit_id, passphrase(args))
     seal = _read(args.seal, "公章图片") if args.seal else None
     attachments = [(path.name, _read(path, "附件")) for path in args.attach]
@@ -324,11 +328,22 @@ def _verify(store: Store, args) -> int:
 
 
 def _import(store: Store, args) -> int:
-    from ..package.importer import import_paths
+    from ..package.importer import ImportReport, import_paths, package_files
 
-    report = import_paths(store, args.paths, trust_new=args.trust_new)
-    for outcome in report.outcomes:
-        print(outcome.line())
+    # One package at a time, each line printed as it is done: a folder of 200 packages shows its progress,
+    # and Ctrl-C stops between packages (each is its own transaction) with those done kept.
+    files = package_files(args.paths)
+    report = ImportReport()
+    try:
+        for number, path in enumerate(files, 1):
+            done = import_paths(store, [path], trust_new=args.trust_new)
+            for outcome in done.outcomes:
+                print(f"（{number}/{len(files)}）{outcome.line()}", flush=True)
+            report.outcomes += done.outcomes
+    except KeyboardInterrupt:
+        print(f"\n已中断（Ctrl-C）：前 {len(report.outcomes)} 个数据包已处理，其余 {len(files) - len(report.outcomes)} 个未导入。"
+              f"\n{report.summary()}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if not report.outcomes:
         print("没有找到 .pdpkg 数据包。")
     print(report.summary())
@@ -358,7 +373,7 @@ def _pairs(items: list[str], option: str, example: str) -> dict[str, str]:
 
 def _review(store: Store, args) -> int:
     from ..domain.lifecycle import Action, is_final
-    from ..package.identity import load_signer
+    from ..package.identity import identity_of, load_signer
     from ..package.review import actual_cells, decide
 
     record = store.get_form(args.id)
@@ -370,6 +385,7 @@ def _review(store: Store, args) -> int:
     signer = None
     if args.out is not None:
         unit = _own_signer_unit(store, args.signer)
+        identity_of(store, unit.id)  # no key: said before the passphrase is asked
         signer = load_signer(store, unit.id, passphrase(args))
     seal = _read(args.seal, "公章图片") if args.seal else None
     decided = decide(store, record.id, signer, decision=args.decision, opinion=args.opinion, reviewer=args.reviewer,

@@ -79,6 +79,16 @@ def format_amount(value: Decimal | None, *, blank: str = "") -> str:
         return f"{shown:,.{max(2, -shown.as_tuple().exponent)}f}"
 
 
+def format_listed(value: Decimal | None, *, blank: str = "") -> str:
+    """An amount in a list of forms: always two decimals , rounded half
+    up, so a column of figures lines up; the form itself keeps and shows every decimal."""
+    if value is None:
+        return blank
+    with localcontext() as ctx:
+        ctx.prec = max(28, value.adjusted() + AMOUNT_PLACES + 4)
+        return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+
+
 def total(values) -> Decimal:
     """Sum of amounts, blanks counting as nothing."""
     result = Decimal(0)

@@ -158,12 +158,40 @@ def from_declaration(monitoring: FormDef, declaration: FormDef, decl_doc: dict, 
     return doc
 
 
+# Where a declaration's 资金来源 rows go in the department table's 按预算类别 block (003 附表):
+# 公共预算资金 is 一般公共预算, 纳入专户管理的事业资金 is 财政专户, 其他收入 is the unit's own money.
+KIND_OF_SOURCE = {"public_budget": "general", "government_funds": "gov_funds",
+                  "special_account": "special_account", "other_income": "unit_funds"}
+
+
+def budget_by_kind(declaration: FormDef, doc: dict) -> dict[str, Decimal]:
+    """One declaration's budget split by 预算类别: the money the finance office arranged (本年度实际安排资金)
+    when it is known, else what was requested (本年度申请资金)."""
+    for column in ("actual", "this_year"):
+        values = tree_values(declaration, doc, "fund_sources", column)
+        split: dict[str, Decimal] = {}
+        for source, kind in KIND_OF_SOURCE.items():
+            if values.get(source):
+                split[kind] = split.get(kind, Decimal(0)) + values[source]
+        if split:
+            return split
+    return {}
+
+
 def department_start(monitoring: FormDef, *, supervisor_name: str, supervisor_code: str,
-                     project_budget: dict[str, str], months: int = 6) -> dict:
-    """A department monitoring form from the unit and the year's project declarations."""
+                     project_budget: dict[str, dict[str, Decimal]], months: int = 6) -> dict:
+    """A department monitoring form from the unit and the year's project declarations
+    (`project_budget`: declaration id → its budget by 预算类别). Both blocks start with the same
+    project money, so the table passes its own 按预算类别 = 按支出用途 check."""
     doc = blank_document(monitoring, {"period_months": str(months), "supervisor_name": supervisor_name,
                                       "supervisor_code": supervisor_code})
-    project = money.total(money.parse_amount(v) for v in project_budget.values())
+    kinds: dict[str, Decimal] = {}
+    for split in project_budget.values():
+        for kind, amount in split.items():
+            kinds[kind] = kinds.get(kind, Decimal(0)) + amount
+    for kind, amount in kinds.items():
+        doc["funds_by_kind"][kind]["budget"] = money.to_json(amount)
+    project = money.total(kinds.values())
     if project:
         doc["funds_by_use"]["project"]["budget"] = money.to_json(project)
     return doc

@@ -165,6 +165,32 @@ def grade(profile: Profile | str, score: Decimal | str | int) -> Grade:
     raise ProfileError(f"规则配置“{profile.name}”的等次没有覆盖 0 分")  # pragma: no cover - checked on load
 
 
+def grade_claimed(profile: Profile | str, score: Decimal | str | int,
+                  bonus: Decimal | str | int | None = None) -> tuple[Decimal, Grade]:
+    """The grade of a total someone states (rounded score, grade). Above the full marks (100) a
+    total is only possible with a bonus, so one above it without the bonus that makes it, or whose
+    part before the bonus exceeds the full marks, is refused instead of graded."""
+    profile = profile_of(profile)
+    total = _bounded(score, profile.max_score, _max_hint(profile))
+    rules = profile.scoring
+    full = rules.total if rules else profile.max_score
+    if bonus is None:
+        if total > full:
+            hint = f"（{points_text(rules.bonus_min)}–{points_text(rules.bonus_max)} 分）" if rules else ""
+            raise ScoringError(f"分数 {points_text(total)} 超过满分 {points_text(full)} 分：超出的部分只能来自加分"
+                               f"{hint}，请同时给出加分")
+        return total, grade(profile, total)
+    if rules is None:
+        raise ScoringError(f"{profile.name}没有加分项，请不要给出加分")
+    extra = _bonus(rules, bonus)
+    if total - extra > full:
+        raise ScoringError(f"加分前的得分 {points_text(total - extra)} 超过满分 {points_text(full)} 分，"
+                           f"请核对总分 {points_text(total)} 和加分 {points_text(extra)}")
+    if total < extra:
+        raise ScoringError(f"总分 {points_text(total)} 小于加分 {points_text(extra)}，请核对")
+    return total, grade(profile, total)
+
+
 def ex_ante_verdict(profile: Profile | str, score: Decimal | str | int) -> Verdict:
     """The ex-ante assessment's conclusion (可行 / 待完善 / 不可行) by the profile's thresholds."""
     profile = profile_of(profile)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PackageError
+from ..os_errors import explain_os
 
 KiB, MiB = 1024, 1024 * 1024
 
@@ -66,7 +67,7 @@ def read_package_file(path: Path, limits: Limits = LIMITS) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise PackageError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
+        raise PackageError(f"无法读取文件 {path}：{explain_os(exc)}") from exc
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -76,7 +77,7 @@ def read_package_file(path: Path, limits: Limits = LIMITS) -> bytes:
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limits.file + 1)
     except OSError as exc:
-        raise PackageError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
+        raise PackageError(f"无法读取文件 {path}：{explain_os(exc)}") from exc
     finally:
         os.close(fd)
     if len(data) > limits.file:

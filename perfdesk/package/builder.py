@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
 from ..domain.lifecycle import Action, Actor, Role, Round, Status, find_move, submission_round
+from ..os_errors import explain_os
 from ..domain.registry import get_form
 from ..store import FormRecord, Store, UnitRecord
 from . import keys
@@ -176,17 +177,17 @@ def write_package(target: Path, payload: bytes) -> None:
     """Write whole or not at all: a half-written package on a USB stick would only confuse."""
     if target.is_dir():
         raise PackageError(f"输出路径 {target} 是一个文件夹，请给出文件名")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".perfdesk-", suffix=".part")
+    temp = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".perfdesk-", suffix=".part")
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
             out.flush()
             os.fsync(out.fileno())  # USB sticks get pulled out early
         os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise PackageError(f"无法写入文件 {target}：{exc.strerror or exc}") from exc
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:  # named by the file asked for, never the temporary one
+        raise PackageError(f"无法写入文件 {target}：{explain_os(exc)}") from exc
+    finally:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)

@@ -183,7 +183,9 @@ def check_pdf(pdf: bytes, signer: x509.Certificate, *, form_sha256: str) -> PdfC
         status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[anchor]))
         pdf_signer = x509.load_der_x509_certificate(embedded.signer_cert.dump())
         bound = _bound_hash(reader, embedded)
-        summary, level = status.summary(), status.modification_level
+        summary = summary_text(status.intact, status.valid, status.trusted, getattr(status, "revoked", False),
+                               getattr(status, "coverage", None))
+        level = status.modification_level
         name = keys.subject_name(pdf_signer)
     except Exception:  # noqa: BLE001 - pyHanko reports a malformed PDF in many ways, all in English
         return _failed("form.pdf 已损坏或其签名无法解析")
@@ -200,3 +202,16 @@ def check_pdf(pdf: bytes, signer: x509.Certificate, *, form_sha256: str) -> PdfC
     else:
         problem = None
     return PdfCheck(status.intact, status.valid, status.trusted, name, status.signer_reported_dt, summary, problem)
+
+
+def summary_text(intact: bool, valid: bool, trusted: bool, revoked: bool = False, coverage=None) -> str:
+    """pyHanko's “INTACT:TRUSTED,UNTOUCHED” said in Chinese: content, signature, certificate, later changes."""
+    if not (intact and valid):
+        return "签名与文件内容不符，文件可能已被改动"
+    parts = ["文件内容未被改动", "签名有效",
+             "证书可信" if trusted else ("证书已被吊销" if revoked else "证书未登记为可信")]
+    if coverage is not None:
+        whole = getattr(coverage, "name", "") in ("ENTIRE_FILE", "ENTIRE_REVISION")
+        parts.append("签名覆盖整个文件" if getattr(coverage, "name", "") == "ENTIRE_FILE"
+                     else ("签名后有追加内容" if whole else "签名只覆盖文件的一部分"))
+    return "，".join(parts)

@@ -32,6 +32,7 @@ class Cell:
     number: Decimal | None = None
     min_lines: int = 1
     path: str = ""  # the data path it shows, for the editor to jump to
+    option: str = ""  # a √ column's option: the cell shows whether `path` holds it
 
 
 @dataclass
@@ -368,7 +369,8 @@ class _Builder:
         if "tick" in spec:
             chosen = raw.get(spec["tick"]) == spec["option"]
             return Cell(0, 0, int(spec.get("span", 1)), 1, "√" if chosen else "", "value", "center",
-                        path=f"{table_key}.{index}.{spec['tick']}" if index >= 0 else table_key)
+                        path=f"{table_key}.{index}.{spec['tick']}" if index >= 0 else table_key,
+                        option=spec["option"])
         cell = self.column_cell(table_key, spec, raw, index, prefix)
         if index < 0:
             cell.path = table_key

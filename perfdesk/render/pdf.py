@@ -260,12 +260,13 @@ class _Printer:
         if size != SIZE:
             self.line_text(x0 + PAD_X, top - PAD_Y - size - 2, lines[0], size)
             return
-        block = len(lines) * LEADING
+        lines, scale = self._fitted(lines, x1 - x0, height, cell.role)
+        block = len(lines) * LEADING * scale
         top_aligned = cell.min_lines > 1 or split or len(lines) > 2 or self.grid.prose
         pad = PAD_Y if piece.pad_top else 0.0
-        y = top - pad - SIZE if top_aligned else top - (height - block) / 2 - SIZE
+        y = top - pad - SIZE * scale if top_aligned else top - (height - block) / 2 - SIZE * scale
         for line in lines:
-            size = SIZE
+            size = SIZE * scale
             if cell.role == "amount" and text_width(line) > x1 - x0 - 2 * PAD_X:
                 size = SIZE * (x1 - x0 - 2 * PAD_X) / text_width(line)
             width = text_width(line, size)
@@ -276,7 +277,21 @@ class _Printer:
             else:
                 x = (x0 + x1 - width) / 2
             self.line_text(x, y, line, size)
-            y -= LEADING
+            y -= LEADING * scale
+
+    @staticmethod
+    def _fitted(lines: list[str], width: float, height: float, role: str) -> tuple[list[str], float]:
+        """The lines and a font scale that keep a label inside its box. A label cell split across a
+        page break (产出指标 whose last row starts page 2) may have one row for two lines: then it goes
+        on one line, shrunk to the width, or, when that would be smaller, every line shrinks to the height."""
+        if role == "amount" or len(lines) < 2 or len(lines) * LEADING + 2 * PAD_Y <= height + 0.5:
+            return lines, 1.0
+        by_height = max(0.5, (height - 2 * PAD_Y) / (len(lines) * LEADING))
+        joined = "".join(lines)
+        by_width = (width - 2 * PAD_X) / text_width(joined)
+        if by_width >= by_height:
+            return [joined], min(1.0, by_width)
+        return lines, by_height
 
     def vertical(self, chars: list[str], x0: float, x1: float, top: float, height: float) -> None:
         size = SIZE + 1

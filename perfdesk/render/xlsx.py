@@ -26,6 +26,19 @@ _FIXED_TIME = dt.datetime(2000, 1, 1)  # same data, same file
 
 
 def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
+    wb, _ = build_workbook(grid, sheet_title)
+    return save_workbook(wb)
+
+
+def save_workbook(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def build_workbook(grid: Grid, sheet_title: str = "申报表") -> tuple[Workbook, int]:
+    """The printed layout on the active sheet; also the sheet row of the grid's first row (a
+    grid cell (row, col) is at sheet row top + row, column 1 + col)."""
     register_font()  # line wrapping is measured with the PDF font so row heights agree
     wb = Workbook()
     ws = wb.active
@@ -96,9 +109,7 @@ def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
     ws.page_margins.top = ws.page_margins.bottom = 0.59
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.print_area = f"A1:{get_column_letter(ncols)}{row - 1}"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb, top
 
 
 class _StyleCache:

@@ -32,9 +32,11 @@ def shown(url: str) -> str:
 
 def reason(exc: BaseException) -> str:
     # The driver's own message is the useful part; SQLAlchemy's wrapper adds SQL and links.
+    from ..os_errors import explain
+
     if isinstance(exc, DBAPIError) and exc.orig is not None:
-        return str(exc.orig)
-    return str(exc) or type(exc).__name__
+        return explain(exc.orig)
+    return explain(exc)
 
 
 def _is_memory(url: URL) -> bool:

@@ -19,10 +19,12 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ..paths import fonts_dir
+from ..os_errors import explain
 from ..store.errors import StoreError
 from ..store.first_look import first_look
 from ..store.location import default_url, sqlite_file
 from .main_window import MainWindow, cannot_open_message
+from .qt_setup import install_translations, quit_on_ctrl_c
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -124,7 +126,7 @@ def acquire_db_lock(db_url: str | None) -> QLockFile | None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DbLockError(f"无法创建锁文件夹 {path.parent}：{exc.strerror or exc}") from exc
+            raise DbLockError(f"无法创建锁文件夹 {path.parent}：{explain(exc)}") from exc
     lock = QLockFile(str(path))
     lock.setStaleLockTime(0)
     if lock.tryLock(0):
@@ -204,8 +206,13 @@ def run_gui(db_url: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    install_translations(app)
+    quit_on_ctrl_c(app)
     apply_chinese_font(app)
     url = db_url or default_url()
+    from .clerk_menus import remember_database
+
+    remember_database(url)  # 文件 → 最近使用的数据库
     try:
         lock = acquire_db_lock(url)
     except DbLockError:

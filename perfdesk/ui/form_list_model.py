@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from ..domain.dates import days_left, describe_due
-from ..domain.money import format_amount
+from ..domain.money import format_listed
 from ..domain.registry import form_name
 from ..store.records import FormRecord
 
@@ -101,7 +101,7 @@ class _Row:
         due_text = due_short(due)
         alerts, alert_key = alert_text(levels)
         self.texts = (str(record.id), str(record.year), kind_name(record.form_id), record.status.display, record.title,
-                      unit_name, format_amount(record.amount), due_text, alerts, local_time(record))
+                      unit_name, format_listed(record.amount), due_text, alerts, local_time(record))
         amount = float("-inf") if record.amount is None else float(record.amount)  # sorting only
         due_key = float(due[0].toordinal()) if due is not None else float("inf")  # soonest first, none last
         self.keys = (record.id, record.year, self.texts[COL_KIND], record.status, record.title, unit_name, amount,

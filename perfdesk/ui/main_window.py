@@ -74,7 +74,7 @@ if TYPE_CHECKING:
 
 WINDOW_TITLE = "PerfDesk 预算绩效填报桌面端"
 ALL_YEARS = "全部年度"
-EMPTY_STORE = "没有表单。可在命令行运行 perfdesk demo 写入示例数据。"
+EMPTY_STORE = "没有表单。可点击右下角的“导入示例数据”熟悉填写，或新建表单。"
 NO_FINDINGS = "未发现问题"
 LATER = "将在后续版本提供"
 PACKAGES_MODULE = "perfdesk.ui.packages"
@@ -461,6 +461,9 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(self.about_action)
+        from . import clerk_menus  # Excel template, backup, other databases, manual, demo button
+
+        clerk_menus.install(self, file_menu, help_menu)
 
         # What the toolbar's 新建 button drops down: the current section's kinds.
         self.section_new_menus: dict[str, QMenu] = {}

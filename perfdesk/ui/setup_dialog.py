@@ -41,10 +41,26 @@ def validate_unit(values: dict[str, str]) -> tuple[str, str] | None:
         text = values[field].strip()
         if not (text.isascii() and text.isdigit()):
             return field, f"{labels[field]}只能由数字 0–9 组成，“{text}”不符合。"
+    found = unit_code_problem(values["supervisor_code"])
+    if found:
+        return "supervisor_code", found
     if values.get("level") not in LEVELS:
         return "level", "请选择级次（市级或县级）。"
     if not values.get("profile"):
         return "profile", "请选择规则配置。"
+    return None
+
+
+def unit_code_problem(supervisor_code: str) -> str | None:
+    """The 主管部门编码 is copied into every declaration and monitoring table: the code those forms'
+    own checks would refuse is refused here, with their wording, instead of in each new form."""
+    import re
+
+    from ..domain.registry import get_form
+
+    field = get_form("declaration").fields["supervisor_code"]
+    if field.pattern and not re.fullmatch(field.pattern, supervisor_code, re.ASCII):
+        return f"{field.label}“{supervisor_code}”格式不对：{field.pattern_hint or field.label}。"
     return None
 
 
@@ -112,6 +128,9 @@ class UnitSetupDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        from .help_window import add_help_button
+
+        add_help_button(buttons, "start")  # the manual's 开始使用 page
         layout.addWidget(buttons)
 
         self._fill_profiles()

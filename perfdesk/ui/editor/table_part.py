@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
 
 from ...domain.formdef import FieldDef, FormDef, TableDef
+from . import table_clipboard
 from .cell_delegates import EntryDelegate
 from .document_model import DocumentModel
 from .field_widgets import ERROR_LABEL_STYLE, mark_help
@@ -38,6 +39,7 @@ class TablePart(QWidget):
         view.setModel(model)
         setup_table_view(view)
         view.setItemDelegate(EntryDelegate(self._column_of, self._live_error, view))
+        table_clipboard.install(self, view)  # Ctrl+C / Ctrl+V of blocks, as Excel exchanges them
         return view
 
     def _column_of(self, index: QModelIndex) -> FieldDef | None:

@@ -325,6 +325,9 @@ class FormEditor(QMainWindow):
         file_menu.addActions([save, preview, close])
         edit_menu = menus.addMenu("编辑(&E)")
         edit_menu.addActions([self.undo_action, self.redo_action])
+        from . import editor_actions  # export, package, copy/paste, find
+
+        editor_actions.install(self, file_menu, edit_menu)
         check_menu = menus.addMenu("校验(&C)")
         check_menu.addActions([next_finding, previous_finding])
         view_menu = menus.addMenu("视图(&V)")

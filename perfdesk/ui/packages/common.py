@@ -27,6 +27,9 @@ def close_buttons(dialog: QDialog) -> QDialogButtonBox:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
     buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
     buttons.rejected.connect(dialog.reject)
+    from ..help_window import add_help_button
+
+    add_help_button(buttons, "package")  # the manual's 报送包 page
     return buttons
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import USER_ERRORS, UserError
+from ...os_errors import explain
 from ...store import Store
 from .. import dialogs
 from . import prompts
@@ -47,7 +48,7 @@ def _read(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise UserError(f"无法读取{what} {path}：{exc.strerror or exc}") from exc
+        raise UserError(f"无法读取{what} {path}：{explain(exc)}") from exc
 
 
 class ExportDialog(PackageDialog):

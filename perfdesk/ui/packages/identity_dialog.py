@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...errors import USER_ERRORS
+from ...os_errors import explain
 from ...store import Store
 from .. import dialogs
 from . import prompts
@@ -133,7 +134,7 @@ class IdentityDialog(PackageDialog):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.show_error(f"无法读取证书文件 {path}：{exc.strerror or exc}")
+            self.show_error(f"无法读取证书文件 {path}：{explain(exc)}")
             return
         p12_secret = prompts.ask_secret(self, "证书文件口令", "请输入 PKCS#12 证书文件的口令（没有口令请留空）：")
         if p12_secret is None:

@@ -1,0 +1,218 @@
+"""The editor's own actions, so the clerk need not go back to the list: 导出 PDF / Excel / 填报模板,
+生成报送包, and in the 编辑 menu 复制 / 粘贴 and 查找 (Ctrl+F over labels and values).
+
+`install(editor, file_menu, edit_menu)` is the one call the editor window makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QToolBar,
+    QWidget,
+)
+
+from ...domain.document import display
+from ...errors import user_errors
+from .. import dialogs
+from . import table_clipboard
+
+
+def install(editor, file_menu, edit_menu) -> None:
+    def action(text: str, name: str, slot, shortcut=None) -> QAction:
+        act = QAction(text, editor)
+        act.setObjectName(name)
+        act.triggered.connect(slot)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+        return act
+
+    last = file_menu.actions()[-1]  # 关闭 stays last
+    exports = [action("导出 PDF…", "editorExportPdf", lambda: export_file(editor, "pdf")),
+               action("导出 Excel…", "editorExportXlsx", lambda: export_file(editor, "xlsx")),
+               action("导出 Excel 填报模板…", "editorExportTemplate", lambda: export_template(editor))]
+    from ..main_window import packages_available
+
+    if packages_available():
+        exports.append(action("生成报送包…", "editorPackage", lambda: package(editor)))
+    file_menu.insertSeparator(last)
+    file_menu.insertActions(last, exports)
+    file_menu.insertSeparator(last)
+    edit_menu.addSeparator()
+    edit_menu.addActions([action("复制(&C)", "editorCopy", lambda: copy_or_paste(editor, "copy")),
+                          action("粘贴(&V)", "editorPaste", lambda: copy_or_paste(editor, "paste"))])
+    edit_menu.addSeparator()
+    editor.find_bar = FindBar(editor)
+    edit_menu.addAction(action("查找(&F)…", "findAction", editor.find_bar.start, QKeySequence.StandardKey.Find))
+
+
+# --- export and package ------------------------------------------------------------------------
+
+def _saved(editor) -> bool:
+    """What is exported is what is stored: pending edits are saved first."""
+    return not editor.has_unsaved_changes() or editor.save()
+
+
+def export_file(editor, kind: str, path: Path | None = None) -> Path | None:
+    from ...operations import export
+
+    if not _saved(editor):
+        return None
+    label, pattern = {"pdf": ("PDF", "PDF 文件 (*.pdf)"), "xlsx": ("Excel", "Excel 工作簿 (*.xlsx)")}[kind]
+    if path is None:
+        suggested = dialogs.last_export_dir() / f"{dialogs.safe_file_name(editor.record.title)}.{kind}"
+        path = dialogs.save_file_name(editor, f"导出 {label}", suggested, pattern)
+        if path is None:
+            return None
+    if path.suffix.lower() != f".{kind}":
+        path = path.with_name(f"{path.name}.{kind}")
+    try:
+        export(editor.store, editor.record.id, pdf=path if kind == "pdf" else None, xlsx=path if kind == "xlsx" else None)
+    except user_errors() as exc:
+        QMessageBox.warning(editor, "无法导出", str(exc))
+        return None
+    dialogs.remember_export_dir(path.parent)
+    editor.statusBar().showMessage(f"已导出：{path}", 10000)
+    return path
+
+
+def export_template(editor, path: Path | None = None) -> Path | None:
+    from ...xlsx_import import export_template as write
+
+    if not _saved(editor):
+        return None
+    if path is None:
+        suggested = dialogs.last_export_dir() / f"{dialogs.safe_file_name(editor.record.title)}-填报模板.xlsx"
+        path = dialogs.save_file_name(editor, "导出 Excel 填报模板", suggested, "Excel 工作簿 (*.xlsx)")
+        if path is None:
+            return None
+    try:
+        write(editor.store, editor.record.id, path)
+    except user_errors() as exc:
+        QMessageBox.warning(editor, "无法导出模板", str(exc))
+        return None
+    dialogs.remember_export_dir(path.parent)
+    editor.statusBar().showMessage(f"已导出填报模板：{path}", 10000)
+    return path
+
+
+def package(editor):
+    from ..packages import export_package
+
+    if not _saved(editor):
+        return None
+    return export_package(editor, editor.store, editor.record.id)
+
+
+# --- copy, paste ---------------------------------------------------------------------------------
+
+def copy_or_paste(editor, which: str) -> None:
+    """The 编辑 menu's 复制/粘贴 for whatever has the focus: a text box, or a table's block of cells."""
+    widget = QApplication.focusWidget()
+    if isinstance(widget, QTableView):
+        part = next((p for p in editor.findChildren(QWidget) if getattr(p, "view", None) is widget), None)
+        if which == "copy":
+            table_clipboard.copy_cells(widget)
+        elif part is not None:
+            table_clipboard.paste_cells(part, widget)
+        return
+    method = getattr(widget, which, None)
+    if callable(method):
+        method()
+
+
+# --- find ----------------------------------------------------------------------------------------
+
+def searchable(editor) -> list[tuple[str, str]]:
+    """(data path, text to search) for every field and cell: its label and what is written in it."""
+    form, doc = editor.form, editor.model.data
+    found = []
+    for key, field in form.fields.items():
+        found.append((key, f"{field.label} {display(field, doc.get(key))}"))
+    for table in form.tables.values():
+        raw = doc.get(table.key)
+        if table.kind == "tree":
+            for row in table.tree:
+                for column in table.columns:
+                    value = ((raw or {}).get(row.key) or {}).get(column.key) if isinstance(raw, dict) else None
+                    found.append((f"{table.key}.{row.key}.{column.key}", f"{table.label} {row.label} {column.label} "
+                                                                         f"{display(column, value)}"))
+            continue
+        for index, row in enumerate(raw if isinstance(raw, list) else []):
+            for column in table.columns:
+                found.append((f"{table.key}.{index}.{column.key}",
+                              f"{table.label} {column.label} {display(column, row.get(column.key))}"))
+    return found
+
+
+class FindBar(QToolBar):
+    """Ctrl+F: type, Enter goes to the next field or cell whose label or value holds the text."""
+
+    def __init__(self, editor) -> None:
+        super().__init__("查找", editor)
+        self.editor = editor
+        self.setObjectName("findBar")
+        box = QWidget(self)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(QLabel("查找：", box))
+        self.edit = QLineEdit(box)
+        self.edit.setObjectName("findEdit")
+        self.edit.setPlaceholderText("栏目名称或填写的内容")
+        self.edit.returnPressed.connect(self.next)
+        self.edit.textChanged.connect(self._restart)
+        row.addWidget(self.edit)
+        for text, name, step in (("下一个", "findNext", 1), ("上一个", "findPrevious", -1)):
+            button = QPushButton(text, box)
+            button.setObjectName(name)
+            button.clicked.connect(lambda _=False, s=step: self.next(s))
+            row.addWidget(button)
+        self.result = QLabel(box)
+        self.result.setObjectName("findResult")
+        row.addWidget(self.result)
+        self.addWidget(box)
+        close = QAction("关闭查找", self)
+        close.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        close.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        close.triggered.connect(self.hide)
+        self.addAction(close)
+        editor.addToolBarBreak()
+        editor.addToolBar(Qt.ToolBarArea.TopToolBarArea, self)
+        self.hide()
+        self._position = -1
+
+    def start(self) -> None:
+        self.show()
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def _restart(self) -> None:
+        self._position = -1
+        self.result.clear()
+
+    def matches(self) -> list[str]:
+        needle = self.edit.text().strip().casefold()
+        if not needle:
+            return []
+        return [path for path, text in searchable(self.editor) if needle in text.casefold()]
+
+    def next(self, step: int = 1) -> str | None:
+        found = self.matches()
+        if not found:
+            self.result.setText("没有找到" if self.edit.text().strip() else "")
+            return None
+        self._position = (self._position + step) % len(found)
+        path = found[self._position]
+        self.editor.focus_path(path)  # scrolls the form there
+        self.edit.setFocus()  # and the next Enter finds the next one
+        self.result.setText(f"第 {self._position + 1} 处，共 {len(found)} 处：{self.editor.form.label_of(path)}")
+        return path

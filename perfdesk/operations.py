@@ -202,11 +202,12 @@ def duplicate(store: Store, form_instance_id: int, year: int) -> FormRecord:
 
 
 def save_document(store: Store, record: FormRecord, doc: dict, title: str | None = None,
-                  role: str = "unit") -> bool:
+                  role: str = "unit", based_on: int | None = None) -> bool:
     """Keep a new version of the document; status follows the checks (已校验 when no errors).
-    `role` is who saves: a finance office may fill finance-only cells, a unit may not."""
+    `role` is who saves: a finance office may fill finance-only cells, a unit may not; `based_on`,
+    the version the clerk edited, refuses a save over a newer one (FormConflict)."""
     form: FormDef = get_form(record.form_id)
     errors = blocking(run_checks(form, doc, year=record.year, role=role, profile=profile_of(store, record)))
     status = record.status if record.status in ("待修改",) and errors else ("草稿" if errors else "已校验")
     amount: Decimal | None = headline_amount(form, doc)
-    return store.save_form(record.id, data=doc, title=title, amount=amount, status=status)
+    return store.save_form(record.id, data=doc, title=title, amount=amount, status=status, based_on=based_on)

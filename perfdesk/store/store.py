@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from .codec import dump_amount, dump_json, dump_value, load_value, now_utc
+from .codec import aware_utc, dump_amount, dump_json, dump_value, load_value, now_utc
 from .engine import default_url, migrate, open_engine, reason, shown
-from .errors import StoreError
+from .clerk import clerk_name
+from .errors import FormConflict, StoreError
 from .packages import PackageStore
 from .records import (SUMMARY_COLUMNS, FormRecord, FormSummary, RevisionRecord, UnitRecord, form_record,
                       form_summary, revision_record, unit_record)
@@ -42,8 +43,9 @@ _SUMMARY = [_F[name] for name in SUMMARY_COLUMNS]
 class Store(PackageStore):
     """Forms and units here; package identities, trust and inbox in packages.PackageStore."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, clerk: str | None = None) -> None:
         self.url = url or default_url()
+        self.clerk = clerk or clerk_name()  # recorded beside each version this store writes
         self._reader, self._writer = open_engine(self.url)
         try:
             migrate(self._writer, self.url, reader=self._reader)
@@ -124,6 +126,7 @@ class Store(PackageStore):
             form_instance_id = conn.execute(insert(form_instances).values(
                 unit_id=unit_id, form_id=form_id, form_version=form_version, year=year, title=title,
                 status=status, data=text, amount=amount_text, created_at=now, updated_at=now,
+                updated_by=self.clerk,
             )).inserted_primary_key[0]
             return form_record(_form(conn, form_instance_id))
 
@@ -132,14 +135,18 @@ class Store(PackageStore):
             return form_record(_form(conn, form_instance_id))
 
     def save_form(self, form_instance_id: int, *, data: dict, title: str | None = None,
-                  amount: Decimal | None = None, status: str | None = None) -> bool:
+                  amount: Decimal | None = None, status: str | None = None,
+                  based_on: int | None = None) -> bool:
         """Write a new version; returns True if data changed (and a revision was kept).
 
-        None for title/amount/status means "leave as is"."""
+        None for title/amount/status means "leave as is". based_on is the version (FormRecord.version)
+        the caller edited: if the stored form is newer, FormConflict is raised and nothing written."""
         text = dump_json(data)
         amount_text = dump_amount(amount)
         with self._tx(write=True) as conn:
-            form = _form(conn, form_instance_id)
+            form = _form(conn, form_instance_id, lock=True)
+            if based_on is not None and form.version != based_on:
+                raise _conflict(form, based_on)
             changes: dict[str, Any] = {}
             changed = text != form.data
             if changed:
@@ -150,6 +157,7 @@ class Store(PackageStore):
                     changes[attr] = value
             if changes:
                 changes["updated_at"] = now_utc()
+                changes["updated_by"] = self.clerk
                 _update_form(conn, form.id, changes)
             return changed
 
@@ -157,7 +165,7 @@ class Store(PackageStore):
         with self._tx(write=True) as conn:
             form = _form(conn, form_instance_id)
             if form.status != status:
-                _update_form(conn, form.id, {"status": status, "updated_at": now_utc()})
+                _update_form(conn, form.id, {"status": status, "updated_at": now_utc(), "updated_by": self.clerk})
 
     def list_forms(self, *, year: int | None = None, form_id: str | None = None,
                    deleted: bool = False) -> list[FormRecord]:
@@ -230,6 +238,16 @@ class Store(PackageStore):
             conn.execute(delete(settings).where(settings.c.key == key))
             if text is not None:
                 conn.execute(insert(settings).values(key=key, value=text))
+
+
+def _conflict(form, based_on: int) -> FormConflict:
+    local = aware_utc(form.updated_at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    who = form.updated_by or "导入的数据包"
+    return FormConflict(
+        f"表单「{form.title}」已被 {who} 于 {local} 修改（现为第 {form.version} 版，您编辑的是第 {based_on} 版），"
+        "您的修改未保存。请选择“重新载入”查看对方的修改，或“另存为新修订”以您的内容为准（对方的版本保留在修订记录中）",
+        form_instance_id=form.id, based_on=based_on, current_version=form.version,
+        changed_by=form.updated_by, changed_at=aware_utc(form.updated_at))
 
 
 def _check_code_free(conn: Connection, code: str, own_id: int | None) -> None:

@@ -38,7 +38,8 @@ from ...domain.findings import EXPLANATIONS_KEY, Finding
 from ...domain.monitoring import Alert, report_parts
 from ...domain.registry import get_form
 from ...operations import context, profile_of, render, save_document
-from ...store import FormRecord, Store, StoreError
+from ...store import FormConflict, FormRecord, Store, StoreError
+from . import save_conflict
 from .alerts_dock import AlertsDock, due_label, show_due
 from .checks_dock import ChecksDock
 from .document_model import DocumentModel
@@ -501,8 +502,10 @@ class FormEditor(QMainWindow):
         name_field = _TITLE_FOLLOWS_NAME.get(self.form.raw_kind)
         title = (str(doc.get(name_field) or "").strip() or self.record.title) if name_field else None
         try:
-            save_document(self.store, self.record, doc, title=title, role=self.role)
+            save_document(self.store, self.record, doc, title=title, role=self.role, based_on=self.record.version)
             self.record = self.store.get_form(self.record.id)  # status and title as now stored
+        except FormConflict as exc:  # another clerk saved meanwhile: the clerk chooses, never overwritten
+            return save_conflict.resolve(self, exc, verb)
         except StoreError as exc:
             self.save_label.setStyleSheet("color: #c62828;")
             self.save_label.setText(f"保存失败：{exc}。修改仍保留在本窗口中，请按 Ctrl+S 重试。")

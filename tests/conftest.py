@@ -30,6 +30,24 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: the test inspects the SQLite file itself")
 
 
+def pytest_terminal_summary(terminalreporter):
+    # The CI log says how many tests ran on the PostgreSQL server, and how they ended.
+    if not PG_URL:
+        return
+    counts: dict[str, int] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "[postgresql" in getattr(report, "nodeid", "") and report.when in ("call", "setup"):
+                if outcome == "passed" and report.when == "setup":
+                    continue
+                counts[outcome] = counts.get(outcome, 0) + 1
+    from sqlalchemy.engine import make_url
+
+    shown = make_url(PG_URL).render_as_string(hide_password=True)
+    said = "，".join(f"{n} {what}" for what, n in sorted(counts.items())) or "none ran"
+    terminalreporter.write_line(f"PostgreSQL ({shown}): {said}")
+
+
 def pytest_generate_tests(metafunc):
     if "db_backend" not in metafunc.fixturenames:
         return

@@ -353,3 +353,11 @@ def test_soft_delete_restore_and_purge(store, unit):
     assert store.get_form(keep.id) == keep
     with pytest.raises(StoreError):
         store.purge_form(f.id)
+
+
+def test_unreachable_server_is_named_without_its_password_and_says_what_to_check():
+    with pytest.raises(StoreError) as info:
+        Store("postgresql+psycopg://clerk:secret@127.0.0.1:1/perfdesk")
+    message = str(info.value)
+    assert message.startswith("无法打开数据库 postgresql+psycopg://clerk:***@127.0.0.1:1/perfdesk：")
+    assert "secret" not in message and "请确认数据库服务器正在运行" in message

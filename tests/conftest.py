@@ -44,7 +44,9 @@ def pytest_terminal_summary(terminalreporter):
     from sqlalchemy.engine import make_url
 
     shown = make_url(PG_URL).render_as_string(hide_password=True)
-    said = "，".join(f"{n} {what}" for what, n in sorted(counts.items())) or "none ran"
+    if not counts:
+        return
+    said = "，".join(f"{n} {what}" for what, n in sorted(counts.items()))
     terminalreporter.write_line(f"PostgreSQL ({shown}): {said}")
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"  # TEMPORARY: revert this commit once 0004 is merged
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,11 @@ every package is a distinct, validly signed form. Import is timed end to end, fr
 read, refuse-if-hostile, verify signature and hashes, validate the PDF's signature and binding,
 re-run the form's checks, and write each package in its own transaction.
 
-    python bench/import_packages.py [--count N]
+    python bench/import_packages.py [--count N] [--db URL]
+
+--db: the office database to import into (an empty one, e.g. on PostgreSQL:
+`bash .ci/with_postgres sh -c 'python bench/import_packages.py --db "$PERFDESK_TEST_PG_URL"'`);
+by default a temporary SQLite file.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ def build(folder: Path, count: int) -> tuple[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--db", metavar="URL", help="an empty office database (default: a temporary SQLite file)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="perfdesk-bench-") as tmp:
         folder = Path(tmp)
@@ -71,7 +76,7 @@ def main() -> int:
         size = sum(p.stat().st_size for p in (folder / "packages").iterdir()) / args.count / 1024
         print(f"built {args.count} signed packages in {built_in:.1f} s (~{size:.0f} KB each; one rendered, "
               "PAdES-signed PDF/XLSX reused, form data, title and uid varied per package)")
-        office = Store(f"sqlite:///{folder / 'office.db'}")
+        office = Store(args.db or f"sqlite:///{folder / 'office.db'}")
         try:
             office.add_trusted_key(unit_code="201003", unit_name="长治市第一中学", role="unit", fingerprint=fingerprint)
             start = time.perf_counter()
@@ -83,6 +88,7 @@ def main() -> int:
             office.close()
     rate = args.count / elapsed
     verdict = "达标 OK" if rate >= TARGET and imported == args.count == stored else "未达标 SLOW"
+    print(f"database: {office.engine.dialect.name}")
     print(f"import_packages: {imported} of {args.count} imported ({stored} forms in the office database) "
           f"in {elapsed:.1f} s = {rate:.0f} packages/s (target >= {TARGET:.0f}/s) {verdict}")
     if report.rejected:

@@ -6,7 +6,7 @@ Core on store.engine: the Store API writes one transaction per form), opens the 
 input method commits it, and clears it again, several rounds. Also prints how long loading the
 10,000-row list takes (read in a worker thread) and the longest GUI-thread stall meanwhile.
 
-    python bench/list_filter.py
+    python bench/list_filter.py [--db URL]   (URL: an empty database, e.g. "$PERFDESK_TEST_PG_URL" under .ci/with_postgres)
 """
 
 from __future__ import annotations
@@ -70,12 +70,15 @@ def commit(widget, char: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """--db URL: an empty database to fill (e.g. on PostgreSQL); by default a temporary SQLite file."""
+    url = argv[argv.index("--db") + 1] if "--db" in argv else None
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from perfdesk.ui.app import create_main_window
 
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(f"sqlite:///{folder}/bench.db")
+        store = Store(url or f"sqlite:///{folder}/bench.db")
+        print(f"database: {store.engine.dialect.name}")
         t = time.perf_counter()
         fill(store, FORMS)
         print(f"inserted {FORMS} forms in {(time.perf_counter() - t) * 1000:.0f} ms")
@@ -132,4 +135,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -14,7 +14,9 @@ Each run is a fresh `python` process, timed from just before it is spawned until
 The demo database is prepared beforehand. The kinds alternate; the median of 7 each is
 reported, after one untimed warm-up each (disk cache).
 
-    python bench/startup.py
+    python bench/startup.py [--frozen dist/PerfDesk/PerfDesk]
+
+With --frozen, the built one-folder app (build_installer.spec) is timed the same way beside them.
 """
 
 from __future__ import annotations
@@ -102,7 +104,8 @@ def timed(argv: list[str], env: dict[str, str], marks: tuple[str, ...] = (SHOWN_
     return elapsed
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    frozen = Path(argv[argv.index("--frozen") + 1]).resolve() if "--frozen" in argv else None
     env = dict(os.environ)
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -121,8 +124,13 @@ def main() -> int:
         floor_argv = [sys.executable, "-c", WITH_SQLALCHEMY, url]
         app_marks = (SHOWN_MARK, READY_MARK)
         timed(app_argv, env, app_marks), timed(bare_argv, env), timed(floor_argv, env)  # warm-up
+        frozen_ms: list[float] = []
+        if frozen is not None:
+            timed([str(frozen), "--db", url], env, app_marks)
         app_ms, ready_ms, bare_ms, floor_ms = [], [], [], []
         for _ in range(RUNS):
+            if frozen is not None:
+                frozen_ms.append(timed([str(frozen), "--db", url], env, app_marks)[0])
             shown, ready = timed(app_argv, env, app_marks)
             app_ms.append(shown)
             ready_ms.append(ready)
@@ -139,10 +147,13 @@ def main() -> int:
     print(f"PerfDesk main window with demo data: median {app_median:.0f} ms  ({', '.join(f'{t:.0f}' for t in app_ms)})")
     print(f"PerfDesk store open behind it (every action ready): median {ready_median:.0f} ms  "
           f"({', '.join(f'{t:.0f}' for t in ready_ms)})")
+    if frozen_ms:
+        print(f"built app {frozen.name} (one folder): median {statistics.median(frozen_ms):.0f} ms  "
+              f"({', '.join(f'{t:.0f}' for t in frozen_ms)})")
     print(f"ratio {ratio:.2f} (target <= {TARGET_RATIO:.0f}x the bare window) {verdict}; "
           f"{RUNS} runs each, process start to first paint, QT_QPA_PLATFORM={platform}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -13,10 +13,12 @@ import argparse
 import sys
 
 from .commands._codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from .console import ensure_streams
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's English usage errors, said in Chinese
+        ensure_streams()  # sys.stderr is None in a windowed build
         self.print_usage(sys.stderr)
         sys.stderr.write(f"perfdesk：参数有误：{message}\n运行 perfdesk --help 查看用法。\n")
         raise SystemExit(EXIT_USAGE)
@@ -34,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
     parser = _Parser(prog="perfdesk", description="PerfDesk 预算绩效填报桌面端。不带命令时打开图形界面。")
     parser.add_argument("--db", metavar="URL", default=None, help=db_help)
+    parser.add_argument("--version", action="version", version=_version_line(), help="显示版本号后退出")
+    parser.add_argument("--self-test", action="store_true",
+                        help="在临时数据库上自检（示例数据、校验、导出、数据包、界面），不需要显示器")
     verbs = parser.add_subparsers(dest="verb", metavar="命令", parser_class=_Parser)
     for module in modules():
         module.register(verbs, common)
@@ -68,12 +73,23 @@ def _gui(db: str | None) -> int:
     return run_gui(db)
 
 
+def _version_line() -> str:
+    from . import __version__
+
+    return f"PerfDesk {__version__}"
+
+
 def main(argv: list[str] | None = None) -> int:
+    ensure_streams()
     argv = sys.argv[1:] if argv is None else list(argv)
     db = _gui_db(argv)
     if db is not _NO_GUI:
         return _gui(db)
     args = _parser().parse_args(argv)
+    if args.self_test:
+        from .selftest import run
+
+        return run()
     if args.verb is None:
         return _gui(args.db)
     from .errors import user_errors

@@ -226,11 +226,13 @@ def duplicate(store: Store, form_instance_id: int, year: int) -> FormRecord:
 
 
 def save_document(store: Store, record: FormRecord, doc: dict, title: str | None = None, *,
-                  role: Role | None = None) -> bool:
+                  role: Role | None = None, based_on: int | None = None) -> bool:
     """Keep a new version of the document, checked as this installation checks it; 草稿 and 已校验
     follow the checks. A frozen form (submitted, under review, approved) is refused with what to do
-    instead (lifecycle.TransitionRefused), whatever status the caller last saw."""
+    instead (lifecycle.TransitionRefused), whatever status the caller last saw; `based_on`, the
+    version the clerk edited, refuses a save over a newer one (FormConflict)."""
     form: FormDef = get_form(record.form_id)
     errors = blocking(run_checks(form, doc, check_context(store, record, role=role)))
     amount: Decimal | None = headline_amount(form, doc)
-    return store.save_form(record.id, data=doc, title=title, amount=amount, has_errors=bool(errors))
+    return store.save_form(record.id, data=doc, title=title, amount=amount, has_errors=bool(errors),
+                           based_on=based_on)

@@ -27,3 +27,7 @@ def resources_dir() -> Path:
 
 def fonts_dir() -> Path:
     return resources_dir() / "fonts"
+
+
+def icons_dir() -> Path:
+    return resources_dir() / "icons"

@@ -15,9 +15,71 @@ import pytest  # noqa: E402
 DEMO_YEAR = 2027
 
 
+# With PERFDESK_TEST_PG_URL (an SQLAlchemy URL of a PostgreSQL database whose user may create
+# databases; `.ci/with_postgres` sets one up) the tests of these modules run on SQLite and on
+# PostgreSQL, each PostgreSQL test on a new database of its own. Tests marked sqlite_only stay on SQLite.
+PG_URL = os.environ.get("PERFDESK_TEST_PG_URL")
+BOTH_BACKENDS = {
+    "test_store", "test_store_packages", "test_settings", "test_store_conflict", "test_db_copy",
+    "test_package_roundtrip", "test_package_identity", "test_package_hostile", "test_package_tamper",
+    "test_package_atomic", "test_gui_workflows", "test_monitoring", "test_cli",
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: the test inspects the SQLite file itself")
+
+
+def pytest_terminal_summary(terminalreporter):
+    # The CI log says how many tests ran on the PostgreSQL server, and how they ended.
+    if not PG_URL:
+        return
+    counts: dict[str, int] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "[postgresql" in getattr(report, "nodeid", "") and report.when in ("call", "setup"):
+                if outcome == "passed" and report.when == "setup":
+                    continue
+                counts[outcome] = counts.get(outcome, 0) + 1
+    from sqlalchemy.engine import make_url
+
+    shown = make_url(PG_URL).render_as_string(hide_password=True)
+    if not counts:
+        return
+    said = "，".join(f"{n} {what}" for what, n in sorted(counts.items()))
+    terminalreporter.write_line(f"PostgreSQL ({shown}): {said}")
+
+
+def pytest_generate_tests(metafunc):
+    if "db_backend" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rpartition(".")[2]
+    both = PG_URL and module in BOTH_BACKENDS and not metafunc.definition.get_closest_marker("sqlite_only")
+    metafunc.parametrize("db_backend", ["sqlite", "postgresql"] if both else ["sqlite"], scope="function")
+
+
 @pytest.fixture
-def db_url(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'perfdesk.db'}"
+def new_db_url(db_backend, tmp_path):
+    """A factory of empty databases on this test's backend: new_db_url("office") -> URL."""
+    from pg_databases import PgDatabases
+
+    pg = PgDatabases(PG_URL) if db_backend == "postgresql" else None
+    made: list[str] = []
+
+    def make(name: str = "perfdesk") -> str:
+        if pg is None:
+            return f"sqlite:///{tmp_path / (name + '.db')}"
+        made.append(pg.create())
+        return made[-1]
+
+    yield make
+    if pg is not None:
+        pg.drop_all()
+
+
+@pytest.fixture
+def db_url(new_db_url, monkeypatch) -> str:
+    url = new_db_url("perfdesk")
     monkeypatch.setenv("PERFDESK_DB", url)
     return url
 
@@ -67,8 +129,11 @@ def big_doc():
 def put_status(store, form_instance_id: int, status) -> None:
     """Set a stored form's status directly, as a test's starting point (the lifecycle's moves are
     tested in test_lifecycle.py; here only where a form stands matters)."""
-    from perfdesk.domain.lifecycle import Status
+    from sqlalchemy import update
 
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE form_instances SET status = ? WHERE id = ?",
-                             (Status(status).value, form_instance_id))
+    from perfdesk.domain.lifecycle import Status
+    from perfdesk.store.tables import form_instances
+
+    with store.engine.begin() as conn:  # Core, so the same on SQLite and PostgreSQL
+        conn.execute(update(form_instances).where(form_instances.c.id == form_instance_id)
+                     .values(status=Status(status).value))

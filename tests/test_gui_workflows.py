@@ -577,6 +577,7 @@ def test_lost_references_to_none_and_true_cannot_crash_python():
         assert min(sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)) > 1 << 39
 
 
+@pytest.mark.sqlite_only  # the lock file sits beside the SQLite file
 def test_second_lock_on_the_same_database_is_refused_until_released(db_url, tmp_path):
     first = acquire_db_lock(db_url)
     assert first is not None and first.isLocked()

@@ -41,8 +41,17 @@ class World:
     office_fp: str
     form_id: int  # REPAIR's id in the unit store
 
-    def stores(self, tmp: Path) -> tuple[Store, Store]:
-        """Fresh copies of the unit's and the office's databases for one test."""
+    def stores(self, tmp: Path, new_db_url=None, backend: str = "sqlite") -> tuple[Store, Store]:
+        """Fresh copies of the unit's and the office's databases for one test: SQLite files, or
+        on PostgreSQL new databases of the conftest factory new_db_url, copied with db copy."""
+        if backend != "sqlite":
+            from perfdesk.store.copy import copy_database
+
+            urls = []
+            for name in ("unit.db", "office.db"):
+                urls.append(new_db_url(name))
+                copy_database(f"sqlite:///{self.folder / name}", urls[-1])
+            return Store(urls[0]), Store(urls[1])
         for name in ("unit.db", "office.db"):
             shutil.copy(self.folder / name, tmp / name)
         return Store(f"sqlite:///{tmp / 'unit.db'}"), Store(f"sqlite:///{tmp / 'office.db'}")
@@ -78,14 +87,15 @@ def world(tmp_path_factory) -> World:
 
 
 @pytest.fixture
-def stores(world, tmp_path):
-    unit, office = world.stores(tmp_path)
+def stores(world, tmp_path, new_db_url, db_backend):
+    unit, office = world.stores(tmp_path, new_db_url, db_backend)
     yield unit, office
     unit.close()
     office.close()
-    for name in ("unit.db", "office.db"):
-        with sqlite3.connect(tmp_path / name) as con:
-            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    for store in (unit, office):
+        if store.url.startswith("sqlite:///"):
+            with sqlite3.connect(store.url.removeprefix("sqlite:///")) as con:
+                assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def trust_unit(office: Store, world: World) -> None:

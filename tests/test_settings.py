@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -14,13 +13,8 @@ UNIT = dict(name="长治市财政局", code="101001", supervisor_name="长治市
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "s.db"
-
-
-@pytest.fixture
-def store(db_path):
-    s = Store(f"sqlite:///{db_path}")
+def store(db_url):
+    s = Store(db_url)
     yield s
     s.close()
 
@@ -31,25 +25,26 @@ def test_unset_setting_gives_default(store):
     assert store.get_setting("anything", {"a": 1}) == {"a": 1}
 
 
-def test_documented_keys_round_trip_and_survive_reopening(store, db_path):
+def test_documented_keys_round_trip_and_survive_reopening(store):
     unit = store.add_unit(**UNIT)
     store.set_setting(SETTING_UNIT_ID, unit.id)
     store.set_setting(SETTING_ROLE, "finance")
-    with Store(f"sqlite:///{db_path}") as again:
+    with Store(store.url) as again:
         assert again.get_setting("unit_id") == unit.id
         assert type(again.get_setting("unit_id")) is int
         assert again.get_setting("role") == "finance"
     assert ROLES == ("unit", "supervisor", "finance")
 
 
-def test_values_are_json_and_overwritten(store, db_path):
+def test_values_are_json_and_overwritten(store):
     value = {"列": ["金额", "年度"], "宽": 120, "隐藏": False, "空": None, "层": {"x": [1, "二"]}}
     store.set_setting("list.columns", value)
     assert store.get_setting("list.columns") == value
     store.set_setting("list.columns", "紧凑")
     assert store.get_setting("list.columns") == "紧凑"
-    with sqlite3.connect(db_path) as con:
-        assert con.execute("SELECT key, value FROM settings").fetchall() == [("list.columns", '"紧凑"')]
+    with store.engine.connect() as conn:
+        assert [tuple(r) for r in conn.exec_driver_sql("SELECT key, value FROM settings")] == \
+            [("list.columns", '"紧凑"')]
 
 
 def test_none_removes_the_setting(store):

@@ -32,18 +32,21 @@ DOC = {
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "t.db"
-
-
-@pytest.fixture
-def store(db_path):
-    s = Store(f"sqlite:///{db_path}")
+def store(db_url):
+    s = Store(db_url)
     yield s
     s.close()
     # Every test that used the file store must leave a sound database behind.
-    with sqlite3.connect(db_path) as con:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if db_url.startswith("sqlite:///"):
+        with sqlite3.connect(db_url.removeprefix("sqlite:///")) as con:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def raw(store, sql: str, **params) -> list[tuple]:
+    """Rows of a query run on the database itself, past the store."""
+    with store.engine.begin() as conn:
+        result = conn.execute(text(sql), params)
+        return [tuple(r) for r in result] if result.returns_rows else []
 
 
 @pytest.fixture
@@ -59,23 +62,21 @@ def new_form(store, unit, *, year=2025, form_id="declaration", data=None, title=
 
 # --- opening and migrating ------------------------------------------------------------
 
-def test_fresh_file_gets_tables_and_head_revision(store, db_path):
+def test_fresh_file_gets_tables_and_head_revision(store):
     names = set(inspect(store.engine).get_table_names())
     assert {"units", "form_instances", "revisions", "alembic_version"} <= names
     versions = Path(__file__).resolve().parents[1] / "perfdesk" / "store" / "migrations" / "versions"
     newest = max(p.name.split("_")[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
-    with sqlite3.connect(db_path) as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(newest,)]
+    assert raw(store, "SELECT version_num FROM alembic_version") == [(newest,)]
 
 
-def test_second_store_on_same_file_reuses_schema_and_data(store, unit, db_path):
-    again = Store(f"sqlite:///{db_path}")
+def test_second_store_on_same_file_reuses_schema_and_data(store, unit):
+    again = Store(store.url)
     try:
         assert again.get_unit(unit.id) == unit
     finally:
         again.close()
-    with sqlite3.connect(db_path) as con:
-        assert con.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
+    assert raw(store, "SELECT count(*) FROM alembic_version") == [(1,)]
 
 
 def test_migrations_match_models(store):
@@ -85,6 +86,7 @@ def test_migrations_match_models(store):
     assert Base.metadata is tables.metadata  # the ORM classes of models.py map the same tables
 
 
+@pytest.mark.sqlite_only
 def test_file_db_uses_wal_foreign_keys_and_busy_timeout(store):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -126,12 +128,11 @@ def test_garbage_file_raises_store_error(tmp_path):
         Store(f"sqlite:///{path}")
 
 
-def test_database_from_newer_version_is_refused(store, db_path):
+def test_database_from_newer_version_is_refused(store):
+    raw(store, "UPDATE alembic_version SET version_num = '9999'")
     store.close()
-    with sqlite3.connect(db_path) as con:
-        con.execute("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(StoreError, match="无法打开数据库"):
-        Store(f"sqlite:///{db_path}")
+        Store(store.url)
 
 
 # --- default_url ----------------------------------------------------------------------
@@ -201,7 +202,7 @@ def test_unit_with_forms_cannot_be_deleted(store, unit):
 
 # --- forms ----------------------------------------------------------------------------
 
-def test_form_round_trip_is_exact(store, unit, db_path):
+def test_form_round_trip_is_exact(store, unit):
     f = new_form(store, unit)
     got = store.get_form(f.id)
     assert got == f
@@ -211,10 +212,9 @@ def test_form_round_trip_is_exact(store, unit, db_path):
     assert (got.status, got.form_id, got.year, got.deleted_at) == (Status.DRAFT, "declaration", 2025, None)
     assert got.created_at.tzinfo is timezone.utc and got.updated_at == got.created_at
     # Stored canonically: sorted keys, no spaces, Chinese kept as is.
-    with sqlite3.connect(db_path) as con:
-        raw = con.execute("SELECT data FROM form_instances WHERE id = ?", (f.id,)).fetchone()[0]
-    assert raw.startswith('{"amounts":{"fiscal":"0.0001","other":"-5.50","total":"12345678.1234"}')
-    assert "城区道路维修改造项目" in raw and ", " not in raw
+    [(stored,)] = raw(store, "SELECT data FROM form_instances WHERE id = :id", id=f.id)
+    assert stored.startswith('{"amounts":{"fiscal":"0.0001","other":"-5.50","total":"12345678.1234"}')
+    assert "城区道路维修改造项目" in stored and ", " not in stored
 
 
 def test_get_missing_form(store):
@@ -330,7 +330,7 @@ def test_list_summaries_follow_list_forms_without_reading_documents(store, unit)
         summary.data
 
 
-def test_soft_delete_restore_and_purge(store, unit, db_path):
+def test_soft_delete_restore_and_purge(store, unit):
     keep = new_form(store, unit, year=2024)
     f = new_form(store, unit, year=2025)
     store.save_form(f.id, data={"v": "2"})
@@ -352,9 +352,15 @@ def test_soft_delete_restore_and_purge(store, unit, db_path):
     with pytest.raises(StoreError, match="找不到编号为"):
         store.get_form(f.id)
     assert store.list_forms(deleted=True) == []
-    with sqlite3.connect(db_path) as con:
-        assert con.execute("SELECT count(*) FROM revisions WHERE form_instance_id = ?",
-                           (f.id,)).fetchone()[0] == 0
+    assert raw(store, "SELECT count(*) FROM revisions WHERE form_instance_id = :id", id=f.id) == [(0,)]
     assert store.get_form(keep.id) == keep
     with pytest.raises(StoreError):
         store.purge_form(f.id)
+
+
+def test_unreachable_server_is_named_without_its_password_and_says_what_to_check():
+    with pytest.raises(StoreError) as info:
+        Store("postgresql+psycopg://clerk:secret@127.0.0.1:1/perfdesk")
+    message = str(info.value)
+    assert message.startswith("无法打开数据库 postgresql+psycopg://clerk:***@127.0.0.1:1/perfdesk：")
+    assert "secret" not in message and "请确认数据库服务器正在运行" in message

@@ -12,7 +12,8 @@ import importlib
 
 _WHERE = {
     "Store": "store", "ROLES": "store", "SETTING_ROLE": "store", "SETTING_UNIT_ID": "store",
-    "StoreError": "errors", "DamagedFormError": "errors", "default_url": "location", "Received": "packages",
+    "StoreError": "errors", "DamagedFormError": "errors", "FormConflict": "errors", "default_url": "location",
+    "Received": "packages",
     "UnitRecord": "records", "FormRecord": "records", "FormSummary": "records", "RevisionRecord": "records",
     "IdentityRecord": "records", "TrustRecord": "records", "InboxRecord": "records",
 }

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
@@ -133,4 +133,11 @@ def migrate(writer: Engine, url: str, *, reader: Engine | None = None) -> None:
         # Typically a database written by a newer PerfDesk than this one.
         raise StoreError(f"无法打开数据库 {shown(url)}：数据库版本无法识别（{exc}），请升级 PerfDesk") from exc
     except (SQLAlchemyError, OSError) as exc:
-        raise StoreError(f"无法打开数据库 {shown(url)}：{reason(exc)}") from exc
+        raise StoreError(f"无法打开数据库 {shown(url)}：{reason(exc)}{_server_hint(url, exc)}") from exc
+
+
+def _server_hint(url: str, exc: BaseException) -> str:
+    # The driver's message is English; say in Chinese what to check when a server cannot be reached.
+    if not isinstance(exc, OperationalError) or make_url(url).get_backend_name() == "sqlite":
+        return ""
+    return "\n请确认数据库服务器正在运行，地址、端口、数据库名、用户名和密码无误，且本机可以连接到它。"

@@ -44,6 +44,9 @@ class FormRecord:
     # Set once the form travels in a package (0002); defaults keep older callers working.
     uid: str | None = None
     package_version: int | None = None
+    # Counted up by every change of content, and who made the last one (0005).
+    version: int = 1
+    updated_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,13 @@ class FormSummary:
     deleted_at: datetime | None
     uid: str | None
     package_version: int | None
+    version: int = 1
+    updated_by: str | None = None
 
 
 # The columns a FormSummary is read from, in its field order (never the document).
 SUMMARY_COLUMNS = ("id", "unit_id", "form_id", "form_version", "year", "title", "status", "amount",
-                   "created_at", "updated_at", "deleted_at", "uid", "package_version")
+                   "created_at", "updated_at", "deleted_at", "uid", "package_version", "version", "updated_by")
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ def form_record(f) -> FormRecord:
         year=f.year, title=f.title, status=parse_status(f.status), data=data,
         amount=amount, created_at=aware_utc(f.created_at),
         updated_at=aware_utc(f.updated_at), deleted_at=aware_utc(f.deleted_at),
-        uid=f.uid, package_version=f.package_version,
+        uid=f.uid, package_version=f.package_version, version=f.version, updated_by=f.updated_by,
     )
 
 
@@ -142,6 +147,7 @@ def form_summary(row) -> FormSummary:
         year=row.year, title=row.title, status=parse_status(row.status), amount=load_amount(row.amount),
         created_at=aware_utc(row.created_at), updated_at=aware_utc(row.updated_at),
         deleted_at=aware_utc(row.deleted_at), uid=row.uid, package_version=row.package_version,
+        version=row.version, updated_by=row.updated_by,
     )
 
 

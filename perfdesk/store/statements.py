@@ -17,8 +17,11 @@ def unit_row(conn: Connection, unit_id: int) -> Row:
     return unit
 
 
-def form_row(conn: Connection, form_instance_id: int) -> Row:
-    form = conn.execute(select(form_instances).where(form_instances.c.id == form_instance_id)).first()
+def form_row(conn: Connection, form_instance_id: int, *, lock: bool = False) -> Row:
+    """lock: hold the row until the transaction ends (PostgreSQL's FOR UPDATE; SQLite's write
+    transaction already holds the whole file), so a version check and the write it guards are one step."""
+    query = select(form_instances).where(form_instances.c.id == form_instance_id)
+    form = conn.execute(query.with_for_update() if lock else query).first()
     if form is None:
         raise StoreError(f"找不到编号为 {form_instance_id} 的表单")
     return form
@@ -29,7 +32,14 @@ def add_unit_row(conn: Connection, fields: dict) -> int:
     return conn.execute(insert(units).values(**fields, created_at=now_utc())).inserted_primary_key[0]
 
 
+# A change of any of these makes a new version of the form (0005): a clerk's save based on the
+# version before it is then refused, whoever made the change (another clerk, an imported package).
+CONTENT = frozenset({"data", "title", "amount", "status", "deleted_at"})
+
+
 def update_form(conn: Connection, form_instance_id: int, changes: dict) -> None:
+    if CONTENT & changes.keys():
+        changes = {"updated_by": None, **changes, "version": form_instances.c.version + 1}
     conn.execute(update(form_instances).where(form_instances.c.id == form_instance_id).values(**changes))
 
 

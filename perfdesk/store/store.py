@@ -15,9 +15,10 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..domain.lifecycle import Action, Move, Status, TransitionRefused, after_save, check_editable
-from .codec import dump_amount, dump_json, dump_value, load_value, now_utc
+from .clerk import clerk_name
+from .codec import aware_utc, dump_amount, dump_json, dump_value, load_value, now_utc
 from .engine import at_head, default_url, migrate, open_engine, read_only_file, reason, shown
-from .errors import DamagedFormError, StoreError
+from .errors import DamagedFormError, FormConflict, StoreError
 from .packages import PackageStore
 from .records import (SUMMARY_COLUMNS, EventRecord, FormRecord, FormSummary, RevisionRecord, UnitRecord,
                       event_record, form_record, form_summary, revision_record, unit_record)
@@ -44,8 +45,9 @@ _SUMMARY = [_F[name] for name in SUMMARY_COLUMNS]
 class Store(PackageStore):
     """Forms and units here; package identities, trust and inbox in packages.PackageStore."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, clerk: str | None = None) -> None:
         self.url = url or default_url()
+        self.clerk = clerk or clerk_name()  # recorded beside each version this store writes
         read_only = read_only_file(self.url)
         self.read_only = read_only is not None
         self._atomic: tuple[int, Connection] | None = None  # see atomic()
@@ -154,6 +156,7 @@ class Store(PackageStore):
             form_instance_id = conn.execute(insert(form_instances).values(
                 unit_id=unit_id, form_id=form_id, form_version=form_version, year=year, title=title,
                 status=status.value, data=text, amount=amount_text, created_at=now, updated_at=now,
+                updated_by=self.clerk,
             )).inserted_primary_key[0]
             return form_record(_form(conn, form_instance_id))
 
@@ -170,16 +173,21 @@ class Store(PackageStore):
             return form_summary(row)
 
     def save_form(self, form_instance_id: int, *, data: dict, title: str | None = None,
-                  amount: Decimal | None = None, has_errors: bool | None = None) -> bool:
+                  amount: Decimal | None = None, has_errors: bool | None = None,
+                  based_on: int | None = None) -> bool:
         """Write a new version; returns True if data changed (and a revision was kept).
 
         The form must be editable in its stored status (lifecycle.EDITABLE), read inside the same
         transaction, so a review imported meanwhile is never overwritten. `has_errors` moves 草稿 and
-        已校验 with the checks (None: the status stays). None for title/amount means "leave as is"."""
+        已校验 with the checks (None: the status stays). None for title/amount means "leave as is".
+        based_on is the version (FormRecord.version) the caller edited: if the stored form is newer,
+        FormConflict is raised and nothing written."""
         text = dump_json(data)
         amount_text = dump_amount(amount)
         with self._tx(write=True) as conn:
-            form = _form(conn, form_instance_id)
+            form = _form(conn, form_instance_id, lock=True)
+            if based_on is not None and form.version != based_on:
+                raise _conflict(form, based_on)
             current = stored_status(form)
             check_editable(current)
             status = current if has_errors is None else after_save(current, has_errors)
@@ -193,6 +201,7 @@ class Store(PackageStore):
                     changes[attr] = value
             if changes:
                 changes["updated_at"] = now_utc()
+                changes["updated_by"] = self.clerk
                 _update_form(conn, form.id, changes)
             return changed
 
@@ -210,7 +219,7 @@ class Store(PackageStore):
             if current is not move.source:
                 raise TransitionRefused(f"表单 {form.id}“{form.title}”的状态已是“{current.display}”，"
                                         f"不能再“{move.action.label}”")
-            changes: dict[str, Any] = {"status": move.target.value, "updated_at": now_utc()}
+            changes: dict[str, Any] = {"status": move.target.value, "updated_at": now_utc(), "updated_by": self.clerk}
             if event.get("package_version") is not None and move.action is Action.SUBMIT:
                 changes["package_version"] = event["package_version"]
             if revision_label is not None or (text is not None and text != form.data):
@@ -323,6 +332,16 @@ class Store(PackageStore):
             conn.execute(delete(settings).where(settings.c.key == key))
             if text is not None:
                 conn.execute(insert(settings).values(key=key, value=text))
+
+
+def _conflict(form, based_on: int) -> FormConflict:
+    local = aware_utc(form.updated_at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    who = form.updated_by or "导入的数据包"
+    return FormConflict(
+        f"表单「{form.title}」已被 {who} 于 {local} 修改（现为第 {form.version} 版，您编辑的是第 {based_on} 版），"
+        "您的修改未保存。请选择“重新载入”查看对方的修改，或“另存为新修订”以您的内容为准（对方的版本保留在修订记录中）",
+        form_instance_id=form.id, based_on=based_on, current_version=form.version,
+        changed_by=form.updated_by, changed_at=aware_utc(form.updated_at))
 
 
 def _check_code_free(conn: Connection, code: str, own_id: int | None) -> None:

@@ -63,6 +63,9 @@ form_instances = Table(
     _optional("uid", String(36)),
     # Version of the last submission package built (unit) or received (finance office).
     _optional("package_version", Integer),
+    # Counted up by every change of content; a save names the version it was based on (0005).
+    _required("version", Integer, server_default="1"),
+    _optional("updated_by", String(200)),  # the clerk (user@computer) who wrote that version
     Index("ix_form_instances_year_form_id", "year", "form_id"),
     Index("ix_form_instances_uid", "uid", unique=True),
 )

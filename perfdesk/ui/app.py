@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ..paths import fonts_dir
@@ -74,6 +74,16 @@ def apply_chinese_font(app: QApplication) -> str | None:
         font.setFamilies([family, *[f for f in install_fonts() if f != family]])
         app.setFont(font)
     return family
+
+
+def app_icon() -> QIcon:
+    """The icon set of resources/icons, every size, for the windows and the task bar."""
+    from ..paths import icons_dir
+
+    icon = QIcon()
+    for png in sorted(icons_dir().glob("perfdesk-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def create_main_window(store: Store) -> MainWindow:
@@ -209,6 +219,7 @@ def run_gui(db_url: str | None) -> int:
     install_translations(app)
     quit_on_ctrl_c(app)
     apply_chinese_font(app)
+    app.setWindowIcon(app_icon())
     url = db_url or default_url()
     from .clerk_menus import remember_database
 

@@ -40,7 +40,8 @@ from ...domain.registry import get_form
 from ...domain.lifecycle import IN_REVIEW, role_of
 from ...errors import user_errors
 from ...operations import check_context, context, profile_of, render, save_document
-from ...store import FormRecord, Store, StoreError
+from ...store import FormConflict, FormRecord, Store, StoreError
+from . import save_conflict
 from .alerts_dock import AlertsDock, due_label, show_due
 from .checks_dock import ChecksDock
 from .document_model import DocumentModel
@@ -560,8 +561,11 @@ class FormEditor(QMainWindow):
         if self.frozen:
             return False  # nothing can change (the model takes no edit); nothing to save
         try:
-            save_document(self.store, self.record, doc, title=title, role=self.context.role)
+            save_document(self.store, self.record, doc, title=title, role=self.context.role,
+                          based_on=self.record.version)
             self.record = self.store.get_form(self.record.id)  # status and title as now stored
+        except FormConflict as exc:  # another clerk saved meanwhile: the clerk chooses, never overwritten
+            return save_conflict.resolve(self, exc, verb)
         except user_errors() as exc:
             self.save_label.setStyleSheet("color: #c62828;")
             self.save_label.setText(f"保存失败：{exc}。修改仍保留在本窗口中，请按 Ctrl+S 重试。")

@@ -242,8 +242,13 @@ class FormFilterModel(QSortFilterProxyModel):
         """Only forms whose status has this label (None: every status)."""
         if label == self._status:
             return
-        self._status = label
-        self.invalidateRowsFilter()
+        if hasattr(self, "endFilterChange"):  # Qt 6.10 and later
+            self.beginFilterChange()
+            self._status = label
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._status = label
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
         if self._status is not None and self._source.record(source_row).status.label != self._status:

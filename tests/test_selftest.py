@@ -22,7 +22,7 @@ def test_selftest_passes_every_step_in_chinese_without_a_display(tmp_path):
     lines = proc.stdout.splitlines()
     steps = [line for line in lines if line.startswith("[")]
     assert len(steps) == len(selftest.STEPS) and all("通过" in line for line in steps)
-    assert "导出 PDF 与 XLSX" in proc.stdout and "8 种表格各导出" in proc.stdout
+    assert "导出 PDF 与 XLSX" in proc.stdout and "13 种表格各导出" in proc.stdout
     assert "offscreen" in proc.stdout and lines[-1].startswith("自检通过")
     assert list(tmp_path.glob("perfdesk-selftest-*")) == []  # its temporary folder is gone
 

@@ -131,3 +131,17 @@ def display(field: FieldDef, raw: Any) -> str:
     if field.type == "date":
         return dates.format_date(value)
     return str(value)
+
+
+def value_at(data: dict, path: str) -> Any:
+    """The value at a cell path such as 'fund_sources.appropriation.actual' or 'expense_details.2.note',
+    or None where the path leads nowhere."""
+    node: Any = data
+    for part in path.split("."):
+        if isinstance(node, list):
+            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(part)
+        else:
+            return None
+    return node

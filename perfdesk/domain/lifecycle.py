@@ -88,10 +88,6 @@ class Role(str, Enum):
         return ROLE_ACTORS[self]
 
     @property
-    def reviews(self) -> bool:
-        return self is not Role.UNIT
-
-    @property
     def fills_finance_cells(self) -> bool:
         """Whether the finance-only cells (审核意见 of the office, 本年度实际安排资金) are this role's."""
         return self is Role.FINANCE
@@ -276,10 +272,6 @@ _INSTEAD = {
 
 def instead(status: Status) -> str:
     return _INSTEAD[status]
-
-
-def moves_from(source: Status | None, actors=None) -> list[Move]:
-    return [m for m in MOVES if m.source == source and (actors is None or m.actor is None or m.actor in actors)]
 
 
 def find_move(action: Action, source: Status | None, *, actor: Actor | None = None, round: Round | None = None,

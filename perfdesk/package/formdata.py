@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterator
 
+from ..domain.document import value_at
 from ..domain.formdef import FormDef
 from ..domain.findings import FINANCE_CELLS_KEY
 from .errors import PackageError
@@ -87,18 +88,6 @@ def finance_paths(form: FormDef, data: dict) -> Iterator[str]:
                 yield f"{table.key}.{row}.{col}"
 
 
-def _get(data: dict, path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        if isinstance(node, list):
-            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
-        elif isinstance(node, dict):
-            node = node.get(part)
-        else:
-            return None
-    return node
-
-
 def _set(data: dict, path: str, value: Any) -> None:
     *parents, last = path.split(".")
     node: Any = data
@@ -112,7 +101,7 @@ def _set(data: dict, path: str, value: Any) -> None:
 
 def finance_values(form: FormDef, data: dict) -> dict[str, Any]:
     """The filled finance-only cells: what a review carries back to the unit."""
-    return {p: v for p in finance_paths(form, data) if (v := _get(data, p)) not in (None, "")}
+    return {p: v for p in finance_paths(form, data) if (v := value_at(data, p)) not in (None, "")}
 
 
 def strip_finance(form: FormDef, data: dict) -> dict:
@@ -120,7 +109,7 @@ def strip_finance(form: FormDef, data: dict) -> dict:
     doc = copy.deepcopy(data)
     doc.pop(FINANCE_CELLS_KEY, None)
     for path in list(finance_paths(form, doc)):
-        if _get(doc, path) is not None:
+        if value_at(doc, path) is not None:
             _set(doc, path, None)
     return doc
 

@@ -24,7 +24,7 @@ from .errors import PackageError
 from .form_uid import check_form_uid
 from .formdata import check_shape, set_cells
 from .manifest import FORWARDED, canonical, digest
-from .verifier import Verified, open_envelope, read_contents, signer_key_role
+from .verifier import Envelope, Verified, open_envelope, read_contents, signer_key_role
 
 # Who takes in a unit's form at this kind of installation, and where the form then waits.
 _RECEIVER = {Role.SUPERVISOR: Actor.SUPERVISOR, Role.FINANCE: Actor.FINANCE_DEPT}

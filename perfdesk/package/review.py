@@ -24,7 +24,7 @@ from typing import Any
 
 from ..domain.checks import blocking, run_checks
 from ..domain.formdef import FormDef
-from ..domain.lifecycle import (IN_REVIEW, Action, Actor, Move, Role, Round, Status, TransitionRefused,
+from ..domain.lifecycle import (Action, Actor, Move, Role, Round, Status, TransitionRefused,
                                 decision_target, find_move, is_final, role_of)
 from ..domain.registry import get_form
 from ..domain.review_cells import level_cells, level_paths
@@ -158,7 +158,7 @@ def decide(store: Store, form_instance_id: int, signer: Signer | None, *, decisi
         else:
             built = _review_package(store, record, signer, move, level, round, decision=decision, opinion=opinion,
                                     reviewer=reviewer, letter=letter, reasons=reasons,
-                                    cells={k: v for k, v in cells.items()})
+                                    cells=cells)
         write_package(target, built.data)
     who = signer.unit.name if signer is not None else store.get_unit(record.unit_id).name
     detail = {"reviewer": reviewer, "reasons": reasons, "cells": cells}
@@ -331,8 +331,3 @@ def receive_review(store: Store, outer: Verified, source: str, trust_new: bool =
         raise PackageError(f"版本较旧：该审核结果针对第 {m.version} 版，本机已报送第 {received.current_version} 版"
                            "或已有更新的审核结果，已拒绝")
     raise PackageError(f"审核结果针对第 {m.version} 版，本机未报送过该版本，已拒绝")
-
-
-def waiting_decision(record: FormRecord) -> Actor | None:
-    """The level a form under review here waits for, or None."""
-    return IN_REVIEW.get(record.status)

@@ -14,7 +14,7 @@ from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain import dates, money
-from ..domain.document import rows
+from ..domain.document import rows, value_at
 from ..domain.formdef import FieldDef, FormDef
 from .grid import TICKED, UNTICKED, Grid
 from .xlsx import build_workbook, save_workbook
@@ -102,7 +102,7 @@ def render_template(form: FormDef, grid: Grid, doc: dict, meta: dict[str, str], 
         target.fill = INPUT_FILL
         if entry.option:
             continue  # a √ column keeps its mark
-        target.value, number_format = _cell_value(field, _raw(doc, entry.path))
+        target.value, number_format = _cell_value(field, value_at(doc, entry.path))
         if number_format:
             target.number_format = number_format
         rule = _validation(field)
@@ -117,18 +117,6 @@ def render_template(form: FormDef, grid: Grid, doc: dict, meta: dict[str, str], 
     ws.protection.formatRows = ws.protection.formatColumns = False  # False: allowed
     _map_sheet(wb, meta, cells, presets)
     return save_workbook(wb)
-
-
-def _raw(doc: dict, path: str):
-    node = doc
-    for part in path.split("."):
-        if isinstance(node, list):
-            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
-        elif isinstance(node, dict):
-            node = node.get(part)
-        else:
-            return None
-    return node
 
 
 def _cell_value(field: FieldDef, raw) -> tuple[object, str]:

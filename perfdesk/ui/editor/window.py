@@ -36,7 +36,7 @@ from ...domain.checks import run_checks
 from ...domain.document import column_total, scored_total
 from ...domain.findings import EXPLANATIONS_KEY, Finding
 from ...domain.monitoring import Alert, report_parts
-from ...domain.registry import get_form
+from ...domain.registry import form_of
 from ...domain.lifecycle import IN_REVIEW, role_of
 from ...errors import user_errors
 from ...operations import check_context, context, profile_of, render, save_document
@@ -77,7 +77,7 @@ class FormEditor(QMainWindow):
         super().__init__(parent)
         self.store, self.role = store, role
         self.record = store.get_form(form_instance_id)
-        self.form = get_form(self.record.form_id)
+        self.form = form_of(self.record)
         self.unit = store.get_unit(self.record.unit_id)
         self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
         self.context = check_context(store, self.record, role=role_of(role))
@@ -416,7 +416,7 @@ class FormEditor(QMainWindow):
         except StoreError as exc:
             self._say(f"无法读取来源监控表：{exc}", error=True)
             return False
-        source_form = get_form(source.form_id)
+        source_form = form_of(source)
         if source_form.raw_kind != "monitoring":
             self._say(f"来源表单“{source.title}”不是运行监控表，无法重新生成", error=True)
             return False

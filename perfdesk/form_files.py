@@ -283,6 +283,12 @@ def _line_of(path: Path, start: str) -> int:
     return 1
 
 
+def short_origin(origin: str) -> str:
+    """随程序安装, or 用户目录 / --forms with the file's name only (the whole path goes in a tooltip)."""
+    where, _, path = origin.partition(" ")
+    return f"{where} {Path(path).name}" if path else origin
+
+
 def install(extra: str | Path | None = None) -> FileCatalog:
     """Use the shipped forms, the user's folder and `extra` (--forms; PERFDESK_FORMS when None)."""
     catalog = FileCatalog(extra)

@@ -99,7 +99,26 @@ def upgrade_diff(old_form: FormDef, new_form: FormDef, old: dict, new: dict) -> 
     for change in diff(old_form, old, new):
         if change.path not in seen and not _has_path(new_form, change.path):
             changes.append(Change(change.section, change.label, change.old, gone, change.path))
-    return changes
+    return _paired(changes, new_form.version)
+
+
+def _paired(changes: list[Change], version: int) -> list[Change]:
+    """A value that leaves one cell and arrives in another (a rename, a move) as one line: where it goes."""
+    out: list[Change] = []
+    arrivals = [c for c in changes if not c.old and c.new]
+    unpaired = list(arrivals)
+    for change in changes:
+        if any(change is a for a in arrivals):
+            continue  # shown with its departure, or at the end if it has none
+        if change.old and (not change.new or change.new.startswith("（第")):
+            match = next((a for a in unpaired if a.new == change.old), None)
+            if match is not None:
+                unpaired.remove(match)
+                out.append(Change(change.section, change.label, change.old,
+                                  f"移至第{version}版的“{match.label}”", match.path))
+                continue
+        out.append(change)
+    return out + unpaired
 
 
 def _has_path(form: FormDef, path: str) -> bool:

@@ -14,9 +14,10 @@ as pure functions: a document in, a new document out, the old one untouched.
 from __future__ import annotations
 
 import copy
-from typing import Any, Union
+from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, ValidationError,
+                      field_validator, model_validator)
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -89,7 +90,22 @@ class MoveStep(BaseModel):
     move: Move
 
 
-Step = Union[RenameStep, DefaultStep, MoveStep]
+_VERBS = ("rename", "default", "move")
+
+
+def _verb(raw: Any) -> str | None:
+    """Which step a mapping is: the one verb it names (None: no verb, or two)."""
+    if isinstance(raw, BaseModel):
+        return next(v for v in _VERBS if hasattr(raw, v))
+    named = [v for v in _VERBS if isinstance(raw, dict) and v in raw]
+    return named[0] if len(named) == 1 else None
+
+
+Step = Annotated[
+    Union[Annotated[RenameStep, Tag("rename")], Annotated[DefaultStep, Tag("default")], Annotated[MoveStep, Tag("move")]],
+    Discriminator(_verb, custom_error_type="step_verb",
+                  custom_error_message="每一步只写 rename、default、move 中的一个"),
+]
 
 
 class Migration(BaseModel):
@@ -109,8 +125,10 @@ def parse_migrations(raw: Any, version: int, where: str, known: dict[str, set[st
     try:
         found = _MIGRATIONS.validate_python(raw)
     except ValidationError as exc:
-        problem = exc.errors()[0]
-        place = ".".join(str(p) for p in problem["loc"])
+        problem = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
+        loc = problem["loc"]
+        # the discriminator's tag repeats the verb (steps.0.rename.rename.to): once is enough
+        place = ".".join(str(p) for i, p in enumerate(loc) if not (p in _VERBS and loc[i + 1:i + 2] == (p,)))
         raise MigrationError(f"{where}: migrations.{place}：{_chinese(problem)}") from None
     last = 1
     for migration in found:
@@ -133,6 +151,8 @@ def _chinese(problem: dict) -> str:
         return "缺少这一项"
     if kind.startswith("greater_than"):
         return "to 应不小于 2（从第1版升级到第2版写 to: 2）"
+    if kind == "step_verb":
+        return "每一步只写 rename、default、move 中的一个"
     if kind == "value_error":
         return str(problem.get("ctx", {}).get("error") or problem.get("msg"))
     return f"格式不对（{problem.get('msg')}）"

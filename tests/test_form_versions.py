@@ -149,7 +149,7 @@ def test_every_earlier_version_of_a_shipped_form_is_shipped():
 
 # --- packages ----------------------------------------------------------------------------------
 
-def test_package_of_another_version_is_refused_saying_which(world, stores, tmp_path, v2_folder):
+def test_package_of_another_version_is_refused_saying_which(world, stores, tmp_path, v2_folder):  # noqa: F811
     from test_package_support import trust_unit, unit_signer
     from perfdesk.form_upgrade import apply_upgrade, plan_upgrade
     from perfdesk.package.builder import package_form
@@ -177,7 +177,7 @@ def test_package_of_another_version_is_refused_saying_which(world, stores, tmp_p
     assert office.get_form(got.form_instance_id).form_version == 2
 
 
-def test_office_with_only_a_newer_version_says_so(world, stores, tmp_path):
+def test_office_with_only_a_newer_version_says_so(world, stores, tmp_path):  # noqa: F811
     from test_package_support import trust_unit
     from perfdesk.domain import sources
     from perfdesk.package.importer import import_bytes

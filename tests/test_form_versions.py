@@ -89,6 +89,8 @@ def test_old_version_form_prints_byte_identical_then_upgrades(demo_store, db_url
 
     code, out = run(capsys, "--db", db_url, "--forms", str(v2_folder), "upgrade", str(record.id))
     assert code == 0 and "无需升级" in out
+    code, out = run(capsys, "--db", db_url, "revisions", str(record.id))
+    assert f"{kept.id}\t" in out and "升级到第2版前的内容（第1版格式）" in out
     # restoring the content from before the upgrade brings its version back: it prints as it did
     code, out = run(capsys, "--db", db_url, "--forms", str(v2_folder), "revisions", str(record.id),
                     "--restore", str(kept.id))

@@ -6,7 +6,7 @@ from .domain import monitoring
 from .domain.document import blank_document, headline_amount, tree_values
 from .domain.lifecycle import NOT_YET_BUDGET
 from .domain.profiles import ProfileError, get_profile
-from .domain.registry import get_form
+from .domain.registry import form_of, get_form
 from .operations import OperationError
 from .store import FormRecord, Store
 
@@ -69,7 +69,7 @@ def start_report(store: Store, monitoring_id: int) -> FormRecord:
     if source.form_id not in ("project_monitoring", "dept_monitoring"):
         raise OperationError(f"表单 {monitoring_id} 不是运行监控表，不能据此生成监控分析报告")
     unit = store.get_unit(source.unit_id)
-    source_form = get_form(source.form_id)
+    source_form = form_of(source)
     project = source.form_id == "project_monitoring"
     form = get_form("monitoring_report")
     doc = blank_document(form, {
@@ -86,7 +86,7 @@ def start_report(store: Store, monitoring_id: int) -> FormRecord:
 
 
 def alerts(store: Store, record: FormRecord) -> list[monitoring.Alert]:
-    form = get_form(record.form_id)
+    form = form_of(record)
     if form.raw_kind != "monitoring":
         return []
     try:

@@ -240,7 +240,8 @@ def test_new_declaration_is_listed_as_a_draft_and_opened(qtbot, monkeypatch, win
     assert window.findChild(QAction, "newAction").shortcut().toString() == "Ctrl+N"
     settle(window).set_year(YEAR)
     trigger(window, "newAction")
-    assert asked == ["2027年度的项目名称："]
+    # the prompt says which form file the new declaration follows
+    assert asked == ["表单定义：预算支出绩效目标申报表 第1版 · 随程序安装\n\n2027年度的项目名称："]
     assert statuses(window)["2027年图书馆数字化建设"] == ["草稿"]
     record = window.current_record()
     assert (record.title, record.year, record.status.label) == ("2027年图书馆数字化建设", YEAR, "草稿")

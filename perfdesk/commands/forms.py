@@ -121,7 +121,7 @@ def _revisions(store: Store, args) -> int:
     revisions = store.revisions(args.id)
     print(f"表单 {summary.id}“{summary.title}”共有 {len(revisions)} 个历史版本（版本号\t保存时间\t标题）：")
     for r in reversed(revisions):
-        note = "\t（已损坏，不能恢复）" if r.damaged else ""
+        note = "\t（已损坏，不能恢复）" if r.damaged else (f"\t{r.label}" if r.label else "")  # e.g. 升级到第2版前的内容
         print(f"{r.id}\t{r.saved_at.astimezone():%Y-%m-%d %H:%M}\t{r.title}{note}")
     if revisions:
         print(f"恢复：perfdesk revisions {summary.id} --restore 版本号")

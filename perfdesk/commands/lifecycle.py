@@ -62,9 +62,9 @@ def _status(store: Store, args) -> int:
             if o.letter:
                 print(f"　　反馈意见：{o.letter}")
             for path, why in o.reasons.items():
-                from ..domain.registry import get_form
+                from ..domain.registry import form_of
 
-                print(f"　　{get_form(record.form_id).label_of(path)}：{why}")
+                print(f"　　{form_of(record).label_of(path)}：{why}")
     print("流转记录：")
     for line in history_lines(store, record) or ["（无）"]:
         print(f"　{line}")

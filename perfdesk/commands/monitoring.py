@@ -56,11 +56,11 @@ def _report(store: Store, args) -> int:
 def _alerts(store: Store, args) -> int:
     from ..monitoring_operations import alerts
 
-    from ..domain.registry import get_form
+    from ..domain.registry import form_of
     from ..operations import OperationError
 
     record = store.get_form(args.id)
-    if get_form(record.form_id).raw_kind != "monitoring":
+    if form_of(record).raw_kind != "monitoring":
         raise OperationError(f"表单 {record.id}“{record.title}”不是运行监控表，绩效预警只针对运行监控表；"
                              f"请用 perfdesk list 查看监控表的编号")
     found = alerts(store, record)

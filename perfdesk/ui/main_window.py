@@ -756,7 +756,9 @@ class MainWindow(QMainWindow):
         if unit is None:
             return None
         year = self.selected_year() or dt.date.today().year + 1
-        title = dialogs.ask_text(self, "新建绩效目标申报表", f"{year}年度的项目名称：")
+        from .new_form_dialogs import form_source
+
+        title = dialogs.ask_text(self, "新建绩效目标申报表", f"{form_source(DECLARATION)}\n\n{year}年度的项目名称：")
         if title is None:
             return None
         try:

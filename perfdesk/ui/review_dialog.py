@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
                                QTableWidget, QVBoxLayout, QWidget)
 
 from ..domain.lifecycle import IN_REVIEW, Actor, Status, is_final, decision_target
-from ..domain.registry import get_form
+from ..domain.registry import form_of
 from ..errors import user_errors
 from ..store import Store
 from . import installation
@@ -31,7 +31,7 @@ class ReviewDialog(QDialog):
         self.setObjectName("reviewDialog")
         self.store = store
         self.record = store.get_form(form_instance_id)
-        self.form = get_form(self.record.form_id)
+        self.form = form_of(self.record)
         self.level = IN_REVIEW.get(self.record.status)
         self.round = current_round(store, self.record.id)
         self.setWindowTitle(f"审核：{self.record.title}")

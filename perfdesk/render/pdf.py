@@ -364,6 +364,8 @@ def render_pdf(grid: Grid) -> bytes:
     bottom = MARGIN + FOOTER - 4 * mm
     body = next_top - bottom
     layout = _layout(grid, body * 0.95)
+    # Rows are sized and split into pages from their heights alone before anything is drawn, so the
+    # total for 第 x 页 共 y 页 is known without laying out twice (and the layout is linear in the rows).
     pages = _paginate(layout, first_top - bottom, body)
     # The 注 and signature lines follow the table; a full last page sends them onto a new one.
     last_used = sum(layout.heights[i] for i, _ in pages[-1])

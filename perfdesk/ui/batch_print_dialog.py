@@ -22,7 +22,7 @@ from . import dialogs
 
 
 def install(window, file_menu: QMenu) -> QAction:
-    action = QAction("批量打印(&B)…", window)
+    action = QAction("批量打印(&A)…", window)
     action.setObjectName("batchPrintAction")
     tip = "把列表中选定的多份表单按顺序打印为一个 PDF，前附目录（表单、单位、起始页码）"
     action.setStatusTip(tip)

@@ -13,7 +13,7 @@ def register(verbs, common) -> None:
     batch = verbs.add_parser("print-batch", parents=[common],
                              help="把多份表单按顺序打印为一个 PDF，前附目录（表单、单位、起始页码）")
     batch.add_argument("ids", type=int, nargs="*", metavar="ID", help="表单编号，按给出的顺序打印；不给则按条件选取")
-    batch.add_argument("--year", type=int, help="只打印该年度的表单")
+    batch.add_argument("--year", type=int, metavar="年度", help="只打印该年度的表单")
     batch.add_argument("--kind", metavar="种类", help="只打印该种表单，如 declaration 或 预算支出绩效目标申报表")
     batch.add_argument("--status", metavar="状态", help="只打印该状态的表单，如 已报送、审核通过")
     batch.add_argument("--out", type=Path, required=True, metavar="文件.pdf", help="输出的 PDF 文件")

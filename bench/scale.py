@@ -37,13 +37,10 @@ def declaration_with(n: int) -> dict:
     return out
 
 
-def median_ms(run, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+def timed_ms(run) -> float:
+    start = time.perf_counter()
+    run()
+    return (time.perf_counter() - start) * 1000
 
 
 def main() -> int:
@@ -53,19 +50,27 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     form = get_form("declaration")
-    render_pdf(build_grid(form, declaration_with(60), context(UNIT, 2027, declaration_with(60))))  # font load
-    figures = {}
-    print("indicators\tgrid ms\tPDF ms\tXLSX ms\tPDF pages")
+    cases = {}
     for n in sizes:
         doc = declaration_with(n)
         ctx = context(UNIT, 2027, doc)
-        runs = args.runs if n <= 1800 else max(3, args.runs // 2)
-        grid_ms = median_ms(lambda: build_grid(form, doc, ctx), 3 * runs)  # cheap: more runs, less noise
-        grid = build_grid(form, doc, ctx)
-        pdf_ms = median_ms(lambda: render_pdf(grid), runs)
-        xlsx_ms = median_ms(lambda: render_xlsx(grid), runs)
-        pages = render_pdf(grid).count(b"/Type /Page\n")
-        figures[n] = (grid_ms, pdf_ms, xlsx_ms)
+        cases[n] = (doc, ctx, build_grid(form, doc, ctx))
+    render_pdf(cases[sizes[0]][2])  # font loading happens once per process
+    # The sizes take turns in every round, so that a busy machine slows them alike.
+    times: dict[int, list[list[float]]] = {n: [[], [], []] for n in sizes}
+    for _ in range(args.runs):
+        for n in sizes:
+            doc, ctx, grid = cases[n]
+            for _ in range(3):  # the grid is cheap: more runs, less noise
+                times[n][0].append(timed_ms(lambda: build_grid(form, doc, ctx)))
+            times[n][1].append(timed_ms(lambda: render_pdf(grid)))
+            times[n][2].append(timed_ms(lambda: render_xlsx(grid)))
+    figures = {n: tuple(statistics.median(t) for t in times[n]) for n in sizes}
+    print(f"median of {args.runs} runs (grid: {3 * args.runs})")
+    print("indicators\tgrid ms\tPDF ms\tXLSX ms\tPDF pages")
+    for n in sizes:
+        pages = render_pdf(cases[n][2]).count(b"/Type /Page\n")
+        grid_ms, pdf_ms, xlsx_ms = figures[n]
         print(f"{n:,}\t{grid_ms:.0f}\t{pdf_ms:.0f}\t{xlsx_ms:.0f}\t{pages}")
     ok = True
     for small, big in zip(sizes, sizes[1:]):

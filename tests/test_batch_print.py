@@ -51,7 +51,7 @@ def test_forms_print_in_the_given_order_after_a_contents_page(store, tmp_path):
              by_title["2026年校舍维修改造项目（2026年1-6月监控）"]]
     target = tmp_path / "批量.pdf"
     outcome = print_batch(store, select_forms(store, [f.id for f in order]), target)
-    reader = PdfReader(target)
+    reader = PdfReader(target, strict=True)  # a well-formed file: cross-reference, page tree, objects
     pages = [_text(p) for p in reader.pages]
     assert "批量打印目录" in pages[0] and "（共3份表单，打印3份）" in pages[0]
     assert [e.title for e in outcome.entries] == [f.title for f in order]

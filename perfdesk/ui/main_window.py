@@ -435,6 +435,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         file_menu.addSeparator()
         file_menu.addActions([self.preview_action, self.export_pdf_action, self.export_xlsx_action, self.batch_action])
+        from . import batch_print_dialog  # 批量打印: many forms in one PDF with a contents page
+
+        self.batch_print_action = batch_print_dialog.install(self, file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.refresh_action)
         file_menu.addSeparator()

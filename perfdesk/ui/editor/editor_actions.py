@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QToolBar,
     QWidget,
 )
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from ...domain.document import display
 from ...errors import user_errors
 from .. import dialogs
-from . import table_clipboard
+from .table_part import TablePart
 
 
 def install(editor, file_menu, edit_menu) -> None:
@@ -118,12 +117,9 @@ def package(editor):
 def copy_or_paste(editor, which: str) -> None:
     """The 编辑 menu's 复制/粘贴 for whatever has the focus: a text box, or a table's block of cells."""
     widget = QApplication.focusWidget()
-    if isinstance(widget, QTableView):
-        part = next((p for p in editor.findChildren(QWidget) if getattr(p, "view", None) is widget), None)
-        if which == "copy":
-            table_clipboard.copy_cells(widget)
-        elif part is not None:
-            table_clipboard.paste_cells(part, widget)
+    part = next((p for p in editor.findChildren(TablePart) if widget is not None and p.item_view() is widget), None)
+    if part is not None:
+        part.copy_cells() if which == "copy" else part.paste_cells()
         return
     method = getattr(widget, which, None)
     if callable(method):

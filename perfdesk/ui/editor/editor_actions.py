@@ -1,5 +1,6 @@
-"""The editor's own actions, so the clerk need not go back to the list: 导出 PDF / Excel / 填报模板,
-生成报送包, and in the 编辑 menu 复制 / 粘贴 and 查找 (Ctrl+F over labels and values).
+"""The editor's own actions, so the clerk need not go back to the list: 打印… (Ctrl+P, straight to the
+system print dialog), 导出 PDF / Excel / 填报模板, 生成报送包, and in the 编辑 menu 复制 / 粘贴 and 查找
+(Ctrl+F over labels and values).
 
 `install(editor, file_menu, edit_menu)` is the one call the editor window makes."""
 
@@ -36,6 +37,8 @@ def install(editor, file_menu, edit_menu) -> None:
         return act
 
     last = file_menu.actions()[-1]  # 关闭 stays last
+    file_menu.insertAction(last, action("打印(&P)…", "printAction", lambda: print_form(editor),
+                                        QKeySequence.StandardKey.Print))
     exports = [action("导出 PDF…", "editorExportPdf", lambda: export_file(editor, "pdf")),
                action("导出 Excel…", "editorExportXlsx", lambda: export_file(editor, "xlsx")),
                action("导出 Excel 填报模板…", "editorExportTemplate", lambda: export_template(editor))]
@@ -110,6 +113,37 @@ def package(editor):
     if not _saved(editor):
         return None
     return export_package(editor, editor.store, editor.record.id)
+
+
+def print_form(editor) -> int:
+    """打印…: the stored form's PDF (pending edits saved first) through the system print dialog;
+    a form with errors prints as a draft, as its preview does. Pages printed, 0 when cancelled."""
+    from ...operations import grid_for
+    from ...render.pdf import render_pdf
+    from ..preview import DRAFT_MARK, PdfPages, exec_print_dialog, new_printer, send
+
+    if not _saved(editor):
+        return 0
+    record = editor.store.get_form(editor.record.id)
+    draft = any(finding.blocks_export for finding in editor.findings())
+    try:
+        pdf = render_pdf(grid_for(editor.store, record))
+    except user_errors() as exc:
+        QMessageBox.warning(editor, "无法打印", str(exc))
+        return 0
+    pages = PdfPages(pdf)
+    try:
+        printer = new_printer(record.title)
+        if not exec_print_dialog(printer, editor, len(pages), f"打印 – {record.title}{DRAFT_MARK if draft else ''}"):
+            return 0
+        sent = send(pdf, pages, printer)
+    except OSError as exc:
+        QMessageBox.warning(editor, "打印失败", str(exc))
+        return 0
+    finally:
+        pages.close()
+    editor.statusBar().showMessage(f"已打印 {sent} 页" + ("（草稿：表单还有错误，不能报送）" if draft else ""), 10000)
+    return sent
 
 
 # --- copy, paste ---------------------------------------------------------------------------------

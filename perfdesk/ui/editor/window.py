@@ -318,7 +318,6 @@ class FormEditor(QMainWindow):
 
         preview = QAction("打印预览(&P)…", self)
         preview.setObjectName("previewAction")
-        preview.setShortcut(QKeySequence("Ctrl+P"))
         preview.triggered.connect(self.print_preview)
 
         menus = self.menuBar()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..os_errors import explain_os
+from .help_window import show_manual
 
 DRAFT_MARK = "（草稿，含错误）"
 ZOOMS = (50, 75, 100, 125, 150, 200)
@@ -177,6 +178,10 @@ class PrintPreviewDialog(QDialog):
         bar.addWidget(self.print_button)
         close = QPushButton("关闭", self)
         bar.addWidget(close)
+        help_button = QPushButton("帮助", self)
+        help_button.setObjectName("helpButton")
+        help_button.clicked.connect(lambda: show_manual(self, "print"))
+        bar.addWidget(help_button)
 
         self.page_box = QWidget(self)
         self.page_box.setObjectName("pageBox")

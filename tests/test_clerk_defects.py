@@ -131,6 +131,14 @@ def test_monitor_dept_refuses_a_year_without_declarations(demo, capsys):
     assert not any("2030" in t for t in _titles(demo))
 
 
+def test_monitor_dept_refuses_a_second_table_for_the_same_period(demo, capsys):
+    # The demo holds the city school's 2026 1-6月 department table already.
+    code, _, err = run(capsys, "monitor-dept", "--unit", "201003", "--year", "2026")
+    assert code == 1 and "“长治市第一中学”2026年1-6月的部门整体监控表已经存在" in err
+    assert sum(t == "长治市第一中学部门整体（2026年1-6月监控）" for t in _titles(demo)) == 1
+    assert run(capsys, "monitor-dept", "--unit", "201003", "--year", "2026", "--months", "9")[0] == 0
+
+
 def test_department_table_passes_its_own_sum_check(demo, capsys):
     code, out, _ = run(capsys, "monitor-dept", "--unit", "201003", "--year", "2027")
     assert code == 0

@@ -106,7 +106,11 @@ def test_a_block_pasted_twice_updates_instead_of_doubling(qtbot, demo_store):
     part = editor.table_editor("annual_indicators")
     block = "一级指标\t二级指标\t指标内容\t指标值\r\n产出指标\t数量指标\t维修校舍面积\t6500平方米\r\n"
     part.paste_cells(block)  # the sheet's heading row is no indicator
-    part.paste_cells(block.replace("6500", "7000"))
+    part.tree.setFocus()
+    QApplication.clipboard().setText(block.replace("6500", "7000"))
+    paste = next(a for a in editor.menuBar().actions()[1].menu().actions() if a.objectName() == "editorPaste")
+    assert paste.text() == "粘贴(&V)\tCtrl+V"
+    paste.trigger()  # 编辑 → 粘贴 with the table in focus
     found = [r for r in part.doc.rows("annual_indicators") if r["content"] == "维修校舍面积"]
     assert [r["value"] for r in found] == ["7000平方米"]
     assert not any(r["content"] in ("指标内容", "一级指标") for r in part.doc.rows("annual_indicators"))

@@ -50,8 +50,9 @@ def install(editor, file_menu, edit_menu) -> None:
     file_menu.insertActions(last, exports)
     file_menu.insertSeparator(last)
     edit_menu.addSeparator()
-    edit_menu.addActions([action("复制(&C)", "editorCopy", lambda: copy_or_paste(editor, "copy")),
-                          action("粘贴(&V)", "editorPaste", lambda: copy_or_paste(editor, "paste"))])
+    # The keys are named after a tab, not bound: Ctrl+C / Ctrl+V belong to the focused box or table.
+    edit_menu.addActions([action("复制(&C)\tCtrl+C", "editorCopy", lambda: copy_or_paste(editor, "copy")),
+                          action("粘贴(&V)\tCtrl+V", "editorPaste", lambda: copy_or_paste(editor, "paste"))])
     edit_menu.addSeparator()
     editor.find_bar = FindBar(editor)
     edit_menu.addAction(action("查找(&F)…", "findAction", editor.find_bar.start, QKeySequence.StandardKey.Find))

@@ -301,6 +301,25 @@ def test_help_texts_are_chinese(capsys):
 
 # --- grades, keys, amounts, no display -------------------------------------------------------
 
+def test_every_verb_says_what_its_form_number_year_and_files_are():
+    import argparse
+
+    from perfdesk.cli import _parser
+
+    verbs = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    bare = []
+    for name, parser in verbs.choices.items():
+        for action in parser._actions:
+            metavar = action.metavar or ""
+            if (action.dest == "id" or metavar in ("文件",) and action.option_strings) and not action.help:
+                bare.append(f"{name} {metavar}")
+            assert metavar != "YEAR" and not (action.dest == "year" and metavar == ""), f"{name}: --year 年度"
+    assert not bare, bare
+    help_text = verbs.choices["export"].format_help()
+    assert "表单编号（perfdesk list 每行开头的数字）" in help_text and "写出 A4 PDF" in help_text
+    assert "--year 年度    预算年度，如 2027" in verbs.choices["monitor-dept"].format_help()
+
+
 def test_grade_above_100_needs_the_bonus(capsys):
     code, out, err = run(capsys, "grade", "--profile", "changzhi", "101")
     assert code == 1 and out == "" and "超过满分 100 分" in err and "--bonus" in err

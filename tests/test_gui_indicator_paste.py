@@ -104,7 +104,8 @@ def test_paste_a_5x4_block_with_levels_lands_in_its_groups_copies_back_and_undoe
 def test_a_block_pasted_twice_updates_instead_of_doubling(qtbot, demo_store):
     editor = open_declaration(qtbot, demo_store)
     part = editor.table_editor("annual_indicators")
-    block = "一级指标\t二级指标\t指标内容\t指标值\r\n产出指标\t数量指标\t维修校舍面积\t6500平方米\r\n"
+    block = ("一级指标\t二级指标\t指标内容\t指标值\r\n产出指标\t数量指标\t维修校舍面积\t6500平方米\r\n"
+             "\t成本指标\t\t\r\n")  # a 二级 printed without indicators adds no empty row
     part.paste_cells(block)  # the sheet's heading row is no indicator
     part.tree.setFocus()
     QApplication.clipboard().setText(block.replace("6500", "7000"))
@@ -114,6 +115,17 @@ def test_a_block_pasted_twice_updates_instead_of_doubling(qtbot, demo_store):
     found = [r for r in part.doc.rows("annual_indicators") if r["content"] == "维修校舍面积"]
     assert [r["value"] for r in found] == ["7000平方米"]
     assert not any(r["content"] in ("指标内容", "一级指标") for r in part.doc.rows("annual_indicators"))
+    assert not part.members(("产出指标", "成本指标"))
+    editor.close()
+
+
+def test_a_frozen_form_takes_no_paste(qtbot, demo_store):
+    editor = open_declaration(qtbot, demo_store, "2026年校舍维修改造项目")  # approved: read only
+    part = editor.table_editor("annual_indicators")
+    before = [dict(r) for r in part.doc.rows("annual_indicators")]
+    assert part.paste_cells("产出指标\t数量指标\t维修校舍面积\t6500平方米\r\n") == 0
+    assert part.doc.rows("annual_indicators") == before
+    assert part.note.text() == "此表单当前只读（已报送、审核中或已通过），不能粘贴。"
     editor.close()
 
 

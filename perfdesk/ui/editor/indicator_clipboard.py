@@ -153,6 +153,8 @@ def _paste_grouped(part, block: list[list[str]], report: PasteReport) -> None:
                 seconds = [l2 for l1, l2s in part.table.taxonomy if l1 == level1 for l2 in l2s]
                 level2 = _match(given2, seconds) or given2
         values = cells[len(part.levels):]
+        if not any(v.strip() for v in values):  # a heading row of the sheet: its levels only
+            continue
         extra = len(values) - len(order)
         report.skipped += sum(1 for v in values[len(order):] if v.strip()) if extra > 0 else 0
         placed = dict(zip(order, values))

@@ -311,6 +311,11 @@ class IndicatorEditor(TablePart):
         """Paste `text` (else the clipboard): one undo step, shown once; the rows written."""
         from PySide6.QtGui import QGuiApplication
 
+        if self.doc.read_only:
+            self.note.setText("此表单当前只读（已报送、审核中或已通过），不能粘贴。")
+            self.note.setStyleSheet(ERROR_LABEL_STYLE)
+            self.note.show()
+            return 0
         row, column = self._current_row(), self.tree.currentColumn()
         self._pasting = True
         try:

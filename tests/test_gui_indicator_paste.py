@@ -165,6 +165,16 @@ def test_ticks_and_scores_are_pasted_as_if_typed(open_editor, forms, qtbot):
     assert part.row_items()[0].checkState(part.options.index("有可能")) == Qt.CheckState.Checked
     part.paste_cells("800套\t1200套\t供货延迟\t\t\t\r\n")  # every tick column blank: no choice
     assert editor.document()["indicators"][0]["possibility"] is None
+    # The printed monitoring table copied whole: two heading rows, then 一级/二级 and the √ columns.
+    name = editor.document()["indicators"][0]["content"]
+    levels = (editor.document()["indicators"][0]["level1"], editor.document()["indicators"][0]["level2"])
+    part.paste_cells("一级指标\t二级指标\t三级指标\t年度指标值\t1-6月指标完成情况\t全年指标预计完成情况\t偏差原因分析\t"
+                     "完成目标可能性\t\t\t备注\r\n"
+                     "\t\t\t\t\t\t\t确定能\t有可能\t完全不可能\t\r\n"
+                     f"{levels[0]}\t{levels[1]}\t{name}\t1500套\t900套\t1500套\t\t√\t\t\t\r\n")
+    row = editor.document()["indicators"][0]
+    assert (row["progress"], row["forecast"], row["possibility"]) == ("900套", "1500套", "确定能")
+    assert not any(r["content"] in ("三级指标", "") for r in editor.document()["indicators"])
 
     report = open_editor(made["evaluation_report"])
     scored = report.table_editor("business_indicators")

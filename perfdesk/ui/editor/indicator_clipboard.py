@@ -93,7 +93,7 @@ def paste_block(part, text: str) -> PasteReport:
     block = [row for row in parse_tsv(text)]
     if not block or part.doc.read_only:
         return report
-    if _is_heading_row(part, block[0]):
+    while block and _is_heading_row(part, block[0]):  # the sheet's heading rows (two in a monitoring table)
         block = block[1:]
     if not block:
         return report
@@ -124,8 +124,15 @@ def _match(text: str, names: list[str]) -> str | None:
 
 
 def _is_heading_row(part, cells: list[str]) -> bool:
-    first = cells[0].strip() if cells else ""
-    return bool(part.levels) and first in (part.table.column(part.levels[0]).label, part.header_text(0))
+    """Whether a row holds only the table's headings (一级指标, 指标值, 确定能 …), as a sheet's top rows do."""
+    from .headers import short_header
+
+    names = {c.label for c in part.table.columns} | {o for o in part.options if o}
+    for column in range(len(part.columns)):
+        names |= {part.header_text(column), short_header(part.header_text(column))}
+    filled = [c.strip() for c in cells if c.strip()]
+    return bool(filled) and all(c in names or c.replace("\n", "") in names for c in filled) \
+        and _match(filled[0], _known_level1(part) if part.levels else []) is None
 
 
 def _carries_levels(part, block: list[list[str]]) -> bool:

@@ -320,6 +320,23 @@ def test_every_verb_says_what_its_form_number_year_and_files_are():
     assert "--year 年度    预算年度，如 2027" in verbs.choices["monitor-dept"].format_help()
 
 
+def test_revisions_show_local_times_as_chinese_tables_write_them(demo, capsys, monkeypatch):
+    import re
+    import time
+
+    with Store(demo) as store:  # saved once more: a version to list
+        store.save_form(1, data=dict(store.get_form(1).data, other_notes="第二次保存"))
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        code, out, _ = run(capsys, "revisions", "1")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    lines = [l for l in out.splitlines() if l[:1].isdigit()]
+    assert code == 0 and lines and all(re.match(r"\d+\t\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d\t", l) for l in lines), out
+
+
 def test_grade_above_100_needs_the_bonus(capsys):
     code, out, err = run(capsys, "grade", "--profile", "changzhi", "101")
     assert code == 1 and out == "" and "超过满分 100 分" in err and "--bonus" in err

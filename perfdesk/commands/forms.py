@@ -110,11 +110,13 @@ def _export(store: Store, args) -> int:
 
 
 def _revisions(store: Store, args) -> int:
+    from ..domain.dates import format_moment
+
     if args.restore is not None:
         from ..revision_restore import restore_revision
 
         revision = restore_revision(store, args.id, args.restore)
-        print(f"已把表单 {args.id} 恢复为历史版本 {revision.id}（{revision.saved_at.astimezone():%Y-%m-%d %H:%M} 保存的"
+        print(f"已把表单 {args.id} 恢复为历史版本 {revision.id}（{format_moment(revision.saved_at)} 保存的"
               f"“{revision.title}”）；恢复前的内容也已作为历史版本保留")
         return EXIT_OK
     summary = store.get_summary(args.id)
@@ -122,7 +124,7 @@ def _revisions(store: Store, args) -> int:
     print(f"表单 {summary.id}“{summary.title}”共有 {len(revisions)} 个历史版本（版本号\t保存时间\t标题）：")
     for r in reversed(revisions):
         note = "\t（已损坏，不能恢复）" if r.damaged else ""
-        print(f"{r.id}\t{r.saved_at.astimezone():%Y-%m-%d %H:%M}\t{r.title}{note}")
+        print(f"{r.id}\t{format_moment(r.saved_at)}\t{r.title}{note}")
     if revisions:
         print(f"恢复：perfdesk revisions {summary.id} --restore 版本号")
     return EXIT_OK

@@ -90,7 +90,7 @@ def cell_text(part, leaf, column: int) -> str:
 
 def paste_block(part, text: str) -> PasteReport:
     report = PasteReport()
-    block = [row for row in parse_tsv(text)]
+    block = parse_tsv(text)
     if not block or part.doc.read_only:
         return report
     while block and _is_heading_row(part, block[0]):  # the sheet's heading rows (two in a monitoring table)
@@ -160,10 +160,9 @@ def _paste_grouped(part, block: list[list[str]], report: PasteReport) -> None:
                 seconds = [l2 for l1, l2s in part.table.taxonomy if l1 == level1 for l2 in l2s]
                 level2 = _match(given2, seconds) or given2
         values = cells[len(part.levels):]
-        if not any(v.strip() for v in values):  # a heading row of the sheet: its levels only
+        if not any(v.strip() for v in values):  # a 二级 printed without indicators: its levels only
             continue
-        extra = len(values) - len(order)
-        report.skipped += sum(1 for v in values[len(order):] if v.strip()) if extra > 0 else 0
+        report.skipped += sum(1 for v in values[len(order):] if v.strip())  # past the last column
         placed = dict(zip(order, values))
         target = _grouped_target(part, (level1, level2 if two else ""), placed, used, report)
         used.add(target)

@@ -43,6 +43,10 @@ def start_department_monitoring(store: Store, unit_id: int, year: int, months: i
     """部门整体支出绩效运行监控表 from the unit and its declarations of that year."""
     unit = store.get_unit(unit_id)
     form = get_form("dept_monitoring")
+    for existing in store.list_forms(year=year, form_id="dept_monitoring"):
+        if existing.unit_id == unit_id and str(existing.data.get("period_months") or 6) == str(months):
+            raise OperationError(f"“{unit.name}”{year}年1-{months}月的部门整体监控表已经存在：{existing.id}“{existing.title}”，"
+                                 f"请打开它继续填写，或先删除它再重新生成")
     # Declarations still being written (草稿, 已退回, 已作废) are not budgets yet; for the others the money the
     # finance office arranged counts when it is known, else what was requested.
     declaration = get_form("declaration")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .domain.dates import format_moment
 from .domain.form_diff import Change, diff
 from .domain.lifecycle import APPROVED_PREFIX, Action, Actor, Status, TransitionRefused, approved_label, find_move
 from .domain.registry import form_of
@@ -44,8 +45,7 @@ class Banner:
 
 
 def _when(event: EventRecord) -> str:
-    local = event.at.astimezone()
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return format_moment(event.at)
 
 
 def _day(text: str) -> str:

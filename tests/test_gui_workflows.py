@@ -446,6 +446,18 @@ def test_print_preview_shows_every_page_of_the_exported_pdf(qtbot, monkeypatch, 
     assert len(sheets) == pages
     assert float(sheets[0].mediabox.width) == pytest.approx(595.3, abs=1)  # A4, full page
     assert float(sheets[0].mediabox.height) == pytest.approx(841.9, abs=1)
+    assert "".join(sheet.extract_text() for sheet in sheets)  # into a file: the PDF itself, text and all
+
+    from perfdesk.ui.preview import new_printer, print_pages
+
+    raster = tmp_path / "raster.pdf"  # a printer gets each page as a picture filling the sheet
+    printer = new_printer(TRAINING)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(raster))
+    printer.setResolution(150)
+    assert print_pages(dialog.pages, printer, range(1, 3)) == 2
+    assert len(PdfReader(raster).pages) == 2
+    assert float(PdfReader(raster).pages[0].mediabox.width) == pytest.approx(595.3, abs=1)
     dialog.close()
 
 

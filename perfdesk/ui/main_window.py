@@ -51,6 +51,7 @@ from ..domain.registry import EVALUATION_FORMS
 from ..errors import user_errors  # failures with a Chinese message fit to show as is
 from ..store.errors import StoreError
 from . import installation, new_tables
+from .help_window import add_help_button
 from .form_list_model import (
     COL_ALERTS,
     COL_AMOUNT,
@@ -148,6 +149,7 @@ class FindingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "check")
         layout.addWidget(buttons)
 
     def lines(self) -> list[str]:

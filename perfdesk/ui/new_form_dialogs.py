@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ..domain.lifecycle import Status
 from ..domain.registry import EVALUATION_FORMS, get_form
 from ..store.records import FormRecord, UnitRecord
+from .help_window import add_help_button
 
 DEFAULT_MONTHS = 6
 # A declaration in one of these states was approved or handed in: offered first, in this order.
@@ -104,6 +105,7 @@ class _Dialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "new")  # the manual's 新建表单 page
         layout.addWidget(buttons)
 
     def show_error(self, text: str) -> None:

@@ -18,6 +18,7 @@ from ..domain.registry import form_of
 from ..errors import user_errors
 from ..store import Store
 from . import installation
+from .help_window import add_help_button
 
 
 class ReviewDialog(QDialog):
@@ -122,6 +123,7 @@ class ReviewDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "review")  # the manual's 审核 page
         layout.addWidget(buttons)
         self.approve.toggled.connect(self._show_sending)
         self._show_sending()

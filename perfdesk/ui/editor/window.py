@@ -352,9 +352,8 @@ class FormEditor(QMainWindow):
         previous_finding.setShortcut(QKeySequence("Shift+F8"))
         previous_finding.triggered.connect(lambda: self.go_to_finding(-1))
 
-        preview = QAction("打印预览(&P)…", self)
+        preview = QAction("打印预览(&V)…", self)
         preview.setObjectName("previewAction")
-        preview.setShortcut(QKeySequence("Ctrl+P"))
         preview.triggered.connect(self.print_preview)
 
         menus = self.menuBar()

@@ -27,6 +27,7 @@ from ...errors import USER_ERRORS, UserError
 from ...os_errors import explain
 from ...store import Store
 from .. import dialogs
+from ..help_window import add_help_button
 from . import prompts
 from .common import PackageDialog
 from .jobs import JobContext
@@ -126,6 +127,7 @@ class ExportDialog(PackageDialog):
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setText("关闭")
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "package")  # the manual's 报送包 page
         layout.addWidget(buttons)
 
         self.generate_button.clicked.connect(self.generate)

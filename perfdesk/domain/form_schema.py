@@ -9,6 +9,7 @@ Loading (formdef.load_form) refuses a file with any problem; `perfdesk forms lin
 
 from __future__ import annotations
 
+import copy
 import difflib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -283,14 +284,49 @@ def _tag_list(loc: tuple) -> str:
 
 
 def _validate(adapter: TypeAdapter, value: Any, raw_root: Any, prefix: tuple, file: str,
-              problems: list[Problem]):
+              problems: list[Problem], salvage: bool = False):
     try:
         return adapter.validate_python(value)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        for error in errors:
             error = dict(error, loc=prefix + tuple(error["loc"]))
             problems.append(Problem(file, _line_at(raw_root, error["loc"]), _chinese(error)))
-        return None
+    if salvage:  # the rest of the layout is still checked: bad cells stand in as blank text of their span
+        try:
+            return adapter.validate_python(_salvaged(value, errors))
+        except ValidationError:
+            pass
+    return None
+
+
+def _salvaged(value: Any, errors: list) -> Any:
+    """A copy of the raw layout with each refused cell replaced by an empty text cell of its spans
+    and each unknown key of a row dropped, so spans and references elsewhere can still be checked."""
+    value = copy.deepcopy(value)
+    for error in errors:
+        loc = [p for i, p in enumerate(error["loc"]) if not _is_tag(tuple(error["loc"]), i)]
+        node, parents = value, []
+        for part in loc:
+            if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) \
+                    and 0 <= part < len(node):
+                parents.append((node, part))
+                node = node[part]
+            else:
+                break
+        for index in range(len(parents) - 1, 0, -1):
+            holder, position = parents[index]
+            if isinstance(position, int) and parents[index - 1][1] == "cells" and isinstance(holder[position], dict):
+                old = holder[position]
+                spans = {k: old[k] for k in ("span", "rowspan") if isinstance(old.get(k), int) and old[k] >= 1}
+                holder[position] = {"text": "", **spans}
+                break
+        else:
+            if error["type"] == "extra_forbidden" and len(parents) >= 1:
+                holder, key = parents[-1]
+                if isinstance(holder, dict):
+                    holder.pop(key, None)
+    return value
 
 
 # --- the whole file --------------------------------------------------------------------------------------
@@ -309,7 +345,7 @@ def check_form(raw: Any, file: str) -> tuple[FormParts, list[Problem]]:
     if raw.get("computation") is not None:
         parts.computation = _validate(_COMPUTATION, raw["computation"], raw, ("computation",), file, problems)
     if "layout" in raw:
-        parts.layout = _validate(_LAYOUT, raw["layout"], raw, ("layout",), file, problems)
+        parts.layout = _validate(_LAYOUT, raw["layout"], raw, ("layout",), file, problems, salvage=True)
     _References(parts, raw, file, problems).check()
     return parts, sorted(problems, key=lambda p: p.line)
 
@@ -331,6 +367,9 @@ class _References:
 
     def __init__(self, parts: FormParts, raw: dict, file: str, problems: list[Problem]):
         self.parts, self.raw, self.file, self.problems = parts, raw, file, problems
+        # names as written, so a field or table whose own entry is refused is not also called missing
+        self.field_names = set(raw.get("fields") or {}) if isinstance(raw.get("fields"), dict) else set()
+        self.table_names = set(raw.get("tables") or {}) if isinstance(raw.get("tables"), dict) else set()
 
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
@@ -346,16 +385,16 @@ class _References:
         if p.tables is not None:
             for key, table in p.tables.items():
                 self.table(key, table)
-        if p.head is not None and p.head.headline_amount and p.tables is not None:
+        if p.head is not None and p.head.headline_amount:
             self.path(p.head.headline_amount, self.raw.key_lines.get("headline_amount", 0), "headline_amount")
         if p.checks is not None:
             self.checks(p.checks)
-        if p.computation is not None and p.tables is not None:
+        if p.computation is not None:
             for key in ("table", "funds", "indicators"):
                 name = getattr(p.computation, key)
-                if name is not None and name not in p.tables:
-                    self.add(p.computation.line_of(key), f"computation.{key} 引用了不存在的表“{name}”{self.near(name, p.tables)}")
-        if p.layout is not None and p.fields is not None and p.tables is not None:
+                if name is not None:
+                    self.table_named(name, p.computation.line_of(key), f"computation.{key}")
+        if p.layout is not None:
             self.layout(p.layout)
 
     @staticmethod
@@ -364,14 +403,13 @@ class _References:
         return f"，是否应为“{found[0]}”？" if found else ""
 
     def field(self, name: str, line: int, where: str) -> None:
-        if self.parts.fields is not None and name not in self.parts.fields:
-            self.add(line, f"{where} 引用了不存在的字段“{name}”{self.near(name, self.parts.fields)}")
+        if name not in self.field_names:
+            self.add(line, f"{where} 引用了不存在的字段“{name}”{self.near(name, self.field_names)}")
 
     def table_named(self, name: str, line: int, where: str):
-        table = (self.parts.tables or {}).get(name)
-        if table is None and self.parts.tables is not None:
-            self.add(line, f"{where} 引用了不存在的表“{name}”{self.near(name, self.parts.tables)}")
-        return table
+        if name not in self.table_names:
+            self.add(line, f"{where} 引用了不存在的表“{name}”{self.near(name, self.table_names)}")
+        return (self.parts.tables or {}).get(name)
 
     def column(self, table_key: str, table: TableSpec, name: str, line: int, where: str) -> None:
         known = set(table.columns) | set(table.derived)
@@ -392,8 +430,7 @@ class _References:
             if spec.options_of and spec.options_of not in siblings:
                 self.add(spec.line_of("options_of"), f"{key}.options_of 引用了不存在的栏目“{spec.options_of}”")
             for other in spec.required_when:
-                if self.parts.fields is not None and other not in self.parts.fields:
-                    self.add(spec.line_of("required_when"), f"{key}.required_when 引用了不存在的字段“{other}”")
+                self.field(other, spec.line_of("required_when"), f"{key}.required_when")
 
     def table(self, key: str, table: TableSpec) -> None:
         self.fields(table.columns, set(table.columns))

@@ -181,7 +181,7 @@ class FormParts:
 def _all_keys() -> set[str]:
     keys: set[str] = set()
     pending = [FormHead, FieldSpec, TreeRowSpec, DerivedSpec, TableSpec, CheckSpec, Computation, Layout]
-    import perfdesk.domain.layout as layout_module
+    from . import layout as layout_module
 
     pending += [c for c in vars(layout_module).values() if isinstance(c, type) and issubclass(c, Node)]
     for model in pending:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..yaml_files import YAMLError, load_yaml_lines
-from .form_schema import FieldSpec, Problem, TableSpec, TreeRowSpec, check_form
-from .layout import Layout
+if TYPE_CHECKING:  # the schema brings pydantic: imported when a form file is parsed, not with this module
+    from .form_schema import FieldSpec, Problem, TableSpec, TreeRowSpec
+    from .layout import Layout
 
 
 class FormDefinitionError(ValueError):
@@ -191,6 +191,9 @@ def _table(key: str, spec: TableSpec) -> TableDef:
 
 def parse_form(text: str, file: str, source: Path | None = None) -> tuple[FormDef | None, list[Problem]]:
     """The form file's text as a FormDef, or None, and every problem found (each with its line)."""
+    from ..yaml_files import YAMLError, load_yaml_lines
+    from .form_schema import Problem, check_form
+
     try:
         raw = load_yaml_lines(text)
     except YAMLError as exc:

@@ -456,6 +456,9 @@ def _raw_file(profile_id: str) -> dict:
     return raw
 
 
+_raw.cache_clear = _raw_file.cache_clear  # the files are read once; tests point profiles_dir elsewhere
+
+
 def _value(profile_id: str, path: tuple[str, ...], stack: tuple) -> object:
     """The value at `path` in a profile, after inheritance."""
     raw = _raw(profile_id)

@@ -5,7 +5,6 @@ spans do not add up, a misspelt rule), each found where it is, and every shipped
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

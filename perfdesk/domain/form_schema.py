@@ -17,13 +17,15 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
 
-from .layout import (CELL_KINDS, FieldCell, IndicatorRows, Layout, Node, RepeatRows, TickCell, TreeRows, _Cell, _NODE_KEYS,
-                     span_problems, walk)
+from .layout import (CELL_TAGS, NODE_KEYS, FieldCell, FieldParagraph, IndicatorRows, Layout, Node, RepeatRows,
+                     TickCell, TreeRows, span_problems, walk)
 
 FIELD_TYPES = ("text", "longtext", "phone", "amount", "score", "date", "choice", "year", "code", "grade",
                "indicator_kind")
 TABLE_KINDS = ("rows", "tree", "indicators", "fixed")
-ROW_NODE_TABLE_KINDS = {RepeatRows: ("rows", "fixed"), TreeRows: ("tree",), IndicatorRows: ("indicators",)}
+# a table row node of the layout (its key) → the kinds of table it can print
+ROW_NODE_TABLE_KINDS = {RepeatRows: ("repeat", ("rows", "fixed")), TreeRows: ("tree", ("tree",)),
+                        IndicatorRows: ("indicators", ("indicators",))}
 
 
 @dataclass(frozen=True)
@@ -225,8 +227,7 @@ def _where(loc: tuple) -> str:
     return ".".join(str(p) for i, p in enumerate(loc) if not _is_tag(loc, i))
 
 
-_CELL_TAGS = set(CELL_KINDS["row"]) | set(CELL_KINDS["tree"])
-_TAGS = _CELL_TAGS | set(_NODE_KEYS) | {"ticks_line", "template", "text"}
+_TAGS = CELL_TAGS | set(NODE_KEYS) | {"ticks_line"}
 
 
 def _chinese(error: dict) -> str:
@@ -236,9 +237,12 @@ def _chinese(error: dict) -> str:
     where = _where(loc)
     if kind == "extra_forbidden":
         _KNOWN_KEYS = _KNOWN_KEYS or _all_keys()
+        place = _where(loc[:-1]) or "文件顶层"
+        if key in _KNOWN_KEYS:  # a key of another kind of node
+            return f"{place} 不能有“{key}”，请删去"
         near = difflib.get_close_matches(key, sorted(_KNOWN_KEYS), n=1, cutoff=0.6)
         hint = f"，是否应为“{near[0]}”？" if near else "，请删去或改正"
-        return f"无法识别的键“{key}”（位于 {_where(loc[:-1]) or '文件顶层'}）{hint}"
+        return f"无法识别的键“{key}”（位于 {place}）{hint}"
     if kind == "missing":
         return f"{_where(loc[:-1]) or '文件顶层'} 缺少“{key}”"
     if kind == "union_tag_not_found":
@@ -279,8 +283,8 @@ def _chinese(error: dict) -> str:
 def _tag_list(loc: tuple) -> str:
     names = [str(p) for p in loc]
     if "cells" in names:
-        return "、".join(sorted(_CELL_TAGS - {"ticks_line"}))
-    return "、".join(_NODE_KEYS)
+        return "、".join(sorted(CELL_TAGS))
+    return "、".join(NODE_KEYS)
 
 
 def _validate(adapter: TypeAdapter, value: Any, raw_root: Any, prefix: tuple, file: str,
@@ -505,15 +509,15 @@ class _References:
                 self.field(cover.ticks_line, cover.line_of("ticks_line"), "layout.cover")
         for node, _ in walk(layout.body):
             where = "layout"
-            if hasattr(node, "field") and not isinstance(node, _Cell):
+            if isinstance(node, FieldParagraph):
                 self.field(node.field, node.line_of("field"), where)
             table_key, table = None, None
             if type(node) in ROW_NODE_TABLE_KINDS:
                 table_key = node.table_key()
                 table = self.table_named(table_key, node.line_of(), where)
-                kinds = ROW_NODE_TABLE_KINDS[type(node)]
+                key, kinds = ROW_NODE_TABLE_KINDS[type(node)]
                 if table is not None and table.kind not in kinds:
-                    self.add(node.line_of(), f"layout 的 {type(node).__name__} 行需要 kind 为 {'/'.join(kinds)} 的表，"
+                    self.add(node.line_of(), f"“{key}: {table_key}”只能用于 kind 为 {'/'.join(kinds)} 的表，"
                                              f"表“{table_key}”的 kind 是 {table.kind}")
             for cell in getattr(node, "cells", []) or []:
                 if isinstance(node, TreeRows) and isinstance(cell, FieldCell) and not cell.whole:

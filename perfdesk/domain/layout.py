@@ -229,9 +229,8 @@ _CELL_KEYS = ("points", "tick_tree", "ticks", "tick", "review", "consequence", "
 
 
 def _cell_kind(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return next((k for k in _CELL_KEYS if k in value), None)
-    return type(value).__name__ if isinstance(value, _Cell) else None
+    """The key that says what a cell is; None (refused: “无法识别的单元格”) when it has none."""
+    return next((k for k in _CELL_KEYS if k in value), None) if isinstance(value, dict) else None
 
 
 _STATIC = (Annotated[TextCell, Tag("text")], Annotated[FieldCell, Tag("field")],
@@ -246,9 +245,7 @@ TreeCell = Annotated[Union[Annotated[ColumnCell, Tag("column")], Annotated[Label
                            Annotated[DepthsCell, Tag("depths")], Annotated[PointsCell, Tag("points")],
                            Annotated[TextCell, Tag("text")], Annotated[FieldCell, Tag("field")]],
                      Discriminator(_cell_kind)]
-CELL_KINDS = {"static": [t for t in _CELL_KEYS if t not in ("points", "tick", "depths", "label", "column")],
-              "row": [t for t in _CELL_KEYS if t not in ("points", "depths", "label")],
-              "tree": ["column", "label", "depths", "points", "text", "field"]}
+CELL_TAGS = frozenset(_CELL_KEYS)
 
 
 # --- rows -----------------------------------------------------------------------------------------
@@ -327,13 +324,11 @@ class Group(Node):
     rows: list["BodyNode"]
 
 
-_NODE_KEYS = ("group", "repeat", "tree", "indicators", "heading", "paragraph", "field", "cells")
+NODE_KEYS = ("group", "repeat", "tree", "indicators", "heading", "paragraph", "field", "cells")
 
 
 def _node_kind(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return next((k for k in _NODE_KEYS if k in value), None)
-    return None
+    return next((k for k in NODE_KEYS if k in value), None) if isinstance(value, dict) else None
 
 
 BodyNode = Annotated[Union[Annotated[Group, Tag("group")], Annotated[RepeatRows, Tag("repeat")],

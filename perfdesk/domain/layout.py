@@ -447,7 +447,10 @@ class Occupancy:
             while col in taken:
                 col += 1
             out.append(col)
-            self.reserve(row, row + rowspan - 1, col, span)
+            if rowspan == 1:  # most cells: this row only
+                taken.update(range(col, col + span))
+            else:
+                self.reserve(row, row + rowspan - 1, col, span)
             col += span
         return out, col
 

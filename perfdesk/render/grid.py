@@ -330,9 +330,9 @@ class _Builder:
             key = (r.get("level1") or "", r.get("level2") or "")
             if key not in known:
                 known.add(key)
-                match = next((t for t in taxonomy if t[0] == key[0]), None)
-                if match:
-                    match[1].append(key[1])
+                same_level1 = next((t for t in taxonomy if t[0] == key[0]), None)
+                if same_level1:
+                    same_level1[1].append(key[1])
                 else:
                     taxonomy.append((key[0], [key[1]]))
         for level1, level2s in taxonomy:

@@ -33,7 +33,7 @@ from perfdesk.domain.document import headline_amount  # noqa: E402
 from perfdesk.domain.registry import get_form  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.store.codec import dump_amount, dump_json  # noqa: E402
-from perfdesk.store.models import FormInstance  # noqa: E402
+from perfdesk.store.tables import form_instances  # noqa: E402
 
 FORMS = 10_000
 QUERY = "校舍维修"
@@ -61,7 +61,7 @@ def fill(store: Store, count: int) -> None:
                          title=f"{year}年{rng.choice(PLACES)}{rng.choice(WORKS)}（{i + 1}）",
                          status=STATUSES[i % 4], data=data, amount=amount, created_at=when, updated_at=when))
     with store.engine.begin() as conn:
-        conn.execute(insert(FormInstance), rows)
+        conn.execute(insert(form_instances), rows)
 
 
 def commit(widget, char: str) -> None:

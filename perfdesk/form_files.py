@@ -163,6 +163,14 @@ class FileCatalog:
             return None
         return path.name, _profile_yaml(path)
 
+    def profile_origin(self, profile_id: str) -> tuple[str, Path]:
+        """Where profile `profile_id` is read from: (随程序安装 | 用户目录 | --forms, its file)."""
+        variant = self._variants().profile_paths.get(profile_id)
+        if variant is not None:
+            folder = next((f for f in reversed(self.variant_folders) if variant.is_relative_to(f.path)), None)
+            return (folder.label if folder else "用户目录"), variant
+        return SHIPPED, self.shipped / PROFILES / f"{profile_id}.yaml"
+
     # --- the variant folders -------------------------------------------------------------------
 
     def problems(self) -> list[str]:
@@ -273,7 +281,10 @@ def _profile_yaml(path: Path):
 
 def _without_name(message: str, name: str) -> str:
     """formdef's messages start with the file name; the problem line names the whole path already."""
-    return message[len(name) + 1:].strip() if message.startswith(name + ":") else message
+    for prefix in (name + ":", name + " "):  # "decl.yaml: …" or "decl.yaml 第 3 行：…"
+        if message.startswith(prefix):
+            return message[len(prefix):].strip()
+    return message
 
 
 def _line_of(path: Path, start: str) -> int:

@@ -410,9 +410,6 @@ def test_first_setup_makes_the_unit_this_installations_own(qtbot, store):
 def test_packages_entry_opens_the_inbox_and_keeps_the_list(monkeypatch, window):
     nav = window.findChild(QListWidget, "navPane")
     entry = nav.item(3)
-    if not window.has_packages:
-        assert not entry.flags() & Qt.ItemFlag.ItemIsEnabled and entry.toolTip() == "将在后续版本提供"
-        return
     import perfdesk.ui.packages as packages
 
     calls = []

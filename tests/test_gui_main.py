@@ -241,8 +241,7 @@ def test_empty_store_says_how_to_get_sample_data(qtbot, gui_store):
 
 def test_menus_are_in_chinese(window):
     menus = [action.text() for action in window.menuBar().actions()]
-    packages = ["提交包"] if window.has_packages else []
-    assert [m.split("(")[0] for m in menus] == ["文件", "表单", "工具", *packages, "设置", "帮助"]
+    assert [m.split("(")[0] for m in menus] == ["文件", "表单", "工具", "提交包", "设置", "帮助"]
     menu = {m.split("(")[0]: action.menu() for m, action in zip(menus, window.menuBar().actions())}
     file_actions = [a for a in menu["文件"].actions() if not a.isSeparator()]
     quit_action = next(a for a in file_actions if a.text().startswith("退出"))
@@ -258,9 +257,8 @@ def test_menus_are_in_chinese(window):
     form_actions = [a.text().split("(")[0] for a in menu["表单"].actions() if a.text()]
     assert form_actions == ["复制到新年度", "删除", "校验", "回收站"]
     assert [a.text().split("(")[0] for a in menu["工具"].actions()] == ["指标库"]
-    if packages:
-        assert [a.text().split("(")[0] for a in menu["提交包"].actions() if a.text()] == [
-            "收件记录", "导入数据包", "生成报送数据包", "审核", "可信公钥", "签名密钥"]
+    assert [a.text().split("(")[0] for a in menu["提交包"].actions() if a.text()] == [
+        "收件记录", "导入数据包", "生成报送数据包", "审核", "可信公钥", "签名密钥"]
     assert [a.text().split("(")[0] for a in menu["设置"].actions()] == ["单位设置"]
     assert [a.text().split("(")[0] for a in menu["帮助"].actions()] == ["使用手册", "关于"]
 

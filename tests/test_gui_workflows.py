@@ -226,11 +226,8 @@ def test_navigation_pane_lists_the_kinds_of_the_year(window):
     items = [nav.item(i) for i in range(nav.count())]
     assert [item.text() for item in items] == ["绩效目标申报", "运行监控", "绩效评价", "提交包"]
     assert nav.currentItem() is items[0]
-    for item in items[:3]:
+    for item in items:
         assert item.flags() & Qt.ItemFlag.ItemIsEnabled
-    assert bool(items[3].flags() & Qt.ItemFlag.ItemIsEnabled) == window.has_packages
-    if not window.has_packages:
-        assert items[3].toolTip() == "将在后续版本提供"
 
 
 def test_new_declaration_is_listed_as_a_draft_and_opened(qtbot, monkeypatch, window, demo_store):

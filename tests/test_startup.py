@@ -46,7 +46,7 @@ def test_gui_module_imports_neither_alembic_nor_the_orm_nor_the_verbs():
 
 def test_gui_module_imports_no_sqlalchemy_no_form_files_and_no_rules():
     # What the window needs before its first paint; the rest comes once it shows.
-    later = ("sqlalchemy", "yaml", "perfdesk.operations", "perfdesk.domain.formdef", "perfdesk.deadlines",
+    later = ("sqlalchemy", "yaml", "pydantic", "perfdesk.operations", "perfdesk.domain.formdef", "perfdesk.deadlines",
              "perfdesk.monitoring_operations", "perfdesk.store.store", "perfdesk.ui.new_form_dialogs")
     assert imported_after("import perfdesk.ui.app", *later) == []
 
@@ -75,7 +75,8 @@ window = MainWindow(first_look=first_look({url!r}, MainWindow.FIRST_KINDS), open
 window.show()
 window.repaint()
 app.processEvents()
-painted = {{"sqlalchemy": "sqlalchemy" in sys.modules, "yaml": "yaml" in sys.modules, "opened": len(opened),
+painted = {{"sqlalchemy": "sqlalchemy" in sys.modules, "yaml": "yaml" in sys.modules,
+           "pydantic": "pydantic" in sys.modules, "opened": len(opened),
            "titles": [r.title for r in window.listed_records()], "count": window.status_text()}}
 assert window.finish_opening()
 ready = {{"opened": len(opened), "open": window.store_is_open(), "units": len(window.store.units())}}
@@ -88,7 +89,7 @@ print(json.dumps([painted, ready]))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     painted, ready = json.loads(out.stdout.strip().splitlines()[-1])
-    assert painted == {"sqlalchemy": False, "yaml": False, "opened": 0, "titles": declarations,
+    assert painted == {"sqlalchemy": False, "yaml": False, "pydantic": False, "opened": 0, "titles": declarations,
                        "count": f"共 {len(declarations)} 份表单"}
     assert ready == {"opened": 1, "open": True, "units": 3}  # with the demo's county finance bureau
 

@@ -7,10 +7,11 @@ Used where approved goals are adjusted (第十五条): the office sees what the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Iterator
 
 from .document import display, rows
 from .formdef import FormDef
+from .layout import Group, cells_of, walk
 
 
 @dataclass(frozen=True)
@@ -26,23 +27,17 @@ class Change:
 
 
 def _sections(form: FormDef) -> dict[str, str]:
-    """Each field and table key → the name of the layout's top-level group that prints it."""
+    """Each field → the name of the layout's top-level group that prints it (a table change is shown
+    under the table's own name)."""
     found: dict[str, str] = {}
-
-    def walk(node: Any, group: str) -> None:
-        if isinstance(node, dict):
-            for key in ("field", "table", "opinion", "reviewer", "date"):
-                value = node.get(key)
-                if isinstance(value, str):
-                    found.setdefault(value, group)
-            for value in node.values():
-                walk(value, group)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, group)
-
-    for node in (form.layout.get("body") or []):
-        walk(node, node.get("group") or form.name if isinstance(node, dict) else form.name)
+    known = set(form.fields)
+    for top in form.layout.body:
+        group = top.group if isinstance(top, Group) else form.name
+        for node, _ in walk([top]):
+            for part in [node, *cells_of(node)]:
+                for line in part.field_lines(known):
+                    for key in line:
+                        found.setdefault(key, group)
     return found
 
 

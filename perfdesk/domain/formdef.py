@@ -1,26 +1,29 @@
-"""The declarative form file (forms/*.yaml) read into plain objects.
+"""The declarative form file (forms/*.yaml) read into typed objects, once, and checked as it loads.
 
 One file describes one official table: its fields and repeating rows with their types and help text
 (填表说明), the checks between fields, and the printed grid. Editor, checks, PDF and Excel all read it.
+The file's schema and the checks between its parts are in form_schema.py; the grid's nodes in layout.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..yaml_files import YAMLError, load_yaml
-from .form_migrations import MigrationError, parse_migrations
-
-
-FIELD_TYPES = {"text", "longtext", "phone", "amount", "score", "date", "choice", "year", "code", "grade", "indicator_kind"}
-TABLE_KINDS = {"rows", "tree", "indicators", "fixed"}
+if TYPE_CHECKING:  # the schema brings pydantic: imported when a form file is parsed, not with this module
+    from .form_schema import FieldSpec, Problem, TableSpec, TreeRowSpec
+    from .layout import Layout
 
 
 class FormDefinitionError(ValueError):
-    """The form file itself is wrong: raised at load so a bad file never reaches a clerk."""
+    """The form file itself is wrong: raised at load so a bad file never reaches a clerk. `problems`
+    lists each problem with its line (see form_schema.Problem)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = list(problems or ())
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class FormDef:
     fields: dict[str, FieldDef]
     tables: dict[str, TableDef]
     checks: tuple[dict, ...]
-    layout: dict
+    layout: Layout  # the printed grid as typed nodes (domain/layout.py)
     source: Path | None = None
     headline_amount: str = ""
     # how the program works out the computed cells (得分, 合计, 等次): see domain/computed.py
@@ -137,139 +140,106 @@ class FormDef:
         return label
 
 
-def _field(key: str, spec: dict, where: str) -> FieldDef:
-    if not isinstance(spec, dict) or "label" not in spec:
-        raise FormDefinitionError(f"{where}: 字段 {key} 缺少 label")
-    ftype = spec.get("type", "text")
-    if ftype not in FIELD_TYPES:
-        raise FormDefinitionError(f"{where}: 字段 {key} 的类型 {ftype} 无法识别")
-    options_by = {k: tuple(v) for k, v in (spec.get("options_by") or {}).items()}
+def _field(key: str, spec: FieldSpec) -> FieldDef:
     return FieldDef(
         key=key,
-        label=spec["label"],
-        type=ftype,
-        required=bool(spec.get("required", False)),
-        help=(spec.get("help") or "").strip(),
-        options=tuple(spec.get("options") or ()),
-        options_by=options_by,
-        options_of=spec.get("options_of", ""),
-        required_when=dict(spec.get("required_when") or {}),
-        pattern=spec.get("pattern", ""),
-        pattern_hint=spec.get("pattern_hint", ""),
-        finance_only=bool(spec.get("finance_only", False)),
-        default=spec.get("default"),
-        computed=bool(spec.get("computed", False)),
+        label=spec.label,
+        type=spec.type,
+        required=spec.required,
+        help=spec.help.strip(),
+        options=tuple(spec.options),
+        options_by={k: tuple(v) for k, v in spec.options_by.items()},
+        options_of=spec.options_of,
+        required_when=dict(spec.required_when),
+        pattern=spec.pattern,
+        pattern_hint=spec.pattern_hint,
+        finance_only=spec.finance_only,
+        default=spec.default,
+        computed=spec.computed,
     )
 
 
-def _tree(rows: list, where: str) -> tuple[TreeRow, ...]:
+def _tree(rows: list[TreeRowSpec]) -> tuple[TreeRow, ...]:
     """Fixed rows such as 资金来源, in print order: each parent before its children."""
     out: list[TreeRow] = []
 
-    def walk(items: list, depth: int) -> None:
+    def walk(items: list[TreeRowSpec], depth: int) -> None:
         for item in items:
-            if "key" not in item or "label" not in item:
-                raise FormDefinitionError(f"{where}: 树形表的行缺少 key 或 label：{item}")
-            children = item.get("children") or []
-            out.append(TreeRow(item["key"], item["label"], depth, tuple(c["key"] for c in children),
-                               points=_points(item.get("points"), where, item["key"]),
-                               step=_points(item.get("step"), where, item["key"]),
-                               note=str(item.get("note") or "").strip()))
-            walk(children, depth + 1)
+            out.append(TreeRow(item.key, item.label, depth, tuple(c.key for c in item.children),
+                               points=item.points, step=item.step, note=item.note.strip()))
+            walk(item.children, depth + 1)
 
     walk(rows, 0)
     return tuple(out)
 
 
-def _points(value, where: str, row: str) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        raise FormDefinitionError(f"{where}: 行 {row} 的分值“{value}”不是数字") from None
-
-
-def _table(key: str, spec: dict, where: str) -> TableDef:
-    kind = spec.get("kind", "rows")
-    if kind not in TABLE_KINDS:
-        raise FormDefinitionError(f"{where}: 表 {key} 的类型 {kind} 无法识别")
-    columns = tuple(_field(k, v, f"{where}.{key}") for k, v in (spec.get("columns") or {}).items())
-    taxonomy = tuple((name, tuple(subs)) for name, subs in (spec.get("taxonomy") or {}).items())
+def _table(key: str, spec: TableSpec) -> TableDef:
     return TableDef(
         key=key,
-        label=spec.get("label", key),
-        kind=kind,
-        columns=columns,
-        help=(spec.get("help") or "").strip(),
-        min_rows=int(spec.get("min_rows", 0)),
-        print_rows=int(spec.get("print_rows", 0)),
-        tree=_tree(spec.get("rows") or [], where) if kind == "tree" else (),
-        taxonomy=taxonomy,
-        fixed_rows=int(spec.get("fixed_rows", 0)),
-        derived=_derived(key, spec.get("derived") or {}, {c.key for c in columns}, where),
-        sum_parents=bool(spec.get("sum_parents", False)),
-        total_points=_total_points(key, spec, where),
+        label=spec.label or key,
+        kind=spec.kind,
+        columns=tuple(_field(k, v) for k, v in spec.columns.items()),
+        help=spec.help.strip(),
+        min_rows=spec.min_rows,
+        print_rows=spec.print_rows,
+        tree=_tree(spec.rows) if spec.kind == "tree" else (),
+        taxonomy=tuple((name, tuple(subs)) for name, subs in spec.taxonomy.items()),
+        fixed_rows=spec.fixed_rows,
+        derived={name: d.model_dump(exclude_none=True) for name, d in spec.derived.items()},
+        sum_parents=spec.sum_parents,
+        total_points=spec.total_points,
     )
 
 
-def _total_points(key: str, spec: dict, where: str) -> Decimal | None:
-    """A score table states its total (合计 100); the caps of its scored rows must add up to it."""
-    total = _points(spec.get("total_points"), where, key)
-    if total is None:
-        return None
-    caps = sum((r.points for r in _tree(spec.get("rows") or [], where) if not r.children and r.points is not None),
-               Decimal(0))
-    if caps != total:
-        raise FormDefinitionError(f"{where}: 表 {key} 各计分项的分值合计 {caps}，与表中的合计 {total} 不符")
-    return total
+def parse_form(text: str, file: str, source: Path | None = None) -> tuple[FormDef | None, list[Problem]]:
+    """The form file's text as a FormDef, or None, and every problem found (each with its line)."""
+    from ..yaml_files import YAMLError, load_yaml_lines
+    from .form_migrations import MigrationError, parse_migrations
+    from .form_schema import Problem, check_form
 
-
-def _derived(table: str, spec: dict, columns: set[str], where: str) -> dict[str, dict]:
-    for name, rule in spec.items():
-        operands = rule.get("sum") or rule.get("rate") or []
-        if not operands or not set(operands) <= columns | set(spec):
-            raise FormDefinitionError(f"{where}: 表 {table} 的计算列 {name} 引用了不存在的列 {operands}")
-    return dict(spec)
+    try:
+        raw = load_yaml_lines(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return None, [Problem(file, mark.line + 1 if mark else 0, f"不是有效的 YAML：{getattr(exc, 'problem', exc)}")]
+    parts, problems = check_form(raw, file)
+    if problems:
+        return None, problems
+    head = parts.head
+    fields = {k: _field(k, v) for k, v in parts.fields.items()}
+    tables = {k: _table(k, v) for k, v in parts.tables.items()}
+    known = {**{k: set() for k in fields}, **{k: {c.key for c in t.columns} for k, t in tables.items()}}
+    try:
+        migrations = parse_migrations(head.migrations, head.version, file, known)
+    except MigrationError as exc:
+        line = getattr(raw, "key_lines", {}).get("migrations", 0)
+        return None, [Problem(file, line, str(exc).removeprefix(f"{file}: "))]
+    return FormDef(
+        id=head.id,
+        version=head.version,
+        name=head.name,
+        title=head.title,
+        subtitle=head.subtitle,
+        orientation=head.orientation,
+        fields=fields,
+        tables=tables,
+        checks=tuple(c.spec() for c in parts.checks),
+        layout=parts.layout,
+        source=source,
+        headline_amount=head.headline_amount,
+        raw_kind=head.kind or head.id,
+        computation=parts.computation.model_dump(exclude_none=True) if parts.computation else {},
+        migrations=migrations,
+    ), []
 
 
 def load_form(path: Path) -> FormDef:
-    where = path.name
+    """The form file at `path`; refused with every problem, each with its line, when anything is wrong."""
     try:
-        raw = load_yaml(path)
-    except (OSError, YAMLError) as exc:
-        raise FormDefinitionError(f"{where}: 无法读取表单定义：{exc}") from exc
-    for key in ("id", "version", "name", "title", "fields", "layout"):
-        if key not in raw:
-            raise FormDefinitionError(f"{where}: 缺少 {key}")
-    fields = {k: _field(k, v, where) for k, v in raw["fields"].items()}
-    tables = {k: _table(k, v, where) for k, v in (raw.get("tables") or {}).items()}
-    checks = tuple(raw.get("checks") or ())
-    for spec in checks:  # every rule names where it comes from, or that it is this program's choice
-        if not str(spec.get("source") or "").strip():
-            raise FormDefinitionError(f"{where}: 校验规则 {spec.get('code') or spec.get('rule')} 缺少 source（出处）")
-    clash = set(fields) & set(tables)
-    if clash:
-        raise FormDefinitionError(f"{where}: 字段与表重名：{sorted(clash)}")
-    known = {**{k: set() for k in fields}, **{k: {c.key for c in t.columns} for k, t in tables.items()}}
-    try:
-        migrations = parse_migrations(raw.get("migrations"), int(raw["version"]), where, known)
-    except MigrationError as exc:
-        raise FormDefinitionError(str(exc)) from None
-    return FormDef(
-        id=raw["id"],
-        version=int(raw["version"]),
-        name=raw["name"],
-        title=raw["title"],
-        subtitle=raw.get("subtitle", ""),
-        orientation=raw.get("orientation", "portrait"),
-        fields=fields,
-        tables=tables,
-        checks=checks,
-        layout=raw["layout"],
-        source=path,
-        headline_amount=raw.get("headline_amount", ""),
-        raw_kind=raw.get("kind", raw["id"]),
-        computation=dict(raw.get("computation") or {}),
-        migrations=migrations,
-    )
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormDefinitionError(f"{path.name}: 无法读取表单定义：{exc}") from exc
+    form, problems = parse_form(text, path.name, path)
+    if problems:
+        raise FormDefinitionError("\n".join(str(p) for p in problems), problems)
+    return form

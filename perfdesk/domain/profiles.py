@@ -328,12 +328,7 @@ def get_profile(profile_id: str) -> Profile:
     raw = _raw(profile_id)
     file = f"{profile_id}.yaml"
     try:
-        keys, parent = set(raw) - set(_IDENTITY), raw.get("inherits")
-        while parent:
-            keys |= set(_raw(parent)) - set(_IDENTITY)
-            parent = _raw(parent).get("inherits")
-        data = {key: _value(profile_id, (key,), ()) for key in sorted(keys)}
-        data = {k: v for k, v in data.items() if v is not _MISSING}
+        data = _resolved(profile_id, raw)
         grades = _grades(data.get("grades"))
         profile = Profile(
             id=raw["id"], name=raw["name"], source=raw.get("source", ""),
@@ -354,6 +349,78 @@ def get_profile(profile_id: str) -> Profile:
     return profile
 
 
+def _resolved(profile_id: str, raw: dict) -> dict:
+    """Every section of the profile, with what it inherits filled in."""
+    keys, parent = set(raw) - set(_IDENTITY), raw.get("inherits")
+    while parent:
+        keys |= set(_raw(parent)) - set(_IDENTITY)
+        parent = _raw(parent).get("inherits")
+    data = {key: _value(profile_id, (key,), ()) for key in sorted(keys)}
+    return {k: v for k, v in data.items() if v is not _MISSING}
+
+
+# What each top-level section of a profile file is read by (get_profile builds them all).
+_SECTIONS = {
+    "finance_office": lambda v, grades: {str(k): str(x) for k, x in (v or {}).items()},
+    "grades": lambda v, grades: _grades(v),
+    "scoring": lambda v, grades: _scoring(v),
+    "ex_ante": lambda v, grades: _ex_ante(v),
+    "result_application": lambda v, grades: _result_rules(v, grades),
+    "monitoring": lambda v, grades: _monitoring(v),
+    "deadlines": lambda v, grades: _deadlines(v),
+    "self_evaluation": lambda v, grades: _self_evaluation(v),
+    "assessment": lambda v, grades: _assessment(v),
+}
+
+
+def profile_problems(raw, file: str) -> list[tuple[int, str]]:
+    """(line, message) of every problem of a profile file as the YAML reader gives it (mappings that
+    know their lines): the same reading as get_profile, section by section so that every bad
+    section is named, each at its line (a section it inherits: at `inherits`)."""
+    if not isinstance(raw, dict):
+        return [(1, "规则配置应为“键: 值”的映射（id、name、grades …）")]
+    lines = getattr(raw, "key_lines", {})
+    problems: list[tuple[int, str]] = []
+    profile_id, stem = raw.get("id"), file.rsplit("/", 1)[-1].removesuffix(".yaml")
+    if not isinstance(profile_id, str) or not _ID.match(profile_id) or profile_id != stem:
+        problems.append((lines.get("id", 1), f"id“{profile_id}”应与文件名“{stem}”相同，且只用小写字母、数字和连字符"))
+    if not raw.get("name"):
+        problems.append((lines.get("name", 1), "缺少 name（规则配置的名称）"))
+    for key in raw:
+        if key not in _SECTIONS and key not in _IDENTITY:
+            near = [k for k in _SECTIONS if _close(str(key), k)]
+            hint = f"，是否应为“{near[0]}”？" if near else f"，可用的有：{'、'.join(_SECTIONS)}"
+            problems.append((lines.get(key, 1), f"无法识别的键“{key}”{hint}"))
+    if problems or not isinstance(profile_id, str):
+        return problems
+    _OVERRIDE[profile_id] = raw
+    try:
+        data = _resolved(profile_id, raw)
+        grades: tuple = ()
+        for section, read in _SECTIONS.items():
+            line = lines.get(section, lines.get("inherits", 1))
+            if section == "result_application" and not grades:
+                continue  # its cuts name grades: said once, at grades
+            try:
+                built = read(data.get(section), grades)
+                grades = built if section == "grades" else grades
+            except ProfileError as exc:
+                problems.append((line, f"{section}：{exc}"))
+            except (LookupError, TypeError, ValueError, AttributeError) as exc:
+                problems.append((line, f"{section} 格式有误（{exc}），请对照其他规则配置文件修改"))
+    except ProfileError as exc:
+        problems.append((lines.get("inherits", 1), str(exc)))
+    finally:
+        del _OVERRIDE[profile_id]
+    return problems
+
+
+def _close(a: str, b: str) -> bool:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
 def all_profiles() -> list[Profile]:
     return [get_profile(profile_id) for profile_id in sources.catalog().profile_ids()]
 
@@ -365,9 +432,19 @@ def profile_of(profile: Profile | str) -> Profile:
 
 # --- reading and inheritance ----------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+_OVERRIDE: dict[str, dict] = {}  # the file being linted, read in place of the shipped one of its id
+
+
 def _raw(profile_id: str) -> dict:
-    """The profile's parsed file, handed in by the loader (the shipped one, or the user's of the same id)."""
+    """The profile being linted, else its parsed file handed in by the loader (the shipped one, or the
+    user's of the same id)."""
+    if isinstance(profile_id, str) and profile_id in _OVERRIDE:
+        return _OVERRIDE[profile_id]
+    return _raw_file(profile_id)
+
+
+@lru_cache(maxsize=None)
+def _raw_file(profile_id: str) -> dict:
     found = sources.catalog().profile_raw(profile_id) if isinstance(profile_id, str) and _ID.match(profile_id) else None
     if found is None:
         known = "、".join(sources.catalog().profile_ids()) or "无"
@@ -377,6 +454,9 @@ def _raw(profile_id: str) -> dict:
     if not isinstance(raw, dict) or raw.get("id") != profile_id or not raw.get("name"):
         raise ProfileError(f"规则配置文件 {name} 缺少 id 或 name，或 id 与文件名不一致")
     return raw
+
+
+_raw.cache_clear = _raw_file.cache_clear  # read once; the loader clears it when the catalog changes
 
 
 def _value(profile_id: str, path: tuple[str, ...], stack: tuple) -> object:

@@ -6,6 +6,7 @@ A rule gets the form definition, the document and its spec from the form file, a
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterator
 
@@ -17,14 +18,35 @@ from .formdef import FormDef
 Rule = Callable[[FormDef, dict, dict], Iterator[Finding]]
 RULES: dict[str, Rule] = {}
 
+
+@dataclass(frozen=True)
+class RuleParams:
+    """What a rule's entry under `checks:` names, so the form file is checked when it loads: each key
+    is required; `fields` name fields of the form, `tables` tables, `columns` columns of the entry's
+    `table`, `paths` table.column; `other` are plain values; `message` the finding's text."""
+
+    fields: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()
+    message: bool = True
+
+    def keys(self) -> tuple[str, ...]:
+        return self.fields + self.tables + self.columns + self.paths + self.other + (("message",) if self.message else ())
+
+
+PARAMS: dict[str, RuleParams] = {}
+
 # A quantitative value: a number with a unit before or after it (≥95%, 120所, ≤30天, 3.5万元).
 _NUMBER = re.compile(r"\d+(\.\d+)?")
 _UNIT = re.compile(r"[%％‰℃a-zA-Z\u4e00-\u9fff]")
 
 
-def rule(name: str) -> Callable[[Rule], Rule]:
+def rule(name: str, **params) -> Callable[[Rule], Rule]:
     def register(fn: Rule) -> Rule:
         RULES[name] = fn
+        PARAMS[name] = RuleParams(**params)
         return fn
     return register
 
@@ -34,7 +56,7 @@ def _finding(form: FormDef, spec: dict, path: str, **values) -> Finding:
     return Finding(severity, spec["code"], path, form.label_of(path), spec["message"].format(**values))
 
 
-@rule("sums_agree")
+@rule("sums_agree", paths=("left", "right"))
 def sums_agree(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     left, right = column_total(form, doc, spec["left"]), column_total(form, doc, spec["right"])
     if left != right:
@@ -42,7 +64,7 @@ def sums_agree(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
                        left=money.format_amount(left), right=money.format_amount(right))
 
 
-@rule("date_order")
+@rule("date_order", fields=("start", "end"))
 def date_order(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     start = lenient(form.fields[spec["start"]], doc.get(spec["start"]))
     end = lenient(form.fields[spec["end"]], doc.get(spec["end"]))
@@ -50,7 +72,7 @@ def date_order(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
         yield _finding(form, spec, spec["start"], start=dates.format_date(start), end=dates.format_date(end))
 
 
-@rule("rows_date_order")
+@rule("rows_date_order", tables=("table",), columns=("start", "end"))
 def rows_date_order(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     table = form.tables[spec["table"]]
     for index, row in enumerate(rows(doc, table)):
@@ -61,14 +83,14 @@ def rows_date_order(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
                            start=dates.format_date(start), end=dates.format_date(end))
 
 
-@rule("code_prefix")
+@rule("code_prefix", fields=("child", "parent"))
 def code_prefix(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     child, parent = (str(doc.get(spec[k]) or "").strip() for k in ("child", "parent"))
     if child and parent and not child.startswith(parent):
         yield _finding(form, spec, spec["child"], child=child, parent=parent)
 
 
-@rule("indicator_coverage")
+@rule("indicator_coverage", tables=("table",), other=("required",))
 def indicator_coverage(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     table = form.tables[spec["table"]]
     present = {r.get("level1") for r in rows(doc, table) if str(r.get("content") or "").strip()}
@@ -82,7 +104,7 @@ def is_quantitative_value(text: str) -> bool:
     return bool(_NUMBER.search(text)) and bool(_UNIT.search(_NUMBER.sub("", text)))
 
 
-@rule("quantitative_values")
+@rule("quantitative_values", tables=("table",), message=False)
 def quantitative_values(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     table = form.tables[spec["table"]]
     for index, row in enumerate(rows(doc, table)):
@@ -97,7 +119,7 @@ def quantitative_values(form: FormDef, doc: dict, spec: dict) -> Iterator[Findin
                       form.label_of(path), message)
 
 
-@rule("parent_sums")
+@rule("parent_sums", tables=("table",))
 def parent_sums(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     table = form.tables[spec["table"]]
     raw = doc.get(table.key) or {}
@@ -115,7 +137,7 @@ def parent_sums(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
                                value=money.format_amount(own), sum=money.format_amount(kid_sum))
 
 
-@rule("prior_evaluations_for_cross_year")
+@rule("prior_evaluations_for_cross_year", tables=("table",), fields=("start",))
 def prior_evaluations_for_cross_year(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     start = lenient(form.fields[spec["start"]], doc.get(spec["start"]))
     year = doc.get("_year")
@@ -126,7 +148,7 @@ def prior_evaluations_for_cross_year(form: FormDef, doc: dict, spec: dict) -> It
         yield _finding(form, spec, spec["table"])
 
 
-@rule("funds_within")
+@rule("funds_within", tables=("table",), columns=("part", "whole"))
 def funds_within(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     """下达数 ≤ 本年预算, 支出数 ≤ 上年结转 + 下达数, row by row, naming the amounts. `whole` is one column
     or several that add up (money spent may be carried over from last year as well as issued this year)."""
@@ -143,7 +165,7 @@ def funds_within(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
                            part=money.format_amount(p), whole=money.format_amount(w or 0))
 
 
-@rule("impossible_needs_measures")
+@rule("impossible_needs_measures", tables=("table",))
 def impossible_needs_measures(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     table = form.tables[spec["table"]]
     for index, row in enumerate(rows(doc, table)):
@@ -152,7 +174,7 @@ def impossible_needs_measures(form: FormDef, doc: dict, spec: dict) -> Iterator[
                            row=index + 1, content=row.get("content") or "")
 
 
-@rule("deviation_needs_cause")
+@rule("deviation_needs_cause", tables=("table",))
 def deviation_needs_cause(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     from .monitoring import falls_short
 
@@ -165,7 +187,7 @@ def deviation_needs_cause(form: FormDef, doc: dict, spec: dict) -> Iterator[Find
                            content=row.get("content") or "", target=target, forecast=forecast)
 
 
-@rule("spending_behind")
+@rule("spending_behind", tables=("table",), fields=("explanation_field",))
 def spending_behind(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     """支出进度 trailing the period's share by more than the profile's tolerance needs a cause."""
     from .monitoring import months_of, period_share, spending, tolerance
@@ -180,7 +202,7 @@ def spending_behind(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
                    tolerance=allowed)
 
 
-@rule("score_within_points")
+@rule("score_within_points", tables=("tables",))
 def score_within_points(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     for table_key in spec["tables"]:
         table = form.tables[table_key]
@@ -193,7 +215,7 @@ def score_within_points(form: FormDef, doc: dict, spec: dict) -> Iterator[Findin
                                score=money.format_amount(score), points=money.format_amount(points))
 
 
-@rule("points_total")
+@rule("points_total", tables=("tables",), other=("total",))
 def points_total(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     paths = [f"{t}.points" for t in spec["tables"]]
     if not any(rows(doc, form.tables[t]) for t in spec["tables"]):

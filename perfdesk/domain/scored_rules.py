@@ -25,7 +25,7 @@ def _self_eval_rules(doc: dict):
     return profile.require_self_evaluation()
 
 
-@rule("self_evaluation_indicators")
+@rule("self_evaluation_indicators", tables=("table",), message=False)
 def self_evaluation_indicators(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     """Each indicator scorable as typed; one short of full points explains why (偏差原因分析及改进措施)."""
     rules = _self_eval_rules(doc)
@@ -47,7 +47,7 @@ def self_evaluation_indicators(form: FormDef, doc: dict, spec: dict) -> Iterator
                         f"{money.format_amount(points)}，请填写偏差原因分析及改进措施。")
 
 
-@rule("self_evaluation_weights")
+@rule("self_evaluation_weights", tables=("table",), message=False)
 def self_evaluation_weights(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     """Each 一级's 分值 add up to the profile's weight (产出 50, 效益 30, 满意度 10)."""
     rules = _self_eval_rules(doc)
@@ -72,7 +72,7 @@ def self_evaluation_weights(form: FormDef, doc: dict, spec: dict) -> Iterator[Fi
                         f"应为 {money.format_amount(part.points)} 分（{rules.source}），请调整分值。")
 
 
-@rule("item_caps")
+@rule("item_caps", tables=("table",), columns=("columns",), message=False)
 def item_caps(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     """考核评分表: no score above its item's cap (“本项最多6分”), and in the item's steps (“每次2分”)."""
     table = form.tables[spec["table"]]
@@ -97,7 +97,7 @@ def item_caps(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
                             f"{col.label} {money.format_amount(value)} 分不是 {money.format_amount(row.step)} 的整数倍，请改正。")
 
 
-@rule("criteria_scores")
+@rule("criteria_scores", tables=("table",), message=False)
 def criteria_scores(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     """事前绩效评估表: each criterion's 得分 within its 分值, and the 分值 add up to the full score."""
     table = form.tables[spec["table"]]

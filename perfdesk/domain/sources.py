@@ -24,6 +24,8 @@ class Catalog(Protocol):
 
     def profile_raw(self, profile_id: str) -> tuple[str, Any] | None: ...  # (file name, parsed YAML)
 
+    def profile_origin(self, profile_id: str) -> tuple[str, Any]: ...  # (随程序安装 | 用户目录 | --forms, file)
+
     def problems(self) -> list[str]: ...
 
 

@@ -13,7 +13,9 @@ from typing import Any
 
 from ..domain import money
 from ..domain.document import column_total, derived_values, display, lenient, rows, scored_total, tree_values
-from ..domain.formdef import FormDef, FormDefinitionError
+from ..domain import layout as L
+from ..domain.formdef import FormDef
+from ..domain.layout import Occupancy
 
 TICKED, UNTICKED = "☑", "□"
 BLANK_DATE = "　　年　　月　　日"
@@ -75,36 +77,38 @@ class _Formatter(string.Formatter):
 
 
 class _Builder:
+    """Walks the form's typed layout (domain/layout.py): one method per kind of row, one match over
+    the kinds of cell."""
+
     def __init__(self, form: FormDef, doc: dict, context: dict):
         self.form, self.doc = form, doc
         self.fmt = _Formatter(form, doc, context)
         layout = form.layout
         self.grid = Grid(
-            columns=int(layout["columns"]),
-            column_mm=float(layout["column_mm"]),
+            columns=layout.columns,
+            column_mm=layout.column_mm,
             orientation=form.orientation,
             title=self.fill(form.title),
             subtitle=self.fill(form.subtitle),
-            above=[(self.line(x), x.get("align", "left")) for x in layout.get("above", [])],
-            below=[(self.line(x), x.get("align", "left")) for x in layout.get("below", [])],
-            prose=bool(layout.get("prose", False)),
-            cover=[(self.cover_line(x), x.get("align", "center"), float(x.get("size", 14)))
-                   for x in layout.get("cover", [])],
+            above=[(self.line(x), x.align) for x in layout.above],
+            below=[(self.line(x), x.align) for x in layout.below],
+            prose=layout.prose,
+            cover=[(self.cover_line(x), x.align, float(x.size)) for x in layout.cover],
         )
-        self.occupied: dict[int, set[int]] = {}
+        self.occupancy = Occupancy()
 
     def fill(self, template: str) -> str:
         return self.fmt.format(template)
 
-    def line(self, spec: dict) -> str:
-        return self.fill(spec.get("text") or spec.get("template") or "")
+    def line(self, spec: L.TextLine | L.TemplateLine) -> str:
+        return self.fill(spec.text if isinstance(spec, L.TextLine) else spec.template)
 
-    def cover_line(self, spec: dict) -> str:
-        if "ticks_line" in spec:  # 评价类型：事前评价☑ 事中评价□ …
-            f = self.form.fields[spec["ticks_line"]]
+    def cover_line(self, spec: L.CoverText | L.CoverTemplate | L.CoverTicks) -> str:
+        if isinstance(spec, L.CoverTicks):  # 评价类型：事前评价☑ 事中评价□ …
+            f = self.form.fields[spec.ticks_line]
             chosen = self.doc.get(f.key)
-            return f"{spec['label']}：" + "　".join(f"{o}{TICKED if o == chosen else UNTICKED}" for o in f.options)
-        return self.line(spec)
+            return f"{spec.label}：" + "　".join(f"{o}{TICKED if o == chosen else UNTICKED}" for o in f.options)
+        return self.fill(spec.text if isinstance(spec, L.CoverText) else spec.template)
 
     # rows ---------------------------------------------------------------------------------
     def new_row(self, header: bool, headers: tuple[int, ...]) -> int:
@@ -114,108 +118,96 @@ class _Builder:
         self.grid.headers.append(() if header else headers)
         return index
 
-    def place(self, row: int, col0: int, width: int, cells: list[Cell], where: str) -> None:
-        taken = self.occupied.setdefault(row, set())
-        col = col0
-        for cell in cells:
-            while col in taken:
-                col += 1
+    def place(self, row: int, col0: int, cells: list[Cell]) -> None:
+        """Left to right from col0, past columns taken from above; the form file's spans were
+        checked to fill the width when it loaded (layout.span_problems)."""
+        columns, _ = self.occupancy.place(row, col0, [(c.colspan, c.rowspan) for c in cells])
+        for cell, col in zip(cells, columns):
             cell.row, cell.col = row, col
-            for r in range(row, row + cell.rowspan):
-                self.occupied.setdefault(r, set()).update(range(col, col + cell.colspan))
-            col += cell.colspan
             self.grid.cells.append(cell)
-        if col - col0 > width or (col - col0 < width and not all(c in taken for c in range(col, col0 + width))):
-            raise FormDefinitionError(f"{self.form.id}: {where} 的单元格宽度合计 {col - col0}，应为 {width}")
 
-    def expand(self, nodes: list[dict], col0: int, width: int, headers: tuple[int, ...]) -> tuple[int, int]:
+    def expand(self, nodes: list, col0: int, width: int, headers: tuple[int, ...]) -> tuple[int, int]:
         first = self.grid.n_rows
         own_headers: list[int] = []
         for node in nodes:
             current = tuple(own_headers) or headers
-            if "group" in node:
-                self.group(node, col0, width, current)
-            elif "repeat" in node:
-                self.repeat(node, col0, width, current)
-            elif "tree" in node:
-                self.tree(node, col0, width, current)
-            elif "indicators" in node:
-                self.indicators(node, col0, width, current)
-            elif "heading" in node:
-                row = self.new_row(False, current)
-                level = int(node.get("level", 1))
-                self.place(row, col0, width, [Cell(0, 0, width, 1, self.fill(node["heading"]),
-                                                   f"heading{level}", "left")], node["heading"])
-            elif "paragraph" in node:  # a paragraph written from a template, e.g. a letter's body
-                row = self.new_row(False, current)
-                lines = self.fill(node["paragraph"]).split("\n")
-                indent = "　　" if node.get("indent", True) else ""
-                self.place(row, col0, width, [Cell(0, 0, width, 1, "\n".join(indent + x for x in lines), "paragraph",
-                                                   node.get("align", "left"))], "paragraph")
-            elif "field" in node:  # a paragraph of a report, first line indented two characters
-                row = self.new_row(False, current)
-                f = self.form.fields[node["field"]]
-                text = display(f, self.doc.get(f.key))
-                body = "\n".join("　　" + p.strip() for p in text.split("\n") if p.strip())
-                self.place(row, col0, width, [Cell(0, 0, width, 1, body, "paragraph", "left",
-                                                   min_lines=int(node.get("min_lines", 2)), path=f.key)], f.key)
-            else:
-                header = bool(node.get("header"))
-                if header and self.grid.n_rows > first and not self.grid.is_header[-1]:
-                    own_headers = []  # a new table part: its headers replace the previous part's
-                row = self.new_row(header, current)
-                if header:
-                    own_headers.append(row)
-                self.place(row, col0, width, [self.static_cell(c) for c in node["cells"]], f"第{row + 1}行")
+            match node:
+                case L.Group():
+                    self.group(node, col0, width, current)
+                case L.RepeatRows():
+                    self.repeat(node, col0, current)
+                case L.TreeRows():
+                    self.tree(node, col0, current)
+                case L.IndicatorRows():
+                    self.indicators(node, col0, width, current)
+                case L.Heading():
+                    row = self.new_row(False, current)
+                    self.place(row, col0, [Cell(0, 0, width, 1, self.fill(node.heading), f"heading{node.level}",
+                                                "left")])
+                case L.Paragraph():  # a paragraph written from a template, e.g. a letter's body
+                    row = self.new_row(False, current)
+                    lines = self.fill(node.paragraph).split("\n")
+                    indent = "　　" if node.indent else ""
+                    self.place(row, col0, [Cell(0, 0, width, 1, "\n".join(indent + x for x in lines), "paragraph",
+                                                node.align)])
+                case L.FieldParagraph():  # a paragraph of a report, first line indented two characters
+                    row = self.new_row(False, current)
+                    f = self.form.fields[node.field]
+                    text = display(f, self.doc.get(f.key))
+                    body = "\n".join("　　" + p.strip() for p in text.split("\n") if p.strip())
+                    self.place(row, col0, [Cell(0, 0, width, 1, body, "paragraph", "left",
+                                                min_lines=node.min_lines or 2, path=f.key)])
+                case L.Row():
+                    if node.header and self.grid.n_rows > first and not self.grid.is_header[-1]:
+                        own_headers = []  # a new table part: its headers replace the previous part's
+                    row = self.new_row(node.header, current)
+                    if node.header:
+                        own_headers.append(row)
+                    self.place(row, col0, [self.static_cell(c) for c in node.cells])
         return first, self.grid.n_rows - 1
 
-    def group(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
-        span = int(node.get("span", 1))
-        first, last = self.expand(node["rows"], col0 + span, width - span, headers)
-        role = "vertical" if node.get("vertical") else "label"
-        label = Cell(first, col0, span, last - first + 1, self.fill(node["group"]), role)
-        self.grid.cells.append(label)
-        for r in range(first, last + 1):
-            self.occupied.setdefault(r, set()).update(range(col0, col0 + span))
+    def group(self, node: L.Group, col0: int, width: int, headers: tuple[int, ...]) -> None:
+        first, last = self.expand(node.rows, col0 + node.span, width - node.span, headers)
+        role = "vertical" if node.vertical else "label"
+        self.grid.cells.append(Cell(first, col0, node.span, last - first + 1, self.fill(node.group), role))
+        self.occupancy.reserve(first, last, col0, node.span)
 
-    def static_cell(self, spec: dict) -> Cell:
-        span, rowspan = int(spec.get("span", 1)), int(spec.get("rowspan", 1))
-        align = spec.get("align", "center")
-        lines = int(spec.get("min_lines", 1))
-        if "text" in spec:
-            return Cell(0, 0, span, rowspan, self.fill(spec["text"]), "label", align)
-        if "field" in spec:
-            key = spec["field"]
-            f = self.form.fields[key]
-            long = f.type == "longtext"
-            return Cell(0, 0, span, rowspan, display(f, self.doc.get(key)), "value",
-                        spec.get("align", "left" if long else "center"), min_lines=lines, path=key)
-        if "template" in spec:
-            return Cell(0, 0, span, rowspan, self.fill(spec["template"]), "value", align, min_lines=lines)
-        if "ticks" in spec:
-            key = spec["ticks"]
-            f = self.form.fields[key]
-            chosen = self.doc.get(key)
-            parts = [f"{i + 1}.{o} {TICKED if o == chosen else UNTICKED}" if spec.get("numbered")
-                     else f"{o} {TICKED if o == chosen else UNTICKED}" for i, o in enumerate(f.options)]
-            return Cell(0, 0, span, rowspan, "　　".join(parts), "value", "left", path=key)
-        if "tick_tree" in spec:
-            return self.tick_tree(spec, span, rowspan)
-        if "sum" in spec:
-            value = column_total(self.form, self.doc, spec["sum"])
-            if value == 0 and not self.any_amount(spec["sum"]):
-                value = None  # a blank table prints a blank 合计, not 0.00
-            return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value)
-        if "review" in spec:
-            return self.review(spec, span, rowspan)
-        if "total" in spec:  # 综合得分: the sum of several columns, e.g. 业务 + 财务 scores
-            value = scored_total(self.form, self.doc, spec["total"])
-            return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value)
-        if "grade" in spec:
-            return Cell(0, 0, span, rowspan, self.grade_text(spec["grade"]), "value", "center")
-        if "consequence" in spec:  # 结果应用: what the grade means for next year's budget
-            return Cell(0, 0, span, rowspan, self.consequence_text(spec), "value", "left", min_lines=2)
-        raise FormDefinitionError(f"{self.form.id}: 无法识别的单元格 {spec}")
+    def static_cell(self, spec, rowspan: int | None = None) -> Cell:
+        span, rowspan = spec.span, rowspan or spec.rowspan
+        match spec:
+            case L.TextCell():
+                return Cell(0, 0, span, rowspan, self.fill(spec.text), "label", spec.align)
+            case L.FieldCell():
+                f = self.form.fields[spec.field]
+                align = spec.align or ("left" if f.type == "longtext" else "center")
+                return Cell(0, 0, span, rowspan, display(f, self.doc.get(f.key)), "value", align,
+                            min_lines=spec.min_lines or 1, path=f.key)
+            case L.TemplateCell():
+                return Cell(0, 0, span, rowspan, self.fill(spec.template), "value", spec.align,
+                            min_lines=spec.min_lines or 1)
+            case L.TicksCell():
+                f = self.form.fields[spec.ticks]
+                chosen = self.doc.get(f.key)
+                parts = [f"{i + 1}.{o} {TICKED if o == chosen else UNTICKED}" if spec.numbered
+                         else f"{o} {TICKED if o == chosen else UNTICKED}" for i, o in enumerate(f.options)]
+                return Cell(0, 0, span, rowspan, "　　".join(parts), "value", "left", path=f.key)
+            case L.TickTreeCell():
+                return self.tick_tree(spec, span, rowspan)
+            case L.SumCell():
+                value = column_total(self.form, self.doc, spec.sum)
+                if value == 0 and not self.any_amount(spec.sum):
+                    value = None  # a blank table prints a blank 合计, not 0.00
+                return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value)
+            case L.ReviewCell():
+                return self.review(spec, span, rowspan)
+            case L.TotalCell():  # 综合得分: the sum of several columns, e.g. 业务 + 财务 scores
+                value = scored_total(self.form, self.doc, spec.total)
+                return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value)
+            case L.GradeCell():
+                return Cell(0, 0, span, rowspan, self.grade_text(spec.grade), "value", "center")
+            case L.ConsequenceCell():  # 结果应用: what the grade means for next year's budget
+                return Cell(0, 0, span, rowspan, self.consequence_text(spec), "value", "left", min_lines=2)
+        raise TypeError(type(spec).__name__)  # the layout's cell classes are all matched above
 
     def any_amount(self, path: str) -> bool:
         table_key, column = path.split(".")
@@ -233,19 +225,19 @@ class _Builder:
         except ValueError:  # a draft whose score is out of range: the checks name it; print “—”
             return "—"
 
-    def consequence_text(self, spec: dict) -> str:
-        result_of, score = self.fmt.context.get("result_of"), scored_total(self.form, self.doc, spec["consequence"])
+    def consequence_text(self, spec: L.ConsequenceCell) -> str:
+        result_of, score = self.fmt.context.get("result_of"), scored_total(self.form, self.doc, spec.consequence)
         if result_of is None or score is None:
             return ""
-        amount = column_total(self.form, self.doc, spec["amount"]) if spec.get("amount") else None
+        amount = column_total(self.form, self.doc, spec.amount) if spec.amount else None
         try:
             return result_of(score, amount or None)
         except ValueError:
             return "—"
 
-    def tick_tree(self, spec: dict, span: int, rowspan: int) -> Cell:
-        main = self.form.fields[spec["tick_tree"]]
-        sub = self.form.fields[spec["sub"]]
+    def tick_tree(self, spec: L.TickTreeCell, span: int, rowspan: int) -> Cell:
+        main = self.form.fields[spec.tick_tree]
+        sub = self.form.fields[spec.sub]
         chosen, chosen_sub = self.doc.get(main.key), self.doc.get(sub.key)
         lines = []
         for i, option in enumerate(main.options):
@@ -254,82 +246,80 @@ class _Builder:
             lines.append(f"{i + 1}.{option} {TICKED if option == chosen else UNTICKED}　其中：{subs}")
         return Cell(0, 0, span, rowspan, "\n".join(lines), "value", "left", path=main.key)
 
-    def review(self, spec: dict, span: int, rowspan: int) -> Cell:
-        opinion = display(self.form.fields[spec["opinion"]], self.doc.get(spec["opinion"]))
-        reviewer = display(self.form.fields[spec["reviewer"]], self.doc.get(spec["reviewer"]))
-        day = display(self.form.fields[spec["date"]], self.doc.get(spec["date"])) or BLANK_DATE
+    def review(self, spec: L.ReviewCell, span: int, rowspan: int) -> Cell:
+        opinion = display(self.form.fields[spec.opinion], self.doc.get(spec.opinion))
+        reviewer = display(self.form.fields[spec.reviewer], self.doc.get(spec.reviewer))
+        day = display(self.form.fields[spec.date], self.doc.get(spec.date)) or BLANK_DATE
         text = f"{opinion}\n审核人：{reviewer or BLANK * 3}　　　　　　　　单位公章\n{'　' * 16}{day}"
-        return Cell(0, 0, span, rowspan, text, "value", "left", min_lines=4, path=spec["opinion"])
+        return Cell(0, 0, span, rowspan, text, "value", "left", min_lines=4, path=spec.opinion)
 
-    def column_cell(self, table_key: str, spec: dict, raw: dict, index: int, prefix: str = "") -> Cell:
+    def column_cell(self, table_key: str, spec: L.ColumnCell, raw: dict, index: int, prefix: str = "") -> Cell:
         table = self.form.tables[table_key]
-        col = table.column(spec["column"])
+        col = table.column(spec.column)
         value = raw.get(col.key)
         text = display(col, value)
         numeric = col.type in ("amount", "score")
         number = lenient(col, value) if numeric else None
         role = "amount" if numeric else "value"
-        align = spec.get("align", "right" if numeric else "center")
-        return Cell(0, 0, int(spec.get("span", 1)), 1, prefix + text, role, align, number=number,
+        align = spec.align or ("right" if numeric else "center")
+        return Cell(0, 0, spec.span, 1, prefix + text, role, align, number=number,
                     path=f"{table_key}.{index}.{col.key}")
 
-    def repeat(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
-        table = self.form.tables[node["repeat"]]
+    def repeat(self, node: L.RepeatRows, col0: int, headers: tuple[int, ...]) -> None:
+        table = self.form.tables[node.repeat]
         data_rows = rows(self.doc, table)
         count = max(len(data_rows), table.print_rows, table.fixed_rows)
         for index in range(count):
             raw = data_rows[index] if index < len(data_rows) else {}
             row = self.new_row(False, headers)
             cells = []
-            for position, spec in enumerate(node["cells"]):
-                prefix = f"{index + 1}．" if node.get("numbered") and position == 0 else ""
+            for position, spec in enumerate(node.cells):
+                prefix = f"{index + 1}．" if node.numbered and position == 0 else ""
                 cells.append(self.row_cell(table.key, spec, raw, index, prefix))
-            self.place(row, col0, width, cells, f"{table.label}第{index + 1}行")
+            self.place(row, col0, cells)
 
-    def tree(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
-        table = self.form.tables[node["tree"]]
+    def tree(self, node: L.TreeRows, col0: int, headers: tuple[int, ...]) -> None:
+        table = self.form.tables[node.tree]
         effective = {c.key: tree_values(self.form, self.doc, table.key, c.key) for c in table.columns}
         effective.update(derived_values(self.form, self.doc, table.key))
         for position, tree_row in enumerate(table.tree):
             row = self.new_row(False, headers)
             cells = []
-            for spec in node["cells"]:
-                span = int(spec.get("span", 1))
-                if spec.get("whole"):  # one cell beside every row (分值, 得分 of the whole table)
-                    if position == 0:
-                        cells.append(self.static_cell({**spec, "rowspan": len(table.tree)}))
-                    continue
-                if spec.get("points"):  # a score table's 分值 (the item's cap); blank where the seed gives none
-                    points = tree_row.points if tree_row.depth in spec.get("depths", (tree_row.depth,)) else None
-                    cells.append(Cell(0, 0, span, 1, "" if points is None else format(points.normalize(), "f"),
-                                      "value", "center"))
-                    continue
-                if "text" in spec:  # fixed text in every row (“—” where a block has no score)
-                    cells.append(Cell(0, 0, span, 1, self.fill(spec["text"]), "label", spec.get("align", "center")))
-                    continue
-                if "depths" in spec:  # a label printed in this column only for rows of these depths
-                    shown = tree_row.depth in spec["depths"]
-                    cells.append(Cell(0, 0, span, 1, tree_row.label if shown else "", "label",
-                                      spec.get("align", "left")))
-                    continue
-                if spec.get("label"):
-                    cells.append(Cell(0, 0, span, 1, "　" * (2 * tree_row.depth) + tree_row.label, "label", "left"))
-                    continue
-                value = effective[spec["column"]][tree_row.key]
-                if spec["column"] in table.derived and table.derived[spec["column"]].get("rate"):
-                    # a rate is a percentage with two decimals; a zero denominator shows “—”
-                    cells.append(Cell(0, 0, span, 1, "—" if value is None else f"{value:.2f}", "value", "right"))
-                    continue
-                cells.append(Cell(0, 0, span, 1, money.format_amount(value), "amount", "right", number=value,
-                                  path=f"{table.key}.{tree_row.key}.{spec['column']}"))
-            self.place(row, col0, width, cells, f"{table.label}·{tree_row.label}")
+            for spec in node.cells:
+                span = spec.span
+                match spec:
+                    case L.FieldCell():  # one cell beside every row (分值, 得分 of the whole table)
+                        if position == 0:
+                            cells.append(self.static_cell(spec, rowspan=len(table.tree)))
+                    case L.PointsCell():  # a score table's 分值 (the item's cap); blank where the seed gives none
+                        shown = spec.depths is None or tree_row.depth in spec.depths
+                        points = tree_row.points if shown else None
+                        cells.append(Cell(0, 0, span, 1, "" if points is None else format(points.normalize(), "f"),
+                                          "value", "center"))
+                    case L.TextCell():  # fixed text in every row (“—” where a block has no score)
+                        cells.append(Cell(0, 0, span, 1, self.fill(spec.text), "label", spec.align))
+                    case L.DepthsCell():  # a label printed in this column only for rows of these depths
+                        shown = tree_row.depth in spec.depths
+                        cells.append(Cell(0, 0, span, 1, tree_row.label if shown else "", "label", spec.align))
+                    case L.LabelCell():
+                        cells.append(Cell(0, 0, span, 1, "　" * (2 * tree_row.depth) + tree_row.label, "label",
+                                          spec.align))
+                    case L.ColumnCell():
+                        value = effective[spec.column][tree_row.key]
+                        if spec.column in table.derived and table.derived[spec.column].get("rate"):
+                            # a rate is a percentage with two decimals; a zero denominator shows “—”
+                            cells.append(Cell(0, 0, span, 1, "—" if value is None else f"{value:.2f}", "value",
+                                              "right"))
+                        else:
+                            cells.append(Cell(0, 0, span, 1, money.format_amount(value), "amount", "right",
+                                              number=value, path=f"{table.key}.{tree_row.key}.{spec.column}"))
+            self.place(row, col0, cells)
 
-    def indicators(self, node: dict, col0: int, width: int, headers: tuple[int, ...]) -> None:
+    def indicators(self, node: L.IndicatorRows, col0: int, width: int, headers: tuple[int, ...]) -> None:
         """Rows grouped as printed: 一级 label spanning its 二级 labels, each spanning its rows.
         An empty 二级 still prints one blank row, as the official table shows every category."""
-        table = self.form.tables[node["indicators"]]
-        spans = [int(x) for x in node["spans"]]
-        s1, s2 = spans[0], (spans[1] if len(spans) > 1 else 0)
+        table = self.form.tables[node.indicators]
+        s1, s2 = node.spans[0], (node.spans[1] if len(node.spans) > 1 else 0)
         data_rows = list(enumerate(rows(self.doc, table)))
         if not s2:  # one level only (基本指标 → 具体指标): every row sits under the one 二级 ""
             data_rows = [(i, dict(r, level2="")) for i, r in data_rows]
@@ -340,9 +330,9 @@ class _Builder:
             key = (r.get("level1") or "", r.get("level2") or "")
             if key not in known:
                 known.add(key)
-                match = next((t for t in taxonomy if t[0] == key[0]), None)
-                if match:
-                    match[1].append(key[1])
+                same_level1 = next((t for t in taxonomy if t[0] == key[0]), None)
+                if same_level1:
+                    same_level1[1].append(key[1])
                 else:
                     taxonomy.append((key[0], [key[1]]))
         for level1, level2s in taxonomy:
@@ -353,28 +343,28 @@ class _Builder:
                         and (r.get("level2") or "") == level2] or [(-1, {})]
                 for index, r in mine:
                     row = self.new_row(False, headers)
-                    cells = [self.row_cell(table.key, spec, r, index) for spec in node["cells"]]
-                    self.place(row, col0 + s1 + s2, width - s1 - s2, cells, f"{table.label}·{level2}")
+                    cells = [self.row_cell(table.key, spec, r, index) for spec in node.cells]
+                    self.place(row, col0 + s1 + s2, cells)
                 if s2:
                     self.grid.cells.append(Cell(first2, col0 + s1, s2, self.grid.n_rows - first2, level2, "label"))
             self.grid.cells.append(Cell(first1, col0, s1, self.grid.n_rows - first1, level1, "label"))
-            for r in range(first1, self.grid.n_rows):
-                self.occupied.setdefault(r, set()).update(range(col0, col0 + s1 + s2))
+            self.occupancy.reserve(first1, self.grid.n_rows - 1, col0, s1 + s2)
 
-    def row_cell(self, table_key: str, spec: dict, raw: dict, index: int, prefix: str = "") -> Cell:
+    def row_cell(self, table_key: str, spec, raw: dict, index: int, prefix: str = "") -> Cell:
         """A cell of a repeating row: a column's value, a √ column for one option of a choice, or
         fixed text (a blank signature column)."""
-        if "column" not in spec and "tick" not in spec:
-            return self.static_cell(spec)
-        if "tick" in spec:
-            chosen = raw.get(spec["tick"]) == spec["option"]
-            return Cell(0, 0, int(spec.get("span", 1)), 1, "√" if chosen else "", "value", "center",
-                        path=f"{table_key}.{index}.{spec['tick']}" if index >= 0 else table_key,
-                        option=spec["option"])
-        cell = self.column_cell(table_key, spec, raw, index, prefix)
-        if index < 0:
-            cell.path = table_key
-        return cell
+        match spec:
+            case L.TickCell():
+                chosen = raw.get(spec.tick) == spec.option
+                return Cell(0, 0, spec.span, 1, "√" if chosen else "", "value", "center",
+                            path=f"{table_key}.{index}.{spec.tick}" if index >= 0 else table_key,
+                            option=spec.option)
+            case L.ColumnCell():
+                cell = self.column_cell(table_key, spec, raw, index, prefix)
+                if index < 0:
+                    cell.path = table_key
+                return cell
+        return self.static_cell(spec)
 
 
 def build_grid(form: FormDef, doc: dict, context: dict[str, Any]) -> Grid:
@@ -384,7 +374,7 @@ def build_grid(form: FormDef, doc: dict, context: dict[str, Any]) -> Grid:
     # the computed cells (得分, 合计, 等次) as the unit's rules give them, never as stored
     doc = computed_document(form, doc, context.get("profile"))
     builder = _Builder(form, doc, context)
-    builder.expand(form.layout["body"], 0, builder.grid.columns, ())
+    builder.expand(form.layout.body, 0, builder.grid.columns, ())
     grid = builder.grid
     grid.cells.sort(key=lambda c: (c.row, c.col))
     # Text pasted from Word or Excel can carry control characters (\x0b line tabs, bells): neither a

@@ -1,7 +1,6 @@
 """Plain frozen records handed to callers, so no caller ever holds a database row or connection.
 
-The *_record functions take a row of the table's columns by attribute: a Core row, or an object of
-models.py."""
+The *_record functions take a Core row of the table's columns, by attribute."""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import importlib.util
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,7 +76,6 @@ WINDOW_TITLE = "PerfDesk 预算绩效填报桌面端"
 ALL_YEARS = "全部年度"
 EMPTY_STORE = "没有表单。可点击右下角的“导入示例数据”熟悉填写，或新建表单。"
 NO_FINDINGS = "未发现问题"
-LATER = "将在后续版本提供"
 PACKAGES_MODULE = "perfdesk.ui.packages"
 DECLARATION, MONITORING, EVALUATION, PACKAGES = "declaration", "monitoring", "evaluation", "packages"
 MONITORING_TABLES = ("project_monitoring", "dept_monitoring")
@@ -120,14 +118,6 @@ NEW_FORMS = {
 def cannot_open_message(exc: StoreError) -> str:
     """What the clerk is told when the database cannot be opened at start-up."""
     return f"{exc}\n\n请检查 --db 参数或 PERFDESK_DB 环境变量所指的数据库。"
-
-
-def packages_available() -> bool:
-    """Whether the package dialogs are installed (looked up, not imported: they load cryptography)."""
-    try:
-        return importlib.util.find_spec(PACKAGES_MODULE) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class FindingsDialog(QDialog):
@@ -195,7 +185,6 @@ class MainWindow(QMainWindow):
         self.library = None  # the 指标库 browser, once opened
         self.batch = None  # the running or last BatchExport
         self.last_batch_result = None
-        self.has_packages = packages_available()
         self.setWindowTitle(WINDOW_TITLE)
         self.resize(1180, 680)
 
@@ -205,9 +194,6 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(section.label, self.nav)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             item.setToolTip(section.tip)
-            if section.key == PACKAGES and not self.has_packages:
-                item.setFlags(item.flags() & ~(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable))
-                item.setToolTip(LATER)
         self.nav.setCurrentRow(0)
         self.nav.setMaximumWidth(180)
 
@@ -395,23 +381,22 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.form_actions = [self.open_action, self.duplicate_action, self.delete_action, self.check_action,
                              self.preview_action, self.export_pdf_action, self.export_xlsx_action]
-        self.package_actions: list[QAction] = []
-        if self.has_packages:
-            self.inbox_action = a("收件记录(&I)…", "packageInboxAction", self.show_package_inbox,
-                                  tip="已导入或被拒收的报送数据包；可验证任一数据包文件")
-            self.import_packages_action = a("导入数据包(&M)…", "importPackagesAction", self.import_packages,
-                                            tip="从文件或文件夹导入报送数据包")
-            self.export_package_action = a("生成报送数据包(&P)…", "exportPackageAction", self.export_package,
-                                           tip="把选中的表单签名打包，用于报送")
-            self.review_action = a("审核(&R)…", "reviewAction", self.review_form,
-                                   tip="主管部门或财政部门：审核选中的表单（审核通过、转报或退回修改）")
-            self.trust_action = a("可信公钥(&T)…", "trustRegistryAction", self.show_trust_registry,
-                                  tip="本机接受哪些单位的数据包")
-            self.identity_action = a("签名密钥(&K)…", "identityAction", self.show_identity,
-                                     tip="本单位的签名密钥：生成、导入、导出公钥登记表")
-            self.package_actions = [self.inbox_action, self.import_packages_action, self.export_package_action,
-                                    self.review_action, self.trust_action, self.identity_action]
-            self.form_actions += [self.export_package_action, self.review_action]
+        # 提交包: the dialogs themselves are imported when first used (they load cryptography)
+        self.inbox_action = a("收件记录(&I)…", "packageInboxAction", self.show_package_inbox,
+                              tip="已导入或被拒收的报送数据包；可验证任一数据包文件")
+        self.import_packages_action = a("导入数据包(&M)…", "importPackagesAction", self.import_packages,
+                                        tip="从文件或文件夹导入报送数据包")
+        self.export_package_action = a("生成报送数据包(&P)…", "exportPackageAction", self.export_package,
+                                       tip="把选中的表单签名打包，用于报送")
+        self.review_action = a("审核(&R)…", "reviewAction", self.review_form,
+                               tip="主管部门或财政部门：审核选中的表单（审核通过、转报或退回修改）")
+        self.trust_action = a("可信公钥(&T)…", "trustRegistryAction", self.show_trust_registry,
+                              tip="本机接受哪些单位的数据包")
+        self.identity_action = a("签名密钥(&K)…", "identityAction", self.show_identity,
+                                 tip="本单位的签名密钥：生成、导入、导出公钥登记表")
+        self.package_actions = [self.inbox_action, self.import_packages_action, self.export_package_action,
+                                self.review_action, self.trust_action, self.identity_action]
+        self.form_actions += [self.export_package_action, self.review_action]
 
         # The list's own keys and right-click menu.
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -455,11 +440,10 @@ class MainWindow(QMainWindow):
         tools_menu = self.menuBar().addMenu("工具(&T)")
         tools_menu.addAction(self.library_action)
 
-        if self.package_actions:
-            package_menu = self.menuBar().addMenu("提交包(&K)")
-            package_menu.addActions(self.package_actions[:4])
-            package_menu.addSeparator()
-            package_menu.addActions(self.package_actions[4:])
+        package_menu = self.menuBar().addMenu("提交包(&K)")
+        package_menu.addActions(self.package_actions[:4])
+        package_menu.addSeparator()
+        package_menu.addActions(self.package_actions[4:])
 
         settings_menu = self.menuBar().addMenu("设置(&S)")
         settings_menu.addAction(self.unit_action)
@@ -1012,17 +996,8 @@ class MainWindow(QMainWindow):
         self.library.activateWindow()
         return self.library
 
-    def _packages(self):
-        try:
-            return importlib.import_module(PACKAGES_MODULE)
-        except ImportError as exc:
-            QMessageBox.warning(self, "提交包", f"提交包功能无法加载：{exc}")
-            return None
-
     def _package_dialog(self, name: str, *args):
-        module = self._packages() if self.has_packages else None
-        if module is None:
-            return None
+        module = importlib.import_module(PACKAGES_MODULE)  # on first use: it loads cryptography
         try:
             return getattr(module, name)(self, self.store, *args)
         except user_errors() as exc:

@@ -41,11 +41,8 @@ def install(editor, file_menu, edit_menu) -> None:
                                         QKeySequence.StandardKey.Print))
     exports = [action("导出 PDF…", "editorExportPdf", lambda: export_file(editor, "pdf")),
                action("导出 Excel…", "editorExportXlsx", lambda: export_file(editor, "xlsx")),
-               action("导出 Excel 填报模板…", "editorExportTemplate", lambda: export_template(editor))]
-    from ..main_window import packages_available
-
-    if packages_available():
-        exports.append(action("生成报送包…", "editorPackage", lambda: package(editor)))
+               action("导出 Excel 填报模板…", "editorExportTemplate", lambda: export_template(editor)),
+               action("生成报送包…", "editorPackage", lambda: package(editor))]
     file_menu.insertSeparator(last)
     file_menu.insertActions(last, exports)
     file_menu.insertSeparator(last)

@@ -1,7 +1,7 @@
-"""Column headings of a table as the printed form gives them, read from `layout.body`.
+"""Column headings of a table as the printed form gives them, from the form's typed layout.
 
-A table row of the layout (`tree:`, `indicators:`, `repeat:`) is placed under the header rows that
-come straight before it; each of its cells takes the text of the lowest header cell above it. That
+A table row node of the layout (repeat, tree, indicators) is placed under the header rows that come
+straight before it, cell by cell as the printed grid places them (layout.Occupancy); each of its cells takes the text of the lowest header cell above it. That
 gives the editor the printed wording and order ("1-{months}月支出进度%（支出数/安排数）", the three
 “√” columns of 完成目标可能性) without this module knowing any form by name. `{months}` is filled
 from the document's period; a table without header rows falls back to its column labels.
@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...domain import layout as L
 from ...domain.formdef import FormDef, TableDef
+from ...domain.layout import Occupancy
 from ...domain.monitoring import months_of
 
 MONTHS = "{months}"
 PERIOD_FIELD = "period_months"  # the monitoring period, as the domain reads it (1-N月)
-_TABLE_ROW_KEYS = ("tree", "indicators", "repeat")
 _NOTE = re.compile(r"（[^（）]*）$")
 
 
@@ -29,20 +30,13 @@ class PrintedColumn:
     header: str = ""    # printed header text (may hold {months}); "" when the layout has none
 
 
-def _placements(header_rows: list[dict]) -> list[tuple[int, int, int, int, str]]:
-    """(row, first column, span, rowspan, text) of every header cell, rowspans filled as on paper."""
-    taken: dict[int, set[int]] = {}
-    placed = []
+def _placements(header_rows: list[L.Row]) -> list[tuple[int, int, int, int, str]]:
+    """(row, first column, span, rowspan, text) of every header cell, placed as the grid places them."""
+    occupancy, placed = Occupancy(), []
     for r, row in enumerate(header_rows):
-        x = 0
-        for cell in row.get("cells") or []:
-            while x in taken.get(r, set()):
-                x += 1
-            span, rowspan = int(cell.get("span", 1)), int(cell.get("rowspan", 1))
-            placed.append((r, x, span, rowspan, str(cell.get("text") or "")))
-            for dr in range(rowspan):
-                taken.setdefault(r + dr, set()).update(range(x, x + span))
-            x += span
+        columns, _ = occupancy.place(r, 0, [(c.span, c.rowspan) for c in row.cells])
+        placed += [(r, x, c.span, c.rowspan, c.text if isinstance(c, L.TextCell) else "")
+                   for c, x in zip(row.cells, columns)]
     return placed
 
 
@@ -53,42 +47,23 @@ def _header_over(placed: list[tuple[int, int, int, int, str]], start: int, span:
     return max(covering, key=lambda p: p[0] + p[3])[4]
 
 
-def _find(rows: list[dict], table_key: str) -> tuple[list[dict], dict] | None:
-    """The table's layout row and the header rows straight before it (searching nested groups)."""
-    headers: list[dict] = []
-    for row in rows:
-        if "group" in row:
-            found = _find(row.get("rows") or [], table_key)
-            if found is not None:
-                return found
-            headers = []
-            continue
-        if row.get("header"):
-            headers.append(row)
-            continue
-        if any(row.get(k) == table_key for k in _TABLE_ROW_KEYS):
-            return headers, row
-        headers = []
-    return None
-
-
 def printed_columns(form: FormDef, table: TableDef) -> list[PrintedColumn]:
     """The table's columns in printed order with their printed headers; columns the layout does not
     show follow in file order, so every column stays reachable."""
-    found = _find(form.layout.get("body") or [], table.key)
+    found = next(((row, headers) for row, headers in L.table_rows_with_headers(form.layout.body)
+                  if row.table_key() == table.key), None)
     out: list[PrintedColumn] = []
     if found is not None:
-        header_rows, row = found
+        row, header_rows = found
         placed = _placements(header_rows)
-        x = sum(int(s) for s in row.get("spans") or [])
-        for cell in row.get("cells") or []:
-            span = int(cell.get("span", 1))
-            text = _header_over(placed, x, span)
-            if "column" in cell:
-                out.append(PrintedColumn(cell["column"], "", text))
-            elif "tick" in cell:
-                out.append(PrintedColumn(cell["tick"], str(cell.get("option") or ""), text))
-            x += span
+        x = sum(row.spans) if isinstance(row, L.IndicatorRows) else 0
+        for cell in row.cells:
+            text = _header_over(placed, x, cell.span)
+            if isinstance(cell, L.ColumnCell):
+                out.append(PrintedColumn(cell.column, "", text))
+            elif isinstance(cell, L.TickCell):
+                out.append(PrintedColumn(cell.tick, cell.option, text))
+            x += cell.span
     known = {c.key for c in table.columns} | set(table.derived)
     out = [c for c in out if c.key in known]
     shown = {c.key for c in out}

@@ -2,19 +2,19 @@
 
 `plan_sections` only walks the layout (which fields and tables, in which order, on which line); the
 widgets are made by the callers' factories, so the order on screen — and the Tab order — is the order
-on paper without this module knowing any field by name. It reads every kind of layout the forms use:
-grouped tables (申报表, 监控表), a cover page and full-width heading rows (评价报告), prose with
-`heading` / `field` / `paragraph` nodes (报告, 函), and the lines `above` and `below` the table.
+on paper without this module knowing any field by name. It walks the form's typed layout
+(domain/layout.py): grouped tables (申报表, 监控表), a cover page and full-width heading rows (评价报告),
+prose with heading / field / paragraph nodes (报告, 函), and the lines above and below the table.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Union
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ...domain import layout as L
 from ...domain.formdef import FormDef
 
 BELOW_TITLE = "填报信息"  # the signature line printed under the table
@@ -22,9 +22,7 @@ COVER_TITLE = "封面"
 BASICS_TITLE = "基本信息"  # fields the layout prints only in titles (报告类型, 项目名称 of a letter)
 LABEL_WIDTH = 168
 PROSE_MIN_LINES = 6
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MAX_ON_LINE = 3
-_COMPUTED = ("total", "grade", "consequence")  # cells worked out from the document (综合得分, 评价等次…)
 _TRAILING = "；;。.：: "
 
 
@@ -49,7 +47,7 @@ class Computed:
     """A printed cell computed from the document: `kind` is total, grade or consequence."""
     kind: str
     label: str
-    spec: dict
+    cell: L.TotalCell | L.GradeCell | L.ConsequenceCell
 
 
 Item = Union[Line, Heading, TableSlot, Computed]
@@ -67,31 +65,8 @@ class Section:
         return out
 
 
-def _placeholders(template: str, form: FormDef) -> tuple[str, ...]:
-    return tuple(n for n in _PLACEHOLDER.findall(template) if n in form.fields)
-
-
-def _cell_lines(cell: dict, form: FormDef) -> list[tuple[str, ...]]:
-    """The fields a printed cell holds, as lines (a review cell: opinion, then reviewer and date)."""
-    if "field" in cell:
-        return [(cell["field"],)]
-    if "ticks" in cell:
-        return [(cell["ticks"],)]
-    if "ticks_line" in cell:
-        return [(cell["ticks_line"],)]
-    if "tick_tree" in cell:
-        return [(cell["tick_tree"],)] + ([(cell["sub"],)] if cell.get("sub") else [])
-    if "review" in cell:
-        return [(cell["opinion"],), tuple(k for k in (cell.get("reviewer"), cell.get("date")) if k)]
-    for key in ("template", "paragraph"):
-        if key in cell:
-            names = _placeholders(cell[key], form)
-            return [names] if names else []
-    return []
-
-
-def _row_lines(cells: list[dict], form: FormDef) -> list[Line]:
-    per_cell = [(_cell_lines(c, form), int(c.get("min_lines", 0))) for c in cells]
+def _row_lines(cells: list, known: set[str]) -> list[Line]:
+    per_cell = [(c.field_lines(known), getattr(c, "min_lines", None) or 0) for c in cells]
     per_cell = [(lines, n) for lines, n in per_cell if lines]
     flat = [k for lines, _ in per_cell for line in lines for k in line]
     if flat and all(len(lines) == 1 for lines, _ in per_cell) and len(flat) <= _MAX_ON_LINE:
@@ -104,10 +79,10 @@ def _row_lines(cells: list[dict], form: FormDef) -> list[Line]:
     return out
 
 
-def _computed(cells: list[dict]) -> list[Computed]:
+def _computed(cells: list) -> list[Computed]:
     """综合得分, 评价等次, 结果应用: named by the row's first text cell."""
-    label = next((str(c["text"]).strip() for c in cells if str(c.get("text") or "").strip("* ")), "")
-    return [Computed(kind, label, c) for c in cells for kind in _COMPUTED if kind in c]
+    label = next((c.text.strip() for c in cells if isinstance(c, L.TextCell) and c.text.strip("* ")), "")
+    return [Computed(c.kind, label, c) for c in cells if isinstance(c, L.ComputedCell)]
 
 
 def _explained_by(form: FormDef) -> dict[str, list[str]]:
@@ -120,48 +95,60 @@ def _explained_by(form: FormDef) -> dict[str, list[str]]:
     return out
 
 
-def _walk(rows: list[dict], form: FormDef, seen: set[str], prose: bool = False) -> list[Item]:
+def _lines(entries: list, known: set[str], seen: set[str], together: bool = False) -> list[Item]:
+    """The fields of the cover's lines or the lines above the table, each line on its own; the
+    lines below the table `together`, as one printed row (the signature line)."""
     items: list[Item] = []
-    for row in rows:
-        if "group" in row:
-            items.append(Heading(row["group"]))
-            items += _walk(row.get("rows") or [], form, seen)
-            continue
-        if row.get("header"):
-            continue
-        table = row.get("repeat") or row.get("tree") or row.get("indicators")
-        if table:
-            if table in form.tables and table not in seen:
-                seen.add(table)
-                items.append(TableSlot(table))
-                # a field printed beside the table's rows (自评表 分值, 得分), shown right after it
-                for key in (c["field"] for c in row.get("cells") or [] if "field" in c):
-                    if key in form.fields and key not in seen:
-                        seen.add(key)
-                        items.append(Line((key,)))
-                for key in _explained_by(form).get(table, []):
-                    if key not in seen:
-                        seen.add(key)
-                        items.append(Line((key,)))
-            continue
-        cells = row["cells"] if "cells" in row else [row]  # a prose layout puts a field straight in the body
-        for line in _row_lines(cells or [], form):
+    for group in [entries] if together else [[e] for e in entries]:
+        for line in _row_lines(group, known):
             fresh = tuple(k for k in line.fields if k not in seen)
             seen.update(fresh)
             if fresh:
-                wide = prose and "field" in row and form.fields[fresh[0]].type == "longtext"
-                items.append(Line(fresh, max(line.min_lines, PROSE_MIN_LINES) if wide else line.min_lines))
-        items += _computed(cells or [])
+                items.append(Line(fresh, line.min_lines))
     return items
 
 
-def _heading_row(node: dict, columns: int) -> tuple[str, int] | None:
-    """(text, level) of a `heading` node, or of a row that is one full-width text cell (一、项目基本概况)."""
-    if "heading" in node:
-        return node["heading"], int(node.get("level", 1))
-    cells = node.get("cells") or []
-    if len(cells) == 1 and set(cells[0]) <= {"text", "span", "align"} and int(cells[0].get("span", 0)) >= columns > 0:
-        text = str(cells[0].get("text") or "").strip()
+def _walk(rows: list, form: FormDef, seen: set[str], prose: bool = False) -> list[Item]:
+    known = set(form.fields)
+    items: list[Item] = []
+    for row in rows:
+        match row:
+            case L.Group():
+                items.append(Heading(row.group))
+                items += _walk(row.rows, form, seen)
+                continue
+            case L.Row(header=True):
+                continue
+            case L.RepeatRows() | L.TreeRows() | L.IndicatorRows():
+                table = row.table_key()
+                if table not in seen:
+                    seen.add(table)
+                    items.append(TableSlot(table))
+                    # a field printed beside the table's rows (自评表 分值, 得分), shown right after it
+                    beside = [c.field for c in row.cells if isinstance(c, L.FieldCell)]
+                    for key in beside + _explained_by(form).get(table, []):
+                        if key not in seen:
+                            seen.add(key)
+                            items.append(Line((key,)))
+                continue
+        cells = L.cells_of(row) or [row]  # a prose layout puts a field straight in the body
+        for line in _row_lines(cells, known):
+            fresh = tuple(k for k in line.fields if k not in seen)
+            seen.update(fresh)
+            if fresh:
+                wide = prose and isinstance(row, L.FieldParagraph) and form.fields[fresh[0]].type == "longtext"
+                items.append(Line(fresh, max(line.min_lines, PROSE_MIN_LINES) if wide else line.min_lines))
+        items += _computed(cells)
+    return items
+
+
+def _heading_row(node, columns: int) -> tuple[str, int] | None:
+    """(text, level) of a heading node, or of a row that is one full-width text cell (一、项目基本概况)."""
+    if isinstance(node, L.Heading):
+        return node.heading, node.level
+    cells = L.cells_of(node) if isinstance(node, L.Row) else []
+    if len(cells) == 1 and isinstance(cells[0], L.TextCell) and cells[0].rowspan == 1 and cells[0].span >= columns > 0:
+        text = cells[0].text.strip()
         return (text, 2 if text.startswith("（") else 1) if text else None
     return None
 
@@ -181,10 +168,9 @@ def plan_sections(form: FormDef, exclude: tuple[str, ...] = ()) -> list[Section]
     the table lead the form; anything else the layout does not place is added at the end, so no field
     is ever out of reach. `exclude` names fields the window shows elsewhere (the period)."""
     layout = form.layout
-    prose = bool(layout.get("prose"))
-    columns = int(layout.get("columns") or 0)
+    prose, columns = layout.prose, layout.columns
     seen: set[str] = set(exclude)
-    cover = _walk(list(layout.get("cover") or []), form, seen)
+    cover = _lines(layout.cover, set(form.fields), seen)
     sections: list[Section] = []
     untitled: list[bool] = []
     title, items, by_heading = "", [], False  # the section being collected
@@ -195,17 +181,17 @@ def plan_sections(form: FormDef, exclude: tuple[str, ...] = ()) -> list[Section]
             sections.append(Section(title or (form.name if not sections else _first_label(form, items)),
                                     tuple(items)))
 
-    for node in layout.get("body") or []:
+    for node in layout.body:
         heading = _heading_row(node, columns)
-        if "group" in node:
-            rows = _walk(node.get("rows") or [], form, seen)
+        if isinstance(node, L.Group):
+            rows = _walk(node.rows, form, seen)
             if by_heading:  # a group inside a part opened by a heading (评价报告 三、)
-                items += [Heading(node["group"])] + rows
+                items += [Heading(node.group)] + rows
             else:
                 flush()
                 title, items = "", []
                 untitled.append(False)
-                sections.append(Section(node["group"], tuple(rows)))
+                sections.append(Section(node.group, tuple(rows)))
         elif heading is not None and heading[1] <= 1:
             flush()
             title, items, by_heading = heading[0], [], True
@@ -216,8 +202,8 @@ def plan_sections(form: FormDef, exclude: tuple[str, ...] = ()) -> list[Section]
     flush()
 
     # Fields only in `above` or in titles: first, in the form's first part or a part of their own.
-    leading = _walk(list(layout.get("above") or []), form, seen)
-    below = _walk([{"cells": layout.get("below") or []}], form, seen)
+    leading = _lines(layout.above, set(form.fields), seen)
+    below = _lines(layout.below, set(form.fields), seen, together=True)
     missing = [k for k in form.fields if k not in seen]
     leading += [Line((k,)) for k in missing if form.fields[k].type != "longtext"]
     below += [Line((k,)) for k in missing if form.fields[k].type == "longtext"]

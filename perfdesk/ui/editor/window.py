@@ -548,7 +548,7 @@ class FormEditor(QMainWindow):
 
     def _show_computed(self, item: Computed, label: QLabel) -> None:
         """综合得分, 评价等次, 结果应用 as the printed form works them out."""
-        score = scored_total(self.form, self.model.data, item.spec[item.kind])
+        score = scored_total(self.form, self.model.data, item.cell.score_paths())
         name = item.label or {"total": "综合得分", "grade": "评价等次", "consequence": "结果应用"}[item.kind]
         if item.kind == "total":
             label.setText(f"{name}：{money.format_amount(score, blank='0.00')}")
@@ -560,7 +560,7 @@ class FormEditor(QMainWindow):
                 if item.kind == "grade" and "grade_of" in ctx:
                     shown = ctx["grade_of"](score)
                 elif item.kind == "consequence" and "result_of" in ctx:
-                    amount = column_total(self.form, self.model.data, item.spec["amount"]) if item.spec.get("amount") else None
+                    amount = column_total(self.form, self.model.data, item.cell.amount) if item.cell.amount else None
                     shown = ctx["result_of"](score, amount or None)
             except (ValueError, LookupError) as exc:  # ProfileError, ScoringError: no grading rules for this unit
                 shown = f"无法确定（{exc}）"

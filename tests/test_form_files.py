@@ -130,6 +130,14 @@ def test_forms_list_shows_id_version_name_and_source(capsys):
     assert main(["forms", "list"]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("declaration\t"))
-    assert line.split("\t")[1:] == ["第 1 版", "预算支出绩效目标申报表", "随程序安装", str(forms_dir() / "declaration.yaml")]
+    assert line.split("\t")[1:] == ["第 1 版", "预算支出绩效目标申报表", "随程序安装", str(forms_dir() / "declaration.yaml"),
+                                  "第1版"]
     assert sum(1 for x in out.splitlines() if x.split("\t")[0] in FORM_FILES) == len(FORM_FILES)
     assert any(x.startswith("changzhi\t") for x in out.splitlines())
+
+
+def test_forms_list_names_a_variant_given_by_forms_dir(tmp_path, capsys):
+    (tmp_path / "declaration.yaml").write_text(DECLARATION, encoding="utf-8")
+    assert main(["--forms", str(tmp_path), "forms", "list"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("declaration\t"))
+    assert line.split("\t")[3:5] == ["--forms", str(tmp_path / "declaration.yaml")]

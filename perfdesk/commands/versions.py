@@ -9,7 +9,7 @@ from ._codes import EXIT_OK
 def register(verbs, common) -> None:
     upgrade = verbs.add_parser("upgrade", parents=[common],
                                help="把按旧版表单格式填写的表单升级到本机的新版：先列出每一项改动，加 --yes 才升级")
-    upgrade.add_argument("id", type=int, metavar="ID")
+    upgrade.add_argument("id", type=int, metavar="ID", help="表单编号（perfdesk list 每行开头的数字）")
     upgrade.add_argument("--yes", action="store_true", help="确认升级（升级前的内容保留为历史版本）")
     upgrade.set_defaults(handler=_upgrade)
 

@@ -164,7 +164,7 @@ class OfficeStore:
                 if keep_existing:
                     return "kept", row.version
                 conn.execute(delete(empty_statements).where(_S.id == row.id))
-            conn.execute(insert(empty_statements).values(**fields, received_at=now_utc()))
+            conn.execute(insert(empty_statements).values(**{"received_at": now_utc(), **fields}))
             _add_entry(conn, dict(entry, status=IMPORTED if row is None else UPDATED))
             return ("imported" if row is None else "updated"), None if row is None else row.version
 
@@ -178,9 +178,11 @@ class OfficeStore:
 
     def form_facts(self, year: int, kinds: list[str] | tuple[str, ...]) -> list[FormFact]:
         """Every form of the round's year and kinds at this office (not in the recycle bin), its
-        unit's code, its status and the day it first arrived (its first 收到报送)."""
+        unit's code, its status and the day it was first handed in: its first 收到报送 (or 报送,
+        where this copy was also the sender's, as a 主管部门's own forms are)."""
         first = (select(_EV.form_instance_id, func.min(_EV.at).label("at"))
-                 .where(_EV.action == Action.RECEIVE.value).group_by(_EV.form_instance_id).subquery())
+                 .where(_EV.action.in_((Action.RECEIVE.value, Action.SUBMIT.value)))
+                 .group_by(_EV.form_instance_id).subquery())
         q = (select(units.c.code, _F.form_id, _F.status, first.c.at)
              .select_from(form_instances.join(units, units.c.id == _F.unit_id)
                           .outerjoin(first, first.c.form_instance_id == _F.id))

@@ -157,17 +157,8 @@ def write_chase(store: Store, task: TaskRecord, today: dt.date, *, pdf: Path | N
 # --- rounds ------------------------------------------------------------------------------------
 
 def office_unit(store: Store):
-    """This office's own unit: the one set up here, else the one with a signing key, else the only one."""
-    from .store import SETTING_UNIT_ID
-
-    units = store.units()
-    unit_id = store.get_setting(SETTING_UNIT_ID)
-    own = next((u for u in units if u.id == unit_id), None)
-    if own is None:
-        keyed = {i.unit_id for i in store.identities()}
-        own = next((u for u in units if u.id in keyed), None) if len(keyed) == 1 else None
-    if own is None and len(units) == 1:
-        own = units[0]
+    """This office's own unit (see OfficeStore.own_unit)."""
+    own = OfficeStore(store).own_unit()
     if own is None:
         raise DeskError("本机尚未设置本单位（财政部门）：请先在“单位设置”中填写，或运行 perfdesk identity create")
     return own

@@ -19,7 +19,7 @@ import uuid
 
 from ..domain.lifecycle import Role, role_of
 from ..domain.registry import form_name
-from ..store import SETTING_UNIT_ID, Store
+from ..store import Store
 from ..store.office import OfficeStore, TaskRecord
 from ..domain.tasks import Deadline
 from .builder import Built, file_name, sign_and_zip
@@ -98,9 +98,7 @@ def _date(text) -> dt.date:
 
 
 def _own_code(store: Store) -> str:
-    unit_id = store.get_setting(SETTING_UNIT_ID)
-    units = store.units()
-    own = next((u for u in units if u.id == unit_id), None) or (units[0] if len(units) == 1 else None)
+    own = OfficeStore(store).own_unit()
     if own is None:
         raise PackageError("本机尚未设置本单位（单位设置），无法判断任务是否下发给本单位")
     return own.code

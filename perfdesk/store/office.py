@@ -65,6 +65,22 @@ class OfficeStore:
     def _tx(self, *, write: bool = False):
         return self.store._tx(write=write)
 
+    def own_unit(self):
+        """This installation's own unit: the one set up here, else the only one with a signing key,
+        else the only unit; None when it cannot be told."""
+        from .store import SETTING_UNIT_ID
+
+        store = self.store
+        units = store.units()
+        unit_id = store.get_setting(SETTING_UNIT_ID)
+        own = next((u for u in units if u.id == unit_id), None)
+        if own is None:
+            keyed = {i.unit_id for i in store.identities()}
+            own = next((u for u in units if u.id in keyed), None) if len(keyed) == 1 else None
+        if own is None and len(units) == 1:
+            own = units[0]
+        return own
+
     # --- the register of units ------------------------------------------------------------
 
     def import_units(self, entries: list[UnitEntry]) -> tuple[int, int]:

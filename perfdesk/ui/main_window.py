@@ -449,6 +449,9 @@ class MainWindow(QMainWindow):
 
         tools_menu = self.menuBar().addMenu("工具(&T)")
         tools_menu.addAction(self.library_action)
+        from . import office_desk  # 任务: 报送情况 at a finance office, 下发任务 and deadlines at a unit
+
+        office_desk.install(self)
 
         if self.package_actions:
             package_menu = self.menuBar().addMenu("提交包(&K)")

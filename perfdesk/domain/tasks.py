@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..errors import UserError
 from .lifecycle import Status
@@ -98,8 +99,7 @@ class UnitEntry:
     phone: str = ""
 
 
-@dataclass(frozen=True)
-class FormFact:
+class FormFact(NamedTuple):  # a tuple: the matrix makes one per form, ten thousand at a time
     """A form at the office: whose, which kind, its status and when it first arrived."""
 
     unit_code: str
@@ -108,8 +108,7 @@ class FormFact:
     received: dt.date | None
 
 
-@dataclass(frozen=True)
-class EmptyFact:
+class EmptyFact(NamedTuple):
     unit_code: str
     form_id: str
     received: dt.date

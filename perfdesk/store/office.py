@@ -58,6 +58,26 @@ def _local_day(value) -> dt.date | None:
     return None if value is None else aware_utc(value).astimezone().date()
 
 
+class _LocalDays:
+    """_local_day for many times: the local offset looked up once per UTC day (a shift of clocks
+    inside a day moves a time by an hour, never a receipt across a deadline's day by more)."""
+
+    def __init__(self) -> None:
+        self.offsets: dict[dt.date, dt.timedelta] = {}
+
+    def __call__(self, value) -> dt.date | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:  # PostgreSQL gives aware times, in the session's zone
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        day = value.date()
+        offset = self.offsets.get(day)
+        if offset is None:
+            noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc)
+            offset = self.offsets[day] = noon.astimezone().utcoffset()
+        return (value + offset).date()
+
+
 class OfficeStore:
     def __init__(self, store) -> None:
         self.store = store
@@ -205,7 +225,14 @@ class OfficeStore:
              .where(_F.year == year, _F.form_id.in_(list(kinds)), _F.deleted_at.is_(None)))
         with self._tx() as conn:
             rows = conn.execute(q).all()
-        return [FormFact(r.code, r.form_id, parse_status(r.status), _local_day(r.at)) for r in rows]
+        local, statuses = _LocalDays(), {}
+        facts = []
+        for code, form_id, status, at in rows:
+            known = statuses.get(status)
+            if known is None:
+                known = statuses[status] = parse_status(status)
+            facts.append(FormFact(code, form_id, known, local(at)))
+        return facts
 
     def last_contacts(self, unit_codes: list[str]) -> dict[str, tuple[str, str]]:
         """Whom to call at each unit: from the unit's most recently changed form that names someone."""

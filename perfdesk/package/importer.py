@@ -60,8 +60,9 @@ class ImportReport:
         return [o for o in self.outcomes if not o.accepted]
 
     def summary(self) -> str:
+        kept = f"保留原版本 {self.count('kept')} 个，" if self.count("kept") else ""
         return (f"共 {len(self.outcomes)} 个数据包：导入 {self.count('imported')} 个，更新 {self.count('updated')} 个，"
-                f"已导入过 {self.count('duplicate')} 个，拒绝 {self.count('rejected')} 个")
+                f"已导入过 {self.count('duplicate')} 个，{kept}拒绝 {self.count('rejected')} 个")
 
 
 def package_files(paths: list[Path]) -> list[Path]:

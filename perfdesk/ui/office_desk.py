@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -306,8 +306,13 @@ def install(win) -> None:
     win.list_loaded.connect(lambda: show_deadline(win))  # the store is open by then
 
 
-def show_deadline(win) -> None:
-    """Called once the store is open: the nearest deadline of the unit's tasks."""
+def show_deadline(win, tries: int = 60) -> None:
+    """The nearest deadline of the unit's tasks, once the store is open: a window painted from a first
+    look opens it just after the first paint, and must not be made to open it earlier."""
+    if not win.store_is_open():
+        if tries:
+            QTimer.singleShot(500, lambda: show_deadline(win, tries - 1))
+        return
     try:
         win.deadline_label.setText(nearest_deadline(win.store, dt.date.today()))
     except user_errors():

@@ -102,10 +102,10 @@ def test_a_unit_sees_its_tasks_and_starts_a_declaration_from_one(qtbot, tmp_path
     win.show()
     settle(win)
     assert win.findChild(QLabel, "deadlineLabel").text() == \
-        f"下发任务：预算支出绩效目标申报表 {due:%Y-%m-%d} 截止，还剩 12 天"
+        f"下发任务：预算支出绩效目标申报表 {due.year}年{due.month}月{due.day}日截止，剩 12 天"
     win.findChild(QAction, "unitTasksAction").trigger()
     tasks = win.unit_tasks
-    assert tasks.table.item(0, 3).text() == "还剩 12 天" and tasks.table.item(0, 1).text() == "预算支出绩效目标申报表"
+    assert tasks.table.item(0, 3).text() == "剩 12 天" and tasks.table.item(0, 1).text() == "预算支出绩效目标申报表"
     from perfdesk.ui import dialogs
 
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "2028年校园绿化提升项目")

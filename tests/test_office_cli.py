@@ -81,7 +81,7 @@ def test_task_create_list_and_status_board(db_url, tmp_path, capsys):
                        "--rule", "declaration=relay_goals", "--issued", "2026-12-01")
     assert code == 0 and "2026年12月16日前（依据：中卫市进一步推进预算绩效结果应用实施方案 一（二）" in out
     code, out, _ = run(capsys, "task", "list", "--today", "2026-12-06")
-    assert "批复下达" in out and "还剩 10 天" in out
+    assert "批复下达" in out and "剩 10 天" in out
 
     # The demo's round (task 1): every state, filtered to what is waiting for review.
     code, out, _ = run(capsys, "status-board", "--task", "1", "--filter", "待审", "--today", today.isoformat())

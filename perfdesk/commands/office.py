@@ -139,11 +139,11 @@ def _task_create(store: Store, args) -> int:
 
 def _print_deadlines(task, today: dt.date | None) -> None:
     from ..domain.registry import form_name
-    from ..domain.tasks import days_text
+    from ..domain.dates import days_left, format_date
 
     for kind, d in task.deadlines.items():
-        left = f"，{days_text((d.due - today).days)}" if today else ""
-        print(f"　{form_name(kind) or kind}：{d.due.year}年{d.due.month}月{d.due.day}日前{left}（依据：{d.source}）")
+        left = f"，{days_left((d.due - today).days)}" if today else ""
+        print(f"　{form_name(kind) or kind}：{format_date(d.due)}前{left}（依据：{d.source}）")
 
 
 def _task_export(store: Store, args) -> int:

@@ -307,13 +307,6 @@ def contact_of(doc: dict) -> tuple[str, str] | None:
     return None
 
 
-def days_text(days: int) -> str:
-    """Days left as a unit's task list shows them."""
-    if days < 0:
-        return f"已逾期 {-days} 天"
-    return "今天截止" if days == 0 else f"还剩 {days} 天"
-
-
 # --- the register of units, as an office lists them in a spreadsheet ---------------------------
 
 UNIT_COLUMNS = {"code": "单位编码", "name": "单位名称", "supervisor_code": "主管部门编码",

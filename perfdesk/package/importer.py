@@ -109,8 +109,7 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
     verified = None
     try:
         verified = open_envelope(data, store)
-        # A task or a 空数据说明 only from a registered key: never trusted on first sight.
-        _check_trust(verified, trust_new and verified.kind not in ("task", "empty"))  # before any member is parsed
+        _check_trust(verified, trust_new)  # before any member is parsed: an outsider costs only hashes
         verified = _read(verified)
         if verified.kind in ("task", "empty"):
             from .tasks import receive_task_or_empty
@@ -127,11 +126,17 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
         return Outcome(source, "rejected", reason)
 
 
+# Packages whose signer must be registered beforehand, never trusted on first sight, and how to register it.
+_REGISTER_FIRST = {"task": "perfdesk trust add --office", "empty": "perfdesk trust add"}
+
+
 def _check_trust(v: Envelope, trust_new: bool) -> None:
-    if v.trust.ok or (v.trust.state == "new" and trust_new):
+    if v.trust.ok or (v.trust.state == "new" and trust_new and v.kind not in _REGISTER_FIRST):
         return
     hint = "；核对对方的公钥登记表后，用 perfdesk trust add 登记，或确认无误后加 --trust-new 导入" \
         if v.trust.state == "new" else ""
+    if v.trust.state == "new" and v.kind in _REGISTER_FIRST:
+        hint = f"；此类数据包只接受已登记的公钥：核对对方的公钥登记表后，用 {_REGISTER_FIRST[v.kind]} 登记后再导入"
     raise PackageError(f"签名人未获信任：{v.trust.note}{hint}，已拒绝")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from ..domain.dates import format_date
 from ..domain.lifecycle import Role, role_of
 from ..domain.registry import form_name
 from ..store import Store
@@ -129,7 +130,7 @@ def _receive_task(store: Store, v: Verified, source: str, trust_new: bool, keep_
     outcome = OfficeStore(store).receive_task(fields, entry)
     if outcome == "older":
         raise PackageError(f"本机已有此任务的同一或更新版本（此数据包是第 {m.version} 版），已拒绝")
-    kinds = "、".join(f"{form_name(k)}（{d.due:%Y年%m月%d日}前）" for k, d in due.items())
+    kinds = "、".join(f"{form_name(k)}（{format_date(d.due)}前）" for k, d in due.items())
     verb = "已导入" if outcome == "imported" else "已更新"
     return Outcome(source, outcome, f"{verb}{m.unit_name}下发的任务“{m.year}年度{m.title}”：{kinds}")
 

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHe
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain.registry import form_name
-from ..domain.tasks import (APPROVED, EMPTY, FILTERS, WAITING, Board, Cell, days_text, matches)
+from ..domain.dates import days_left, format_date
+from ..domain.tasks import APPROVED, EMPTY, FILTERS, WAITING, Board, Cell, matches
 from ..errors import user_errors
 
 ALL = "全部"
@@ -121,8 +122,8 @@ class StatusBoardWindow(QDialog):
                     cell = row.cells[kind]
                     item = QTableWidgetItem(cell.text)
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                    item.setToolTip(f"截止 {cell.due:%Y年%m月%d日}"
-                                    + (f"，{cell.received:%Y年%m月%d日}收到" if cell.received else ""))
+                    item.setToolTip(f"截止 {format_date(cell.due)}"
+                                    + (f"，{format_date(cell.received)}收到" if cell.received else ""))
                     brush = _brush(cell)
                     if brush is not None:
                         item.setBackground(brush)
@@ -165,7 +166,7 @@ class StatusBoardWindow(QDialog):
                 self.table.setRowHidden(r, group not in shown_groups)
         units = self.shown_units()
         overdue = sum(self.board.counts[k].overdue for k in self.board.kinds)
-        self.summary.setText(f"统计日期 {self.today:%Y年%m月%d日}；显示 {len(units)} 个单位；"
+        self.summary.setText(f"统计日期 {format_date(self.today)}；显示 {len(units)} 个单位；"
                              f"逾期未报 {overdue} 项。红色：逾期未报；黄色：待审；绿色：审核通过；蓝色：空数据说明。")
 
     def shown_units(self) -> list[str]:
@@ -232,7 +233,7 @@ class UnitTasksWindow(QDialog):
         for r, (task, kind) in enumerate(self.rows):
             due = task.due(kind)
             texts = [f"{task.year}年度{task.title}（{task.office_name}）", form_name(kind) or kind,
-                     f"{due:%Y年%m月%d日}", days_text((due - self.today).days), task.deadlines[kind].source]
+                     format_date(due), days_left((due - self.today).days), task.deadlines[kind].source]
             for c, text in enumerate(texts):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
@@ -287,7 +288,7 @@ def nearest_deadline(store, today: dt.date) -> str:
     if not upcoming:
         return ""
     due, kind, task = next(((d, k, t) for d, k, t in upcoming if d >= today), upcoming[-1])
-    return f"下发任务：{form_name(kind)} {due:%Y-%m-%d} 截止，{days_text((due - today).days)}"
+    return f"下发任务：{form_name(kind)} {format_date(due)}截止，{days_left((due - today).days)}"
 
 
 def install(win) -> None:

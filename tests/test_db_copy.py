@@ -39,8 +39,30 @@ def office_with_everything(world, tmp_path):
     doomed = office.create_form(unit_id=record.unit_id, form_id="declaration", form_version=1, year=2027,
                                 title="回收站里的表", data={"a": "1"})
     office.delete_form(doomed.id)
+    _office_desk(office)
     yield office
     office.close()
+
+
+def _office_desk(office):
+    """The register, a round and a 空数据说明 (0006), so that those tables are copied too."""
+    import datetime as dt
+
+    from perfdesk.domain.tasks import OFFICE_SET, Deadline, UnitEntry
+    from perfdesk.store.office import OfficeStore
+
+    desk = OfficeStore(office)
+    desk.import_units([UnitEntry("201003", "长治市第一中学", "201", "长治市教育局", "刘晓燕", "0355-2021236")])
+    task = desk.add_task(uid="5a0c1f3e-2d4b-4c6a-8e9f-0a1b2c3d4e5f", year=2027, title="预算编制", note="按期报送",
+                         office_code="101001", office_name="长治市财政局", issued_on=dt.date(2026, 11, 1),
+                         deadlines={"project_monitoring": Deadline(dt.date(2027, 7, 31), OFFICE_SET)},
+                         unit_codes=["201003"])
+    when = dt.datetime(2027, 7, 20, 9, 30, tzinfo=dt.timezone.utc)
+    desk.receive_empty(dict(uid="9d8c7b6a-5f4e-4d3c-8b2a-190817263544", task_uid=task.uid, unit_code="201003",
+                            unit_name="长治市第一中学", form_id="project_monitoring", year=2027, reason="无在建项目",
+                            version=1, signed_at=when),
+                       dict(file_sha256="ab" * 32, file_name="空数据说明.pdpkg", reason="空数据说明", kind="empty"),
+                       keep_existing=False)
 
 
 def test_sqlite_to_other_and_back_leaves_the_data_identical(office_with_everything, new_db_url, tmp_path):
@@ -49,7 +71,7 @@ def test_sqlite_to_other_and_back_leaves_the_data_identical(office_with_everythi
     there = copy_database(source.url, middle)
     again = copy_database(middle, back)
     assert there == again == database_checksums(source.url) == database_checksums(back)
-    assert {t.name: t.rows for t in there}["inbox"] == 1 and all(t.rows for t in there)
+    assert {t.name: t.rows for t in there}["inbox"] == 2 and all(t.rows for t in there)
     with Store(middle) as copy, Store(back) as returned:
         assert _everything(copy) == _everything(source) == _everything(returned)
         # New rows after a copy get new ids (PostgreSQL's sequences moved past the copied ones).
@@ -73,6 +95,6 @@ def test_cli_db_copy_reports_each_table(office_with_everything, new_db_url, caps
     target = new_db_url("cli")
     assert main(["db", "copy", office_with_everything.url, target]) == 0
     out = capsys.readouterr().out
-    assert "inbox\t1 行" in out and "各表行数与校验和均一致" in out
+    assert "inbox\t2 行" in out and "empty_statements\t1 行" in out and "各表行数与校验和均一致" in out
     assert main(["db", "copy", office_with_everything.url, target]) == 1
     assert "已有数据" in capsys.readouterr().err

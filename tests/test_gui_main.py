@@ -241,7 +241,7 @@ def test_empty_store_says_how_to_get_sample_data(qtbot, gui_store):
 
 def test_menus_are_in_chinese(window):
     menus = [action.text() for action in window.menuBar().actions()]
-    assert [m.split("(")[0] for m in menus] == ["文件", "表单", "工具", "提交包", "设置", "帮助"]
+    assert [m.split("(")[0] for m in menus] == ["文件", "表单", "工具", "任务", "提交包", "设置", "帮助"]
     menu = {m.split("(")[0]: action.menu() for m, action in zip(menus, window.menuBar().actions())}
     file_actions = [a for a in menu["文件"].actions() if not a.isSeparator()]
     quit_action = next(a for a in file_actions if a.text().startswith("退出"))

@@ -14,6 +14,8 @@ from ._codes import EXIT_FAILED, EXIT_OK
 def register(verbs, common) -> None:
     demo = verbs.add_parser("demo", parents=[common], help="写入示例单位和各类示例表单")
     demo.add_argument("--year", metavar="年度", type=_year, help="示例预算年度（2003–2099），默认为明年")
+    demo.add_argument("--office", action="store_true",
+                      help="写入财政局示例：36 个单位的名册、一轮下发任务及各种报送情况（报送情况、催报名单一打开即有内容）")
     demo.set_defaults(handler=_demo)
     listing = verbs.add_parser("list", parents=[common], help="列出表单")
     listing.add_argument("--year", metavar="年度", type=int, help="只列出该年度")
@@ -45,6 +47,15 @@ def _year(text: str) -> int:
 
 def _demo(store: Store, args) -> int:
     from ..demo import load_demo
+
+    if args.office:
+        from ..demo_office import load_office_demo
+
+        with store.atomic():
+            task, count = load_office_demo(store)
+        print(f"已写入财政局示例：{len(task.unit_codes)} 个单位，任务“{task.year}年度{task.title}”（编号 {task.id}），"
+              f"{count} 份表单；perfdesk status-board 查看报送情况。数据库：{store.url}")
+        return EXIT_OK
 
     year = args.year or dt.date.today().year + 1
     with store.atomic():  # all or nothing: a demo cut short would only confuse

@@ -41,6 +41,8 @@ def register(verbs, common) -> None:
     imp.add_argument("paths", type=Path, nargs="+", metavar="路径")
     imp.add_argument("--trust-new", action="store_true",
                      help="签名人尚未登记时，确认后信任其公钥并导入（首次导入时使用；请先电话核对指纹）")
+    imp.add_argument("--keep-existing", action="store_true",
+                     help="单位再次报送同一表单（或空数据说明）的新版本时，保留本机已有的版本，不覆盖（默认覆盖）")
     imp.set_defaults(handler=_import)
     review = verbs.add_parser("review", parents=[common, secret],
                               help="主管部门或财政部门：审核收到的表单（审核通过或退回修改），需要时生成签名的审核结果数据包")
@@ -336,7 +338,7 @@ def _import(store: Store, args) -> int:
     report = ImportReport()
     try:
         for number, path in enumerate(files, 1):
-            done = import_paths(store, [path], trust_new=args.trust_new)
+            done = import_paths(store, [path], trust_new=args.trust_new, keep_existing=args.keep_existing)
             for outcome in done.outcomes:
                 print(f"（{number}/{len(files)}）{outcome.line()}", flush=True)
             report.outcomes += done.outcomes

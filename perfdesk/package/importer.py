@@ -30,13 +30,14 @@ from .verifier import Envelope, Verified, open_envelope, read_contents, signer_k
 # Who takes in a unit's form at this kind of installation, and where the form then waits.
 _RECEIVER = {Role.SUPERVISOR: Actor.SUPERVISOR, Role.FINANCE: Actor.FINANCE_DEPT}
 _PROFILE_ID = re.compile(r"^[a-z0-9_-]{1,64}$")  # it names a file: no path may hide in it
-_LABELS = {"imported": "已导入", "updated": "已更新", "duplicate": "已导入过", "rejected": "已拒绝"}
+_LABELS = {"imported": "已导入", "updated": "已更新", "duplicate": "已导入过", "rejected": "已拒绝",
+           "kept": "保留原版本"}
 
 
 @dataclass(frozen=True)
 class Outcome:
     source: str
-    status: str  # imported | updated | duplicate | rejected
+    status: str  # imported | updated | duplicate | kept | rejected
     message: str
     form_instance_id: int | None = None
 
@@ -60,8 +61,9 @@ class ImportReport:
         return [o for o in self.outcomes if not o.accepted]
 
     def summary(self) -> str:
+        kept = f"保留原版本 {self.count('kept')} 个，" if self.count("kept") else ""
         return (f"共 {len(self.outcomes)} 个数据包：导入 {self.count('imported')} 个，更新 {self.count('updated')} 个，"
-                f"已导入过 {self.count('duplicate')} 个，拒绝 {self.count('rejected')} 个")
+                f"已导入过 {self.count('duplicate')} 个，{kept}拒绝 {self.count('rejected')} 个")
 
 
 def package_files(paths: list[Path]) -> list[Path]:
@@ -78,13 +80,14 @@ def package_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def import_paths(store: Store, paths: list[Path], *, trust_new: bool = False) -> ImportReport:
+def import_paths(store: Store, paths: list[Path], *, trust_new: bool = False,
+                 keep_existing: bool = False) -> ImportReport:
     """Each package decided alone: whatever one does, the others are still read and reported."""
     report = ImportReport()
     for path in package_files(paths):
         try:
             data = read_package_file(path)
-            outcome = import_bytes(store, data, str(path), trust_new=trust_new)
+            outcome = import_bytes(store, data, str(path), trust_new=trust_new, keep_existing=keep_existing)
         except USER_ERRORS as exc:  # unreadable file, or the store failed while noting a refusal
             outcome = Outcome(str(path), "rejected", str(exc))
         except Exception as exc:  # noqa: BLE001 - a defect of ours must not cost the rest of the batch
@@ -94,8 +97,11 @@ def import_paths(store: Store, paths: list[Path], *, trust_new: bool = False) ->
     return report
 
 
-def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = False) -> Outcome:
-    """Import one package; a refused one is an Outcome with the reason, never an exception."""
+def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = False,
+                 keep_existing: bool = False) -> Outcome:
+    """Import one package; a refused one is an Outcome with the reason, never an exception.
+    keep_existing: when a unit sends a newer version of what is here, keep the one here (the
+    office's choice of 保留 over 覆盖); the outcome says so either way."""
     sha = digest(data)
     prior = store.imported_file(sha)
     if prior is not None:
@@ -106,8 +112,12 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
         verified = open_envelope(data, store)
         _check_trust(verified, trust_new)  # before any member is parsed: an outsider costs only hashes
         verified = _read(verified)
+        if verified.kind in ("task", "empty"):
+            from .tasks import receive_task_or_empty
+
+            return receive_task_or_empty(store, verified, source, trust_new, keep_existing)
         if verified.kind in ("form", "forward"):
-            return _receive_form(store, verified, source, trust_new)
+            return _receive_form(store, verified, source, trust_new, keep_existing)
         from .review import receive_review
 
         return receive_review(store, verified, source, trust_new)
@@ -117,11 +127,17 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
         return Outcome(source, "rejected", reason)
 
 
+# Packages whose signer must be registered beforehand, never trusted on first sight, and how to register it.
+_REGISTER_FIRST = {"task": "perfdesk trust add --office", "empty": "perfdesk trust add"}
+
+
 def _check_trust(v: Envelope, trust_new: bool) -> None:
-    if v.trust.ok or (v.trust.state == "new" and trust_new):
+    if v.trust.ok or (v.trust.state == "new" and trust_new and v.kind not in _REGISTER_FIRST):
         return
     hint = "；核对对方的公钥登记表后，用 perfdesk trust add 登记，或确认无误后加 --trust-new 导入" \
         if v.trust.state == "new" else ""
+    if v.trust.state == "new" and v.kind in _REGISTER_FIRST:
+        hint = f"；此类数据包只接受已登记的公钥：核对对方的公钥登记表后，用 {_REGISTER_FIRST[v.kind]} 登记后再导入"
     raise PackageError(f"签名人未获信任：{v.trust.note}{hint}，已拒绝")
 
 
@@ -210,7 +226,7 @@ def _round(v: Verified) -> Round:
         raise PackageError("form.json 中的报送轮次无效，已拒绝") from None
 
 
-def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool) -> Outcome:
+def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool, keep_existing: bool = False) -> Outcome:
     """A unit's form, sent directly or forwarded by its 主管部门 with its signed opinion."""
     role = role_of(store.get_setting("role"))
     receiver = _RECEIVER.get(role)
@@ -240,6 +256,11 @@ def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool) -
         events.append(dict(opinion, action=Action.FORWARD, actor=Actor.SUPERVISOR, round=round.value,
                            package_version=m.version))
         trust.append(trust_row(outer))
+    here = store.form_by_uid(m.form_uid)
+    if here is not None and here.package_version is not None and here.package_version < m.version and keep_existing:
+        return Outcome(source, "kept", f"{unit['name']}再次报送《{m.title}》第 {m.version} 版：按选择保留本机已有的"
+                                       f"第 {here.package_version} 版，未覆盖（如需覆盖，请不加 --keep-existing 再导入一次）",
+                       here.id)
     entry = inbox_entry(outer, outer.file_sha256, source, "")
     entry["data_sha256"] = digest(canonical(data))
     what = f"{unit['name']}《{m.title}》第 {m.version} 版（{round.value}）"
@@ -254,7 +275,9 @@ def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool) -
     if received.outcome == "imported":
         return Outcome(source, "imported", f"已导入 {what}", received.form_instance_id)
     if received.outcome == "updated":
-        return Outcome(source, "updated", f"已更新为 {what}（旧版本保留在历史记录中）", received.form_instance_id)
+        before = f"第 {here.package_version} 版" if here is not None and here.package_version else "旧版本"
+        return Outcome(source, "updated", f"单位再次报送，已覆盖：{what}取代{before}（{before}保留在历史记录中）",
+                       received.form_instance_id)
     if received.outcome == "duplicate":
         return Outcome(source, "duplicate", f"已导入过 {what}，未作改动", received.form_instance_id)
     if received.outcome == "older":

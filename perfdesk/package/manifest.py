@@ -26,10 +26,13 @@ ENVELOPE = (MANIFEST, SIGNATURE)
 # form: a unit's submission; review: a reviewer's answer (主管部门 or finance office); forward: a 主管部门
 # passing a unit's package on with its own opinion; relay: a 主管部门 passing the office's answer down.
 FORWARDED, RELAYED, SEAL = "forwarded.pdpkg", "relayed.pdpkg", "seal.png"
+# task: a finance office's round sent down (下发); empty: a unit's 空数据说明 for one kind of a round.
 REQUIRED = {"form": ("form.json", "form.pdf", "form.xlsx", SIGNER), "review": ("review.json", SIGNER),
-            "forward": (FORWARDED, "opinion.json", SIGNER), "relay": (RELAYED, "note.json", SIGNER)}
+            "forward": (FORWARDED, "opinion.json", SIGNER), "relay": (RELAYED, "note.json", SIGNER),
+            "task": ("task.json", SIGNER), "empty": ("empty.json", SIGNER)}
 OPTIONAL = {"forward": (SEAL,)}
-CONTENT = {"form": "form.json", "review": "review.json", "forward": "opinion.json", "relay": "note.json"}
+CONTENT = {"form": "form.json", "review": "review.json", "forward": "opinion.json", "relay": "note.json",
+           "task": "task.json", "empty": "empty.json"}
 ATTACHMENTS = "attachments/"
 MANIFEST_LIMIT = 1024 * 1024
 

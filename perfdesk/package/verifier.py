@@ -131,7 +131,7 @@ def _check_cert(manifest: Manifest, cert: x509.Certificate) -> str:
 def signer_key_role(manifest: Manifest) -> str:
     """The trust role the signer needs: a unit signs forms, a 主管部门 forwards, relays and its own
     reviews, the finance office its reviews. Read from the signed manifest, before any content."""
-    if manifest.kind == "form":
+    if manifest.kind in ("form", "empty"):
         return UNIT_KEY
     if manifest.kind in ("forward", "relay") or manifest.raw.get("level") == "supervisor":
         return SUPERVISOR_KEY
@@ -143,7 +143,7 @@ def _content(manifest: Manifest, members: dict[str, bytes]) -> dict:
     content = strict_json(members[name], name, MEMBER_LIMITS.get(name, MiB))
     if not isinstance(content, dict):
         raise PackageError(f"{name} 格式无效")
-    unit = content.get("unit") if manifest.kind == "form" else content.get("office")
+    unit = content.get("unit") if manifest.kind in ("form", "empty") else content.get("office")
     same = (isinstance(unit, dict) and unit.get("code") == manifest.unit_code
             and content.get("form_uid") == manifest.form_uid and content.get("form_id") == manifest.form_id
             and content.get("version") == manifest.version and content.get("year") == manifest.year)

@@ -161,6 +161,61 @@ kept_packages = Table(
     _required("kept_at", UTCDateTime),
 )
 
+# The finance office's register of the units it oversees (0006), imported from an XLSX list; a
+# unit's forms arrive under the same code in `units`.
+office_units = Table(
+    "office_units", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("code", String(64), unique=True),  # 单位编码
+    _required("name", String(200)),  # 单位名称
+    _required("supervisor_code", String(64), index=True),  # 主管部门编码
+    _required("supervisor_name", String(200)),  # 主管部门
+    _optional("contact", String(100)),  # 联系人
+    _optional("phone", String(50)),  # 联系电话
+    _required("added_at", UTCDateTime),
+)
+
+# A round of work sent down (下发, 0006): at the office the rounds it defined, at a unit the
+# rounds it received in a signed task package (origin). deadlines: JSON {form_id: {due, source}};
+# unit_codes: JSON list of the units that must hand in.
+tasks = Table(
+    "tasks", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("uid", String(36), unique=True),
+    _required("origin", String(20)),  # own | received
+    _required("year", Integer),
+    _required("title", Text),
+    _optional("note", Text),
+    _required("office_code", String(64)),
+    _required("office_name", String(200)),
+    _required("issued_on", String(10)),  # ISO date the round was sent down
+    _required("deadlines", Text),
+    _required("unit_codes", Text),
+    _required("version", Integer, server_default="1"),
+    _required("created_at", UTCDateTime),
+)
+
+# A unit's signed 空数据说明 (0006): nothing to report for one kind of form of a round; counts
+# as handed in. A newer version replaces the older one where the office chose 覆盖.
+empty_statements = Table(
+    "empty_statements", metadata,
+    Column("id", Integer, primary_key=True),
+    _required("uid", String(36), unique=True),
+    _required("task_uid", String(36), index=True),
+    _required("unit_code", String(64)),
+    _required("unit_name", String(200)),
+    _required("form_id", String(64)),
+    _required("year", Integer),
+    _required("reason", Text),
+    _optional("contact", String(100)),
+    _optional("phone", String(50)),
+    _required("version", Integer),
+    _required("signed_at", UTCDateTime),
+    _required("received_at", UTCDateTime),
+    _optional("signer_fingerprint", String(64)),
+    Index("ix_empty_statements_task_unit_form", "task_uid", "unit_code", "form_id", unique=True),
+)
+
 # Settings of this installation (0003): see store.SETTING_*; the value is canonical JSON.
 settings = Table(
     "settings", metadata,

@@ -439,6 +439,9 @@ class MainWindow(QMainWindow):
 
         tools_menu = self.menuBar().addMenu("工具(&T)")
         tools_menu.addAction(self.library_action)
+        from . import office_desk  # 任务: 报送情况 at a finance office, 下发任务 and deadlines at a unit
+
+        office_desk.install(self)
 
         package_menu = self.menuBar().addMenu("提交包(&K)")
         package_menu.addActions(self.package_actions[:4])

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -51,6 +52,10 @@ class ImportDialog(PackageDialog):
         choose.addWidget(self.files_button)
         choose.addWidget(self.folder_button)
         choose.addStretch(1)
+        # 覆盖 (the default) or keep: what to do when a unit sends a newer version of what is here.
+        self.keep_existing = QCheckBox("单位再次报送时保留本机已有版本（不覆盖）", self)
+        self.keep_existing.setObjectName("keepExisting")
+        choose.addWidget(self.keep_existing)
         layout.addLayout(choose)
 
         self.table = QTableWidget(0, len(HEADERS), self)
@@ -102,10 +107,10 @@ class ImportDialog(PackageDialog):
         if not self.rows:
             self.summary_label.setText("没有找到 .pdpkg 数据包。")
             return
-        store, rows = self.store, self.rows
+        store, rows, keep = self.store, self.rows, self.keep_existing.isChecked()
 
         def work(context: JobContext) -> None:
-            importing.first_pass(store, rows, context.progress, lambda: context.cancelled)
+            importing.first_pass(store, rows, context.progress, lambda: context.cancelled, keep_existing=keep)
 
         self.summary_label.setText("正在导入…")
         self.run_job("导入数据包", "正在验证并导入数据包", work, self._first_done,
@@ -123,10 +128,11 @@ class ImportDialog(PackageDialog):
             for signer in signers:
                 if prompts.confirm_new_signer(self, signer):
                     trusted.add(signer.fingerprint)
-        store, rows = self.store, self.rows
+        store, rows, keep = self.store, self.rows, self.keep_existing.isChecked()
 
         def work(context: JobContext) -> None:
-            importing.second_pass(store, rows, trusted, context.progress, lambda: context.cancelled)
+            importing.second_pass(store, rows, trusted, context.progress, lambda: context.cancelled,
+                                  keep_existing=keep)
 
         if cancelled:
             self._finish()  # the waiting packages stay 待确认 (nothing written for them)

@@ -15,7 +15,8 @@ from ...errors import USER_ERRORS
 from ...store import Store
 from .prompts import NewSigner
 
-LABELS = {"imported": "已导入", "updated": "已更新", "duplicate": "已导入过", "rejected": "已拒绝"}
+LABELS = {"imported": "已导入", "updated": "已更新", "duplicate": "已导入过", "rejected": "已拒绝",
+          "kept": "保留原版本"}
 PENDING, NOT_DONE = "待确认", "未处理"
 
 
@@ -49,15 +50,15 @@ def package_rows(paths: list[Path]) -> list[Row]:
 
 
 def first_pass(store: Store, rows: list[Row], progress: Callable[[int, int, str], None],
-               cancelled: Callable[[], bool]) -> None:
+               cancelled: Callable[[], bool], *, keep_existing: bool = False) -> None:
     for number, row in enumerate(rows, start=1):
         if cancelled():
             return
         progress(number, len(rows), row.path.name)
-        _first(store, row)
+        _first(store, row, keep_existing)
 
 
-def _first(store: Store, row: Row) -> None:
+def _first(store: Store, row: Row, keep_existing: bool = False) -> None:
     from ...package.archive_safety import read_package_file
     from ...package.errors import PackageError
     from ...package.importer import Outcome, import_bytes, import_paths
@@ -75,7 +76,7 @@ def _first(store: Store, row: Row) -> None:
         signer.files.append(row.path.name)
         row.signer, row.data = signer, data
         return
-    row.outcome = import_bytes(store, data, str(row.path))
+    row.outcome = import_bytes(store, data, str(row.path), keep_existing=keep_existing)
 
 
 def new_signer(store: Store, data: bytes) -> NewSigner | None:
@@ -109,7 +110,7 @@ def pending_signers(rows: list[Row]) -> list[NewSigner]:
 
 
 def second_pass(store: Store, rows: list[Row], trusted: set[str], progress: Callable[[int, int, str], None],
-                cancelled: Callable[[], bool]) -> None:
+                cancelled: Callable[[], bool], *, keep_existing: bool = False) -> None:
     """Import the waiting packages: trusting the signers in `trusted` (fingerprints) on first
     import, and letting the core refuse the others."""
     from ...package.importer import import_bytes
@@ -119,7 +120,8 @@ def second_pass(store: Store, rows: list[Row], trusted: set[str], progress: Call
         if cancelled():
             return
         progress(number, len(waiting), row.path.name)
-        row.outcome = import_bytes(store, row.data, str(row.path), trust_new=row.signer.fingerprint in trusted)
+        row.outcome = import_bytes(store, row.data, str(row.path), trust_new=row.signer.fingerprint in trusted,
+                                   keep_existing=keep_existing)
         row.data = None
 
 

@@ -1,0 +1,116 @@
+"""The office's 报送情况 window as a clerk uses it on the demo office: units grouped by 主管部门, each
+cell's status and days, the column counts, the 未报/逾期/待审 filter, the 催报 list exported off the
+GUI thread; and at a unit, its tasks with days left and a new declaration started from one.
+
+PERFDESK_SHOTS=docs writes the README's screenshot of the matrix (docs/office_matrix.png)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtWidgets import QComboBox, QLabel  # noqa: E402
+
+from perfdesk.store import Store  # noqa: E402
+from perfdesk.store.office import OfficeStore  # noqa: E402
+from perfdesk.ui.app import create_main_window  # noqa: E402
+from gui_support import settle  # noqa: E402
+from table_text import pdf_text  # noqa: E402
+
+SHOTS = os.environ.get("PERFDESK_SHOTS")
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def office_win(qtbot, tmp_path):
+    from perfdesk.demo_office import load_office_demo
+
+    store = Store(f"sqlite:///{tmp_path}/office.db")
+    with store.atomic():
+        load_office_demo(store, TODAY)
+    win = create_main_window(store)
+    qtbot.addWidget(win)
+    win.show()
+    settle(win)
+    yield win
+    store.close()
+
+
+def test_the_matrix_shows_every_unit_by_department_and_filters(qtbot, office_win, tmp_path):
+    office_win.findChild(QAction, "statusBoardAction").trigger()
+    board = office_win.status_board
+    qtbot.addWidget(board)
+    assert len(board.shown_units()) == 36
+    groups = [board.table.item(r, 0).text() for r, cells, _ in board.row_cells if cells is None]
+    assert groups[0] == "长治市教育局（201）　6 个单位" and len(groups) == 6
+    assert board.cell_text("201003", "declaration") == "审核通过"
+    assert board.cell_text("201003", "project_monitoring") == f"已退回（待修改） 逾期{(TODAY - board.board.deadlines['project_monitoring']).days}天"
+    assert board.cell_text("202002", "project_monitoring") == "空数据说明"
+    assert board.cell_text("202001", "declaration") == "未报 逾期20天"
+    assert board.cell_text("201001", "project_self_evaluation") == "财政审核中"
+    total = board.table.item(board.total_row, 1).text()
+    assert total.startswith("已报 28　未报 8\n逾期 8　待审 8")
+
+    board.resize(1180, 820)
+    if SHOTS:
+        board.grab().save(str(Path(SHOTS) / "office_matrix.png"))
+
+    filter_box = board.findChild(QComboBox, "filterBox")
+    filter_box.setCurrentText("待审")
+    waiting = board.shown_units()
+    assert "长治市第五中学（201004）" in waiting and "长治市卫生健康委员会机关（202001）" not in waiting
+    assert len(waiting) == 20  # 5 of the demo's 9 patterns have a form waiting, 4 units each
+    filter_box.setCurrentText("逾期")
+    overdue = board.shown_units()
+    assert "长治市卫生健康委员会机关（202001）" in overdue and "长治市人民医院（202002）" not in overdue
+    hidden_groups = [r for r, cells, _ in board.row_cells if cells is None and board.table.isRowHidden(r)]
+    assert hidden_groups == []  # every 主管部门 has a unit behind
+    filter_box.setCurrentText("全部")
+    assert len(board.shown_units()) == 36
+
+    target = tmp_path / "催报.pdf"
+    job = board.export_chase(target, "pdf")
+    with qtbot.waitSignal(job.done, timeout=20_000):
+        pass
+    assert board.findChild(QLabel, "exportNote").text() == f"已导出催报名单（24 个单位）：{target}"
+    text = pdf_text(target.read_bytes())
+    assert "长治市卫生健康委员会机关" in text and "长治市人民医院" not in text
+
+
+def test_a_unit_sees_its_tasks_and_starts_a_declaration_from_one(qtbot, tmp_path, monkeypatch):
+    from perfdesk.demo import load_declarations_demo
+    from perfdesk.domain.tasks import Deadline, OFFICE_SET
+
+    store = Store(f"sqlite:///{tmp_path}/unit.db")
+    load_declarations_demo(store, 2027)
+    school = store.unit_by_code("201003")
+    store.set_setting("unit_id", school.id)
+    due = TODAY + dt.timedelta(days=12)
+    OfficeStore(store).receive_task(
+        dict(uid="2b7e7a53-6f3b-4a2e-9c55-0d9c1e7d3a10", year=2028, title="预算编制", note="", office_code="101001",
+             office_name="长治市财政局", issued_on=TODAY, deadlines={"declaration": Deadline(due, OFFICE_SET)},
+             unit_codes=["201003"], version=1),
+        dict(file_sha256="0" * 64, file_name="任务.pdpkg", reason="任务", kind="task"))
+    win = create_main_window(store)
+    qtbot.addWidget(win)
+    win.show()
+    settle(win)
+    assert win.findChild(QLabel, "deadlineLabel").text() == \
+        f"下发任务：预算支出绩效目标申报表 {due.year}年{due.month}月{due.day}日截止，剩 12 天"
+    win.findChild(QAction, "unitTasksAction").trigger()
+    tasks = win.unit_tasks
+    assert tasks.table.item(0, 3).text() == "剩 12 天" and tasks.table.item(0, 1).text() == "预算支出绩效目标申报表"
+    from perfdesk.ui import dialogs
+
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "2028年校园绿化提升项目")
+    monkeypatch.setattr(win, "open_form_id", lambda form_id: None)
+    tasks.table.selectRow(0)
+    record = tasks.start_selected()
+    assert (record.form_id, record.year, record.title) == ("declaration", 2028, "2028年校园绿化提升项目")
+    store.close()

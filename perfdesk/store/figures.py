@@ -1,0 +1,96 @@
+"""Keeping form_figures in step with the forms, inside the transaction that changes them.
+
+statements.update_form, Store.create_form, PackageStore.receive_form and Store.purge_form call
+refresh_figures (or forget_figures) on their own connection, so a save, an import, a deletion, a
+restore from the recycle bin and a revision restore change the figures together with the form or not
+at all. The domain (domain/figures.py) says what the figures are; here they are only written.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Connection, and_, case, delete, func, insert, select, update
+
+from ..domain.lifecycle import Status
+from .codec import load_json
+from .tables import form_figures, form_instances, units
+
+_G, _F = form_figures.c, form_instances.c
+_KEY = ("unit_id", "year", "form_id", "period", "subject")
+log = logging.getLogger(__name__)
+
+
+def refresh_figures(conn: Connection, form_instance_id: int) -> None:
+    """Write the form's figures as its stored row now gives them (none for a deleted, voided or
+    unreadable form), then settle which form of the affected keys is current."""
+    old = conn.execute(select(*(_G[k] for k in _KEY)).where(_G.form_instance_id == form_instance_id)).first()
+    conn.execute(delete(form_figures).where(_G.form_instance_id == form_instance_id))
+    row = conn.execute(select(form_instances, units.c.code, units.c.name, units.c.supervisor_code,
+                              units.c.supervisor_name, units.c.profile)
+                       .join(units, units.c.id == _F.unit_id).where(_F.id == form_instance_id)).first()
+    values = None if row is None else _figures_of(row)
+    if values is not None:
+        conn.execute(insert(form_figures).values(**values, current=0))
+        _mark_current(conn, {k: values[k] for k in _KEY})
+    if old is not None and (values is None or tuple(old) != tuple(values[k] for k in _KEY)):
+        _mark_current(conn, dict(zip(_KEY, old)))
+
+
+def forget_figures(conn: Connection, form_instance_id: int) -> dict | None:
+    """Before a form is purged: its figures go, and the key it held is returned to be settled after."""
+    old = conn.execute(select(*(_G[k] for k in _KEY)).where(_G.form_instance_id == form_instance_id)).first()
+    conn.execute(delete(form_figures).where(_G.form_instance_id == form_instance_id))
+    return None if old is None else dict(zip(_KEY, old))
+
+
+def settle(conn: Connection, key: dict | None) -> None:
+    if key is not None:
+        _mark_current(conn, key)
+
+
+def rename_unit(conn: Connection, unit_id: int) -> None:
+    """A unit's code, name or 主管部门 changed: its figures carry the new ones."""
+    unit = conn.execute(select(units).where(units.c.id == unit_id)).first()
+    if unit is not None:
+        conn.execute(update(form_figures).where(_G.unit_id == unit_id).values(
+            unit_code=unit.code, unit_name=unit.name, supervisor_code=unit.supervisor_code,
+            supervisor_name=unit.supervisor_name))
+
+
+def _figures_of(row) -> dict | None:
+    from ..domain import figures
+    from ..domain.profiles import ProfileError, get_profile
+    from ..domain.registry import get_form
+
+    if row.deleted_at is not None or row.status == Status.VOID.value or row.form_id not in figures.ROUNDS:
+        return None
+    try:
+        doc = load_json(row.data)
+    except (ValueError, TypeError, RecursionError):
+        return None  # a damaged row counts for nothing until a revision is restored
+    if not isinstance(doc, dict):
+        return None
+    try:
+        profile = get_profile(row.profile)
+    except ProfileError:
+        profile = None
+    found = figures.extract(get_form(row.form_id), doc, profile)
+    values = figures.stored(found)
+    del values["round"], values["scope"]
+    values.update(
+        form_instance_id=row.id, unit_id=row.unit_id, unit_code=row.code, unit_name=row.name,
+        supervisor_code=row.supervisor_code, supervisor_name=row.supervisor_name, year=row.year,
+        form_id=row.form_id, round=found.round, scope=found.scope, status=row.status,
+        # an unnamed project supersedes nothing: each blank one is its own
+        subject=found.subject if found.subject or found.scope != figures.PROJECT else f"#{row.id}",
+    )
+    return values
+
+
+def _mark_current(conn: Connection, key: dict) -> None:
+    """Of the live forms with this key, the newest (the last received or created) is current."""
+    match = and_(*(_G[k] == v for k, v in key.items()))
+    newest = conn.scalar(select(func.max(_G.form_instance_id)).where(match))
+    if newest is not None:
+        conn.execute(update(form_figures).where(match).values(current=case((_G.form_instance_id == newest, 1), else_=0)))

@@ -94,3 +94,55 @@ def _mark_current(conn: Connection, key: dict) -> None:
     newest = conn.scalar(select(func.max(_G.form_instance_id)).where(match))
     if newest is not None:
         conn.execute(update(form_figures).where(match).values(current=case((_G.form_instance_id == newest, 1), else_=0)))
+
+
+# --- reading: the 汇总's queries -------------------------------------------------------------------
+
+GROUPS = {
+    "unit": (_G.unit_code, _G.unit_name, _G.supervisor_name),
+    "supervisor": (_G.supervisor_code, _G.supervisor_name, None),
+}
+_SUMMED = ("requested", "arranged", "src_public", "src_funds", "src_other", "budget", "allotted", "issued", "spent",
+           "score", "eval_amount", "red_alerts", "yellow_alerts", "impossible")
+GRADE_RANKS = 4  # the profiles' grades: 优 良 中 低/差
+
+
+class FigureStore:
+    """Mixin for Store: the aggregation queries over form_figures (only current forms count)."""
+
+    def figure_groups(self, *, year: int, round: str, group: str, where: dict | None = None) -> list[dict]:
+        """One row per unit (or 主管部门): code, name, parent, forms, units, scored, period and the exact
+        integer sums of every figure (sum_<name>), grade_<rank> counts."""
+        code, name, parent = GROUPS[group]
+        columns = [code.label("code"), name.label("name"),
+                   (parent if parent is not None else func.count(func.distinct(_G.unit_id))).label("parent"),
+                   func.count().label("forms"), func.count(func.distinct(_G.unit_id)).label("units"),
+                   func.count(_G.score).label("scored"), func.max(_G.period).label("period"),
+                   *(func.sum(_G[f]).label(f"sum_{f}") for f in _SUMMED),
+                   *(func.sum(case((_G.grade_rank == k, 1), else_=0)).label(f"grade_{k}") for k in range(GRADE_RANKS))]
+        keys = [code, name] + ([parent] if parent is not None else [])
+        query = select(*columns).where(*_filters(year, round, where)).group_by(*keys).order_by(code)
+        with self._tx() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def figure_rows(self, *, year: int, round: str, where: dict | None = None) -> list[dict]:
+        """The current forms' figures one by one, with their unit's rules profile."""
+        query = (select(form_figures, units.c.profile).join(units, units.c.id == _G.unit_id)
+                 .where(*_filters(year, round, where)).order_by(_G.unit_code, _G.subject, _G.form_instance_id))
+        with self._tx() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def _filters(year: int, round: str, where: dict | None) -> list:
+    """where: scope, period, min_<count figure> (at least), grade_below (a rank: worse than it)."""
+    found = [_G.year == year, _G.round == round, _G.current == 1]
+    for key, value in (where or {}).items():
+        if key in ("scope", "period", "form_id"):
+            found.append(_G[key] == value)
+        elif key.startswith("min_"):
+            found.append(_G[key[4:]] >= value)
+        elif key == "grade_below":
+            found.append(_G.grade_rank > value)
+        else:
+            raise ValueError(f"unknown figure filter {key}")
+    return found

@@ -19,7 +19,7 @@ from .clerk import clerk_name
 from .codec import aware_utc, dump_amount, dump_json, dump_value, load_value, now_utc
 from .engine import at_head, default_url, migrate, open_engine, read_only_file, reason, shown
 from .errors import DamagedFormError, FormConflict, StoreError
-from .figures import forget_figures, refresh_figures, rename_unit, settle
+from .figures import FigureStore, forget_figures, refresh_figures, rename_unit, settle
 from .packages import PackageStore
 from .records import (SUMMARY_COLUMNS, EventRecord, FormRecord, FormSummary, RevisionRecord, UnitRecord,
                       event_record, form_record, form_summary, revision_record, unit_record)
@@ -43,8 +43,9 @@ _F = form_instances.c
 _SUMMARY = [_F[name] for name in SUMMARY_COLUMNS]
 
 
-class Store(PackageStore):
-    """Forms and units here; package identities, trust and inbox in packages.PackageStore."""
+class Store(PackageStore, FigureStore):
+    """Forms and units here; package identities, trust and inbox in packages.PackageStore; the 汇总's
+    queries in figures.FigureStore."""
 
     def __init__(self, url: str | None = None, *, clerk: str | None = None) -> None:
         self.url = url or default_url()

@@ -40,7 +40,7 @@ class SummaryTable:
 class Composed:
     table: SummaryTable
     summary: Summary
-    grid: Grid
+    grid: Grid | None  # None when only the figures were asked for (layout=False)
 
 
 def kinds() -> list[str]:
@@ -82,7 +82,8 @@ def office_context(store: Store, year: int, months: int) -> dict:
 
 
 def compose_summary(store: Store, kind: str, year: int, *, by_supervisor: bool = False,
-                    months: int | None = None) -> Composed:
+                    months: int | None = None, layout: bool = True) -> Composed:
+    """The 汇总's rows, 合计 and charts from the figures index; with layout, the printed grid too."""
     table = summary_table(kind)
     spec = table.spec
     if by_supervisor and not spec.regroup:
@@ -103,7 +104,7 @@ def compose_summary(store: Store, kind: str, year: int, *, by_supervisor: bool =
     context = office_context(store, year, months)
     summary = compose(spec, table.form, rows, context, by_supervisor)
     summary.doc["office"] = context["office"]
-    grid = build_grid(table.form, summary.doc, summary.context)
+    grid = build_grid(table.form, summary.doc, summary.context) if layout else None
     return Composed(table, summary, grid)
 
 

@@ -255,23 +255,27 @@ def _consequence(what: str, row: dict, whole: bool):
         if what in ("amount", "cut"):
             return row.get(f"_{what}_total")
         return ""
-    if row.get("grade") in (None, "") or row.get("score") is None:
+    result = _result(row)
+    if result is None:
         return "" if what in ("sentence", "source") else None
-    try:
-        profile = get_profile(row["profile"])
-        result = apply_result(profile, from_units(row["score"]), row.get("scope") or PROJECT,
-                              from_units(row.get("eval_amount")))
-    except (ProfileError, ValueError):
-        return "" if what in ("sentence", "source") else None
-    if what == "sentence":
-        return result.sentence
-    if what == "source":  # a borrowed rule says so in its sentence (“…未规定压减比例，参照…”)
-        return result.source
-    if what == "amount":
-        return result.amount
-    if what == "cut":
-        return result.cut
-    raise FormDefinitionError(f"结果应用没有“{what}”一项")
+    if what not in ("sentence", "source", "amount", "cut"):
+        raise FormDefinitionError(f"结果应用没有“{what}”一项")
+    return getattr(result, what)  # a borrowed rule says so in its sentence (“…未规定压减比例，参照…”)
+
+
+def _result(row: dict):
+    """apply_result once per row (its columns and the 合计 all read it), from the grade the figures hold."""
+    if "_result" not in row:
+        result = None
+        if row.get("grade") and row.get("score") is not None:
+            try:
+                profile = get_profile(row["profile"])
+                result = apply_result(profile, profile.grade_named(row["grade"]), row.get("scope") or PROJECT,
+                                      from_units(row.get("eval_amount")))
+            except (ProfileError, ValueError):
+                result = None
+        row["_result"] = result
+    return row["_result"]
 
 
 def _text(form: FormDef, table: str, name: str, value, shown: bool = False) -> str | None:

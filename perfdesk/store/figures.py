@@ -8,9 +8,8 @@ at all. The domain (domain/figures.py) says what the figures are; here they are 
 
 from __future__ import annotations
 
-import logging
 
-from sqlalchemy import Connection, and_, case, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, select, update
 
 from ..domain.lifecycle import Status
 from .codec import load_json
@@ -18,35 +17,48 @@ from .tables import form_figures, form_instances, units
 
 _G, _F = form_figures.c, form_instances.c
 _KEY = ("unit_id", "year", "form_id", "period", "subject")
-log = logging.getLogger(__name__)
+
+# Built once, values bound at execution: a save pays for the statements' execution, not their compiling.
+_ID = bindparam("fid")
+_MATCH = and_(*(_G[k] == bindparam(f"k_{k}") for k in _KEY))
+_OLD_KEY = select(*(_G[k] for k in _KEY)).where(_G.form_instance_id == _ID)
+_DELETE = delete(form_figures).where(_G.form_instance_id == _ID)
+_ROW = (select(form_instances, units.c.code, units.c.name, units.c.supervisor_code, units.c.supervisor_name,
+               units.c.profile).join(units, units.c.id == _F.unit_id).where(_F.id == _ID))
+_NEWEST = select(func.max(_G.form_instance_id)).where(_MATCH)
+_MARK = update(form_figures).where(_MATCH).values(
+    current=case((_G.form_instance_id == bindparam("newest"), 1), else_=0))
 
 
 def refresh_figures(conn: Connection, form_instance_id: int) -> None:
     """Write the form's figures as its stored row now gives them (none for a deleted, voided or
     unreadable form), then settle which form of the affected keys is current."""
-    old = conn.execute(select(*(_G[k] for k in _KEY)).where(_G.form_instance_id == form_instance_id)).first()
-    conn.execute(delete(form_figures).where(_G.form_instance_id == form_instance_id))
-    row = conn.execute(select(form_instances, units.c.code, units.c.name, units.c.supervisor_code,
-                              units.c.supervisor_name, units.c.profile)
-                       .join(units, units.c.id == _F.unit_id).where(_F.id == form_instance_id)).first()
+    old = forget_figures(conn, form_instance_id)
+    row = conn.execute(_ROW, {"fid": form_instance_id}).first()
     values = None if row is None else _figures_of(row)
     if values is not None:
-        conn.execute(insert(form_figures).values(**values, current=0))
-        _mark_current(conn, {k: values[k] for k in _KEY})
-    if old is not None and (values is None or tuple(old) != tuple(values[k] for k in _KEY)):
-        _mark_current(conn, dict(zip(_KEY, old)))
+        conn.execute(insert(form_figures), dict(values, current=0))
+        settle(conn, {k: values[k] for k in _KEY})
+    if old is not None and (values is None or any(old[k] != values[k] for k in _KEY)):
+        settle(conn, old)
 
 
 def forget_figures(conn: Connection, form_instance_id: int) -> dict | None:
-    """Before a form is purged: its figures go, and the key it held is returned to be settled after."""
-    old = conn.execute(select(*(_G[k] for k in _KEY)).where(_G.form_instance_id == form_instance_id)).first()
-    conn.execute(delete(form_figures).where(_G.form_instance_id == form_instance_id))
+    """The form's figures go; the key they held is returned, to be settled once the form is written
+    (or purged)."""
+    old = conn.execute(_OLD_KEY, {"fid": form_instance_id}).first()
+    conn.execute(_DELETE, {"fid": form_instance_id})
     return None if old is None else dict(zip(_KEY, old))
 
 
 def settle(conn: Connection, key: dict | None) -> None:
-    if key is not None:
-        _mark_current(conn, key)
+    """Of the live forms with this key, the newest (the last received or created) is current."""
+    if key is None:
+        return
+    params = {f"k_{k}": v for k, v in key.items()}
+    newest = conn.execute(_NEWEST, params).scalar()
+    if newest is not None:
+        conn.execute(_MARK, dict(params, newest=newest))
 
 
 def rename_unit(conn: Connection, unit_id: int) -> None:
@@ -86,14 +98,6 @@ def _figures_of(row) -> dict | None:
         subject=found.subject if found.subject or found.scope != figures.PROJECT else f"#{row.id}",
     )
     return values
-
-
-def _mark_current(conn: Connection, key: dict) -> None:
-    """Of the live forms with this key, the newest (the last received or created) is current."""
-    match = and_(*(_G[k] == v for k, v in key.items()))
-    newest = conn.scalar(select(func.max(_G.form_instance_id)).where(match))
-    if newest is not None:
-        conn.execute(update(form_figures).where(match).values(current=case((_G.form_instance_id == newest, 1), else_=0)))
 
 
 # --- reading: the 汇总's queries -------------------------------------------------------------------

@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 
 from perfdesk.demo_round import load_round
 from perfdesk.domain import money
-from perfdesk.domain.document import column_total, headline_amount, tree_values
+from perfdesk.domain.computed import computed_document
+from perfdesk.domain.document import column_total, headline_amount, scored_total, tree_values
+from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.monitoring import spending
 from perfdesk.domain.registry import get_form
 from perfdesk.revision_restore import restore_revision
@@ -34,9 +36,15 @@ def office(store):
 def own_figures(store) -> dict[str, Decimal | int]:
     """What the live forms themselves say, straight from their documents."""
     out = dict(projects=0, requested=Decimal(0), public=Decimal(0), arranged=Decimal(0), budget=Decimal(0),
-               allotted=Decimal(0), issued=Decimal(0), spent=Decimal(0), evaluated=0)
+               allotted=Decimal(0), issued=Decimal(0), spent=Decimal(0), evaluated=0, evaluated_budget=Decimal(0),
+               scores=Decimal(0))
     declaration, monitoring = get_form("declaration"), get_form("project_monitoring")
-    for record in store.list_forms(year=YEAR):
+    evaluation, department = get_form("evaluation_report"), get_form("dept_self_evaluation")
+    newest: dict[tuple, object] = {}  # a unit's later form of the same kind and project replaces the earlier
+    for record in sorted(store.list_forms(year=YEAR), key=lambda r: r.id):
+        project = record.data.get("project_name") or "" if record.form_id != "dept_self_evaluation" else ""
+        newest[(record.unit_id, record.form_id, project)] = record
+    for record in newest.values():
         if record.form_id == "declaration":
             out["projects"] += 1
             out["requested"] += column_total(declaration, record.data, "fund_sources.this_year")
@@ -46,8 +54,15 @@ def own_figures(store) -> dict[str, Decimal | int]:
             total = spending(monitoring, record.data, "fund_sources")
             for key, name in (("budget", "budget"), ("allotted", "subtotal"), ("issued", "issued"), ("spent", "spent")):
                 out[key] += total[name] or 0
-        elif record.form_id in ("evaluation_report", "dept_self_evaluation"):
+        elif record.form_id == "evaluation_report":
             out["evaluated"] += 1
+            out["evaluated_budget"] += column_total(evaluation, record.data, "funds.planned")
+            out["scores"] += scored_total(evaluation, record.data, ["business_indicators.score",
+                                                                   "financial_indicators.score"])
+        elif record.form_id == "dept_self_evaluation":
+            out["evaluated"] += 1
+            out["scores"] += money.parse_amount(computed_document(department, record.data,
+                                                                  get_profile("changzhi"))["total_score"])
     return out
 
 
@@ -70,6 +85,8 @@ def check_totals(store) -> None:
         evaluation = compose_summary(store, "evaluation", YEAR, by_supervisor=by_dept).summary.totals["rows"]
         assert evaluation["forms"] == own["evaluated"]
         assert sum(evaluation[f"grade_{k}"] for k in range(4)) == own["evaluated"]
+        assert evaluation["amount"] == own["evaluated_budget"]
+        assert evaluation["average"] == (own["scores"] / own["evaluated"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def test_every_table_adds_up_to_the_forms_own_figures(office):
@@ -105,6 +122,23 @@ def test_a_newer_form_from_the_same_unit_supersedes_the_older(office):
     assert compose_summary(store, "declaration", YEAR).summary.totals["rows"] == after
     store.purge_form(newer.id)
     assert compose_summary(store, "declaration", YEAR).summary.totals["rows"] == before
+    # every round: newer monitoring tables and evaluations replace the older ones in every table
+    for form_id, ids in (("declaration", made.declarations[7:9]), ("project_monitoring", made.monitoring[:3]),
+                         ("evaluation_report", made.evaluations[2:5]), ("dept_self_evaluation", made.departments[:2])):
+        for form_instance_id in ids:
+            old = store.get_form(form_instance_id)
+            doc = copy.deepcopy(old.data)
+            if form_id == "project_monitoring":
+                doc["fund_sources"]["city"]["spent"] = "0.0001"
+            elif form_id == "evaluation_report":
+                doc["financial_indicators"][0]["score"] = "0"
+            elif form_id == "declaration":
+                doc["fund_sources"]["other_income"]["this_year"] = "0.01"
+            else:
+                doc["indicators"][0]["actual"] = "10"
+            store.create_form(unit_id=old.unit_id, form_id=form_id, form_version=1, year=YEAR, title=old.title,
+                              data=doc, amount=None)
+    check_totals(store)
 
 
 def test_deleting_saving_and_restoring_a_revision_move_the_totals(office):

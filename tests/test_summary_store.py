@@ -9,6 +9,7 @@ import io
 import json
 import sqlite3
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from openpyxl import load_workbook
@@ -37,6 +38,7 @@ def _config(conn) -> Config:
     return config
 
 
+@pytest.mark.sqlite_only
 def test_upgrade_from_0005_backfills_the_figures(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     with Store(url) as store:

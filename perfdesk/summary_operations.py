@@ -9,6 +9,7 @@ graphics on pages after it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +43,21 @@ class Composed:
     summary: Summary
     grid: Grid | None  # None when only the figures were asked for (layout=False)
 
+    def labels(self, key: str) -> list[str]:
+        """A table's column labels, with the office's grade names (优 良 中 低) where they stand for one."""
+        return [_filled(c.label, self.summary.context) for c in self.table.form.tables[key].columns]
+
+    def has_totals(self, key: str) -> bool:
+        """A table that adds up (a list of projects with only names and measures has no 合计)."""
+        return any(isinstance(v, (int, Decimal)) for v in self.summary.totals[key].values())
+
+
+def _filled(label: str, context: dict) -> str:
+    try:
+        return label.format_map(context)
+    except (KeyError, ValueError, IndexError):
+        return label
+
 
 def kinds() -> list[str]:
     """The 汇总表 installed: forms/summary_*.yaml, by the part of the name after summary_."""
@@ -69,9 +85,11 @@ def office_context(store: Store, year: int, months: int) -> dict:
     units = store.units()
     own = next((u for u in units if u.id == own_id), None)
     if own is None and units:
-        profiles = [u.profile for u in units]
-        regions = [u.region for u in units]
-        region, profile_id = max(set(regions), key=regions.count), max(set(profiles), key=profiles.count)
+        # the region most units are in; between equals, a city's (市级) before a county's
+        rank = {u.region: (sum(v.region == u.region for v in units), u.level == "市级", u.region) for u in units}
+        region = max(rank, key=rank.get)
+        profiles = [u.profile for u in units if u.region == region]
+        profile_id = max(sorted(set(profiles)), key=profiles.count)
         office = f"{region}财政局"
     elif own is not None:
         region, profile_id, office = own.region, own.profile, own.name

@@ -53,11 +53,12 @@ def _show(composed, args) -> int:
     for key, rows in summary.values.items():
         table = form.tables[key]
         print(f"【{table.label}】{len(rows)} 行")
-        print("\t".join(c.label for c in table.columns))
+        print("\t".join(composed.labels(key)))
         for row in rows:
             print("\t".join(_cell(row.get(c.key)) for c in table.columns))
-        totals = summary.totals[key]
-        print("\t".join(_cell(totals.get(c.key)) for c in table.columns))
+        if composed.has_totals(key):
+            totals = summary.totals[key]
+            print("\t".join(_cell(totals.get(c.key)) for c in table.columns))
     if written:
         print("已写出：" + "、".join(str(p) for p in written))
     return EXIT_OK

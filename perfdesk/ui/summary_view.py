@@ -213,7 +213,8 @@ class SummaryWindow(QDialog):
         self.tabs.clear()
         form, summary = composed.table.form, composed.summary
         for key, rows in summary.values.items():
-            self.tabs.addTab(self._table(form.tables[key], rows, summary.totals[key]), form.tables[key].label)
+            totals = summary.totals[key] if composed.has_totals(key) else None
+            self.tabs.addTab(self._table(form.tables[key], composed.labels(key), rows, totals), form.tables[key].label)
         for chart in summary.charts:
             self.tabs.addTab(ChartWidget(chart), chart.title.split("（")[0])
         if summary.charts:
@@ -222,11 +223,12 @@ class SummaryWindow(QDialog):
         self.status.setText(f"{composed.grid.title}{composed.grid.subtitle}：{count} 行，{len(summary.charts)} 幅图")
         self.loaded.emit()
 
-    def _table(self, table, rows: list[dict], totals: dict) -> QTableWidget:
-        view = QTableWidget(len(rows) + 1, len(table.columns))
-        view.setHorizontalHeaderLabels([c.label for c in table.columns])
+    def _table(self, table, labels: list[str], rows: list[dict], totals: dict | None) -> QTableWidget:
+        shown = [*rows, totals] if totals is not None else rows
+        view = QTableWidget(len(shown), len(table.columns))
+        view.setHorizontalHeaderLabels(labels)
         view.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for r, row in enumerate([*rows, totals]):
+        for r, row in enumerate(shown):
             for c, column in enumerate(table.columns):
                 value = row.get(column.key)
                 text = "" if value is None else (money.format_amount(value) if isinstance(value, Decimal) else str(value))

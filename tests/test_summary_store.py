@@ -112,3 +112,11 @@ def test_summary_and_results_verbs(db_url, tmp_path, capsys):
     assert code == 1 and "应以 .pdf 结尾" in err and out == "" and not target.exists()
     code, _, err = run(capsys, "summary", "results", "--year", "2026", "--dept")
     assert code == 1 and "不能按主管部门汇总" in err
+
+
+def test_an_empty_round_prints_blank_totals_and_says_the_chart_has_no_data(db_url, tmp_path, capsys):
+    pdf = tmp_path / "监控.pdf"
+    code, out, _ = run(capsys, "summary", "monitoring", "--year", "2026", "--pdf", str(pdf))
+    assert code == 0 and "【监控汇总】0 行" in out
+    text = pdf_text(pdf.read_bytes())
+    assert "None" not in text and "本轮尚无数据" in text

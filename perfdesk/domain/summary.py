@@ -162,7 +162,7 @@ def compose(spec: SummarySpec, form: FormDef, rows: dict[str, list[dict]], conte
         doc[key] = [{name: _text(form, key, name, v) for name, v in row.items()} for row in evaluated]
         totals[key] = _row(table, _sum_rows(rows.get(key, []), group), months, group, whole=True)
         for name, value in totals[key].items():
-            ctx[f"total_{key}_{name}"] = _text(form, key, name, value, shown=True)
+            ctx[f"total_{key}_{name}"] = _text(form, key, name, value, shown=True) or ""
     charts = [_chart_data(c, values, totals, ctx) for c in spec.charts]
     return Summary(doc=doc, totals=totals, values=values, charts=charts, context=ctx)
 

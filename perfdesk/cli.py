@@ -33,9 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     db_help = "数据库地址（SQLAlchemy URL），默认取 PERFDESK_DB 或用户数据目录中的 SQLite 文件"
     # --db is accepted before or after the verb; after it, it must not reset a value given before.
     common = argparse.ArgumentParser(add_help=False)
+    forms_help = ("另一个表单文件夹（其中的表单和 profiles/ 中的规则配置按 id 增加或替换随程序安装的），"
+                  "默认取 PERFDESK_FORMS；用户目录中的 forms/ 总会读取")
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    common.add_argument("--forms", metavar="文件夹", default=argparse.SUPPRESS, help=forms_help)
     parser = _Parser(prog="perfdesk", description="PerfDesk 预算绩效填报桌面端。不带命令时打开图形界面。")
     parser.add_argument("--db", metavar="URL", default=None, help=db_help)
+    parser.add_argument("--forms", metavar="文件夹", default=None, help=forms_help)
     parser.add_argument("--version", action="version", version=_version_line(), help="显示版本号后退出")
     parser.add_argument("--self-test", action="store_true",
                         help="在临时数据库上自检（示例数据、校验、导出、数据包、界面），不需要显示器")
@@ -73,6 +77,14 @@ def _gui(db: str | None) -> int:
     return run_gui(db)
 
 
+def _tell_form_file_problems() -> None:
+    """A variant form or profile file that failed its checks is not used; the clerk is told, and the verb runs."""
+    from .form_files import problems
+
+    for line in problems():
+        print(f"警告：{line}", file=sys.stderr)
+
+
 def _version_line() -> str:
     from . import __version__
 
@@ -86,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     if db is not _NO_GUI:
         return _gui(db)
     args = _parser().parse_args(argv)
+    if args.forms:
+        from .form_files import install
+
+        install(args.forms)
     if args.self_test:
         from .selftest import run
 
@@ -94,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return _gui(args.db)
     from .errors import user_errors
 
+    _tell_form_file_problems()
     told = user_errors()
     try:
         if getattr(args, "needs_store", True) is False:

@@ -7,7 +7,7 @@ import datetime as dt
 from .domain.dates import describe_due as describe  # noqa: F401 - where the editors find it
 from .domain.deadlines import due_date
 from .domain.profiles import ProfileError, get_profile
-from .domain.registry import get_form
+from .domain.registry import form_of
 from .store import FormRecord, Store
 
 
@@ -20,7 +20,7 @@ def due(store: Store, record: FormRecord, today: dt.date | None = None) -> tuple
         profile = get_profile(store.get_unit(record.unit_id).profile)
     except ProfileError:
         profile = None
-    date = due_date(get_form(record.form_id).raw_kind, record.data, record.year, profile)
+    date = due_date(form_of(record).raw_kind, record.data, record.year, profile)
     if date is None:
         return None
     return date, (date - (today or dt.date.today())).days

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .domain.lifecycle import Action, Actor, Round, Status, find_move
-from .domain.registry import get_form
+from .domain.registry import form_of
 from .domain.review_cells import level_cells
 from .package.form_uid import new_form_uid
 from .package.formdata import apply_finance, set_cells
@@ -29,7 +29,7 @@ class Chain:
 
     def __init__(self, store: Store, record: FormRecord, unit: UnitRecord, day: dt.date) -> None:
         self.store, self.record, self.unit, self.day = store, record, unit, day
-        self.form = get_form(record.form_id)
+        self.form = form_of(record)
         self.version = 0
 
     def _move(self, action: Action, actor: Actor | None, *, target: Status | None = None,
@@ -100,7 +100,7 @@ def walk(store: Store, record: FormRecord, unit: UnitRecord, to: Status, *, day:
          finance: dict | None = None) -> FormRecord:
     """Take a freshly made demo form to `to` the way the chain would."""
     c = Chain(store, record, unit, day)
-    kind_rounds = get_form(record.form_id).raw_kind == "declaration"
+    kind_rounds = form_of(record).raw_kind == "declaration"
     first, second = (Round.FIRST, Round.SECOND) if kind_rounds else (Round.SINGLE, Round.SINGLE)
     if to is Status.DRAFT:
         return c.record

@@ -13,7 +13,7 @@ import copy
 from .domain.computed import fill_computed
 from .domain.document import headline_amount
 from .domain.profiles import get_profile
-from .domain.registry import get_form
+from .domain.registry import form_of
 from .store import FormRecord, Store
 from .tables_operations import (
     approved_declarations,
@@ -69,7 +69,7 @@ def load_tables_demo(store: Store, year: int, city_unit: dict) -> list[int]:
 
 def _save(store: Store, record: FormRecord, doc: dict) -> int:
     """Keep the filled document with its computed cells, leaving the status as the store set it."""
-    form = get_form(record.form_id)
+    form = form_of(record)
     fill_computed(form, doc, get_profile(store.get_unit(record.unit_id).profile))
     store.save_form(record.id, data=doc, amount=headline_amount(form, doc))
     return record.id
@@ -98,7 +98,7 @@ def _department(store: Store, record: FormRecord, year: int) -> int:
 
 
 def _assessment(store: Store, record: FormRecord, partial: dict[str, str], contact: str, phone: str) -> int:
-    form = get_form(record.form_id)
+    form = form_of(record)
     doc = copy.deepcopy(record.data)
     for row in form.tables["items"].tree:
         if not row.children:

@@ -18,12 +18,13 @@ def user_errors() -> tuple[type[Exception], ...]:
         from .domain.formulas import FormulaError
         from .domain.lifecycle import TransitionRefused
         from .domain.profiles import ProfileError
+        from .domain.registry import FormVersionError
         from .domain.scoring import ScoringError
         from .operations import OperationError
         from .store.errors import StoreError
 
         found = (StoreError, OperationError, FormDefinitionError, ProfileError, FormulaError, ScoringError,
-                 TransitionRefused, UserError)
+                 TransitionRefused, FormVersionError, UserError)
         globals()["USER_ERRORS"] = found  # later look-ups find the plain attribute
     return found
 

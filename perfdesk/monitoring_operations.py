@@ -6,7 +6,7 @@ from .domain import monitoring
 from .domain.document import blank_document, headline_amount, tree_values
 from .domain.lifecycle import NOT_YET_BUDGET
 from .domain.profiles import ProfileError, get_profile
-from .domain.registry import get_form
+from .domain.registry import form_of, get_form
 from .operations import OperationError
 from .store import FormRecord, Store
 
@@ -43,6 +43,10 @@ def start_department_monitoring(store: Store, unit_id: int, year: int, months: i
     """部门整体支出绩效运行监控表 from the unit and its declarations of that year."""
     unit = store.get_unit(unit_id)
     form = get_form("dept_monitoring")
+    for existing in store.list_forms(year=year, form_id="dept_monitoring"):
+        if existing.unit_id == unit_id and str(existing.data.get("period_months") or 6) == str(months):
+            raise OperationError(f"“{unit.name}”{year}年1-{months}月的部门整体监控表已经存在：{existing.id}“{existing.title}”，"
+                                 f"请打开它继续填写，或先删除它再重新生成")
     # Declarations still being written (草稿, 已退回, 已作废) are not budgets yet; for the others the money the
     # finance office arranged counts when it is known, else what was requested.
     declaration = get_form("declaration")
@@ -69,7 +73,7 @@ def start_report(store: Store, monitoring_id: int) -> FormRecord:
     if source.form_id not in ("project_monitoring", "dept_monitoring"):
         raise OperationError(f"表单 {monitoring_id} 不是运行监控表，不能据此生成监控分析报告")
     unit = store.get_unit(source.unit_id)
-    source_form = get_form(source.form_id)
+    source_form = form_of(source)
     project = source.form_id == "project_monitoring"
     form = get_form("monitoring_report")
     doc = blank_document(form, {
@@ -86,7 +90,7 @@ def start_report(store: Store, monitoring_id: int) -> FormRecord:
 
 
 def alerts(store: Store, record: FormRecord) -> list[monitoring.Alert]:
-    form = get_form(record.form_id)
+    form = form_of(record)
     if form.raw_kind != "monitoring":
         return []
     try:

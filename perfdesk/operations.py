@@ -21,7 +21,7 @@ from .domain.formdef import FormDef
 from .domain.lifecycle import Action, Role, role_of
 from .domain.monitoring import report_subject
 from .domain.profiles import ProfileError, get_profile
-from .domain.registry import get_form
+from .domain.registry import form_of, get_form
 from .render.grid import Grid, build_grid
 from .store import FormRecord, Store, UnitRecord
 
@@ -69,7 +69,7 @@ def _consequence_text(profile_id: str, score: Decimal, amount: Decimal | None) -
 
 
 def grid_for(store: Store, record: FormRecord) -> Grid:
-    form = get_form(record.form_id)
+    form = form_of(record)
     unit = store.get_unit(record.unit_id)
     return build_grid(form, record.data, context(unit, record.year, record.data))
 
@@ -90,7 +90,7 @@ def check_context(store: Store, record, *, role: Role | None = None) -> CheckCon
 
 
 def check(store: Store, record: FormRecord, *, role: Role | None = None) -> list[Finding]:
-    return run_checks(get_form(record.form_id), record.data, check_context(store, record, role=role))
+    return run_checks(form_of(record), record.data, check_context(store, record, role=role))
 
 
 def profile_of(store: Store, record: FormRecord):
@@ -106,7 +106,7 @@ def render(store: Store, record: FormRecord) -> Rendered:
     from .render.xlsx import render_xlsx
 
     grid = grid_for(store, record)
-    return Rendered(pdf=render_pdf(grid), xlsx=render_xlsx(grid, get_form(record.form_id).name))
+    return Rendered(pdf=render_pdf(grid), xlsx=render_xlsx(grid, form_of(record).name))
 
 
 def _stage(target: Path, payload: bytes) -> Path:
@@ -218,7 +218,7 @@ def duplicate(store: Store, form_instance_id: int, year: int) -> FormRecord:
     from .domain.carry_over import carry_over
 
     source = store.get_form(form_instance_id)
-    form = get_form(source.form_id)
+    form = form_of(source)
     doc = carry_over(form, source.data, source.year, year)
     title = doc.get("project_name") or source.title.replace(str(source.year), str(year))
     return store.create_form(unit_id=source.unit_id, form_id=source.form_id, form_version=form.version,
@@ -231,7 +231,7 @@ def save_document(store: Store, record: FormRecord, doc: dict, title: str | None
     follow the checks. A frozen form (submitted, under review, approved) is refused with what to do
     instead (lifecycle.TransitionRefused), whatever status the caller last saw; `based_on`, the
     version the clerk edited, refuses a save over a newer one (FormConflict)."""
-    form: FormDef = get_form(record.form_id)
+    form: FormDef = form_of(record)
     errors = blocking(run_checks(form, doc, check_context(store, record, role=role)))
     amount: Decimal | None = headline_amount(form, doc)
     return store.save_form(record.id, data=doc, title=title, amount=amount, has_errors=bool(errors),

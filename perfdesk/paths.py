@@ -17,10 +17,6 @@ def forms_dir() -> Path:
     return _shipped("forms")
 
 
-def profiles_dir() -> Path:
-    return forms_dir() / "profiles"
-
-
 def resources_dir() -> Path:
     return _shipped("resources")
 

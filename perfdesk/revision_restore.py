@@ -25,9 +25,14 @@ def restore_revision(store: Store, form_instance_id: int, revision_id: int) -> R
                            f"运行 perfdesk revisions {form_instance_id} 查看可恢复的版本")
     if revision.damaged:
         raise RestoreError(f"表单 {form_instance_id} 的历史版本 {revision_id} 也已损坏，请选择其他版本")
+    version = revision.form_version or summary.form_version  # kept before 0008: the form's own
     try:
-        amount = headline_amount(get_form(summary.form_id), revision.data)
+        amount = headline_amount(get_form(summary.form_id, version), revision.data)
     except (TypeError, ValueError, KeyError, AttributeError, IndexError, ArithmeticError) as exc:
         raise RestoreError(f"表单 {form_instance_id} 的历史版本 {revision_id} 无法计算金额，请选择其他版本") from exc
-    store.save_form(form_instance_id, data=revision.data, title=revision.title, amount=amount)
+    if version != summary.form_version:  # the content from before an upgrade: its form version comes back too
+        store.change_form_version(form_instance_id, data=revision.data, title=revision.title, amount=amount,
+                                  form_version=version, label=f"恢复历史版本 {revision_id} 前的内容（第{summary.form_version}版格式）")
+    else:
+        store.save_form(form_instance_id, data=revision.data, title=revision.title, amount=amount)
     return revision

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .domain.dates import format_moment
 from .domain.form_diff import Change, diff
 from .domain.lifecycle import APPROVED_PREFIX, Action, Actor, Status, TransitionRefused, approved_label, find_move
-from .domain.registry import get_form
+from .domain.registry import form_of
 from .store import FormRecord, Store
 from .store.records import EventRecord, RevisionRecord
 
@@ -44,8 +45,7 @@ class Banner:
 
 
 def _when(event: EventRecord) -> str:
-    local = event.at.astimezone()
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return format_moment(event.at)
 
 
 def _day(text: str) -> str:
@@ -131,7 +131,7 @@ def history_lines(store: Store, record: FormRecord) -> list[str]:
         if e.letter:
             line += f"\n　　反馈意见：{e.letter}"
         for path, why in (e.detail.get("reasons") or {}).items():
-            line += f"\n　　{get_form(record.form_id).label_of(path)}：{why}"
+            line += f"\n　　{form_of(record).label_of(path)}：{why}"
         lines.append(line)
     return lines
 
@@ -177,7 +177,7 @@ def changes_since_approval(store: Store, record: FormRecord) -> tuple[RevisionRe
     approved = approved_revision(store, record)
     if approved is None:
         return None, []
-    return approved, diff(get_form(record.form_id), approved.data, record.data)
+    return approved, diff(form_of(record), approved.data, record.data)
 
 
 def previous_version_changes(store: Store, record: FormRecord) -> list[Change]:
@@ -185,4 +185,4 @@ def previous_version_changes(store: Store, record: FormRecord) -> list[Change]:
     kept = store.revisions(record.id)
     if not kept:
         return []
-    return diff(get_form(record.form_id), kept[-1].data, record.data)
+    return diff(form_of(record), kept[-1].data, record.data)

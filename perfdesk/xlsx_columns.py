@@ -13,7 +13,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from .domain.field_checks import check_value
 from .domain.findings import Severity
 from .domain.formdef import FormDef
-from .domain.registry import get_form
+from .domain.registry import form_of
 from .store import FormRecord, Store
 from .xlsx_import import CellProblem, XlsxImportError, cell_text, open_workbook, sheet_numbers, stored_value
 
@@ -134,7 +134,7 @@ def remember(store: Store, form_id: str, table: str, mapping: dict[str, int], fi
 
 
 def target_table(record: FormRecord, table: str) -> FormDef:
-    form = get_form(record.form_id)
+    form = form_of(record)
     if table not in importable_tables(form):
         listed = "、".join(f"{form.tables[t].label}（{t}）" for t in importable_tables(form))
         raise XlsxImportError(f"“{form.name}”没有可按行导入的表格“{table}”；可用的有：{listed}")

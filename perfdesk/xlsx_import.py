@@ -25,7 +25,7 @@ from .domain.checks import blocking
 from .domain.document import blank_document, headline_amount, rows
 from .domain.field_checks import check_value
 from .domain.findings import Severity
-from .domain.registry import get_form
+from .domain.registry import form_of, get_form
 from .errors import UserError
 from .os_errors import explain_os
 from .render.xlsx_template import (
@@ -83,7 +83,7 @@ def template_bytes(store: Store, record: FormRecord) -> bytes:
     from .operations import context
     from .render.grid import build_grid
 
-    form = get_form(record.form_id)
+    form = form_of(record)
     unit = store.get_unit(record.unit_id)
     doc, presets = template_document(form, record.data)
     grid = build_grid(form, doc, context(unit, record.year, doc))
@@ -227,13 +227,16 @@ def read_template(store: Store, data: bytes, into: int | None = None) -> Templat
     template's own form, or a new one when that is gone)."""
     wb = open_workbook(data)
     meta, cells, presets = _template_map(wb)
-    form = get_form(meta.get("form_id", ""))
+    form = _template_form(meta)
     sheet_title = meta.get("sheet") or wb.worksheets[0].title
     if sheet_title not in wb.sheetnames:
         raise XlsxImportError(f"找不到工作表“{sheet_title}”：模板的工作表不能改名，请改回原名后再导入")
     ws = wb[sheet_title]
     numbers = sheet_numbers(data, sheet_title)
     target = _target(store, meta, into, form)
+    if target is not None and target.form_version != form.version:
+        raise XlsxImportError(f"模板按{form.name}第{form.version}版导出，表单“{target.title}”已是第{target.form_version}版："
+                              "请重新导出模板后填写")
     base = copy.deepcopy(target.data) if target is not None else blank_document(form)
     result = TemplateImport(form.id, meta, base, target)
     doc = result.doc
@@ -300,7 +303,7 @@ def _target(store: Store, meta: dict[str, str], into: int | None, form) -> FormR
     if into is not None:
         record = store.get_form(into)
         if record.form_id != form.id:
-            raise XlsxImportError(f"模板是“{form.name}”，表单 {into}“{record.title}”是“{get_form(record.form_id).name}”，"
+            raise XlsxImportError(f"模板是“{form.name}”，表单 {into}“{record.title}”是“{form_of(record).name}”，"
                                   f"不能导入；请选择同一种表单")
         return record
     source = meta.get("form_instance_id", "")
@@ -329,12 +332,18 @@ def _drop_blank_rows(form, doc: dict) -> None:
                           if any(v not in (None, "") for k, v in r.items() if k not in ("level1", "level2"))]
 
 
+def _template_form(meta: dict):
+    """The form definition the template was written from: its form id and version."""
+    version = str(meta.get("form_version") or "")
+    return get_form(meta.get("form_id", ""), int(version) if version.isdigit() else None)
+
+
 def save_template_import(store: Store, result: TemplateImport, *, keep_good: bool = False) -> FormRecord:
     """Save what was read: refused when any value was refused, unless `keep_good`."""
     if result.refused and not keep_good:
         raise XlsxImportError(f"文件中有 {len(result.refused)} 个单元格有误，未保存任何内容。请在 Excel 中改正后重新导入，"
                               f"或选择“保留正确部分”")
-    form = get_form(result.form_id)
+    form = _template_form(result.meta)
     if result.target is not None:
         from .operations import save_document
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import copy
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The user's own form variants (platformdirs' data folder, PERFDESK_FORMS) never reach the tests:
+# a test that wants variants writes them into a folder of its own.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="perfdesk-test-data-")
+os.environ.pop("PERFDESK_FORMS", None)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pytest  # noqa: E402

@@ -64,3 +64,31 @@ def test_backup_never_overwrites_the_database_itself(demo, capsys):
     path = demo.removeprefix("sqlite:///")
     code, _, err = run(capsys, "backup", path)
     assert code == 1 and "不能是数据库本身" in err
+
+
+def test_restore_preview_shows_local_times_as_chinese_tables_write_them(demo, tmp_path, capsys, monkeypatch):
+    import os
+    import time
+
+    target = tmp_path / "备份.db"
+    assert run(capsys, "backup", str(target))[0] == 0
+    with sqlite3.connect(target) as db:  # the store keeps UTC: 08:30 UTC is 16:30 in Beijing
+        db.execute("UPDATE form_instances SET updated_at = '2026-12-06 08:30:12.345678' WHERE id = "
+                   "(SELECT MAX(id) FROM form_instances)")
+        title = db.execute("SELECT title FROM form_instances WHERE id = (SELECT MAX(id) FROM form_instances)").fetchone()[0]
+        db.execute("UPDATE form_instances SET updated_at = '2026-12-06 08:00:00' WHERE id != "
+                   "(SELECT MAX(id) FROM form_instances)")
+    written = 1796545980  # 2026-12-06 08:33 UTC
+    os.utime(target, (written, written))
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
+        code, out, _ = run(capsys, "restore", str(target))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert code == 1
+    assert f"备份文件：{target}（2026年12月6日 16:33 写入）" in out
+    assert f"  {title}（2026年12月6日 16:30）" in out.splitlines()
+    assert "2026-12-06" not in out

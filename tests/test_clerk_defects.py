@@ -131,6 +131,14 @@ def test_monitor_dept_refuses_a_year_without_declarations(demo, capsys):
     assert not any("2030" in t for t in _titles(demo))
 
 
+def test_monitor_dept_refuses_a_second_table_for_the_same_period(demo, capsys):
+    # The demo holds the city school's 2026 1-6月 department table already.
+    code, _, err = run(capsys, "monitor-dept", "--unit", "201003", "--year", "2026")
+    assert code == 1 and "“长治市第一中学”2026年1-6月的部门整体监控表已经存在" in err
+    assert sum(t == "长治市第一中学部门整体（2026年1-6月监控）" for t in _titles(demo)) == 1
+    assert run(capsys, "monitor-dept", "--unit", "201003", "--year", "2026", "--months", "9")[0] == 0
+
+
 def test_department_table_passes_its_own_sum_check(demo, capsys):
     code, out, _ = run(capsys, "monitor-dept", "--unit", "201003", "--year", "2027")
     assert code == 0
@@ -292,6 +300,42 @@ def test_help_texts_are_chinese(capsys):
 
 
 # --- grades, keys, amounts, no display -------------------------------------------------------
+
+def test_every_verb_says_what_its_form_number_year_and_files_are():
+    import argparse
+
+    from perfdesk.cli import _parser
+
+    verbs = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    bare = []
+    for name, parser in verbs.choices.items():
+        for action in parser._actions:
+            metavar = action.metavar or ""
+            if (action.dest == "id" or metavar in ("文件",) and action.option_strings) and not action.help:
+                bare.append(f"{name} {metavar}")
+            assert metavar != "YEAR" and not (action.dest == "year" and metavar == ""), f"{name}: --year 年度"
+    assert not bare, bare
+    help_text = verbs.choices["export"].format_help()
+    assert "表单编号（perfdesk list 每行开头的数字）" in help_text and "写出 A4 PDF" in help_text
+    assert "--year 年度    预算年度，如 2027" in verbs.choices["monitor-dept"].format_help()
+
+
+def test_revisions_show_local_times_as_chinese_tables_write_them(demo, capsys, monkeypatch):
+    import re
+    import time
+
+    with Store(demo) as store:  # saved once more: a version to list
+        store.save_form(1, data=dict(store.get_form(1).data, other_notes="第二次保存"))
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        code, out, _ = run(capsys, "revisions", "1")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    lines = [l for l in out.splitlines() if l[:1].isdigit()]
+    assert code == 0 and lines and all(re.match(r"\d+\t\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d\t", l) for l in lines), out
+
 
 def test_grade_above_100_needs_the_bonus(capsys):
     code, out, err = run(capsys, "grade", "--profile", "changzhi", "101")

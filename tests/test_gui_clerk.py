@@ -202,6 +202,7 @@ def test_f1_opens_the_chinese_manual(window, qtbot):
     for part in ("填写表单", "Excel 模板导入导出", "报送包", "财政部门的工作", "备份与恢复"):
         assert part in text
     manual.resize(900, 620)
+    manual.show_page("start")  # at the top of 开始使用 again after the new width's layout
     shot(manual, "help_window.png")
     manual.close()
 
@@ -346,6 +347,46 @@ def test_editor_exports_what_is_typed(editor, demo_store, tmp_path, monkeypatch)
     text = "".join(p.extract_text() for p in PdfReader(target).pages).replace("\n", "")
     assert "尤为迫切" in text  # the pending edit was saved first
     assert not editor.has_unsaved_changes()
+
+
+def test_ctrl_p_prints_the_saved_form_through_the_print_dialog(editor, demo_store, tmp_path, monkeypatch, qtbot):
+    from pypdf import PdfReader
+    from PySide6.QtGui import QAction
+    from PySide6.QtPrintSupport import QPrinter
+
+    from perfdesk.ui import preview
+    from table_text import pdf_text
+
+    asked = []
+
+    def print_into_file(printer, parent, pages, title):  # the clerk picks 打印到文件 (PDF) and 页码 2-3
+        asked.append((parent, pages, title, printer.docName()))
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / ("part.pdf" if len(asked) > 1 else "printed.pdf")))
+        if len(asked) > 1:
+            printer.setFromTo(2, 3)
+        return True
+
+    monkeypatch.setattr(preview, "exec_print_dialog", print_into_file)
+    editor.set_value("other_notes", "打印前的修改")
+    action = editor.findChild(QAction, "printAction")
+    assert action.shortcut().toString() == "Ctrl+P" and action.text() == "打印(&P)…"
+    assert action in editor.menuBar().actions()[0].menu().actions()  # in 文件
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    qtbot.keyClick(editor, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1, "Ctrl+P opens the print dialog straight away"
+    parent, pages, title, name = asked[0]
+    assert parent is editor and title == "打印 – 2027年教师能力提升培训专项" and name == "2027年教师能力提升培训专项"
+    assert demo_store.get_form(editor.record.id).data["other_notes"] == "打印前的修改"  # saved first
+    printed = (tmp_path / "printed.pdf").read_bytes()
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == pages > 3
+    text = pdf_text(printed)
+    assert "预算支出绩效目标申报表" in text and "2027年教师能力提升培训专项" in text and "打印前的修改" in text
+    assert editor.statusBar().currentMessage() == f"已打印 {pages} 页"
+    action.trigger()  # again, pages 2 to 3 only
+    assert len(PdfReader(tmp_path / "part.pdf").pages) == 2
+    assert pdf_text((tmp_path / "part.pdf").read_bytes()) in text
 
 
 def test_ctrl_f_finds_labels_and_values(editor, qtbot):

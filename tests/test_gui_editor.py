@@ -672,7 +672,7 @@ def test_widgets_follow_random_edits_and_their_undo(open_editor, form, big_doc):
 
 
 def test_print_preview_from_the_editor_shows_the_saved_form(qtbot, demo_store):
-    """Ctrl+P in the editor saves what was typed and previews the very PDF export writes."""
+    """打印预览 in the editor saves what was typed and previews the very PDF export writes (Ctrl+P prints)."""
     import io
 
     from pypdf import PdfReader
@@ -686,7 +686,7 @@ def test_print_preview_from_the_editor_shows_the_saved_form(qtbot, demo_store):
     qtbot.addWidget(editor)
     editor.set_value("other_notes", "预览前的修改")
     action = editor.findChild(QAction, "previewAction")
-    assert action.shortcut().toString() == "Ctrl+P"
+    assert editor.findChild(QAction, "printAction").shortcut().toString() == "Ctrl+P"
     action.trigger()
     preview = editor.findChild(QDialog, "printPreview")
     assert preview is not None and preview.isVisible()

@@ -248,7 +248,7 @@ def test_menus_are_in_chinese(window):
     quit_action = next(a for a in file_actions if a.text().startswith("退出"))
     assert quit_action.shortcut().toString() == "Ctrl+Q"
     assert [a.text().split("(")[0] for a in file_actions] == [
-        "新建", "新建表单", "打开", "打印预览", "导出 PDF", "导出 Excel", "批量导出", "刷新",
+        "新建", "新建表单", "打开", "打印预览", "导出 PDF", "导出 Excel", "批量导出", "批量打印", "刷新",
         "导出 Excel 填报模板", "从 Excel 导入", "按列导入表格行", "备份数据库", "恢复备份", "打开其他数据库", "最近使用的数据库", "退出"]
     new_forms = [a.text() for a in file_actions[1].menu().actions() if not a.isSeparator()]
     assert new_forms == ["新建绩效目标申报表…", "新建事前绩效评估表…", "新建项目监控表…", "新建部门整体监控表…",

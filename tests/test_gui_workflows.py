@@ -240,7 +240,8 @@ def test_new_declaration_is_listed_as_a_draft_and_opened(qtbot, monkeypatch, win
     assert window.findChild(QAction, "newAction").shortcut().toString() == "Ctrl+N"
     settle(window).set_year(YEAR)
     trigger(window, "newAction")
-    assert asked == ["2027年度的项目名称："]
+    # the prompt says which form file the new declaration follows
+    assert asked == ["表单定义：预算支出绩效目标申报表 第1版 · 随程序安装\n\n2027年度的项目名称："]
     assert statuses(window)["2027年图书馆数字化建设"] == ["草稿"]
     record = window.current_record()
     assert (record.title, record.year, record.status.label) == ("2027年图书馆数字化建设", YEAR, "草稿")
@@ -445,6 +446,18 @@ def test_print_preview_shows_every_page_of_the_exported_pdf(qtbot, monkeypatch, 
     assert len(sheets) == pages
     assert float(sheets[0].mediabox.width) == pytest.approx(595.3, abs=1)  # A4, full page
     assert float(sheets[0].mediabox.height) == pytest.approx(841.9, abs=1)
+    assert "".join(sheet.extract_text() for sheet in sheets)  # into a file: the PDF itself, text and all
+
+    from perfdesk.ui.preview import new_printer, print_pages
+
+    raster = tmp_path / "raster.pdf"  # a printer gets each page as a picture filling the sheet
+    printer = new_printer(TRAINING)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(raster))
+    printer.setResolution(150)
+    assert print_pages(dialog.pages, printer, range(1, 3)) == 2
+    assert len(PdfReader(raster).pages) == 2
+    assert float(PdfReader(raster).pages[0].mediabox.width) == pytest.approx(595.3, abs=1)
     dialog.close()
 
 

@@ -121,13 +121,16 @@ grades:
 
 
 @pytest.fixture
-def profile_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(P, "profiles_dir", lambda: tmp_path)
-    P.get_profile.cache_clear()
-    P._raw.cache_clear()
-    yield tmp_path
-    P.get_profile.cache_clear()
-    P._raw.cache_clear()
+def profile_dir(tmp_path):
+    """Profiles of the test's own, as the only shipped ones (no user folder)."""
+    from perfdesk import form_files
+    from perfdesk.domain import sources
+
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    sources.use(form_files.FileCatalog(shipped=tmp_path, user=tmp_path / "no-user-folder"))
+    yield folder
+    form_files.install()
 
 
 def write(folder, name, text, *, grades=True):

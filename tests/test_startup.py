@@ -32,7 +32,7 @@ def imported_after(code: str, *modules: str) -> list[str]:
 
 def test_head_revision_is_the_newest_migration_file():
     files = sorted((MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
-    assert head_revision() == files[-1].name[:4] == "0007"
+    assert head_revision() == files[-1].name[:4] == "0008"
 
 
 def test_cli_and_errors_import_no_area():
@@ -118,21 +118,21 @@ def test_form_names_read_from_the_top_of_the_files_are_the_parsed_names():
     assert form_name("no_such_form") is None
 
 
-def test_a_form_name_written_otherwise_is_read_by_the_full_parser(monkeypatch, tmp_path):
+def test_a_form_name_written_otherwise_is_read_by_the_full_parser(tmp_path):
     import perfdesk.domain.registry as registry
+    from perfdesk import form_files
+    from perfdesk.domain import sources
+    from perfdesk.paths import forms_dir
 
-    source = (registry.forms_dir() / "rectification.yaml").read_text(encoding="utf-8")
+    source = (forms_dir() / "rectification.yaml").read_text(encoding="utf-8")
     quoted = source.replace("\nname: 绩效评价结果整改报告书\n", "\nname: \"绩效评价结果整改报告书（引号）\"\n")
     assert quoted != source
     (tmp_path / "rectification.yaml").write_text(quoted, encoding="utf-8")
-    monkeypatch.setattr(registry, "forms_dir", lambda: tmp_path)
-    registry.form_name.cache_clear()
-    registry.get_form.cache_clear()
+    sources.use(form_files.FileCatalog(shipped=tmp_path, user=tmp_path / "no-user-folder"))
     try:
         assert registry.form_name("rectification") == "绩效评价结果整改报告书（引号）"
     finally:
-        registry.form_name.cache_clear()
-        registry.get_form.cache_clear()
+        form_files.install()
 
 
 def test_opening_a_database_at_head_needs_no_alembic(db_url):

@@ -33,7 +33,7 @@ def _config(conn) -> Config:
 def test_head_is_newest_migration_file():
     head = ScriptDirectory.from_config(_config(None)).get_current_head()
     newest = max(p.name.split("_")[0] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
-    assert head == newest == "0007"
+    assert head == newest == "0008"
 
 
 def test_0001_database_with_forms_upgrades_in_place(tmp_path):
@@ -58,7 +58,7 @@ def test_0001_database_with_forms_upgrades_in_place(tmp_path):
     finally:
         store.close()
     with sqlite3.connect(tmp_path / "old.db") as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0007",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0008",)]
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

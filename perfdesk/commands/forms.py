@@ -13,23 +13,23 @@ from ._codes import EXIT_FAILED, EXIT_OK
 
 def register(verbs, common) -> None:
     demo = verbs.add_parser("demo", parents=[common], help="写入示例单位和各类示例表单")
-    demo.add_argument("--year", type=_year, help="示例预算年度（2003–2099），默认为明年")
+    demo.add_argument("--year", metavar="年度", type=_year, help="示例预算年度（2003–2099），默认为明年")
     demo.set_defaults(handler=_demo)
     listing = verbs.add_parser("list", parents=[common], help="列出表单")
-    listing.add_argument("--year", type=int, help="只列出该年度")
+    listing.add_argument("--year", metavar="年度", type=int, help="只列出该年度")
     listing.add_argument("--status", metavar="状态", help="只列出该状态，如 草稿、已报送、财政审核中、已退回")
     listing.set_defaults(handler=_list)
     check = verbs.add_parser("check", parents=[common], help="校验表单并列出错误、警告和提示")
-    check.add_argument("id", type=int, metavar="ID")
+    check.add_argument("id", type=int, metavar="ID", help="表单编号（perfdesk list 每行开头的数字）")
     check.set_defaults(handler=_check)
     export = verbs.add_parser("export", parents=[common], help="导出 PDF 和/或 Excel")
-    export.add_argument("id", type=int, metavar="ID")
-    export.add_argument("--pdf", type=Path, metavar="文件")
-    export.add_argument("--xlsx", type=Path, metavar="文件")
+    export.add_argument("id", type=int, metavar="ID", help="表单编号（perfdesk list 每行开头的数字）")
+    export.add_argument("--pdf", type=Path, metavar="文件", help="写出 A4 PDF 到该文件（.pdf）")
+    export.add_argument("--xlsx", type=Path, metavar="文件", help="写出 Excel 工作簿到该文件（.xlsx）")
     export.add_argument("--approved", action="store_true", help="打印申请调整前审核通过的版本")
     export.set_defaults(handler=_export)
     history = verbs.add_parser("revisions", parents=[common], help="列出表单的历史版本，或恢复其中一个")
-    history.add_argument("id", type=int, metavar="ID")
+    history.add_argument("id", type=int, metavar="ID", help="表单编号（perfdesk list 每行开头的数字）")
     history.add_argument("--restore", type=int, metavar="版本号", help="把该历史版本恢复为表单的当前内容")
     history.set_defaults(handler=_revisions)
 
@@ -110,19 +110,21 @@ def _export(store: Store, args) -> int:
 
 
 def _revisions(store: Store, args) -> int:
+    from ..domain.dates import format_moment
+
     if args.restore is not None:
         from ..revision_restore import restore_revision
 
         revision = restore_revision(store, args.id, args.restore)
-        print(f"已把表单 {args.id} 恢复为历史版本 {revision.id}（{revision.saved_at.astimezone():%Y-%m-%d %H:%M} 保存的"
+        print(f"已把表单 {args.id} 恢复为历史版本 {revision.id}（{format_moment(revision.saved_at)} 保存的"
               f"“{revision.title}”）；恢复前的内容也已作为历史版本保留")
         return EXIT_OK
     summary = store.get_summary(args.id)
     revisions = store.revisions(args.id)
     print(f"表单 {summary.id}“{summary.title}”共有 {len(revisions)} 个历史版本（版本号\t保存时间\t标题）：")
     for r in reversed(revisions):
-        note = "\t（已损坏，不能恢复）" if r.damaged else ""
-        print(f"{r.id}\t{r.saved_at.astimezone():%Y-%m-%d %H:%M}\t{r.title}{note}")
+        note = "\t（已损坏，不能恢复）" if r.damaged else (f"\t{r.label}" if r.label else "")  # e.g. 升级到第2版前的内容
+        print(f"{r.id}\t{format_moment(r.saved_at)}\t{r.title}{note}")
     if revisions:
         print(f"恢复：perfdesk revisions {summary.id} --restore 版本号")
     return EXIT_OK

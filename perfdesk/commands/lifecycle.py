@@ -13,21 +13,21 @@ def register(verbs, common) -> None:
                       help="unit、supervisor 或 finance；不填时显示当前类型")
     role.set_defaults(handler=_role)
     status = verbs.add_parser("status", parents=[common], help="表单的状态、各级审核意见和流转记录")
-    status.add_argument("id", type=int, metavar="ID")
+    status.add_argument("id", type=int, metavar="ID", help="表单编号（perfdesk list 每行开头的数字）")
     status.set_defaults(handler=_status)
     adjust = verbs.add_parser("adjust", parents=[common],
                               help="申请调整已审核通过的表单（审核通过的版本保留在历史中），或撤回调整申请")
-    adjust.add_argument("id", type=int, metavar="ID")
+    adjust.add_argument("id", type=int, metavar="ID", help="表单编号（perfdesk list 每行开头的数字）")
     which = adjust.add_mutually_exclusive_group(required=True)
     which.add_argument("--reason", metavar="文字", help="调整理由")
     which.add_argument("--cancel", action="store_true", help="撤回尚未报送的调整申请，恢复审核通过的版本")
     adjust.set_defaults(handler=_adjust)
     void = verbs.add_parser("void", parents=[common], help="作废尚未报送或已退回的表单")
-    void.add_argument("id", type=int, metavar="ID")
+    void.add_argument("id", type=int, metavar="ID", help="表单编号（perfdesk list 每行开头的数字）")
     void.add_argument("--reason", default="", metavar="文字", help="作废原因")
     void.set_defaults(handler=_void)
     changes = verbs.add_parser("diff", parents=[common], help="对比表单与其审核通过的版本（或上一版本），逐项列出改动")
-    changes.add_argument("id", type=int, metavar="ID")
+    changes.add_argument("id", type=int, metavar="ID", help="表单编号（perfdesk list 每行开头的数字）")
     changes.add_argument("--previous", action="store_true", help="与上一版本对比，而不是与审核通过的版本")
     changes.set_defaults(handler=_diff)
 
@@ -62,9 +62,9 @@ def _status(store: Store, args) -> int:
             if o.letter:
                 print(f"　　反馈意见：{o.letter}")
             for path, why in o.reasons.items():
-                from ..domain.registry import get_form
+                from ..domain.registry import form_of
 
-                print(f"　　{get_form(record.form_id).label_of(path)}：{why}")
+                print(f"　　{form_of(record).label_of(path)}：{why}")
     print("流转记录：")
     for line in history_lines(store, record) or ["（无）"]:
         print(f"　{line}")

@@ -8,20 +8,21 @@ from ._codes import EXIT_FAILED, EXIT_OK
 
 def register(verbs, common) -> None:
     project = verbs.add_parser("monitor", parents=[common], help="由已批复的申报表生成项目支出绩效运行监控表")
-    project.add_argument("id", type=int, metavar="申报表ID")
+    project.add_argument("id", type=int, metavar="申报表ID", help="申报表的编号（perfdesk list 每行开头的数字）")
     project.add_argument("--months", type=int, default=6, choices=range(1, 13), metavar="N",
                          help="监控期间截至的月份（1-12），默认 6")
     project.set_defaults(handler=_monitor)
     dept = verbs.add_parser("monitor-dept", parents=[common], help="生成部门整体支出绩效运行监控表")
     dept.add_argument("--unit", required=True, metavar="单位编码")
-    dept.add_argument("--year", type=int, required=True)
-    dept.add_argument("--months", type=int, default=6, choices=range(1, 13), metavar="N")
+    dept.add_argument("--year", type=int, required=True, metavar="年度", help="预算年度，如 2027")
+    dept.add_argument("--months", type=int, default=6, choices=range(1, 13), metavar="N",
+                      help="监控期间 1-N月（1–12），默认 6")
     dept.set_defaults(handler=_monitor_dept)
     report = verbs.add_parser("report", parents=[common], help="由运行监控表生成绩效监控分析报告初稿")
-    report.add_argument("id", type=int, metavar="监控表ID")
+    report.add_argument("id", type=int, metavar="监控表ID", help="监控表的编号（perfdesk list 每行开头的数字）")
     report.set_defaults(handler=_report)
     alerts = verbs.add_parser("alerts", parents=[common], help="列出监控表的绩效预警")
-    alerts.add_argument("id", type=int, metavar="监控表ID")
+    alerts.add_argument("id", type=int, metavar="监控表ID", help="监控表的编号（perfdesk list 每行开头的数字）")
     alerts.set_defaults(handler=_alerts)
 
 
@@ -56,11 +57,11 @@ def _report(store: Store, args) -> int:
 def _alerts(store: Store, args) -> int:
     from ..monitoring_operations import alerts
 
-    from ..domain.registry import get_form
+    from ..domain.registry import form_of
     from ..operations import OperationError
 
     record = store.get_form(args.id)
-    if get_form(record.form_id).raw_kind != "monitoring":
+    if form_of(record).raw_kind != "monitoring":
         raise OperationError(f"表单 {record.id}“{record.title}”不是运行监控表，绩效预警只针对运行监控表；"
                              f"请用 perfdesk list 查看监控表的编号")
     found = alerts(store, record)

@@ -9,21 +9,21 @@ from ._codes import EXIT_OK
 def register(verbs, common) -> None:
     project = verbs.add_parser("self-eval", parents=[common],
                                help="由已报送的申报表（及其最近的监控表）生成项目支出绩效自评表")
-    project.add_argument("id", type=int, metavar="申报表ID")
+    project.add_argument("id", type=int, metavar="申报表ID", help="申报表的编号（perfdesk list 每行开头的数字）")
     project.set_defaults(handler=_self_eval)
     dept = verbs.add_parser("self-eval-dept", parents=[common], help="生成部门整体支出绩效自评表")
     dept.add_argument("--unit", required=True, metavar="单位编码")
-    dept.add_argument("--year", type=int, required=True)
+    dept.add_argument("--year", type=int, required=True, metavar="年度", help="预算年度，如 2027")
     dept.set_defaults(handler=_self_eval_dept)
     assessment = verbs.add_parser("assessment", parents=[common],
                                   help="新建考核评分表（附件8-1 市直部门 / 附件8-2 县（市、区）财政局）")
     assessment.add_argument("--kind", required=True, choices=("department", "county"),
                             help="department：附件8-1 市直部门；county：附件8-2 县（市、区）财政局")
     assessment.add_argument("--unit", required=True, metavar="单位编码")
-    assessment.add_argument("--year", type=int, required=True)
+    assessment.add_argument("--year", type=int, required=True, metavar="年度", help="预算年度，如 2027")
     assessment.set_defaults(handler=_assessment)
     ex_ante = verbs.add_parser("ex-ante", parents=[common], help="为申报表新建事前绩效评估表（与申报表关联）")
-    ex_ante.add_argument("id", type=int, metavar="申报表ID")
+    ex_ante.add_argument("id", type=int, metavar="申报表ID", help="申报表的编号（perfdesk list 每行开头的数字）")
     ex_ante.set_defaults(handler=_ex_ante)
 
 

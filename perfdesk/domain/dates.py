@@ -38,6 +38,15 @@ def format_date(value: dt.date | None, *, blank: str = "") -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def format_moment(value: dt.datetime) -> str:
+    """A moment in this computer's time zone, as Chinese tables write it: “2026年12月6日 16:30”.
+    A time without a zone is taken as UTC, the way the store keeps every time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    local = value.astimezone()
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
 def describe_due(deadline: tuple[dt.date, int] | None) -> str:
     """“截止 2026年7月31日（已逾期 113 天）” for (due date, days left); "" for no deadline."""
     if deadline is None:

@@ -88,3 +88,45 @@ def _changes(form: FormDef, old: dict, new: dict, sections: dict[str, str]) -> I
                 if a != b:
                     path = f"{table.key}.{index}.{col.key}"
                     yield Change(section, form.label_of(path), a, b, path)
+
+
+def upgrade_diff(old_form: FormDef, new_form: FormDef, old: dict, new: dict) -> list[Change]:
+    """What bringing a document from old_form's version to new_form's changes, field by field: every value
+    as the new version shows it, then each value left behind in a field the new version no longer has."""
+    changes = diff(new_form, old, new)
+    seen = {c.path for c in changes}
+    gone = f"（第{new_form.version}版无此栏）"
+    for change in diff(old_form, old, new):
+        if change.path not in seen and not _has_path(new_form, change.path):
+            changes.append(Change(change.section, change.label, change.old, gone, change.path))
+    return _paired(changes, new_form.version)
+
+
+def _paired(changes: list[Change], version: int) -> list[Change]:
+    """A value that leaves one cell and arrives in another (a rename, a move) as one line: where it goes."""
+    out: list[Change] = []
+    arrivals = [c for c in changes if not c.old and c.new]
+    unpaired = list(arrivals)
+    for change in changes:
+        if any(change is a for a in arrivals):
+            continue  # shown with its departure, or at the end if it has none
+        if change.old and (not change.new or change.new.startswith("（第")):
+            match = next((a for a in unpaired if a.new == change.old), None)
+            if match is not None:
+                unpaired.remove(match)
+                out.append(Change(change.section, change.label, change.old,
+                                  f"移至第{version}版的“{match.label}”", match.path))
+                continue
+        out.append(change)
+    return out + unpaired
+
+
+def _has_path(form: FormDef, path: str) -> bool:
+    head, _, rest = path.partition(".")
+    if head in form.fields:
+        return True
+    table = form.tables.get(head)
+    if table is None:
+        return False
+    column = rest.rpartition(".")[2]
+    return any(c.key == column for c in table.columns)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..yaml_files import YAMLError, load_yaml
+from .form_migrations import MigrationError, parse_migrations
 
 
 FIELD_TYPES = {"text", "longtext", "phone", "amount", "score", "date", "choice", "year", "code", "grade", "indicator_kind"}
@@ -105,6 +106,10 @@ class FormDef:
     # how the program works out the computed cells (得分, 合计, 等次): see domain/computed.py
     computation: dict = field(default_factory=dict)
     raw_kind: str = "form"  # declaration | monitoring | monitoring_report …: what lists and deadlines key on
+    # how documents of earlier versions are brought up to this one (domain/form_migrations.py)
+    migrations: tuple = ()
+    # where the file came from, as the clerk is told: 随程序安装, 用户目录 <path>, --forms <path> (form_files.py)
+    origin: str = ""
 
     def label_of(self, path: str) -> str:
         """Human label for a data path such as 'expense_details.2.this_year'."""
@@ -246,6 +251,11 @@ def load_form(path: Path) -> FormDef:
     clash = set(fields) & set(tables)
     if clash:
         raise FormDefinitionError(f"{where}: 字段与表重名：{sorted(clash)}")
+    known = {**{k: set() for k in fields}, **{k: {c.key for c in t.columns} for k, t in tables.items()}}
+    try:
+        migrations = parse_migrations(raw.get("migrations"), int(raw["version"]), where, known)
+    except MigrationError as exc:
+        raise FormDefinitionError(str(exc)) from None
     return FormDef(
         id=raw["id"],
         version=int(raw["version"]),
@@ -261,4 +271,5 @@ def load_form(path: Path) -> FormDef:
         headline_amount=raw.get("headline_amount", ""),
         raw_kind=raw.get("kind", raw["id"]),
         computation=dict(raw.get("computation") or {}),
+        migrations=migrations,
     )

@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-
-from ..paths import profiles_dir
-from ..yaml_files import YAMLError, load_yaml
+from . import sources
 
 
 class ProfileError(ValueError):
@@ -357,7 +355,7 @@ def get_profile(profile_id: str) -> Profile:
 
 
 def all_profiles() -> list[Profile]:
-    return [get_profile(p.stem) for p in sorted(profiles_dir().glob("*.yaml"))]
+    return [get_profile(profile_id) for profile_id in sources.catalog().profile_ids()]
 
 
 def profile_of(profile: Profile | str) -> Profile:
@@ -369,16 +367,15 @@ def profile_of(profile: Profile | str) -> Profile:
 
 @lru_cache(maxsize=None)
 def _raw(profile_id: str) -> dict:
-    path = profiles_dir() / f"{profile_id}.yaml"
-    if not isinstance(profile_id, str) or not _ID.match(profile_id) or not path.is_file():
-        known = "、".join(p.stem for p in sorted(profiles_dir().glob("*.yaml"))) or "无"
+    """The profile's parsed file, handed in by the loader (the shipped one, or the user's of the same id)."""
+    found = sources.catalog().profile_raw(profile_id) if isinstance(profile_id, str) and _ID.match(profile_id) else None
+    if found is None:
+        known = "、".join(sources.catalog().profile_ids()) or "无"
         raise ProfileError(f"找不到规则配置“{profile_id}”，可用的有：{known}")
-    try:
-        raw = load_yaml(path) or {}
-    except YAMLError as exc:
-        raise ProfileError(f"规则配置文件 {path.name} 不是有效的 YAML：{exc}") from None
+    name, raw = found
+    raw = raw or {}
     if not isinstance(raw, dict) or raw.get("id") != profile_id or not raw.get("name"):
-        raise ProfileError(f"规则配置文件 {path.name} 缺少 id 或 name，或 id 与文件名不一致")
+        raise ProfileError(f"规则配置文件 {name} 缺少 id 或 name，或 id 与文件名不一致")
     return raw
 
 
@@ -610,3 +607,11 @@ def _deadlines(raw) -> dict[str, Deadline]:
             result[key] = Deadline(key=key, month=month, day=day, year_offset=int(d.get("year_offset", 0)),
                                    after=str(d.get("after") or ""), source=str(d.get("source") or ""))
     return result
+
+
+def _clear() -> None:
+    get_profile.cache_clear()
+    _raw.cache_clear()
+
+
+sources.on_change(_clear)

@@ -1,21 +1,21 @@
-"""The forms PerfDesk knows, loaded once from forms/.
+"""The forms PerfDesk knows, as the loader (perfdesk/form_files.py) hands them in: the shipped files,
+the user's folder and `--forms DIR`, a file there replacing the shipped one of the same id.
 
-The form files are parsed on first use (`get_form`); a form's printed name alone (`form_name`) is
-read from the top of its file, so the form list can show it at start-up before any file is parsed.
+A stored form names its form id and version; `form_of(record)` is the definition it was filled with,
+an earlier version's file where the form file has moved on since (forms/versions/<id>@<version>.yaml).
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from itertools import islice
 from typing import TYPE_CHECKING
 
-from ..paths import forms_dir
+from . import sources
 
 if TYPE_CHECKING:
     from .formdef import FormDef
 
+# The shipped forms: id → file in forms/.
 FORM_FILES = {
     "declaration": "declaration.yaml",
     "project_monitoring": "project_monitoring.yaml",
@@ -40,39 +40,65 @@ SELF_EVALUATION_FORMS = ("project_self_evaluation", "dept_self_evaluation")
 ASSESSMENT_FORMS = ("assessment_department", "assessment_county")
 EX_ANTE_FORMS = ("ex_ante_assessment",)
 
-# The top-level `name:` of a form file written as a plain one-line scalar: no quotes, no YAML
-# indicator first, no ": " or " #" inside. Any other way of writing it is read by the full parser.
-_PLAIN_NAME = re.compile(r"name: +(?P<name>[^\s#'\"{\[&*!|>%@`,?:-][^#:]*?) *")
-_HEADER_LINES = 40  # the name is among a form file's first lines, after its comments and id
+
+class FormVersionError(ValueError):
+    """A stored or received form of a version this installation has no file for."""
 
 
 @lru_cache(maxsize=None)
-def get_form(form_id: str) -> FormDef:
-    from .formdef import FormDefinitionError, load_form
+def get_form(form_id: str, version: int | None = None) -> FormDef:
+    """The form's current definition, or the one of `version` (FormVersionError where there is none)."""
+    from .formdef import FormDefinitionError
 
-    try:
-        return load_form(forms_dir() / FORM_FILES[form_id])
-    except KeyError:
-        raise FormDefinitionError(f"未知的表单类型：{form_id}") from None
+    catalog = sources.catalog()
+    form = catalog.form(form_id, version)
+    if form is not None:
+        return form
+    current = catalog.form(form_id, None) if version is not None else None
+    if current is None:
+        raise FormDefinitionError(f"未知的表单类型：{form_id}")
+    raise FormVersionError(version_message(current, version))
+
+
+def version_message(current: FormDef, version: int, what: str = "表单") -> str:
+    """What a clerk is told about a form (or a package: `what`) filled under a version this installation
+    has no file for: newer than its own, or older and its file gone."""
+    said = f"{what}按{current.name}第{version}版填写，本机为第{current.version}版"
+    if version > current.version:
+        return f"{said}：请更新 PerfDesk 的表单文件"
+    return (f"{said}，没有第{version}版的表单文件：请把第{version}版的表单文件放入表单文件夹的 versions/ 中，"
+            f"或请对方升级到第{current.version}版（perfdesk upgrade）后重新报送")
+
+
+def form_of(record) -> FormDef:
+    """The definition a stored form (FormRecord, FormSummary) was filled with: its own form version."""
+    return get_form(record.form_id, record.form_version)
+
+
+def form_ids() -> list[str]:
+    """The shipped forms in their order, then those a variant folder adds."""
+    return sources.catalog().form_ids()
 
 
 def all_forms() -> list[FormDef]:
-    return [get_form(form_id) for form_id in FORM_FILES]
+    return [get_form(form_id) for form_id in form_ids()]
+
+
+def versions(form_id: str) -> list[int]:
+    """Every version of the form this installation can open, oldest first."""
+    return sources.catalog().versions(form_id)
 
 
 @lru_cache(maxsize=None)
 def form_name(form_id: str) -> str | None:
     """The form's printed name (预算支出绩效目标申报表), the same as get_form(form_id).name; None for a
-    kind PerfDesk does not know."""
-    file = FORM_FILES.get(form_id)
-    if file is None:
-        return None
-    try:
-        with open(forms_dir() / file, encoding="utf-8") as lines:
-            for line in islice(lines, _HEADER_LINES):
-                found = _PLAIN_NAME.fullmatch(line.rstrip("\r\n"))
-                if found is not None:
-                    return found["name"]
-    except OSError:
-        pass  # get_form says what is wrong with the file
-    return get_form(form_id).name
+    kind PerfDesk does not know. Read from the top of the file where it can be, for the first paint."""
+    return sources.catalog().form_name(form_id)
+
+
+def _clear() -> None:
+    get_form.cache_clear()
+    form_name.cache_clear()
+
+
+sources.on_change(_clear)

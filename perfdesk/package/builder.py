@@ -24,7 +24,7 @@ from pathlib import Path
 from ..domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
 from ..domain.lifecycle import Action, Actor, Role, Round, Status, find_move, submission_round
 from ..os_errors import explain_os
-from ..domain.registry import get_form
+from ..domain.registry import form_of
 from ..store import FormRecord, Store, UnitRecord
 from . import keys
 from .archive_safety import LIMITS, name_problem
@@ -51,7 +51,7 @@ class Built:
 def refusal(record: FormRecord, data: dict, context: CheckContext) -> str | None:
     """Why this document may not leave the unit (errors, unexplained warnings), or None; checked
     as the unit checks it (the finance-only cells are blank in what it sends)."""
-    findings = run_checks(get_form(record.form_id), data, context)
+    findings = run_checks(form_of(record), data, context)
     for problems, what in ((blocking(findings), "个错误"), (unexplained_warnings(findings), "个警告未填写说明")):
         if problems:
             listed = "\n".join(f.line() for f in problems[:20])
@@ -131,7 +131,7 @@ def submission_of(store: Store, record: FormRecord) -> Round:
     if record.status is not Status.DRAFT:  # a draft goes once its checks pass (refusal names what fails)
         find_move(Action.SUBMIT, record.status, actor=Actor.UNIT)
     sent_before = any(e.action is Action.SUBMIT for e in store.events(record.id))
-    return submission_round(get_form(record.form_id).raw_kind, record.status, sent_before)
+    return submission_round(form_of(record).raw_kind, record.status, sent_before)
 
 
 def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, seal_png: bytes | None = None,
@@ -145,7 +145,7 @@ def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, s
     round = submission_of(store, record)
     if record.unit_id != signer.unit.id:
         raise PackageError(f"表单 {record.id} 属于另一个单位，不能用“{signer.unit.name}”的密钥签名")
-    data = strip_finance(get_form(record.form_id), record.data)
+    data = strip_finance(form_of(record), record.data)
     reason = refusal(record, data, check_context(store, record, role=Role.UNIT))
     if reason:
         raise PackageError(reason)

@@ -14,7 +14,8 @@ from ..domain.checks import CheckContext, blocking, run_checks, unexplained_warn
 from ..domain.document import headline_amount
 from ..domain.lifecycle import Action, Actor, Role, Round, find_move, role_of
 from ..domain.profiles import get_profile
-from ..domain.registry import get_form
+from ..domain.formdef import FormDef
+from ..domain.registry import FormVersionError, get_form, version_message
 from ..errors import USER_ERRORS
 from ..store import Store
 from . import PACKAGE_SUFFIX, keys
@@ -170,11 +171,22 @@ def _unit(v: Verified) -> dict:
     return {k: unit[k] for k in UNIT_FIELDS}
 
 
+def package_form(form_id: str, version: int) -> FormDef:
+    """The definition a package was filled with; where this installation has no file of that version, the
+    clerk is told which version each side has instead of a failure."""
+    from ..domain.formdef import FormDefinitionError
+
+    try:
+        return get_form(form_id, version)
+    except FormVersionError:
+        raise PackageError(version_message(get_form(form_id), version, "数据包")) from None
+    except FormDefinitionError:
+        raise PackageError(f"本机没有“{form_id}”这种表单的表单文件：请安装对方所用的表单文件后再导入") from None
+
+
 def _valid_data(v: Verified, profile_id: str):
     m = v.manifest
-    form = get_form(m.form_id)
-    if m.form_version > form.version:
-        raise PackageError(f"数据包使用的表单格式（第 {m.form_version} 版）比本机的新，请升级 PerfDesk 后再导入")
+    form = package_form(m.form_id, m.form_version)
     data = v.content.get("data")
     check_shape(form, data)
     # Checked as its unit checks it: the finance-only cells must be blank in what a unit sends.
@@ -222,8 +234,9 @@ def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool) -
         if outer.manifest.unit_code != unit["supervisor_code"]:
             raise PackageError(f"转报的主管部门（{outer.manifest.unit_name}，{outer.manifest.unit_code}）不是"
                                f"{unit['name']}的主管部门（编码 {unit['supervisor_code']}），已拒绝")
-        opinion, cells = forward_opinion(get_form(m.form_id), outer)
-        data = set_cells(get_form(m.form_id), data, cells)
+        form = package_form(m.form_id, m.form_version)
+        opinion, cells = forward_opinion(form, outer)
+        data = set_cells(form, data, cells)
         events.append(dict(opinion, action=Action.FORWARD, actor=Actor.SUPERVISOR, round=round.value,
                            package_version=m.version))
         trust.append(trust_row(outer))

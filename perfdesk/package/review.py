@@ -26,7 +26,7 @@ from ..domain.checks import blocking, run_checks
 from ..domain.formdef import FormDef
 from ..domain.lifecycle import (Action, Actor, Move, Role, Round, Status, TransitionRefused,
                                 decision_target, find_move, is_final, role_of)
-from ..domain.registry import get_form
+from ..domain.registry import form_of
 from ..domain.review_cells import level_cells, level_paths
 from ..store import FormRecord, Store
 from .builder import Built, file_name, sign_and_zip, write_package
@@ -63,7 +63,7 @@ def current_round(store: Store, form_instance_id: int) -> Round:
 
 def actual_cells(record: FormRecord, amounts: dict[str, str]) -> dict[str, str]:
     """本年度实际安排资金 by tree row key (e.g. appropriation=100.00) as cell paths."""
-    form = get_form(record.form_id)
+    form = form_of(record)
     paths = {p for p in finance_paths(form, record.data) if p.endswith(".actual")}
     cells = {}
     for row, amount in amounts.items():
@@ -98,7 +98,7 @@ def _reviewed(store: Store, record: FormRecord, level: Actor, decision: str, *, 
         raise PackageError(f"{level.label}审核通过须填写审核意见")
     if decision == "return" and not letter.strip():
         raise PackageError("退回修改须写明反馈意见，告诉单位要改什么")
-    form = get_form(record.form_id)
+    form = form_of(record)
     own = level_cells(form, level, opinion=opinion.strip() or None, reviewer=reviewer.strip() or None,
                       date=dt.date.today())
     if level is Actor.SUPERVISOR:
@@ -143,7 +143,7 @@ def decide(store: Store, form_instance_id: int, signer: Signer | None, *, decisi
     move, level = decision_target(record.status, decision, round)
     if level not in role_of(store.get_setting("role")).actors:
         raise TransitionRefused(f"本机不是{level.label}，不能审核处于“{record.status.display}”的表单")
-    form = get_form(record.form_id)
+    form = form_of(record)
     reasons = _reasons(form, reasons or {})
     data, cells = _reviewed(store, record, level, decision, opinion=opinion, reviewer=reviewer, letter=letter,
                             finance=finance or {})
@@ -298,7 +298,7 @@ def receive_review(store: Store, outer: Verified, source: str, trust_new: bool =
         raise PackageError(f"本机没有报送过该表单（《{m.title}》），无法导入其审核结果")
     if not isinstance(unit, dict) or store.get_unit(local.unit_id).code != unit.get("code"):
         raise PackageError("审核结果中的单位与本机表单的单位不一致，已拒绝")
-    form = get_form(local.form_id)
+    form = form_of(local)
     finance = {k: v for k, v in cells.items() if k in set(finance_paths(form, local.data))}
     own = {k: v for k, v in cells.items() if k not in finance}
     allowed = set(level_paths(form, level))

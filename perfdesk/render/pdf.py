@@ -364,15 +364,18 @@ def render_pdf(grid: Grid) -> bytes:
     bottom = MARGIN + FOOTER - 4 * mm
     body = next_top - bottom
     layout = _layout(grid, body * 0.95)
+    # Rows are sized and split into pages from their heights alone before anything is drawn, so the
+    # total for 第 x 页 共 y 页 is known without laying out twice (and the layout is linear in the rows).
     pages = _paginate(layout, first_top - bottom, body)
     # The 注 and signature lines follow the table; a full last page sends them onto a new one.
     last_used = sum(layout.heights[i] for i, _ in pages[-1])
     last_room = (first_top if len(pages) == 1 else next_top) - bottom - last_used
     extra_page = last_room < printer.below_height()
     total = len(pages) + (1 if extra_page else 0)
+    covering = _covering(layout)
     for number, page in enumerate(pages, start=1):
         top = printer.heading(number == 1)
-        _draw_page(printer, layout, page, top)
+        _draw_page(printer, layout, page, top, covering)
         y = top - sum(layout.heights[i] for i, _ in page)
         if number == len(pages) and not extra_page:
             _draw_below(printer, y)
@@ -414,13 +417,16 @@ def _draw_below(printer: _Printer, y: float) -> None:
         y -= 14 * len(wrap(text, printer.table_w, 10.5)) + 4
 
 
-def _draw_page(printer: _Printer, layout: _Layout, page: list[tuple[int, bool]], top: float) -> None:
+def _draw_page(printer: _Printer, layout: _Layout, page: list[tuple[int, bool]], top: float,
+               covering: list[list[int]]) -> None:
     tops, y = [], top
     for index, _ in page:
         tops.append(y)
         y -= layout.heights[index]
     printer.c.setLineWidth(0.6)
-    for piece in layout.pieces:
+    # Only the pieces that reach one of this page's rows, in layout order (the drawing order).
+    for p in sorted({p for index, _ in page for p in covering[index]}):
+        piece = layout.pieces[p]
         slots = [k for k, (index, copy) in enumerate(page)
                  if piece.first <= index <= piece.last and not (copy and piece.first != index and
                                                                 piece.cell.role not in ("vertical", "label"))]
@@ -428,6 +434,17 @@ def _draw_page(printer: _Printer, layout: _Layout, page: list[tuple[int, bool]],
             continue
         first, last = slots[0], slots[-1]
         height = tops[first] - tops[last] + layout.heights[page[last][0]]
+        # the slots lie inside the piece's rows: it is whole on this page when they are all of them
         covered = {page[k][0] for k in slots}
-        split = piece.split or not set(range(piece.first, piece.last + 1)) <= covered
+        split = piece.split or len(covered) != piece.last - piece.first + 1
         printer.cell(piece, tops[first], height, split)
+
+
+def _covering(layout: _Layout) -> list[list[int]]:
+    """For each layout row, the pieces that reach it: a page then looks at its own rows' pieces
+    rather than at every piece of the form (which made printing quadratic in the rows)."""
+    covering: list[list[int]] = [[] for _ in layout.heights]
+    for p, piece in enumerate(layout.pieces):
+        for index in range(piece.first, piece.last + 1):
+            covering[index].append(p)
+    return covering

@@ -13,6 +13,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain.dates import format_moment
 from ..os_errors import explain_os, explain_sqlite
 from .errors import StoreError
 from .location import sqlite_file
@@ -23,13 +24,14 @@ class BackupPreview:
     path: Path
     units: list[str]
     forms: int
-    newest: list[tuple[str, str]]  # (title, updated at) of the most recently changed forms
-    written: dt.datetime
+    newest: list[tuple[str, dt.datetime]]  # (title, updated at, aware) of the most recently changed forms
+    written: dt.datetime  # aware
 
     def lines(self) -> list[str]:
+        """What the clerk reads before restoring, times in this computer's zone (2026年12月6日 16:30)."""
         shown = "、".join(self.units) or "无"
-        newest = [f"  {title}（{when}）" for title, when in self.newest]
-        return [f"备份文件：{self.path}（{self.written:%Y-%m-%d %H:%M} 写入）", f"单位：{shown}",
+        newest = [f"  {title}（{format_moment(when)}）" for title, when in self.newest]
+        return [f"备份文件：{self.path}（{format_moment(self.written)} 写入）", f"单位：{shown}",
                 f"表单：{self.forms} 份；最近修改的：", *newest]
 
 
@@ -83,15 +85,25 @@ def preview(path: Path) -> BackupPreview:
             if status != "ok":
                 raise StoreError(f"备份文件 {path} 已损坏（{status}），不能用来恢复")
             units = [f"{name}（{code}）" for name, code in db.execute("SELECT name, code FROM units ORDER BY id")]
-            forms = db.execute("SELECT COUNT(*) FROM form_instances").fetchone()[0]
-            newest = [(t, str(u)[:16]) for t, u in db.execute(
-                "SELECT title, updated_at FROM form_instances ORDER BY updated_at DESC LIMIT 5")]
+            # Forms in the recycle bin are not counted, as the list does not show them (an old
+            # backup has no recycle bin).
+            columns = {row[1] for row in db.execute("PRAGMA table_info(form_instances)")}
+            listed = "WHERE deleted_at IS NULL" if "deleted_at" in columns else ""
+            forms = db.execute(f"SELECT COUNT(*) FROM form_instances {listed}").fetchone()[0]
+            newest = [(t, _stored_time(u)) for t, u in db.execute(
+                f"SELECT title, updated_at FROM form_instances {listed} ORDER BY updated_at DESC LIMIT 5")]
     except sqlite3.DatabaseError as exc:
         if "no such table" in str(exc):
             raise StoreError(f"{path} 不是 PerfDesk 的数据库备份，请选择用“备份数据库”生成的文件") from exc
         raise StoreError(f"无法读取备份文件 {path}：{_problem(exc)}") from exc
-    written = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    written = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
     return BackupPreview(path, units, forms, newest, written)
+
+
+def _stored_time(text) -> dt.datetime:
+    """A time as the store keeps it (UTC text, “2026-12-06 08:30:12.123456”), made aware."""
+    value = dt.datetime.fromisoformat(str(text))
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
 
 
 def restore(url: str, source: Path, *, now: dt.datetime | None = None) -> Path:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-APP_NAME = "PerfDesk"
+APP_NAME = "PerfDesk"  # also form_files.APP_NAME: the user's forms/ is beside the database
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Every revision file is named "<revision id>_<slug>.py" with a four-digit id, ids in order.
 REVISION_FILES = "[0-9][0-9][0-9][0-9]_*.py"

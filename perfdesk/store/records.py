@@ -84,6 +84,7 @@ class RevisionRecord:
     data: dict
     label: str | None = None  # e.g. 审核通过的第 3 版: a version worth finding again
     damaged: bool = False  # its stored text is not a JSON document (data is then {})
+    form_version: int | None = None  # the form version it was written under (None: kept before 0008)
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def revision_record(r) -> RevisionRecord:
     data = _document(r.data)
     return RevisionRecord(
         id=r.id, form_instance_id=r.form_instance_id, saved_at=aware_utc(r.saved_at),
-        title=r.title, data=data or {}, damaged=data is None, label=r.label,
+        title=r.title, data=data or {}, damaged=data is None, label=r.label, form_version=r.form_version,
     )
 
 

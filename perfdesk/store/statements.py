@@ -51,7 +51,8 @@ def update_form(conn: Connection, form_instance_id: int, changes: dict) -> None:
 def keep_revision(conn: Connection, form: Row, label: str | None = None) -> None:
     """Keep the version of the form being replaced, dated when it was written."""
     conn.execute(insert(revisions).values(form_instance_id=form.id, saved_at=form.updated_at,
-                                          data=form.data, title=form.title, label=label))
+                                          data=form.data, title=form.title, label=label,
+                                          form_version=form.form_version))
 
 
 def stored_status(form: Row) -> Status:

@@ -209,6 +209,28 @@ class Store(PackageStore, FigureStore):
                 _update_form(conn, form.id, changes)
             return changed
 
+    def change_form_version(self, form_instance_id: int, *, data: dict, form_version: int,
+                            amount: Decimal | None, label: str, based_on: int | None = None,
+                            title: str | None = None, has_errors: bool | None = None) -> FormRecord:
+        """Write the document as another form version has it (an upgrade, or a restore of the content kept
+        before one): document and version change together, the replaced content kept as a revision
+        labelled `label`. Refused as save_form refuses (a frozen status, a newer version meanwhile)."""
+        text, amount_text = dump_json(data), dump_amount(amount)
+        with self._tx(write=True) as conn:
+            form = _form(conn, form_instance_id, lock=True)
+            if based_on is not None and form.version != based_on:
+                raise _conflict(form, based_on)
+            current = stored_status(form)
+            check_editable(current)
+            keep_revision(conn, form, label)
+            status = current if has_errors is None else after_save(current, has_errors)
+            changes: dict[str, Any] = {"data": text, "form_version": form_version, "amount": amount_text,
+                                       "status": status.value, "updated_at": now_utc(), "updated_by": self.clerk}
+            if title is not None:
+                changes["title"] = title
+            _update_form(conn, form.id, changes)
+            return form_record(_form(conn, form.id))
+
     def transition(self, form_instance_id: int, move: Move, *, data: dict | None = None,
                    revision_label: str | None = None, **event: Any) -> FormRecord:
         """Take one lifecycle move: the stored status must still be the move's source (read in the

@@ -80,6 +80,7 @@ revisions = Table(
     _required("data", Text),
     _required("title", Text),
     _optional("label", Text),  # what this version was, e.g. 审核通过的第 3 版 (0004)
+    _optional("form_version", Integer),  # the form version it was written under; NULL before 0008
 )
 
 # Every move of a form through its lifecycle (0004): who took it, in which round, with what opinion.

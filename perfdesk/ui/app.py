@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from ..paths import fonts_dir
 from ..os_errors import explain
@@ -264,10 +264,27 @@ def _show(app: QApplication, window: MainWindow) -> int:
     if os.environ.get(EXIT_AFTER_SHOW):
         _ExitWhenShown(app, window)
     window.show()
+    QTimer.singleShot(0, lambda: tell_form_file_problems(window))
     try:
         return app.exec()
     finally:
         window.close()  # exec() may end from outside (app.exit): close the window before its store
+
+
+def tell_form_file_problems(window: QWidget) -> QMessageBox | None:
+    """A variant form or profile file (用户目录, --forms) that failed its checks is not used: said once
+    at start, without stopping the program. Returns the message box shown, if any."""
+    from ..form_files import problems
+
+    found = problems()
+    if not found:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Warning, "表单文件有误",
+                      f"以下 {len(found)} 个表单或规则配置文件未通过检查，没有使用（其余照常使用）：\n\n"
+                      + "\n\n".join(found), QMessageBox.StandardButton.Ok, window)
+    box.setObjectName("formFileProblems")
+    box.open()
+    return box
 
 
 def _run_with_store(app: QApplication, url: str) -> int:

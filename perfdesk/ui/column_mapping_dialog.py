@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.registry import get_form
+from ..domain.registry import form_of
 from ..errors import user_errors
 from ..store import FormRecord, Store
 from ..xlsx_columns import SheetRows, apply_rows, importable_tables, map_rows, remember, remembered
@@ -29,7 +29,7 @@ class ColumnMappingDialog(QDialog):
     def __init__(self, store: Store, record: FormRecord, sheets: list[SheetRows], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.record, self.sheets = store, record, sheets
-        self.form = get_form(record.form_id)
+        self.form = form_of(record)
         self.saved: FormRecord | None = None
         self.setObjectName("columnMappingDialog")
         self.setWindowTitle(f"按列导入 – {record.title}")

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from ..domain import indicator_library as library
 from ..domain.formulas import PERCENT, Formula, FormulaError, parse_number
 from ..domain.indicator_library import Indicator, QualitativeIndicator
+from .help_window import add_help_button
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # (what, id): ("entry", "common.12"), ("group", "spending"), …
 # The forms an indicator can be added to, and their indicator tables in the order offered.
@@ -142,8 +144,13 @@ class LibraryBrowser(QDialog):
         splitter.addWidget(right)
         splitter.setSizes([420, 660])
         splitter.setChildrenCollapsible(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "indicators")  # the manual's 绩效指标 page
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        layout.addWidget(buttons)
 
         self.search_box.textChanged.connect(self.search)
         self.tree.currentItemChanged.connect(lambda current, _previous: self._show(current))

@@ -51,6 +51,7 @@ from ..domain.registry import EVALUATION_FORMS
 from ..errors import user_errors  # failures with a Chinese message fit to show as is
 from ..store.errors import StoreError
 from . import installation, new_tables
+from .help_window import add_help_button
 from .form_list_model import (
     COL_ALERTS,
     COL_AMOUNT,
@@ -148,6 +149,7 @@ class FindingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "check")
         layout.addWidget(buttons)
 
     def lines(self) -> list[str]:
@@ -437,6 +439,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         file_menu.addSeparator()
         file_menu.addActions([self.preview_action, self.export_pdf_action, self.export_xlsx_action, self.batch_action])
+        from . import batch_print_dialog  # 批量打印: many forms in one PDF with a contents page
+
+        self.batch_print_action = batch_print_dialog.install(self, file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.refresh_action)
         file_menu.addSeparator()
@@ -759,7 +764,9 @@ class MainWindow(QMainWindow):
         if unit is None:
             return None
         year = self.selected_year() or dt.date.today().year + 1
-        title = dialogs.ask_text(self, "新建绩效目标申报表", f"{year}年度的项目名称：")
+        from .new_form_dialogs import form_source
+
+        title = dialogs.ask_text(self, "新建绩效目标申报表", f"{form_source(DECLARATION)}\n\n{year}年度的项目名称：")
         if title is None:
             return None
         try:

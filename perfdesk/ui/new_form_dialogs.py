@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ..domain.lifecycle import Status
 from ..domain.registry import EVALUATION_FORMS, get_form
 from ..store.records import FormRecord, UnitRecord
+from .help_window import add_help_button
 
 DEFAULT_MONTHS = 6
 # A declaration in one of these states was approved or handed in: offered first, in this order.
@@ -64,10 +65,17 @@ def describe_form(record: FormRecord, unit_names: dict[int, str] | None = None) 
     return f"{record.title}（{record.status.display}{' · ' + unit if unit else ''}）"
 
 
+def form_source(form_id: str) -> str:
+    """Which file the new form follows: 表单定义：第1版 · 随程序安装 (or 用户目录 / --forms and the path)."""
+    form = get_form(form_id)
+    return f"表单定义：{form.name} 第{form.version}版 · {form.origin}"
+
+
 class _Dialog(QDialog):
     """A title, a form of questions, a line for what is wrong, and 确定/取消."""
 
-    def __init__(self, name: str, title: str, intro: str, parent: QWidget | None, ok_text: str = "确定") -> None:
+    def __init__(self, name: str, title: str, intro: str, parent: QWidget | None, ok_text: str = "确定",
+                 form_id: str = "") -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setWindowTitle(title)
@@ -85,12 +93,19 @@ class _Dialog(QDialog):
         self.error_label.setStyleSheet(_ERROR_STYLE)
         self.error_label.hide()
         layout.addWidget(self.error_label)
+        if form_id:
+            origin = QLabel(form_source(form_id), self)
+            origin.setObjectName("formOrigin")
+            origin.setWordWrap(True)
+            origin.setStyleSheet("color: #555;")
+            layout.addWidget(origin)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "new")  # the manual's 新建表单 page
         layout.addWidget(buttons)
 
     def show_error(self, text: str) -> None:
@@ -108,7 +123,8 @@ class ProjectMonitoringDialog(_Dialog):
                  preselect: int | None = None, unit_names: dict[int, str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("newProjectMonitoringDialog", "新建项目支出绩效运行监控表",
-                         "监控表按所选申报表批复的资金和绩效指标生成，只需填写执行进度和指标完成情况。", parent, "生成")
+                         "监控表按所选申报表批复的资金和绩效指标生成，只需填写执行进度和指标完成情况。", parent, "生成",
+                         "project_monitoring")
         self._declarations_of, self._unit_names, self._preselect = declarations_of, unit_names or {}, preselect
         self.year_box = QComboBox(self)
         self.year_box.setObjectName("yearBox")
@@ -177,7 +193,8 @@ class DepartmentMonitoringDialog(_Dialog):
 
     def __init__(self, unit: UnitRecord, year: int, parent: QWidget | None = None) -> None:
         super().__init__("newDeptMonitoringDialog", "新建部门整体支出绩效运行监控表",
-                         "监控表带出本单位的主管部门和该年度各申报项目的预算数，其余按监控期间填写。", parent, "生成")
+                         "监控表带出本单位的主管部门和该年度各申报项目的预算数，其余按监控期间填写。", parent, "生成",
+                         "dept_monitoring")
         self.unit_label = QLabel(unit.name, self)
         self.unit_label.setObjectName("unitLabel")
         self.year = year_box(self, year)
@@ -193,7 +210,8 @@ class MonitoringSourceDialog(_Dialog):
     def __init__(self, tables: list[FormRecord], preselect: int | None = None,
                  unit_names: dict[int, str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__("monitoringSourceDialog", "生成绩效监控分析报告",
-                         "报告第二部分（预算执行和绩效目标实现情况）按所选监控表的数据生成，生成后可修改。", parent, "生成")
+                         "报告第二部分（预算执行和绩效目标实现情况）按所选监控表的数据生成，生成后可修改。", parent, "生成",
+                         "monitoring_report")
         self.table_box = QComboBox(self)
         self.table_box.setObjectName("monitoringBox")
         self.table_box.setMinimumContentsLength(28)
@@ -220,7 +238,7 @@ class EvaluationFormDialog(_Dialog):
                  parent: QWidget | None = None) -> None:
         form = get_form(form_id)
         super().__init__("newEvaluationFormDialog", f"新建{form.name}",
-                         "可从该年度的申报表带出项目名称和单位，也可直接填写项目名称。", parent, "新建")
+                         "可从该年度的申报表带出项目名称和单位，也可直接填写项目名称。", parent, "新建", form_id)
         self.form_id = form_id
         self._own_unit, self._declarations_of = unit, declarations_of
         self._unit_of = unit_of or (lambda _unit_id: None)

@@ -1,10 +1,14 @@
-"""打印预览: the very PDF that export writes, page by page, and printing those pages.
+"""打印预览 and 打印: the very PDF that export writes, page by page, and printing those pages.
 
 The pages are rasterised with PDFium (pypdfium2), so what the clerk sees and prints is what
-`operations.render` produced, to the pixel, with no second layout engine involved.
+`operations.render` produced, to the pixel, with no second layout engine involved. “打印到文件”
+(PDF) in the print dialog writes that PDF itself, text and all, rather than pictures of its pages.
 """
 
 from __future__ import annotations
+
+import io
+from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRect, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
@@ -20,6 +24,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ..os_errors import explain_os
+from .help_window import show_manual
 
 DRAFT_MARK = "（草稿，含错误）"
 ZOOMS = (50, 75, 100, 125, 150, 200)
@@ -68,15 +75,59 @@ def new_printer(title: str) -> QPrinter:
     return printer
 
 
-def print_pages(pages: PdfPages, printer: QPrinter) -> int:
-    """Print every page, each filling the sheet (A4 on A4); returns the number of pages sent."""
+def chosen_pages(printer: QPrinter, count: int) -> range:
+    """The pages (from 0) the print dialog asked for: all, or its 页码范围."""
+    first, last = printer.fromPage(), printer.toPage()
+    if first <= 0 or last <= 0:
+        return range(count)
+    return range(min(first, count) - 1, min(last, count))
+
+
+def exec_print_dialog(printer: QPrinter, parent: QWidget | None, pages: int, title: str = "打印") -> bool:
+    """The system print dialog (printer, copies, page range); a test replaces this to print into a file."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    dialog.setMinMax(1, max(pages, 1))
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def send(pdf: bytes, pages: PdfPages, printer: QPrinter) -> int:
+    """Print the chosen pages on `printer`; into a PDF file, the PDF's own pages. Pages sent."""
+    wanted = chosen_pages(printer, len(pages))
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        return write_pdf_pages(pdf, wanted, Path(printer.outputFileName()))
+    return print_pages(pages, printer, wanted)
+
+
+def write_pdf_pages(pdf: bytes, wanted: range, target: Path) -> int:
+    from pypdf import PdfReader, PdfWriter
+
+    if len(wanted) == len(PdfReader(io.BytesIO(pdf)).pages):
+        payload = pdf
+    else:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+        for index in sorted(set(range(len(writer.pages))) - set(wanted), reverse=True):
+            del writer.pages[index]
+        out = io.BytesIO()
+        writer.write(out)
+        payload = out.getvalue()
+    try:
+        target.write_bytes(payload)
+    except OSError as exc:
+        raise OSError(f"无法写入 {target}：{explain_os(exc)}") from exc
+    return len(wanted)
+
+
+def print_pages(pages: PdfPages, printer: QPrinter, wanted: range | None = None) -> int:
+    """Print the pages (all by default), each filling the sheet (A4 on A4); returns the number sent."""
     dpi = min(printer.resolution(), PRINT_DPI)
     painter = QPainter()
-    for index, (width, height) in enumerate(pages.sizes):
+    wanted = range(len(pages)) if wanted is None else wanted
+    for index, (width, height) in ((i, pages.sizes[i]) for i in wanted):
         orientation = QPageLayout.Orientation.Landscape if width > height else QPageLayout.Orientation.Portrait
         if printer.pageLayout().orientation() != orientation:
             printer.setPageOrientation(orientation)  # takes effect from the next sheet
-        if index == 0:
+        if index == wanted[0]:
             if not painter.begin(printer):
                 raise OSError("无法开始打印，请检查打印机设置")
         elif not printer.newPage():
@@ -88,9 +139,9 @@ def print_pages(pages: PdfPages, printer: QPrinter) -> int:
         x = sheet.x() + (sheet.width() - target.width()) // 2
         y = sheet.y() + (sheet.height() - target.height()) // 2
         painter.drawImage(QRect(x, y, target.width(), target.height()), image)
-    if pages.sizes:
+    if len(wanted):
         painter.end()
-    return len(pages.sizes)
+    return len(wanted)
 
 
 class PrintPreviewDialog(QDialog):
@@ -102,6 +153,7 @@ class PrintPreviewDialog(QDialog):
         self.draft = draft
         self.setWindowTitle(f"打印预览 – {title}{DRAFT_MARK if draft else ''}")
         self.resize(900, 1000)
+        self.pdf = pdf
         self.pages = PdfPages(pdf)
 
         bar = QHBoxLayout()
@@ -126,6 +178,10 @@ class PrintPreviewDialog(QDialog):
         bar.addWidget(self.print_button)
         close = QPushButton("关闭", self)
         bar.addWidget(close)
+        help_button = QPushButton("帮助", self)
+        help_button.setObjectName("helpButton")
+        help_button.clicked.connect(lambda: show_manual(self, "print"))
+        bar.addWidget(help_button)
 
         self.page_box = QWidget(self)
         self.page_box.setObjectName("pageBox")
@@ -168,17 +224,14 @@ class PrintPreviewDialog(QDialog):
         return len(self.pages)
 
     def exec_print_dialog(self, printer: QPrinter) -> bool:
-        """The system print dialog; a test replaces this to print into a file."""
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("打印")
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        return exec_print_dialog(printer, self, len(self.pages))
 
     def print_document(self) -> int:
         printer = new_printer(self.doc_title)
         if not self.exec_print_dialog(printer):
             return 0
         try:
-            return print_pages(self.pages, printer)
+            return send(self.pdf, self.pages, printer)
         except OSError as exc:
             QMessageBox.warning(self, "打印失败", str(exc))
             return 0

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..store import FormRecord, Store, StoreError
 from . import dialogs
+from .help_window import add_help_button
 
 HEADERS = ("编号", "年度", "状态", "标题", "删除时间")
 
@@ -58,6 +59,7 @@ class RecycleBinDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "recycle")  # the manual's 回收站 page
         row.addWidget(buttons)
         layout.addLayout(row)
 

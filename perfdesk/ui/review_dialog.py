@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
                                QTableWidget, QVBoxLayout, QWidget)
 
 from ..domain.lifecycle import IN_REVIEW, Actor, Status, is_final, decision_target
-from ..domain.registry import get_form
+from ..domain.registry import form_of
 from ..errors import user_errors
 from ..store import Store
 from . import installation
+from .help_window import add_help_button
 
 
 class ReviewDialog(QDialog):
@@ -31,7 +32,7 @@ class ReviewDialog(QDialog):
         self.setObjectName("reviewDialog")
         self.store = store
         self.record = store.get_form(form_instance_id)
-        self.form = get_form(self.record.form_id)
+        self.form = form_of(self.record)
         self.level = IN_REVIEW.get(self.record.status)
         self.round = current_round(store, self.record.id)
         self.setWindowTitle(f"审核：{self.record.title}")
@@ -122,6 +123,7 @@ class ReviewDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "review")  # the manual's 审核 page
         layout.addWidget(buttons)
         self.approve.toggled.connect(self._show_sending)
         self._show_sending()

@@ -1,5 +1,6 @@
-"""The editor's own actions, so the clerk need not go back to the list: 导出 PDF / Excel / 填报模板,
-生成报送包, and in the 编辑 menu 复制 / 粘贴 and 查找 (Ctrl+F over labels and values).
+"""The editor's own actions, so the clerk need not go back to the list: 打印… (Ctrl+P, straight to the
+system print dialog), 导出 PDF / Excel / 填报模板, 生成报送包, and in the 编辑 menu 复制 / 粘贴 and 查找
+(Ctrl+F over labels and values).
 
 `install(editor, file_menu, edit_menu)` is the one call the editor window makes."""
 
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QToolBar,
     QWidget,
 )
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ...domain.document import display
 from ...errors import user_errors
 from .. import dialogs
-from . import table_clipboard
+from .table_part import TablePart
 
 
 def install(editor, file_menu, edit_menu) -> None:
@@ -37,6 +37,8 @@ def install(editor, file_menu, edit_menu) -> None:
         return act
 
     last = file_menu.actions()[-1]  # 关闭 stays last
+    file_menu.insertAction(last, action("打印(&P)…", "printAction", lambda: print_form(editor),
+                                        QKeySequence.StandardKey.Print))
     exports = [action("导出 PDF…", "editorExportPdf", lambda: export_file(editor, "pdf")),
                action("导出 Excel…", "editorExportXlsx", lambda: export_file(editor, "xlsx")),
                action("导出 Excel 填报模板…", "editorExportTemplate", lambda: export_template(editor))]
@@ -48,8 +50,9 @@ def install(editor, file_menu, edit_menu) -> None:
     file_menu.insertActions(last, exports)
     file_menu.insertSeparator(last)
     edit_menu.addSeparator()
-    edit_menu.addActions([action("复制(&C)", "editorCopy", lambda: copy_or_paste(editor, "copy")),
-                          action("粘贴(&V)", "editorPaste", lambda: copy_or_paste(editor, "paste"))])
+    # The keys are named after a tab, not bound: Ctrl+C / Ctrl+V belong to the focused box or table.
+    edit_menu.addActions([action("复制(&C)\tCtrl+C", "editorCopy", lambda: copy_or_paste(editor, "copy")),
+                          action("粘贴(&V)\tCtrl+V", "editorPaste", lambda: copy_or_paste(editor, "paste"))])
     edit_menu.addSeparator()
     editor.find_bar = FindBar(editor)
     edit_menu.addAction(action("查找(&F)…", "findAction", editor.find_bar.start, QKeySequence.StandardKey.Find))
@@ -113,17 +116,45 @@ def package(editor):
     return export_package(editor, editor.store, editor.record.id)
 
 
+def print_form(editor) -> int:
+    """打印…: the stored form's PDF (pending edits saved first) through the system print dialog;
+    a form with errors prints as a draft, as its preview does. Pages printed, 0 when cancelled."""
+    from ...operations import grid_for
+    from ...render.pdf import render_pdf
+    from ..preview import DRAFT_MARK, PdfPages, exec_print_dialog, new_printer, send
+
+    if not _saved(editor):
+        return 0
+    record = editor.store.get_form(editor.record.id)
+    draft = any(finding.blocks_export for finding in editor.findings())
+    try:
+        pdf = render_pdf(grid_for(editor.store, record))
+    except user_errors() as exc:
+        QMessageBox.warning(editor, "无法打印", str(exc))
+        return 0
+    pages = PdfPages(pdf)
+    try:
+        printer = new_printer(record.title)
+        if not exec_print_dialog(printer, editor, len(pages), f"打印 – {record.title}{DRAFT_MARK if draft else ''}"):
+            return 0
+        sent = send(pdf, pages, printer)
+    except OSError as exc:
+        QMessageBox.warning(editor, "打印失败", str(exc))
+        return 0
+    finally:
+        pages.close()
+    editor.statusBar().showMessage(f"已打印 {sent} 页" + ("（草稿：表单还有错误，不能报送）" if draft else ""), 10000)
+    return sent
+
+
 # --- copy, paste ---------------------------------------------------------------------------------
 
 def copy_or_paste(editor, which: str) -> None:
     """The 编辑 menu's 复制/粘贴 for whatever has the focus: a text box, or a table's block of cells."""
     widget = QApplication.focusWidget()
-    if isinstance(widget, QTableView):
-        part = next((p for p in editor.findChildren(QWidget) if getattr(p, "view", None) is widget), None)
-        if which == "copy":
-            table_clipboard.copy_cells(widget)
-        elif part is not None:
-            table_clipboard.paste_cells(part, widget)
+    part = next((p for p in editor.findChildren(TablePart) if widget is not None and p.item_view() is widget), None)
+    if part is not None:
+        part.copy_cells() if which == "copy" else part.paste_cells()
         return
     method = getattr(widget, which, None)
     if callable(method):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...paths import forms_dir
 from ...yaml_files import YAMLError, load_yaml
+from ..help_window import add_help_button
 
 COMMON_FILE = "common_indicators.yaml"
 Levels = tuple[str, str]
@@ -66,6 +67,7 @@ class IndicatorPicker(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "indicators")  # the manual's 绩效指标 page
         form = QFormLayout()
         form.addRow("添加到二级指标：", self.level_box)
         layout = QVBoxLayout(self)

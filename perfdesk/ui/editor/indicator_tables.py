@@ -26,19 +26,23 @@ from PySide6.QtWidgets import (
 from ...domain import money
 from ...domain.document import column_total, display
 from ...domain.formdef import FieldDef, TableDef
+from . import indicator_clipboard
 from .cell_delegates import INVALID_BACKGROUND, EntryDelegate
 from .document_model import DocumentModel
 from .entries import NUMERIC, entry_error, stored_value
+from .field_widgets import ERROR_LABEL_STYLE
 from .headers import fill_months, period_of, printed_columns, short_header
 from .indicator_picker import IndicatorPicker, Levels, common_indicators
 from .row_tables import total_name
-from .table_part import TablePart, button_row
+from .table_clipboard import add_shortcuts
+from .table_part import TablePart, button_row, error_label
 
 LEVELS = ("level1", "level2")  # shown as the tree's headings, not as columns
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 LEVEL1_ROLE = Qt.ItemDataRole.UserRole + 2
 LEVEL2_ROLE = Qt.ItemDataRole.UserRole + 3
 UNITS = {"amount": "万元", "score": "分"}
+DONE_STYLE = "color: #1b5e20;"
 WIDE_TABLE = 5  # more columns than this: fixed widths, the last one stretches
 
 
@@ -62,6 +66,9 @@ class IndicatorEditor(TablePart):
             columns += [(key, option) for option in ticks[key]] or [(key, "")]
         self.columns = tuple(key for key, _ in columns)
         self.options = tuple(option for _, option in columns)  # "" for a typed column
+        # The same columns in printed order, for a block that is a piece of the printed table.
+        self._printed = [columns.index((c.key, c.option)) for c in printed if (c.key, c.option) in columns]
+        self._printed += [i for i in range(len(columns)) if i not in self._printed]
         self.tree = QTreeWidget(self)
         self.tree.setObjectName(f"{table.key}Tree")
         self.tree.setColumnCount(len(self.columns))
@@ -95,6 +102,7 @@ class IndicatorEditor(TablePart):
             header.setSectionResizeMode(len(self.columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.currentItemChanged.connect(self._current_changed)
+        add_shortcuts(self.tree, self.copy_cells, self.paste_cells)  # blocks of cells, as Excel exchanges them
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -112,12 +120,16 @@ class IndicatorEditor(TablePart):
         ]
         layout.addLayout(button_row(self, buttons))
         layout.addWidget(self.tree)
+        self.note = error_label()  # what a paste could not place or read
+        self.note.setObjectName("pasteNote")
+        layout.addWidget(self.note)
         self.total: QLabel | None = None
         if any(table.column(k).type in NUMERIC for k in self.columns):
             self.total = QLabel(self)
             self.total.setObjectName(total_name(table.key))
             layout.addWidget(self.total)
         self._refreshing = False
+        self._pasting = False
         self._leaves: dict[int, QTreeWidgetItem] = {}
         self._level2_items: dict[Levels, QTreeWidgetItem] = {}
         self.picker: IndicatorPicker | None = None
@@ -198,7 +210,7 @@ class IndicatorEditor(TablePart):
                                   | Qt.ItemFlag.ItemIsUserCheckable)
                     leaf.setData(0, ROW_ROLE, index)
                     self._fill_leaf(leaf, row)
-                    self._leaves[index] = leaf
+                    self._leaves[index] = leaf  # in the order shown
         self.tree.expandAll()
         self._refreshing = False
         self._fit_height()
@@ -248,6 +260,9 @@ class IndicatorEditor(TablePart):
         self.tree.setFixedHeight(self.tree.header().sizeHint().height() + body + bar + 2 * self.tree.frameWidth() + 2)
 
     def refresh(self, path: str) -> None:
+        if self._pasting:  # shown once the whole block is in
+            return
+        self.note.hide()
         parts = path.split(".")
         if len(parts) == 3 and parts[1].isdigit() and parts[2] in self.columns and int(parts[1]) in self._leaves:
             self._refreshing = True
@@ -264,6 +279,56 @@ class IndicatorEditor(TablePart):
 
     def level2_item(self, level1: str, level2: str) -> QTreeWidgetItem | None:
         return self._level2_items.get((level1, level2))
+
+    def leaf(self, index: int) -> QTreeWidgetItem:
+        return self._leaves[index]
+
+    def visual_rank(self, index: int) -> int:
+        """Where row `index` is shown, counted from the top."""
+        return list(self._leaves).index(index)
+
+    def row_of(self, item: QTreeWidgetItem | None) -> int | None:
+        """The document row an indicator row shows; None for a heading."""
+        return None if item is None else item.data(0, ROW_ROLE)
+
+    def group_of(self, index: int) -> Levels:
+        return _levels(self.doc.rows(self.table.key)[index])
+
+    def members(self, levels: Levels) -> list[int]:
+        """The rows under one 一级/二级, in document order."""
+        return [i for i, row in enumerate(self.doc.rows(self.table.key)) if _levels(row) == levels]
+
+    def printed_order(self) -> list[int]:
+        """The tree's columns in the printed table's order (columns not printed last)."""
+        return list(self._printed)
+
+    # --- copy and paste ---------------------------------------------------------------
+
+    def copy_cells(self) -> str:
+        return indicator_clipboard.copy_block(self)
+
+    def paste_cells(self, text: str | None = None) -> int:
+        """Paste `text` (else the clipboard): one undo step, shown once; the rows written."""
+        from PySide6.QtGui import QGuiApplication
+
+        if self.doc.read_only:
+            self.note.setText("此表单当前只读（已报送、审核中或已通过），不能粘贴。")
+            self.note.setStyleSheet(ERROR_LABEL_STYLE)
+            self.note.show()
+            return 0
+        row, column = self._current_row(), self.tree.currentColumn()
+        self._pasting = True
+        try:
+            report = indicator_clipboard.paste_block(self, QGuiApplication.clipboard().text() if text is None else text)
+        finally:
+            self._pasting = False
+        self.rebuild()
+        if row is not None:  # the cursor stays on the cell the block was pasted at
+            self.select_row(row, max(column, 0))
+        self.note.setText(report.note())
+        self.note.setStyleSheet(ERROR_LABEL_STYLE if report.skipped or report.invalid else DONE_STYLE)
+        self.note.show()
+        return report.rows
 
     # --- editing ----------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Copy and paste in the editor's tables, as Excel and WPS exchange cells: tab-separated text.
 
 Ctrl+V pastes a block from the current cell rightwards and down; a table whose rows repeat (支出
-明细, 实施进度计划) grows as many rows as the block needs. Every value goes in through the model's
+明细, 实施进度计划) grows as many rows as the block needs (the indicator tables, grouped by 一级/二级,
+have their own rules in `indicator_clipboard`). Every value goes in through the model's
 setData, the same way as a typed one (stored normalised, an invalid entry kept as typed and shown
 by the checks), and the whole paste is one undo step. Ctrl+C copies the selected block."""
 
@@ -34,14 +35,19 @@ def to_tsv(rows: list[list[str]]) -> str:
 
 def install(part, view: QTableView) -> None:
     """Ctrl+C / Ctrl+V on the table view of a TablePart; blocks of cells can be selected."""
+    add_shortcuts(view, lambda: copy_cells(view), lambda: paste_cells(part, view))
+
+
+def add_shortcuts(view: QAbstractItemView, copy, paste) -> None:
+    """Ctrl+C / Ctrl+V while `view` has the focus, and selection of a block of cells."""
     view.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
-    for sequence, name, slot in ((QKeySequence.StandardKey.Copy, "copyCells", lambda: copy_cells(view)),
-                                 (QKeySequence.StandardKey.Paste, "pasteCells", lambda: paste_cells(part, view))):
+    for sequence, name, slot in ((QKeySequence.StandardKey.Copy, "copyCells", copy),
+                                 (QKeySequence.StandardKey.Paste, "pasteCells", paste)):
         action = QAction(view)
         action.setObjectName(name)
         action.setShortcut(sequence)
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False, run=slot: run())  # not `checked` as an argument
         view.addAction(action)
 
 

@@ -65,6 +65,16 @@ class TablePart(QWidget):
     def item_view(self) -> QAbstractItemView | None:
         return None
 
+    def copy_cells(self) -> str:
+        """The selected block as tab-separated text, also put on the clipboard (编辑 → 复制)."""
+        view = self.item_view()
+        return table_clipboard.copy_cells(view) if isinstance(view, QTableView) else ""
+
+    def paste_cells(self, text: str | None = None) -> int:
+        """Paste `text` (else the clipboard) at the current cell (编辑 → 粘贴); cells written."""
+        view = self.item_view()
+        return table_clipboard.paste_cells(self, view, text) if isinstance(view, QTableView) else 0
+
     def commit_open_editor(self) -> None:
         """Write a cell still being edited into the document (before an explicit save or close)."""
         view = self.item_view()

@@ -36,7 +36,7 @@ from ...domain.checks import run_checks
 from ...domain.document import column_total, scored_total
 from ...domain.findings import EXPLANATIONS_KEY, Finding
 from ...domain.monitoring import Alert, report_parts
-from ...domain.registry import get_form
+from ...domain.registry import form_of
 from ...domain.lifecycle import IN_REVIEW, role_of
 from ...errors import user_errors
 from ...operations import check_context, context, profile_of, render, save_document
@@ -77,7 +77,7 @@ class FormEditor(QMainWindow):
         super().__init__(parent)
         self.store, self.role = store, role
         self.record = store.get_form(form_instance_id)
-        self.form = get_form(self.record.form_id)
+        self.form = form_of(self.record)
         self.unit = store.get_unit(self.record.unit_id)
         self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
         self.context = check_context(store, self.record, role=role_of(role))
@@ -166,10 +166,11 @@ class FormEditor(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([160, 900])
         self.banner = self._build_banner()
+        self.upgrade_banner = self._build_upgrade_banner()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
-        for top in (self.banner, header):
+        for top in (self.banner, self.upgrade_banner, header):
             if top is not None:
                 layout.addWidget(top)
         layout.addWidget(splitter, 1)
@@ -190,6 +191,41 @@ class FormEditor(QMainWindow):
         shown.adjust_requested.connect(self.request_adjustment)
         shown.review_requested.connect(self.open_review)
         return shown
+
+    def _build_upgrade_banner(self):
+        """此表按第1版格式填写，可升级到第2版…: for an editable form whose form file has moved on."""
+        from ...form_upgrade import newer_version
+
+        newer = newer_version(self.record)
+        if newer is None or self.frozen:
+            return None
+        from .upgrade_banner import UpgradeBanner
+
+        shown = UpgradeBanner(self.record.form_version, newer.version, self)
+        shown.upgrade_requested.connect(self.preview_upgrade)
+        return shown
+
+    def preview_upgrade(self):
+        """Show what the upgrade changes; 升级 applies it (pending edits saved first) and reopens the form."""
+        from ...form_upgrade import apply_upgrade, plan_upgrade
+        from .upgrade_banner import UpgradePreview
+
+        if self._dirty and not self.save():
+            return None
+        dialog = UpgradePreview(plan_upgrade(self.record), self)
+
+        def upgrade() -> None:
+            try:
+                apply_upgrade(self.store, plan_upgrade(self.store.get_form(self.record.id)))
+            except (FormConflict, *user_errors()) as exc:
+                QMessageBox.warning(self, "未能升级", str(exc))
+                return
+            self.saved.emit(self.record.id)
+            self._reopen()
+
+        dialog.accepted.connect(upgrade)
+        dialog.open()
+        return dialog
 
     def request_adjustment(self) -> bool:
         """申请调整: the approved version stays in the history; the form opens again, editable."""
@@ -316,9 +352,8 @@ class FormEditor(QMainWindow):
         previous_finding.setShortcut(QKeySequence("Shift+F8"))
         previous_finding.triggered.connect(lambda: self.go_to_finding(-1))
 
-        preview = QAction("打印预览(&P)…", self)
+        preview = QAction("打印预览(&V)…", self)
         preview.setObjectName("previewAction")
-        preview.setShortcut(QKeySequence("Ctrl+P"))
         preview.triggered.connect(self.print_preview)
 
         menus = self.menuBar()
@@ -356,7 +391,14 @@ class FormEditor(QMainWindow):
         self.save_label.setObjectName("saveStatus")
         self.status_label = QLabel(self)
         self.status_label.setObjectName("recordStatus")
+        # which form file this is drawn from: 第1版 · 随程序安装 / 用户目录 … / --forms …
+        from ...form_files import short_origin
+
+        self.origin_label = QLabel(f"表单定义：第{self.form.version}版 · {short_origin(self.form.origin)}", self)
+        self.origin_label.setObjectName("formOrigin")
+        self.origin_label.setToolTip(f"表单定义：第{self.form.version}版 · {self.form.origin}")
         self.statusBar().addWidget(self.save_label, 1)
+        self.statusBar().addPermanentWidget(self.origin_label)
         self.statusBar().addPermanentWidget(self.status_label)
 
     def _part(self, path: str) -> FieldBinding | TablePart | None:
@@ -416,7 +458,7 @@ class FormEditor(QMainWindow):
         except StoreError as exc:
             self._say(f"无法读取来源监控表：{exc}", error=True)
             return False
-        source_form = get_form(source.form_id)
+        source_form = form_of(source)
         if source_form.raw_kind != "monitoring":
             self._say(f"来源表单“{source.title}”不是运行监控表，无法重新生成", error=True)
             return False

@@ -27,6 +27,7 @@ from ...errors import USER_ERRORS, UserError
 from ...os_errors import explain
 from ...store import Store
 from .. import dialogs
+from ..help_window import add_help_button
 from . import prompts
 from .common import PackageDialog
 from .jobs import JobContext
@@ -126,6 +127,7 @@ class ExportDialog(PackageDialog):
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setText("关闭")
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "package")  # the manual's 报送包 page
         layout.addWidget(buttons)
 
         self.generate_button.clicked.connect(self.generate)
@@ -142,7 +144,7 @@ class ExportDialog(PackageDialog):
 
     def _load(self) -> bool:
         """Show the form and whether it may be packaged; False when it may not."""
-        from ...domain.registry import get_form
+        from ...domain.registry import form_of
         from ...package import keys
         from ...domain.lifecycle import Role
         from ...operations import check_context
@@ -154,7 +156,7 @@ class ExportDialog(PackageDialog):
             unit = self.store.get_unit(record.unit_id)
             # What the office receives: the unit's document without the finance-only cells.
             submission_of(self.store, record)  # a frozen form says what to do instead
-            reason = refusal(record, strip_finance(get_form(record.form_id), record.data),
+            reason = refusal(record, strip_finance(form_of(record), record.data),
                              check_context(self.store, record, role=Role.UNIT))
             identity = self.store.identity_for_unit(unit.id)
             # The version package_form will give it: one more than the saved revisions.

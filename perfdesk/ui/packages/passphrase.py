@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...errors import USER_ERRORS
+from ..help_window import add_help_button
 
 
 class NewPassphraseDialog(QDialog):
@@ -39,6 +40,7 @@ class NewPassphraseDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "package")  # the manual's 报送包 page: the passphrase
         layout.addWidget(buttons)
 
     def passphrase(self) -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from .domain import sources
 from .domain.formdef import FormDef, FormDefinitionError, load_form
 from .domain.summary import Summary, SummarySpec, compose, group_of, office_profile, parse_spec
 from .errors import UserError
@@ -59,23 +60,36 @@ def _filled(label: str, context: dict) -> str:
         return label
 
 
+def _files() -> dict[str, tuple[Path, str]]:
+    """kind → (file, origin): the shipped forms/summary_*.yaml, then the user's folder and --forms
+    (form_files.FileCatalog), so a county adds its own 汇总表 as a file."""
+    catalog = sources.catalog()
+    if hasattr(catalog, "summary_files"):
+        return catalog.summary_files()
+    return {p.stem[len(PREFIX):]: (p, "随程序安装") for p in sorted(forms_dir().glob(f"{PREFIX}*.yaml"))}
+
+
 def kinds() -> list[str]:
-    """The 汇总表 installed: forms/summary_*.yaml, by the part of the name after summary_."""
-    return sorted(p.stem[len(PREFIX):] for p in forms_dir().glob(f"{PREFIX}*.yaml"))
+    """The 汇总表 there are, by the part of their file's name after summary_."""
+    return sorted(_files())
 
 
 @lru_cache(maxsize=None)
 def summary_table(kind: str) -> SummaryTable:
-    path = forms_dir() / f"{PREFIX}{kind}.yaml"
-    if kind not in kinds():
-        raise SummaryError(f"没有名为“{kind}”的汇总表；可用的有：{'、'.join(kinds())}"
+    files = _files()
+    if kind not in files:
+        raise SummaryError(f"没有名为“{kind}”的汇总表；可用的有：{'、'.join(sorted(files))}"
                            f"（每种汇总表是 forms 文件夹中的一个 {PREFIX}*.yaml 文件）")
+    path, origin = files[kind]
     try:
         form = load_form(path)
         spec = parse_spec(form, load_yaml(path))
     except (OSError, YAMLError, FormDefinitionError) as exc:
-        raise SummaryError(f"汇总表文件 {path.name} 有误：{exc}") from exc
+        raise SummaryError(f"汇总表文件 {path}（{origin}）有误：{exc}") from exc
     return SummaryTable(kind, form, spec)
+
+
+sources.on_change(summary_table.cache_clear)  # another catalog (--forms, a test's): read the files again
 
 
 def office_context(store: Store, year: int, months: int) -> dict:

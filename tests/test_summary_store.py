@@ -120,3 +120,30 @@ def test_an_empty_round_prints_blank_totals_and_says_the_chart_has_no_data(db_ur
     assert code == 0 and "【监控汇总】0 行" in out
     text = pdf_text(pdf.read_bytes())
     assert "None" not in text and "本轮尚无数据" in text
+
+
+def test_a_county_adds_its_own_summary_table_as_a_file(db_url, tmp_path, capsys):
+    """A summary_*.yaml in --forms (or the user's folder) is a 汇总表 of its own, not a form to fill."""
+    from perfdesk import form_files
+    from perfdesk.domain.registry import form_ids
+    from perfdesk.paths import forms_dir
+
+    county = tmp_path / "county-forms"
+    county.mkdir()
+    text = (forms_dir() / "summary_declaration.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: summary_declaration", "id: summary_funds").replace(
+        "title: \"{region}{year}年度预算支出绩效目标申报汇总表\"", "title: \"{region}{year}年度项目资金来源汇总表\"")
+    (county / "summary_funds.yaml").write_text(text, encoding="utf-8")
+    (county / "summary_broken.yaml").write_text(text.replace("round: declaration", "round: ''"), encoding="utf-8")
+    with Store(db_url) as store:
+        load_round(store, 2026, units=30, projects=1)
+    try:
+        form_files.install(county)
+        assert not any(f.startswith("summary_") for f in form_ids())
+        code, out, err = run(capsys, "--forms", str(county), "summary", "funds", "--year", "2026", "--dept")
+        assert code == 0, err
+        assert out.startswith("长治市2026年度项目资金来源汇总表（按主管部门汇总）") and "【申报汇总】6 行" in out
+        code, _, err = run(capsys, "--forms", str(county), "summary", "broken", "--year", "2026")
+        assert code == 1 and "summary_broken.yaml" in err and "汇总表须有 summary.round" in err
+    finally:
+        form_files.install()

@@ -20,6 +20,7 @@ from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.monitoring import spending
 from perfdesk.domain.registry import get_form
 from perfdesk.revision_restore import restore_revision
+from perfdesk.workflow import void
 from perfdesk.summary_operations import compose_summary, kinds, render_pdf, render_xlsx
 from table_text import pdf_text
 
@@ -158,6 +159,14 @@ def test_deleting_saving_and_restoring_a_revision_move_the_totals(office):
     store.delete_form(made.evaluations[0])
     store.delete_form(made.declarations[5])
     check_totals(store)
+    # a voided form (作废) counts no more, as the list of live forms it stays in does not show it counted
+    before = compose_summary(store, "declaration", YEAR).summary.totals["rows"]
+    voided = store.get_form(made.declarations[6])
+    void(store, voided.id, "重复申报")
+    after = compose_summary(store, "declaration", YEAR).summary.totals["rows"]
+    assert after["projects"] == before["projects"] - 1
+    assert after["requested"] == before["requested"] - column_total(get_form("declaration"), voided.data,
+                                                                    "fund_sources.this_year")
 
 
 def test_a_unit_moved_to_another_supervisor_is_added_up_there(office):

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ..domain import money
 from ..errors import user_errors
+from .help_window import add_help_button
 
 PALETTE = ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#7f8c8d"]
 KIND_NAMES = {"declaration": "申报汇总", "monitoring": "监控汇总", "evaluation": "评价汇总", "results": "结果应用清单"}
@@ -176,7 +177,14 @@ class SummaryWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.status)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        add_help_button(buttons, "summary")
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
         refresh.clicked.connect(self.compose)
         self.kind.currentIndexChanged.connect(self.compose)
         self.by.currentIndexChanged.connect(self.compose)

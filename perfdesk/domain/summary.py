@@ -159,10 +159,11 @@ def compose(spec: SummarySpec, form: FormDef, rows: dict[str, list[dict]], conte
             ctx["group_label"], ctx["parent_label"] = GROUP_LABELS[group]
         evaluated = [_row(table, row, months, group) for row in rows.get(key, [])]
         values[key] = evaluated
-        doc[key] = [{name: _text(form, key, name, v) for name, v in row.items()} for row in evaluated]
+        types = {c.key: c.type for c in form.tables[key].columns}
+        doc[key] = [{name: _text(types[name], v) for name, v in row.items()} for row in evaluated]
         totals[key] = _row(table, _sum_rows(rows.get(key, []), group), months, group, whole=True)
         for name, value in totals[key].items():
-            ctx[f"total_{key}_{name}"] = _text(form, key, name, value, shown=True) or ""
+            ctx[f"total_{key}_{name}"] = _text(types[name], value, shown=True) or ""
     charts = [_chart_data(c, values, totals, ctx) for c in spec.charts]
     return Summary(doc=doc, totals=totals, values=values, charts=charts, context=ctx)
 
@@ -172,7 +173,8 @@ def _sum_rows(rows: list[dict], group: str) -> dict:
     whole: dict = {"code": "", "name": "合计", "parent": None, "profile": None}
     if group == "form":
         for name in (*AMOUNT_FIGURES, *COUNT_FIGURES):
-            whole[f"sum_{name}"] = sum(int(r[name]) for r in rows if r.get(name) is not None) if rows else None
+            given = [int(r[name]) for r in rows if r[name] is not None]
+            whole[f"sum_{name}"] = sum(given) if given else None
         whole.update(forms=len(rows), units=len({r["unit_id"] for r in rows}),
                      scored=sum(1 for r in rows if r.get("score") is not None),
                      period=max((r["period"] for r in rows), default=0))
@@ -278,14 +280,13 @@ def _result(row: dict):
     return row["_result"]
 
 
-def _text(form: FormDef, table: str, name: str, value, shown: bool = False) -> str | None:
-    """The document's text for a value: amounts exact (the grid formats them), rates with two decimals;
-    shown=True formats amounts as printed (for 合计 cells written from a template)."""
+def _text(column_type: str, value, shown: bool = False) -> str | None:
+    """The document's text for a value of a column of this type: amounts exact (the grid formats them),
+    rates with two decimals; shown=True formats amounts as printed (for 合计 cells written from a template)."""
     if value is None:
         return None
-    column = form.tables[table].column(name)
     if isinstance(value, Decimal):
-        if column.type in ("amount", "score"):
+        if column_type in ("amount", "score"):
             return money.format_amount(value) if shown else money.to_json(value)
         return f"{value:.2f}"
     return str(value)

@@ -89,11 +89,13 @@ def _declaration(unit: UnitRecord, year: int, title: str, n: int, full: bool) ->
     if not n % 3:  # a project without 政府性基金 asks the rest from the budget
         sources["appropriation"]["this_year"] = format(Decimal(public) + Decimal(funds), "f")
     if not n % 4:
-        sources["appropriation"]["this_year"] = format(Decimal(sources["appropriation"]["this_year"]) + Decimal(other), "f")
+        asked = Decimal(sources["appropriation"]["this_year"]) + Decimal(other)
+        sources["appropriation"]["this_year"] = format(asked, "f")
     if n % 2 == 0:  # half of them arranged by the office (本年度实际安排资金)
         for row in ("appropriation", "government_funds", "other_income"):
             value = sources[row]["this_year"]
-            sources[row]["actual"] = None if value is None else format((Decimal(value) * Decimal("0.9")).quantize(Decimal("0.0001")), "f")
+            arranged = None if value is None else (Decimal(value) * Decimal("0.9")).quantize(Decimal("0.0001"))
+            sources[row]["actual"] = None if arranged is None else format(arranged, "f")
     return doc
 
 

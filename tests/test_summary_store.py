@@ -75,7 +75,8 @@ def test_imported_package_and_its_newer_version_are_added_up(world, stores, tmp_
     record = unit.get_form(world.form_id)
     doc = copy.deepcopy(record.data)
     doc["expense_details"][0]["this_year"] = str(money.parse_amount(doc["expense_details"][0]["this_year"]) + 10)
-    doc["fund_sources"]["appropriation"]["this_year"] = str(column_total(form, record.data, "fund_sources.this_year") + 10)
+    asked = column_total(form, record.data, "fund_sources.this_year")
+    doc["fund_sources"]["appropriation"]["this_year"] = str(asked + 10)
     unit.save_form(world.form_id, data=doc)
     v2 = package_form(unit, world.form_id, unit_signer(unit), tmp_path / "v2.pdpkg")
     assert import_bytes(office, v2.data, "v2").status == "updated"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
+                               QSpinBox,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ..domain import money
@@ -69,7 +70,8 @@ class ChartWidget(QWidget):
                              Qt.AlignmentFlag.AlignVCenter, label)
             width = plot.width() * float(value) / top
             painter.fillRect(QRectF(plot.left(), y + step * 0.15, width, step * 0.7), QColor(PALETTE[0]))
-            painter.drawText(QRectF(plot.left() + width + 4, y, 60, step), Qt.AlignmentFlag.AlignVCenter, f"{value:.2f}")
+            painter.drawText(QRectF(plot.left() + width + 4, y, 60, step), Qt.AlignmentFlag.AlignVCenter,
+                             f"{value:.2f}")
         painter.setPen(QPen(QColor("#555555"), 1))
         painter.drawLine(QPointF(plot.left(), plot.bottom()), QPointF(plot.right(), plot.bottom()))
         for tick in range(0, int(top) + 1, 10 if top <= 150 else 50):
@@ -239,7 +241,7 @@ class SummaryWindow(QDialog):
         for r, row in enumerate(shown):
             for c, column in enumerate(table.columns):
                 value = row.get(column.key)
-                text = "" if value is None else (money.format_amount(value) if isinstance(value, Decimal) else str(value))
+                text = money.format_amount(value) if isinstance(value, Decimal) else ("" if value is None else str(value))
                 item = QTableWidgetItem(text.replace("\n", "；"))
                 if isinstance(value, (Decimal, int)):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -241,7 +241,9 @@ class SummaryWindow(QDialog):
         for r, row in enumerate(shown):
             for c, column in enumerate(table.columns):
                 value = row.get(column.key)
-                text = money.format_amount(value) if isinstance(value, Decimal) else ("" if value is None else str(value))
+                text = "" if value is None else str(value)
+                if isinstance(value, Decimal):
+                    text = money.format_amount(value)
                 item = QTableWidgetItem(text.replace("\n", "；"))
                 if isinstance(value, (Decimal, int)):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

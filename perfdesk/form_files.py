@@ -31,6 +31,8 @@ PROFILES = "profiles"
 ENV = "PERFDESK_FORMS"
 # Data files beside the forms, not forms (the indicator library).
 NOT_FORMS = frozenset({"common_indicators.yaml", "indicator_library.yaml"})
+# 汇总表 (a finance office's tables of a round): form-like files read by summary_operations, not forms.
+SUMMARIES = "summary_"
 _ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 # The top-level `name:` of a form file written as a plain one-line scalar: no quotes, no YAML
 # indicator first, no ": " or " #" inside. Any other way of writing it is read by the full parser.
@@ -148,6 +150,17 @@ class FileCatalog:
             self._shipped_forms[key] = form if form is not None and form.version == version else None
         return self._shipped_forms[key]
 
+    # --- 汇总表 ---------------------------------------------------------------------------------
+
+    def summary_files(self) -> dict[str, tuple[Path, str]]:
+        """kind → (file, origin) of each summary_KIND.yaml: the shipped ones, then the user's folder and
+        --forms (a later folder's file of the same kind wins)."""
+        found = {f.stem[len(SUMMARIES):]: (f, SHIPPED) for f in sorted(self.shipped.glob(f"{SUMMARIES}*.yaml"))}
+        for folder in self.variant_folders:
+            for file in sorted(folder.path.glob(f"{SUMMARIES}*.yaml")) if folder.path.is_dir() else ():
+                found[file.stem[len(SUMMARIES):]] = (file, folder.origin(file))
+        return found
+
     # --- profiles ------------------------------------------------------------------------------
 
     def profile_ids(self) -> list[str]:
@@ -223,7 +236,7 @@ class _Variants:
                 continue
             seen: dict[str, Path] = {}
             for file in sorted(folder.path.glob("*.yaml")):
-                if file.name in NOT_FORMS:
+                if file.name in NOT_FORMS or file.name.startswith(SUMMARIES):
                     continue
                 form = self._checked_form(file, folder)
                 if form is None:

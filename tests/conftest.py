@@ -27,7 +27,7 @@ PG_URL = os.environ.get("PERFDESK_TEST_PG_URL")
 BOTH_BACKENDS = {
     "test_store", "test_store_packages", "test_settings", "test_store_conflict", "test_db_copy",
     "test_package_roundtrip", "test_package_identity", "test_package_hostile", "test_package_tamper",
-    "test_package_atomic", "test_gui_workflows", "test_monitoring", "test_cli",
+    "test_package_atomic", "test_gui_workflows", "test_monitoring", "test_cli", "test_summary", "test_summary_store",
 }
 
 

@@ -45,6 +45,7 @@ def dialogs(store):
     from perfdesk.ui.recycle_bin import RecycleBinDialog
     from perfdesk.ui.review_dialog import ReviewDialog
     from perfdesk.ui.setup_dialog import UnitSetupDialog
+    from perfdesk.ui.summary_view import SummaryWindow
     from perfdesk.operations import render
 
     forms = store.list_forms()
@@ -69,6 +70,7 @@ def dialogs(store):
     yield NewPassphraseDialog(None), "package"
     yield ImportDialog(store), "package"
     yield TrustDialog(store), "package"
+    yield SummaryWindow(store, 2027), "summary"
 
 
 def test_every_dialogs_help_button_opens_its_page(qtbot, full_demo_store, monkeypatch):

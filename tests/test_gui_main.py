@@ -256,7 +256,7 @@ def test_menus_are_in_chinese(window):
                          "新建市直部门考核评分表…", "新建县（市、区）财政局考核评分表…"]
     form_actions = [a.text().split("(")[0] for a in menu["表单"].actions() if a.text()]
     assert form_actions == ["复制到新年度", "删除", "校验", "回收站"]
-    assert [a.text().split("(")[0] for a in menu["工具"].actions()] == ["指标库"]
+    assert [a.text().split("(")[0] for a in menu["工具"].actions()] == ["指标库", "汇总与图表"]
     assert [a.text().split("(")[0] for a in menu["提交包"].actions() if a.text()] == [
         "收件记录", "导入数据包", "生成报送数据包", "审核", "可信公钥", "签名密钥"]
     assert [a.text().split("(")[0] for a in menu["设置"].actions()] == ["单位设置"]

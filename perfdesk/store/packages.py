@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from .codec import aware_utc, dump_amount, dump_json, load_json, now_utc
 from .errors import StoreError
+from .figures import refresh_figures
 from .records import (FormRecord, IdentityRecord, InboxRecord, TrustRecord, form_record,
                       identity_record, inbox_record, trust_record)
 from ..domain.lifecycle import Move, Status, approved_label
@@ -177,6 +178,7 @@ class PackageStore:
                     amount=amount, created_at=now, updated_at=now, uid=form["uid"],
                     package_version=form["version"],
                 )).inserted_primary_key[0]
+                refresh_figures(conn, target_id)
                 outcome, status = "imported", IMPORTED
             else:
                 verdict = _compare(conn, existing, unit["code"], form["version"], text, entry["data_sha256"])

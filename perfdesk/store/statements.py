@@ -7,6 +7,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 from ..domain.lifecycle import Action, Actor, Status, parse_status
 from .codec import dump_json, now_utc
 from .errors import StoreError
+from .figures import refresh_figures
 from .tables import form_events, form_instances, revisions, units
 
 
@@ -35,12 +36,16 @@ def add_unit_row(conn: Connection, fields: dict) -> int:
 # A change of any of these makes a new version of the form (0005): a clerk's save based on the
 # version before it is then refused, whoever made the change (another clerk, an imported package).
 CONTENT = frozenset({"data", "title", "amount", "status", "deleted_at"})
+# A change of any of these changes the form's figures (form_figures, 0007), rewritten in the same transaction.
+FIGURED = frozenset({"data", "status", "deleted_at", "year", "form_id", "unit_id"})
 
 
 def update_form(conn: Connection, form_instance_id: int, changes: dict) -> None:
     if CONTENT & changes.keys():
         changes = {"updated_by": None, **changes, "version": form_instances.c.version + 1}
     conn.execute(update(form_instances).where(form_instances.c.id == form_instance_id).values(**changes))
+    if FIGURED & changes.keys():
+        refresh_figures(conn, form_instance_id)
 
 
 def keep_revision(conn: Connection, form: Row, label: str | None = None) -> None:

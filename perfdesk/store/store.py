@@ -19,6 +19,7 @@ from .clerk import clerk_name
 from .codec import aware_utc, dump_amount, dump_json, dump_value, load_value, now_utc
 from .engine import at_head, default_url, migrate, open_engine, read_only_file, reason, shown
 from .errors import DamagedFormError, FormConflict, StoreError
+from .figures import FigureStore, forget_figures, refresh_figures, rename_unit, settle
 from .packages import PackageStore
 from .records import (SUMMARY_COLUMNS, EventRecord, FormRecord, FormSummary, RevisionRecord, UnitRecord,
                       event_record, form_record, form_summary, revision_record, unit_record)
@@ -42,8 +43,9 @@ _F = form_instances.c
 _SUMMARY = [_F[name] for name in SUMMARY_COLUMNS]
 
 
-class Store(PackageStore):
-    """Forms and units here; package identities, trust and inbox in packages.PackageStore."""
+class Store(PackageStore, FigureStore):
+    """Forms and units here; package identities, trust and inbox in packages.PackageStore; the 汇总's
+    queries in figures.FigureStore."""
 
     def __init__(self, url: str | None = None, *, clerk: str | None = None) -> None:
         self.url = url or default_url()
@@ -128,6 +130,7 @@ class Store(PackageStore):
                 _check_code_free(conn, fields["code"], unit_id)
             if fields:
                 conn.execute(update(units).where(units.c.id == unit_id).values(**fields))
+                rename_unit(conn, unit_id)
             return unit_record(_unit(conn, unit_id))
 
     def get_unit(self, unit_id: int) -> UnitRecord:
@@ -158,6 +161,7 @@ class Store(PackageStore):
                 status=status.value, data=text, amount=amount_text, created_at=now, updated_at=now,
                 updated_by=self.clerk,
             )).inserted_primary_key[0]
+            refresh_figures(conn, form_instance_id)
             return form_record(_form(conn, form_instance_id))
 
     def get_form(self, form_instance_id: int) -> FormRecord:
@@ -308,7 +312,9 @@ class Store(PackageStore):
         """Delete for good; the database cascades the revisions (foreign_keys=ON)."""
         with self._tx(write=True) as conn:
             _form(conn, form_instance_id)
+            key = forget_figures(conn, form_instance_id)
             conn.execute(delete(form_instances).where(_F.id == form_instance_id))
+            settle(conn, key)  # another form of the same project may count again
 
     def revisions(self, form_instance_id: int) -> list[RevisionRecord]:
         with self._tx() as conn:

@@ -3,7 +3,8 @@ app never imports sqlalchemy.orm). Kept in step with migrations/versions by test
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import (BigInteger, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
+                        Text)
 
 from ..domain.lifecycle import Status
 
@@ -221,4 +222,35 @@ settings = Table(
     "settings", metadata,
     Column("key", String(100), primary_key=True),
     _required("value", Text),
+)
+
+# The figures each form contributes to the 汇总 (0007), kept in step with its document in the same
+# transaction as every write of the form (store/figures.py); aggregation reads only this table.
+# One row per live form that feeds a round (domain/figures.py ROUNDS); amounts as integers of
+# 1/10,000 万元, so SUM is exact. `current` is 1 for the newest form of its unit, year, kind, period
+# and project: a newer one from the same unit supersedes it.
+form_figures = Table(
+    "form_figures", metadata,
+    Column("form_instance_id", Integer, ForeignKey("form_instances.id", ondelete="CASCADE"), primary_key=True),
+    _required("unit_id", Integer),
+    _required("unit_code", String(64)),
+    _required("unit_name", String(200)),
+    _required("supervisor_code", String(64)),
+    _required("supervisor_name", String(200)),
+    _required("year", Integer),
+    _required("form_id", String(64)),
+    _required("round", String(20)),  # declaration | monitoring | evaluation
+    _required("scope", String(20)),  # project | department
+    _required("subject", Text),  # the project's name ("" for a department's whole spending)
+    _required("period", Integer),  # a monitoring round's last month; 0 otherwise
+    _required("status", String(40)),
+    _required("current", Integer),
+    *(_optional(name, BigInteger) for name in ("requested", "arranged", "src_public", "src_funds", "src_other",
+                                               "budget", "allotted", "issued", "spent", "score", "eval_amount")),
+    *(_required(name, Integer, server_default="0") for name in ("red_alerts", "yellow_alerts", "impossible")),
+    _required("measures", Text, server_default=""),
+    _optional("grade", String(20)),
+    _optional("grade_rank", Integer),
+    Index("ix_form_figures_round", "year", "round", "current"),
+    Index("ix_form_figures_key", "unit_id", "year", "form_id", "period", "subject"),
 )

@@ -373,6 +373,8 @@ class MainWindow(QMainWindow):
         self.refresh_action = a("刷新(&R)", "refreshAction", self.refresh, QKeySequence.StandardKey.Refresh)
         self.library_action = a("指标库(&L)…", "libraryAction", self.show_library,
                                 tip="浏览共性指标、个性指标和定性指标，计算指标值，并加入正在编辑的表单")
+        self.summary_action = a("汇总与图表(&G)…", "summaryAction", self.show_summary,
+                                tip="财政部门：按单位或主管部门汇总一轮的申报、监控、评价，看图表，导出汇总表和结果应用清单")
         self.unit_action = a("单位设置(&U)…", "unitSetupAction", self.edit_unit,
                              tip="修改本单位的名称、编码等信息和使用单位类型（预算单位或财政部门）")
         self.quit_action = a("退出(&X)", "quitAction", self.close, "Ctrl+Q")
@@ -439,6 +441,7 @@ class MainWindow(QMainWindow):
 
         tools_menu = self.menuBar().addMenu("工具(&T)")
         tools_menu.addAction(self.library_action)
+        tools_menu.addAction(self.summary_action)
         from . import office_desk  # 任务: 报送情况 at a finance office, 下发任务 and deadlines at a unit
 
         office_desk.install(self)
@@ -998,6 +1001,15 @@ class MainWindow(QMainWindow):
         self.library.raise_()
         self.library.activateWindow()
         return self.library
+
+    def show_summary(self):
+        """工具 → 汇总与图表: a non-blocking window over the figures of the selected year's round."""
+        from .summary_view import SummaryWindow
+
+        window = SummaryWindow(self.store, self.selected_year(), self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        return window
 
     def _package_dialog(self, name: str, *args):
         module = importlib.import_module(PACKAGES_MODULE)  # on first use: it loads cryptography

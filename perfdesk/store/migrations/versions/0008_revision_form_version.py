@@ -2,7 +2,7 @@
 content a form had before an upgrade to a new form version brings that version back with it.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: hand-written
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"  # chained after 0007 at merge
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,7 @@ from .errors import UserError
 from .paths import forms_dir
 from .render.grid import Grid, build_grid
 from .store import SETTING_UNIT_ID, Store
-from .yaml_files import YAMLError, load_yaml
+from .yaml_files import YAMLError
 
 PREFIX = "summary_"
 RESULTS = "results"
@@ -83,7 +83,7 @@ def summary_table(kind: str) -> SummaryTable:
     path, origin = files[kind]
     try:
         form = load_form(path)
-        spec = parse_spec(form, load_yaml(path))
+        spec = parse_spec(form)
     except (OSError, YAMLError, FormDefinitionError) as exc:
         raise SummaryError(f"汇总表文件 {path}（{origin}）有误：{exc}") from exc
     return SummaryTable(kind, form, spec)

@@ -103,10 +103,22 @@ def test_a_bad_migration_is_refused_by_lint_at_the_migrations_line(tmp_path, cap
 
 
 def test_every_shipped_form_and_profile_passes_lint(capsys):
-    files = [forms_dir() / f for f in FORM_FILES.values()] + sorted((forms_dir() / "profiles").glob("*.yaml"))
+    summaries = sorted(forms_dir().glob("summary_*.yaml"))  # the 汇总表, their `summary:` block checked too
+    files = ([forms_dir() / f for f in FORM_FILES.values()] + summaries
+             + sorted((forms_dir() / "profiles").glob("*.yaml")))
     code, out = _lint(capsys, *files)
     assert code == 0, out
-    assert out.count("没有发现问题") == len(files) == len(FORM_FILES) + 5
+    assert len(summaries) == 4
+    assert out.count("没有发现问题") == len(files) == len(FORM_FILES) + 4 + 5
+
+
+def test_lint_checks_a_summary_tables_aggregation(tmp_path, capsys):
+    text = (forms_dir() / "summary_declaration.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "summary_declaration.yaml"
+    path.write_text(text.replace("requested: {sum: requested}", "requested: {summ: requested}", 1), encoding="utf-8")
+    code, out = _lint(capsys, path)
+    assert code == 1
+    assert f"第 {_line_of(text, 'summary:')} 行：" in out and "无法识别的汇总表达式" in out
 
 
 def test_lint_names_a_profile_problem_at_its_line(tmp_path, capsys):

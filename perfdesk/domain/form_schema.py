@@ -158,6 +158,7 @@ class FormHead(Node):
     checks: Any = None
     layout: Any
     migrations: Optional[list[dict]] = None  # typed by form_migrations.parse_migrations (formdef.parse_form)
+    summary: Optional[dict] = None  # a 汇总表's aggregation (kind: summary): read by domain/summary.parse_spec
 
 
 _FIELDS = TypeAdapter(dict[str, FieldSpec])

@@ -113,6 +113,8 @@ class FormDef:
     migrations: tuple = ()
     # where the file came from, as the clerk is told: 随程序安装, 用户目录 <path>, --forms <path> (form_files.py)
     origin: str = ""
+    # a 汇总表's `summary:` block as written (domain/summary.py reads it; checked when the file loads)
+    summary: dict = field(default_factory=dict)
 
     def label_of(self, path: str) -> str:
         """Human label for a data path such as 'expense_details.2.this_year'."""
@@ -214,7 +216,7 @@ def parse_form(text: str, file: str, source: Path | None = None) -> tuple[FormDe
     except MigrationError as exc:
         line = getattr(raw, "key_lines", {}).get("migrations", 0)
         return None, [Problem(file, line, str(exc).removeprefix(f"{file}: "))]
-    return FormDef(
+    form = FormDef(
         id=head.id,
         version=head.version,
         name=head.name,
@@ -230,7 +232,16 @@ def parse_form(text: str, file: str, source: Path | None = None) -> tuple[FormDe
         raw_kind=head.kind or head.id,
         computation=parts.computation.model_dump(exclude_none=True) if parts.computation else {},
         migrations=migrations,
-    ), []
+        summary=dict(head.summary or {}),
+    )
+    if head.summary is not None:  # a 汇总表: its aggregation is checked with the rest of the file
+        from .summary import parse_spec
+
+        try:
+            parse_spec(form)
+        except FormDefinitionError as exc:
+            return None, [Problem(file, getattr(raw, "key_lines", {}).get("summary", 0), str(exc))]
+    return form, []
 
 
 def load_form(path: Path) -> FormDef:

@@ -95,9 +95,9 @@ class Summary:
     context: dict
 
 
-def parse_spec(form: FormDef, raw: dict) -> SummarySpec:
+def parse_spec(form: FormDef) -> SummarySpec:
     where = f"{form.id}.summary"
-    block = raw.get("summary")
+    block = form.summary
     if not isinstance(block, dict) or not block.get("round") or not isinstance(block.get("tables"), dict):
         raise FormDefinitionError(f"{where}: 汇总表须有 summary.round 和 summary.tables")
     tables = {}

@@ -95,6 +95,9 @@ class _Builder:
                    for x in layout.get("cover", [])],
         )
         self.occupied: dict[int, set[int]] = {}
+        from ..domain.computed import summed_fields
+
+        self.summed = summed_fields(form, doc)  # 合计 fields the Excel sheet writes as formulas
 
     def fill(self, template: str) -> str:
         return self.fmt.format(template)
@@ -191,8 +194,11 @@ class _Builder:
             key = spec["field"]
             f = self.form.fields[key]
             long = f.type == "longtext"
+            number = lenient(f, self.doc.get(key)) if f.type in ("amount", "score") else None
+            sums = self.summed.get(key)
             return Cell(0, 0, span, rowspan, display(f, self.doc.get(key)), "value",
-                        spec.get("align", "left" if long else "center"), min_lines=lines, path=key)
+                        spec.get("align", "left" if long else "center"), min_lines=lines, path=key,
+                        number=number, formula=("sum", sums) if sums else None)
         if "template" in spec:
             return Cell(0, 0, span, rowspan, self.fill(spec["template"]), "value", align, min_lines=lines)
         if "ticks" in spec:

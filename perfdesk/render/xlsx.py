@@ -89,6 +89,7 @@ def build_workbook(grid: Grid, sheet_title: str = "申报表", whole_rows: bool 
     writer = _Writer(ws, grid, whole_rows)
     writer.sheet.part = f"xl/worksheets/sheet{len(wb.worksheets)}.xml"
     plan = pagination(grid)
+    writer.note_splits(plan.pages)
     for number, page in enumerate(plan.pages):
         if number:
             writer.page_break()
@@ -141,8 +142,7 @@ class _Writer:
         self.first_at: dict[int, tuple[int, int]] = {}  # id(cell) -> its first (row, column)
         self.sheet_paths: dict[str, tuple[int, int]] = {}  # a cell's data path -> its first (row, column)
         self.number_at: dict[tuple[int, int], bool] = {}  # (row, column) of a cell -> stored as a number
-        self.pages_of: dict[int, set[int]] = {}  # id(split cell) -> pages it is printed on
-        self.page_number = 0
+        self.pages_of: dict[int, set[int]] = {}  # id(split cell) -> the pages it is printed on
         self.plain = Font(name=FONT_NAME, size=SIZE)
 
     # page furniture ---------------------------------------------------------------------------
@@ -195,9 +195,15 @@ class _Writer:
 
     def page_break(self) -> None:
         self.ws.row_breaks.append(Break(id=self.row - 1))
-        self.page_number += 1
 
     # the table --------------------------------------------------------------------------------
+    def note_splits(self, pages: list[PrintedPage]) -> None:
+        """Which cells the PDF splits over more than one page: each page's sheet row holds its part."""
+        for number, page in enumerate(pages):
+            for placed in page.cells:
+                if placed.split:
+                    self.pages_of.setdefault(id(placed.cell), set()).add(number)
+
     def page(self, page: PrintedPage) -> None:
         """One page of the table: its printed rows become sheet rows, the cells drawn on it cells."""
         ws = self.ws
@@ -233,8 +239,6 @@ class _Writer:
                 parts[key] = (cell, max(end, bottom), lines + placed.lines, split or placed.split)
             else:
                 parts[key] = (placed.cell, bottom, list(placed.lines), placed.split)
-            if placed.split:
-                self.pages_of.setdefault(id(placed.cell), set()).add(self.page_number)
         for (_, top), (cell, bottom, lines, split) in parts.items():
             self.write(cell, top, bottom, lines if split else None)
 
@@ -249,6 +253,8 @@ class _Writer:
         is_number = c.number is not None and len(c.number.as_tuple().digits) <= 15
         rate = c.formula is not None and c.formula[0] == "rate"
         target.value = c.number if is_number else (text or None)
+        if not is_number and text.startswith("="):
+            target.data_type = "s"  # 指标值 “=100%” is text, not a formula
         first = id(c) not in self.first_at
         if first:
             self.first_at[id(c)] = (top, col)

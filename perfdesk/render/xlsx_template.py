@@ -104,6 +104,8 @@ def render_template(form: FormDef, grid: Grid, doc: dict, meta: dict[str, str], 
         if entry.option:
             continue  # a √ column keeps its mark
         target.value, number_format = _cell_value(field, value_at(doc, entry.path))
+        if isinstance(target.value, str) and target.value.startswith("="):
+            target.data_type = "s"  # typed text such as “=100%”, not a formula
         if number_format:
             target.number_format = number_format
         rule = _validation(field)

@@ -143,15 +143,14 @@ class _Writer:
         self.sheet_paths: dict[str, tuple[int, int]] = {}  # a cell's data path -> its first (row, column)
         self.number_at: dict[tuple[int, int], bool] = {}  # (row, column) of a cell -> stored as a number
         self.pages_of: dict[int, set[int]] = {}  # id(split cell) -> the pages it is printed on
-        self.plain = Font(name=FONT_NAME, size=SIZE)
 
     # page furniture ---------------------------------------------------------------------------
     def banner(self, text: str, size: float, height: float, align: str = "center", vertical: str = "top") -> None:
         ws, row = self.ws, self.row
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=self.grid.columns)
         cell = ws.cell(row=row, column=1, value=text or None)
         cell.font = Font(name=FONT_NAME, size=size)
         cell.alignment = Alignment(horizontal=align, vertical=vertical, wrap_text=True)
+        _merge(ws, cell, row, 1, row, self.grid.columns)
         ws.row_dimensions[row].height = round(height, 2)
         self.row += 1
 
@@ -262,7 +261,7 @@ class _Writer:
                 self.sheet_paths.setdefault(c.path, (top, col))
             self.number_at[(top, col)] = is_number or not text
         size = {"heading1": 12.0, "heading2": 10.5, "vertical": SIZE + 1}.get(c.role, SIZE)
-        top_aligned = c.min_lines > 1 or self.grid.prose or len(wrap(c.text, 1e9)) > 2 or lines is not None
+        top_aligned = c.min_lines > 1 or self.grid.prose or c.text.count("\n") >= 2 or lines is not None
         self.styles.apply(target, (
             size,
             "center" if c.role == "vertical" else c.align,

@@ -240,3 +240,17 @@ def test_a_text_longer_than_a_page_is_split_into_one_row_per_page(form, big_doc)
     joined = flat("".join(parts))
     assert joined.count("条依据") == 699 and "第1条依据。" in joined and "第699条依据。" in joined
     assert len(ws.row_breaks.brk) == len(PdfReader(io.BytesIO(render_pdf(grid))).pages) - 1
+
+
+def test_figures_are_stored_as_excel_writes_them(demo_forms):
+    """9.89 as 9.89, not openpyxl's 9.890000000000001 (a reader of the file's text, such as the
+    template import, would see a figure with 15 decimals)."""
+    numbers = []
+    for form in demo_forms:
+        part = f"xl/worksheets/sheet{2 if form.grid.cover else 1}.xml"
+        root = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(form.xlsx)).read(part))
+        numbers += [c.findtext(f"{MAIN}v") for c in root.iter(f"{MAIN}c")
+                    if c.get("t", "n") == "n" and c.findtext(f"{MAIN}v")]
+    assert len(numbers) > 500
+    assert [n for n in numbers if len(n.replace("-", "").replace(".", "").lstrip("0")) > 15] == []
+    assert "9.89" in numbers  # 部门整体支出绩效自评表: 执行率得分

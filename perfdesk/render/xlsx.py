@@ -64,7 +64,7 @@ def save_workbook(wb: Workbook, sheet: Sheet | None = None) -> bytes:
     wb.save(buffer)
     if sheet is None:
         return buffer.getvalue()
-    return with_cached_values(buffer.getvalue(), sheet.part, sheet.cached)
+    return with_cached_values(buffer.getvalue(), sheet.part, sheet.cached)  # and numbers as Excel writes them
 
 
 def build_workbook(grid: Grid, sheet_title: str = "申报表", whole_rows: bool = False) -> tuple[Workbook, Sheet]:

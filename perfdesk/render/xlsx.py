@@ -324,10 +324,12 @@ def _merge(ws, anchor, r0: int, c0: int, r1: int, c1: int) -> None:
     restyles edge cells one by one, which is quadratic in a long form; our grid never overlaps.
     """
     ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"))
+    style = copy(anchor._style)  # one copy for the covered cells: nothing restyles a covered cell
+    cells = ws._cells
     for r in range(r0, r1 + 1):
         for k in range(c0, c1 + 1):
-            if (r, k) == (r0, c0):
+            if r == r0 and k == c0:
                 continue
             merged = MergedCell(ws, row=r, column=k)
-            merged._style = copy(anchor._style)
-            ws._cells[(r, k)] = merged
+            merged._style = style
+            cells[(r, k)] = merged

@@ -143,6 +143,7 @@ class _Writer:
         self.sheet_paths: dict[str, tuple[int, int]] = {}  # a cell's data path -> its first (row, column)
         self.number_at: dict[tuple[int, int], bool] = {}  # (row, column) of a cell -> stored as a number
         self.pages_of: dict[int, set[int]] = {}  # id(split cell) -> the pages it is printed on
+        self.cut: dict[int, set[int]] = {}  # id(cell) -> the pages it runs over (repeated headers aside)
 
     # page furniture ---------------------------------------------------------------------------
     def banner(self, text: str, size: float, height: float, align: str = "center", vertical: str = "top") -> None:
@@ -197,11 +198,14 @@ class _Writer:
 
     # the table --------------------------------------------------------------------------------
     def note_splits(self, pages: list[PrintedPage]) -> None:
-        """Which cells the PDF splits over more than one page: each page's sheet row holds its part."""
+        """Which cells the PDF splits over more than one page (each page's sheet row holds its part of
+        a split text), and which a page break cuts (their parts are top-aligned, as the PDF draws them)."""
         for number, page in enumerate(pages):
             for placed in page.cells:
                 if placed.split:
                     self.pages_of.setdefault(id(placed.cell), set()).add(number)
+                if any(not page.rows[k].repeated for k in range(placed.first, placed.last + 1)):
+                    self.cut.setdefault(id(placed.cell), set()).add(number)
 
     def page(self, page: PrintedPage) -> None:
         """One page of the table: its printed rows become sheet rows, the cells drawn on it cells."""
@@ -261,7 +265,8 @@ class _Writer:
                 self.sheet_paths.setdefault(c.path, (top, col))
             self.number_at[(top, col)] = is_number or not text
         size = {"heading1": 12.0, "heading2": 10.5, "vertical": SIZE + 1}.get(c.role, SIZE)
-        top_aligned = c.min_lines > 1 or self.grid.prose or c.text.count("\n") >= 2 or lines is not None
+        top_aligned = (c.min_lines > 1 or self.grid.prose or c.text.count("\n") >= 2 or lines is not None
+                       or len(self.cut.get(id(c), ())) > 1)
         self.styles.apply(target, (
             size,
             "center" if c.role == "vertical" else c.align,

@@ -116,8 +116,8 @@ def _page_setup(ws, grid: Grid, last_row: int, footer: bool = True) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
-    # The PDF's margins: the table from 15 mm below the top to FOOTER above the bottom margin, the
-    # page number in between.
+    # The PDF's margins: the table from 15 mm below the top edge down to 21 mm above the bottom edge,
+    # the page number in the footer below it (7 mm up), never clipped.
     margins = ws.page_margins
     margins.left = margins.right = 10 / _INCH
     margins.top = MARGIN / 72

@@ -228,6 +228,9 @@ class _Writer:
             slot_row.append(current)
             if current != -1:
                 heights[current] += printed.height
+            else:  # the whole row grows by the part it holds for a later page (Excel's limit: 409 pt)
+                dimension = ws.row_dimensions[self.sheet.row_of[printed.grid_row]]
+                dimension.height = min(409.0, round(dimension.height + printed.height, 2))
         for sheet_row, height in heights.items():
             ws.row_dimensions[sheet_row].height = round(height, 2)
         parts: dict[tuple[int, int], tuple[Cell, int, list[str], bool]] = {}

@@ -27,6 +27,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
 
 from .grid import Cell, Grid
 from .pdf import FOOTER, MARGIN, SIZE, PrintedPage, pagination, register_font, wrap
@@ -134,6 +136,8 @@ def _page_setup(ws, grid: Grid, last_row: int, footer: bool = True) -> None:
 
 
 class _Writer:
+    """Writes sheet rows top to bottom: page furniture, then each page's printed rows and cells."""
+
     def __init__(self, ws, grid: Grid, whole_rows: bool):
         self.ws, self.grid, self.whole_rows = ws, grid, whole_rows
         self.row = 1
@@ -156,7 +160,6 @@ class _Writer:
         self.row += 1
 
     def table_width(self) -> float:
-        from reportlab.lib.units import mm
         return self.grid.columns * self.grid.column_mm * mm
 
     def heading(self, first: bool) -> None:
@@ -180,7 +183,6 @@ class _Writer:
 
     def cover(self) -> None:
         """The report's cover (附件5-1), its lines spaced as pdf._draw_cover spaces them."""
-        from reportlab.lib.pagesizes import A4
         width = self.table_width() * 0.8
         self.banner("", SIZE, A4[1] * 0.22 - MARGIN)
         for text, align, size in self.grid.cover:

@@ -274,3 +274,13 @@ def test_a_template_keeps_a_split_text_in_one_cell(form, big_doc):
     basis = next(c for c in grid.cells if c.path == "basis")
     assert cells[0].row == sheet.row_of[basis.row]
     assert wb.active.row_dimensions[cells[0].row].height > 400
+
+
+def test_the_same_form_gives_the_same_file_an_hour_later(demo_forms, monkeypatch):
+    import time
+
+    grid = demo_forms[0].grid
+    first = render_xlsx(grid)
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert render_xlsx(grid) == first

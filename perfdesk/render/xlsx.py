@@ -15,7 +15,6 @@ formulas with our figure stored as their value (xlsx_cached)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,7 +31,7 @@ from reportlab.lib.units import mm
 
 from .grid import Cell, Grid
 from .pdf import FOOTER, MARGIN, SIZE, PrintedPage, pagination, register_font, wrap
-from .xlsx_cached import with_cached_values
+from .xlsx_cached import save
 from .xlsx_formulas import formula
 
 AMOUNT_FORMAT = "#,##0.00##"  # 万元: two decimals, up to four when the yuan matter
@@ -62,11 +61,8 @@ class Sheet:
 
 
 def save_workbook(wb: Workbook, sheet: Sheet | None = None) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    if sheet is None:
-        return buffer.getvalue()
-    return with_cached_values(buffer.getvalue(), sheet.part, sheet.cached)  # and numbers as Excel writes them
+    """The file's bytes: formulas with their values, numbers as Excel writes them (xlsx_cached)."""
+    return save(wb, sheet.part if sheet else "", sheet.cached if sheet else {})
 
 
 def build_workbook(grid: Grid, sheet_title: str = "申报表", whole_rows: bool = False) -> tuple[Workbook, Sheet]:
@@ -155,7 +151,7 @@ class _Writer:
         cell = ws.cell(row=row, column=1, value=text or None)
         cell.font = Font(name=FONT_NAME, size=size)
         cell.alignment = Alignment(horizontal=align, vertical=vertical, wrap_text=True)
-        _merge(ws, cell, row, 1, row, self.grid.columns)
+        _merge(ws, cell, row, 1, row, self.grid.columns, bordered=False)
         ws.row_dimensions[row].height = round(height, 2)
         self.row += 1
 
@@ -280,7 +276,7 @@ class _Writer:
             (RATE_FORMAT if rate else AMOUNT_FORMAT) if is_number else "General",
         ))
         if c.colspan > 1 or bottom > top:
-            _merge(ws, target, top, col, bottom, col + c.colspan - 1)
+            _merge(ws, target, top, col, bottom, col + c.colspan - 1, bordered=not self.grid.prose)
 
     def formulas(self) -> None:
         """Each computed cell, at its first place, as a formula over the cells it comes from; a cell
@@ -327,13 +323,17 @@ class _StyleCache:
         self.protos[key] = cell
 
 
-def _merge(ws, anchor, r0: int, c0: int, r1: int, c1: int) -> None:
-    """Merge a range whose anchor is styled; every covered cell gets the anchor's border.
+def _merge(ws, anchor, r0: int, c0: int, r1: int, c1: int, bordered: bool = True) -> None:
+    """Merge a range whose anchor is styled; in a ruled table every covered cell gets the anchor's
+    style, since Excel draws a merged cell's rules from the cells along its edges. Unruled (a banner,
+    a report's paragraph), the covered cells need not be written at all.
 
     Done by hand because Worksheet.merge_cells checks each new range against all earlier ones and
     restyles edge cells one by one, which is quadratic in a long form; our grid never overlaps.
     """
     ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"))
+    if not bordered:
+        return
     style = copy(anchor._style)  # one copy for the covered cells: nothing restyles a covered cell
     cells = ws._cells
     for r in range(r0, r1 + 1):

@@ -113,3 +113,23 @@ def _ex_ante(form: FormDef, doc: dict, profile: Profile) -> dict:
 
 
 _COMPUTE = {"self_evaluation": _self_evaluation, "assessment": _assessment, "ex_ante": _ex_ante}
+
+
+def summed_fields(form: FormDef, doc: dict) -> dict[str, tuple[str, ...]]:
+    """The computed fields that are plain sums, by the cell paths they add up (blank while all are
+    blank), so the Excel sheet can write them as formulas. A total the rules may cap (自评 总分 under
+    a low execution rate) or a score worked out by rule is not a plain sum and is not listed."""
+    kind = form.computation.get("kind") if form.computation else None
+    if kind == "assessment":
+        table = form.tables[form.computation["table"]]
+        leaves = [r.key for r in table.tree if not r.children]
+        return {total: tuple(f"{table.key}.{key}.{column}" for key in leaves)
+                for column, total in (("self_score", "self_total"), ("assessed_score", "assessed_total"))}
+    if kind == "ex_ante":
+        table = form.tables[form.computation["table"]]
+        return {"total_score": tuple(f"{table.key}.{r.key}.score" for r in table.tree)}
+    if kind == "self_evaluation":
+        table = form.tables[form.computation["indicators"]]
+        points = tuple(f"{table.key}.{i}.points" for i in range(len(rows(doc, table))))
+        return {"points_total": ("execution_points",) + points}
+    return {}

@@ -35,6 +35,9 @@ class Cell:
     min_lines: int = 1
     path: str = ""  # the data path it shows, for the editor to jump to
     option: str = ""  # a √ column's option: the cell shows whether `path` holds it
+    # A computed cell (合计, 小计, a rate) by the paths of the cells it comes from, so the Excel sheet
+    # writes it as a formula: ("sum", paths) — blank while they all are — or ("rate", (numerator, denominator)).
+    formula: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass
@@ -96,6 +99,9 @@ class _Builder:
             cover=[(self.cover_line(x), x.align, float(x.size)) for x in layout.cover],
         )
         self.occupancy = Occupancy()
+        from ..domain.computed import summed_fields
+
+        self.summed = summed_fields(form, doc)  # 合计 fields the Excel sheet writes as formulas
 
     def fill(self, template: str) -> str:
         return self.fmt.format(template)
@@ -180,8 +186,11 @@ class _Builder:
             case L.FieldCell():
                 f = self.form.fields[spec.field]
                 align = spec.align or ("left" if f.type == "longtext" else "center")
+                number = lenient(f, self.doc.get(f.key)) if f.type in ("amount", "score") else None
+                sums = self.summed.get(f.key)
                 return Cell(0, 0, span, rowspan, display(f, self.doc.get(f.key)), "value", align,
-                            min_lines=spec.min_lines or 1, path=f.key)
+                            min_lines=spec.min_lines or 1, path=f.key, number=number,
+                            formula=("sum", sums) if sums else None)
             case L.TemplateCell():
                 return Cell(0, 0, span, rowspan, self.fill(spec.template), "value", spec.align,
                             min_lines=spec.min_lines or 1)
@@ -197,17 +206,28 @@ class _Builder:
                 value = column_total(self.form, self.doc, spec.sum)
                 if value == 0 and not self.any_amount(spec.sum):
                     value = None  # a blank table prints a blank 合计, not 0.00
-                return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value)
+                return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value,
+                            formula=("sum", self.column_paths(spec.sum)))
             case L.ReviewCell():
                 return self.review(spec, span, rowspan)
             case L.TotalCell():  # 综合得分: the sum of several columns, e.g. 业务 + 财务 scores
                 value = scored_total(self.form, self.doc, spec.total)
-                return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value)
+                paths = tuple(p for path in spec.total for p in self.column_paths(path))
+                return Cell(0, 0, span, rowspan, money.format_amount(value), "amount", "right", number=value,
+                            formula=("sum", paths))
             case L.GradeCell():
                 return Cell(0, 0, span, rowspan, self.grade_text(spec.grade), "value", "center")
             case L.ConsequenceCell():  # 结果应用: what the grade means for next year's budget
                 return Cell(0, 0, span, rowspan, self.consequence_text(spec), "value", "left", min_lines=2)
         raise TypeError(type(spec).__name__)  # the layout's cell classes are all matched above
+
+    def column_paths(self, path: str) -> tuple[str, ...]:
+        """The cell paths whose sum column_total gives: a tree's top rows, or every row of a list."""
+        table_key, column = path.split(".")
+        table = self.form.tables[table_key]
+        if table.kind == "tree":
+            return tuple(f"{table_key}.{r.key}.{column}" for r in table.tree if r.depth == 0)
+        return tuple(f"{table_key}.{i}.{column}" for i in range(len(rows(self.doc, table))))
 
     def any_amount(self, path: str) -> bool:
         table_key, column = path.split(".")
@@ -306,14 +326,33 @@ class _Builder:
                                           spec.align))
                     case L.ColumnCell():
                         value = effective[spec.column][tree_row.key]
+                        formula = self.tree_formula(table, tree_row, spec.column)
                         if spec.column in table.derived and table.derived[spec.column].get("rate"):
                             # a rate is a percentage with two decimals; a zero denominator shows “—”
                             cells.append(Cell(0, 0, span, 1, "—" if value is None else f"{value:.2f}", "value",
-                                              "right"))
+                                              "right", number=value, formula=formula))
                         else:
                             cells.append(Cell(0, 0, span, 1, money.format_amount(value), "amount", "right",
-                                              number=value, path=f"{table.key}.{tree_row.key}.{spec.column}"))
+                                              number=value, path=f"{table.key}.{tree_row.key}.{spec.column}",
+                                              formula=formula))
             self.place(row, col0, cells)
+
+    def tree_formula(self, table, tree_row, column: str) -> tuple[str, tuple[str, ...]] | None:
+        """How a tree cell is computed: a derived column from its row, a parent from its children
+        (when left blank, or always in a `sum_parents` table), else None (typed in)."""
+        def at(key: str, col: str = column) -> str:
+            return f"{table.key}.{key}.{col}"
+        rule = table.derived.get(column)
+        if rule is not None:
+            if "sum" in rule:
+                return ("sum", tuple(at(tree_row.key, part) for part in rule["sum"]))
+            return ("rate", tuple(at(tree_row.key, part) for part in rule["rate"]))
+        if not tree_row.children:
+            return None
+        own = ((self.doc.get(table.key) or {}).get(tree_row.key) or {}).get(column)
+        if table.sum_parents or lenient(table.column(column), own) is None:
+            return ("sum", tuple(at(kid) for kid in tree_row.children))
+        return None
 
     def indicators(self, node: L.IndicatorRows, col0: int, width: int, headers: tuple[int, ...]) -> None:
         """Rows grouped as printed: 一级 label spanning its 二级 labels, each spanning its rows.

@@ -448,3 +448,77 @@ def _covering(layout: _Layout) -> list[list[int]]:
         for index in range(piece.first, piece.last + 1):
             covering[index].append(p)
     return covering
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    """One layout row as a page prints it: a grid row, or a page's part of a split one."""
+    grid_row: int
+    height: float  # points
+    repeated: bool  # a header row repeated at the top of a page that starts inside its group
+
+
+@dataclass(frozen=True)
+class PrintedCell:
+    """A cell (or its part) drawn on a page over rows[first..last] of that page."""
+    cell: Cell
+    lines: list[str]
+    first: int
+    last: int
+    split: bool  # a tall cell or a report's paragraph whose lines run on over a page break
+
+
+@dataclass(frozen=True)
+class PrintedPage:
+    rows: list[PrintedRow]
+    cells: list[PrintedCell]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How render_pdf lays the grid out on pages, for a writer that must print the same pages
+    (the Excel sheet). The cover, when the grid has one, is a page of its own before these."""
+    pages: list[PrintedPage]
+    below_on_own_page: bool  # the 注 and signature lines go on a page after the table's last
+
+
+def pagination(grid: Grid) -> Pagination:
+    """The pages render_pdf prints: the same `_layout` and `_paginate`, and which cells each page
+    draws over which of its rows (the rule of `_draw_page`: a repeated header row shows the cells that
+    start in it and the labels that run through it)."""
+    register_font()
+    page_size = landscape(A4) if grid.orientation == "landscape" else A4
+    first_top, next_top = _heading_top(grid, page_size, True), _heading_top(grid, page_size, False)
+    bottom = MARGIN + FOOTER - 4 * mm
+    body = next_top - bottom
+    layout = _layout(grid, body * 0.95)
+    pages = _paginate(layout, first_top - bottom, body)
+    grid_row = [-1] * len(layout.heights)
+    for piece in layout.pieces:
+        if piece.cell.rowspan == 1:
+            for lr in range(piece.first, piece.last + 1):
+                grid_row[lr] = piece.cell.row
+    for lr in range(len(grid_row)):  # a row of only tall cells: the row after the one before it
+        if grid_row[lr] < 0:
+            grid_row[lr] = grid_row[lr - 1] + 1 if lr else 0
+    where: list[list[tuple[int, int, bool]]] = [[] for _ in layout.heights]  # layout row -> (page, slot, copy)
+    for number, page in enumerate(pages):
+        for slot, (index, copy) in enumerate(page):
+            where[index].append((number, slot, copy))
+    placed: list[list[PrintedCell]] = [[] for _ in pages]
+    for piece in layout.pieces:
+        slots: dict[int, list[int]] = {}
+        keep_in_copies = piece.cell.role in ("vertical", "label")
+        for index in range(piece.first, piece.last + 1):
+            for number, slot, copy in where[index]:
+                if not copy or index == piece.first or keep_in_copies:
+                    slots.setdefault(number, []).append(slot)
+        for number, found in slots.items():
+            placed[number].append(PrintedCell(piece.cell, piece.lines, min(found), max(found), piece.split))
+    printer = _Printer(grid, Canvas(io.BytesIO(), pagesize=page_size, initialFontName=FONT), page_size)
+    last_used = sum(layout.heights[i] for i, _ in pages[-1])
+    last_room = (first_top if len(pages) == 1 else next_top) - bottom - last_used
+    return Pagination(
+        pages=[PrintedPage([PrintedRow(grid_row[i], layout.heights[i], copy) for i, copy in page], placed[n])
+               for n, page in enumerate(pages)],
+        below_on_own_page=last_room < printer.below_height())

@@ -73,8 +73,9 @@ def template_document(form: FormDef, doc: dict) -> tuple[dict, dict[str, str]]:
     return doc, presets
 
 
-def input_cells(form: FormDef, grid: Grid, top: int) -> list[tuple[InputCell, FieldDef]]:
-    """The grid's cells a unit fills: a field or column a unit may write, shown as itself."""
+def input_cells(form: FormDef, grid: Grid, row_of: dict[int, int]) -> list[tuple[InputCell, FieldDef]]:
+    """The grid's cells a unit fills: a field or column a unit may write, shown as itself, at its
+    sheet row (row_of: grid row -> sheet row, build_workbook's)."""
     from openpyxl.utils import get_column_letter
 
     found = []
@@ -84,7 +85,7 @@ def input_cells(form: FormDef, grid: Grid, top: int) -> list[tuple[InputCell, Fi
             continue
         if "其中：" in cell.text and (TICKED in cell.text or UNTICKED in cell.text):
             continue  # 类型 with its 其中 sub-choice in one cell: two values, filled in the editor
-        coordinate = f"{get_column_letter(1 + cell.col)}{top + cell.row}"
+        coordinate = f"{get_column_letter(1 + cell.col)}{row_of[cell.row]}"
         found.append((InputCell(coordinate, cell.path, cell.option), field))
     return found
 
@@ -92,9 +93,9 @@ def input_cells(form: FormDef, grid: Grid, top: int) -> list[tuple[InputCell, Fi
 def render_template(form: FormDef, grid: Grid, doc: dict, meta: dict[str, str], presets: dict[str, str],
                     sheet_title: str) -> bytes:
     """The workbook's bytes. `doc` is the document the grid was built from (template_document)."""
-    wb, top = build_workbook(grid, sheet_title)
+    wb, sheet = build_workbook(grid, sheet_title, whole_rows=True)
     ws = wb.active
-    cells = input_cells(form, grid, top)
+    cells = input_cells(form, grid, sheet.row_of)
     validations: dict[tuple, DataValidation] = {}
     for entry, field in cells:
         target = ws[entry.coordinate]
@@ -103,6 +104,8 @@ def render_template(form: FormDef, grid: Grid, doc: dict, meta: dict[str, str], 
         if entry.option:
             continue  # a √ column keeps its mark
         target.value, number_format = _cell_value(field, value_at(doc, entry.path))
+        if isinstance(target.value, str) and target.value.startswith("="):
+            target.data_type = "s"  # typed text such as “=100%”, not a formula
         if number_format:
             target.number_format = number_format
         rule = _validation(field)
@@ -116,7 +119,7 @@ def render_template(form: FormDef, grid: Grid, doc: dict, meta: dict[str, str], 
     ws.protection.sheet = True
     ws.protection.formatRows = ws.protection.formatColumns = False  # False: allowed
     _map_sheet(wb, meta, cells, presets)
-    return save_workbook(wb)
+    return save_workbook(wb, sheet)
 
 
 def _cell_value(field: FieldDef, raw) -> tuple[object, str]:
@@ -166,7 +169,7 @@ def _map_sheet(wb, meta: dict[str, str], cells, presets: dict[str, str]) -> None
     ws.append(["kind", TEMPLATE_KIND])
     for key, value in meta.items():
         ws.append([key, value])
-    ws.append(["sheet", wb.worksheets[0].title])
+    ws.append(["sheet", wb.active.title])
     ws.append(["cells"])
     for entry, _ in cells:
         ws.append(["cell", entry.coordinate, entry.path, entry.option])

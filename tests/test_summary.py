@@ -190,8 +190,12 @@ def test_printed_total_row_and_chart(office):
     # the chart's page: its title and the exact amounts of its legend
     assert "图1本年度申请资金按资金来源（万元）" in text
     assert f"公共预算资金{fmt(total['src_public'])}万元" in text and f"合计{fmt(total['requested'])}万元" in text
-    sheet = load_workbook(io.BytesIO(render_xlsx(composed))).active
+    book = render_xlsx(composed)
+    sheet = load_workbook(io.BytesIO(book), data_only=True).active  # a formula's value, as Excel shows it
     total_row = next([c.value for c in row if c.value is not None] for row in sheet.iter_rows() if row[0].value == "合计")
+    formulas = load_workbook(io.BytesIO(book)).active
+    sums = next([c.value for c in row] for row in formulas.iter_rows() if row[0].value == "合计")
+    assert any(str(v).startswith("=") and "SUM(" in str(v) for v in sums)  # an edit in WPS/Excel recomputes
     assert total_row[1] == str(total["projects"])
     assert [Decimal(str(v)) for v in total_row[2:]] == [total[k] for k in ("requested", "src_public", "src_funds",
                                                                           "src_other", "arranged")]

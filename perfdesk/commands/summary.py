@@ -14,7 +14,7 @@ def register(verbs, common) -> None:
         "summary", parents=[common],
         help="打印一轮的汇总表（declaration 申报、monitoring 监控、evaluation 评价，或 forms 中其他 summary_*.yaml）")
     summary.add_argument("kind", metavar="KIND", help="汇总表：declaration、monitoring、evaluation、results 等")
-    summary.add_argument("--year", type=int, required=True, help="年度")
+    summary.add_argument("--year", metavar="年度", type=int, required=True, help="汇总的预算年度，如 2027")
     by = summary.add_mutually_exclusive_group()
     by.add_argument("--unit", action="store_true", help="按预算单位汇总（默认）")
     by.add_argument("--dept", action="store_true", help="按主管部门汇总")
@@ -24,7 +24,7 @@ def register(verbs, common) -> None:
     summary.set_defaults(handler=_summary)
     results = verbs.add_parser("results", parents=[common],
                                help="绩效评价结果应用清单：每个项目和部门整体的等次、结果应用、涉及金额及依据")
-    results.add_argument("--year", type=int, required=True, help="年度")
+    results.add_argument("--year", metavar="年度", type=int, required=True, help="汇总的预算年度，如 2027")
     results.add_argument("--pdf", type=Path, help="写出 PDF")
     results.add_argument("--xlsx", type=Path, help="写出 Excel")
     results.set_defaults(handler=_results)

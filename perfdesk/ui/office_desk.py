@@ -312,7 +312,8 @@ def show_deadline(win, tries: int = 60) -> None:
     look opens it just after the first paint, and must not be made to open it earlier."""
     if not win.store_is_open():
         if tries:
-            QTimer.singleShot(500, lambda: show_deadline(win, tries - 1))
+            # the label as context: a window closed meanwhile drops the timer instead of touching it
+            QTimer.singleShot(500, win.deadline_label, lambda: show_deadline(win, tries - 1))
         return
     try:
         win.deadline_label.setText(nearest_deadline(win.store, dt.date.today()))

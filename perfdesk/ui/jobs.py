@@ -160,13 +160,17 @@ class Job(QObject):
 
     @Slot(int, int, str)
     def _progress(self, number: int, total: int, text: str) -> None:
-        self.progressed.emit(number, total, text)
-        if self.cancelled:
+        if self.end is not None:
             return
-        if self.dialog.maximum() != total:
-            self.dialog.setMaximum(total)
-        self.dialog.setValue(max(0, number - 1))
-        self.dialog.setLabelText(self.label_format.format(label=self.label, number=number, total=total, text=text))
+        showing = not self.cancelled  # once cancelled, the dialog keeps saying it is cancelling
+        if showing:
+            self.dialog.setLabelText(self.label_format.format(label=self.label, number=number, total=total, text=text))
+        self.progressed.emit(number, total, text)
+        if showing:
+            # Last: a modal QProgressDialog's setValue runs the event loop, which may deliver the end.
+            if self.dialog.maximum() != total:
+                self.dialog.setMaximum(total)
+            self.dialog.setValue(max(0, number - 1))
 
     @Slot(object)
     def _ended(self, end: JobEnd) -> None:

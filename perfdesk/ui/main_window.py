@@ -1062,7 +1062,7 @@ class MainWindow(QMainWindow):
                                                      f"{instead(record.status)}")
             return None
         dialog = ReviewDialog(self.store, record.id, parent=self)
-        dialog.decided.connect(lambda *_: self.refresh())
+        dialog.decided.connect(lambda form_instance_id: self.refresh_forms([form_instance_id]))
         dialog.open()
         return dialog
 

@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         self.editors: dict[int, QMainWindow] = {}  # open editor windows by form id
         self._editor_order: list[int] = []  # their form ids, the one last in front first
         self.library = None  # the 指标库 browser, once opened
-        self.batch = None  # the running or last BatchExport
+        self.batch = None  # the running or last 批量导出 Job
         self.last_batch_result = None
         self.setWindowTitle(WINDOW_TITLE)
         self.resize(1180, 680)
@@ -1153,7 +1153,7 @@ class MainWindow(QMainWindow):
     def batch_export(self):
         """批量导出: every listed form that passes its checks, in a worker thread."""
         from . import dialogs
-        from .workers import start_batch_export
+        from .workers import batch_export_job
 
         if self.batch_running():
             return None
@@ -1165,9 +1165,10 @@ class MainWindow(QMainWindow):
         if folder is None:
             return None
         dialogs.remember_export_dir(folder)
-        self.batch = start_batch_export(self.store, ids, folder, self)
+        self.batch = batch_export_job(self.store, ids, folder, self)
         self.batch.forms_changed.connect(self.refresh_forms)
         self.batch.ended.connect(lambda end, folder=folder: self._batch_done(end, folder))
+        self.batch.start()
         self._update_actions()
         return self.batch
 

@@ -66,12 +66,12 @@ def export_forms(store: Store, form_ids: list[int], folder: Path, context: JobCo
     return result
 
 
-def start_batch_export(store: Store, form_ids: list[int], folder: Path, parent: QWidget) -> Job:
-    """批量导出 behind a cancellable progress dialog; `done(BatchResult)` follows."""
+def batch_export_job(store: Store, form_ids: list[int], folder: Path, parent: QWidget) -> Job:
+    """批量导出 behind a cancellable progress dialog, to start once connected; `done(BatchResult)` follows."""
     ids, total = list(form_ids), len(form_ids)
     return Job(parent, "批量导出", f"正在导出 0/{total}…", lambda context: export_forms(store, ids, folder, context),
                cancellable=True, cancel_label="正在取消：导出完当前表单后停止…", total=total,
-               label_format="正在导出 {number}/{total}…\n{text}", modal=False).start()
+               label_format="正在导出 {number}/{total}…\n{text}", modal=False)
 
 
 def show_summary(parent: QWidget, result: BatchResult, folder: Path) -> QMessageBox:

@@ -153,3 +153,33 @@ def test_the_forms_a_job_wrote_show_afresh_without_reading_the_list_again(qtbot,
     assert window.proxy.index(row, COL_TITLE).data() == "2027年校舍维修改造项目（修订）"
     assert {r.id: r.title for r in window.listed_records() if r.id != form.id} == others
     assert loads == []  # only that row was read again
+
+
+def test_a_review_decision_shows_in_its_row_without_reading_the_list_again(qtbot, monkeypatch, tmp_path,
+                                                                           full_demo_store):
+    from perfdesk.package.identity import create_identity
+    from perfdesk.ui import installation
+    from perfdesk.ui.review_dialog import ReviewDialog
+    from gui_support import select
+
+    full_demo_store.set_setting("role", "finance")
+    create_identity(full_demo_store, installation.own_unit(full_demo_store).id, "审核口令2027")
+    window = create_main_window(full_demo_store)
+    qtbot.addWidget(window)
+    window.show()
+    form_id = select(settle(window), "2027年校园网络升级项目")
+    before = window.current_record().status.display
+    loads = []
+    monkeypatch.setattr(window.loader, "load", lambda *a: loads.append(a))
+    dialog = window.review_form()
+    assert isinstance(dialog, ReviewDialog)
+    dialog.give_back.setChecked(True)
+    dialog.letter.setPlainText("绩效目标不够具体，请把产出指标写成可以核验的数量")
+    dialog.passphrase.setText("审核口令2027")
+    dialog.target.setText(str(tmp_path / "审核结果.pdpkg"))
+    dialog.accept()
+    assert not dialog.error.isVisibleTo(dialog), dialog.error.text()
+    row = window.proxy.row_of(form_id)
+    shown = window.proxy.record(row).status
+    assert shown is full_demo_store.get_form(form_id).status and shown.display != before
+    assert loads == []

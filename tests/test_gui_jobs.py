@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
@@ -183,3 +184,25 @@ def test_a_review_decision_shows_in_its_row_without_reading_the_list_again(qtbot
     shown = window.proxy.record(row).status
     assert shown is full_demo_store.get_form(form_id).status and shown.display != before
     assert loads == []
+
+
+def test_quitting_the_application_stops_a_running_job_after_its_current_item(qtbot, parent):
+    started = threading.Event()
+    handled = []
+
+    def work(context):
+        for number in range(1, 1000):
+            if context.cancelled:
+                break
+            started.set()
+            time.sleep(0.01)
+            handled.append(number)
+        return len(handled)
+
+    job = Job(parent, "导出", "正在导出", work, cancellable=True).start()
+    assert started.wait(10)
+    QApplication.instance().aboutToQuit.emit()  # what quitting sends before the threads are torn down
+    assert not job.is_running() and job.cancelled  # stopped, not killed mid-item
+    assert 0 < len(handled) < 999
+    qtbot.waitUntil(lambda: job.end is not None, timeout=10_000)
+    assert job.end.value == len(handled) and job.end.cancelled

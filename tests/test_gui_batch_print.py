@@ -14,7 +14,7 @@ from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton  # noqa: E402
 
-from perfdesk.ui import batch_print_dialog, dialogs  # noqa: E402
+from perfdesk.ui import batch_print_dialog, dialogs, jobs  # noqa: E402
 from perfdesk.ui.app import create_main_window  # noqa: E402
 from gui_support import select, settle, trigger  # noqa: E402
 
@@ -63,13 +63,13 @@ def test_ticked_forms_print_in_list_order_with_a_contents_page(qtbot, monkeypatc
     chooser.ok.click()
     job = window.batch_print
     assert window.findChild(QProgressDialog, "batchPrintProgress") is job.dialog
-    qtbot.waitUntil(lambda: job.result is not None, timeout=30_000)
-    assert job.result.outcome is not None
+    qtbot.waitUntil(lambda: job.end is not None, timeout=30_000)
+    assert job.end.value is not None and not job.end.error
     pages = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(target).pages]
     contents = pages[0]
     positions = [contents.index(listed[i].title) for i in (1, 3, 7)]
     assert "批量打印目录" in contents and positions == sorted(positions)
-    assert [e.form_instance_id for e in job.result.outcome.entries] == [listed[i].id for i in (1, 3, 7)]
+    assert [e.form_instance_id for e in job.end.value.entries] == [listed[i].id for i in (1, 3, 7)]
     summary = window.findChild(QMessageBox, "batchPrintSummary")
     assert "已打印 3 份表单（共 3 份）" in summary.text() and str(target) in summary.text()
     summary.close()
@@ -77,7 +77,7 @@ def test_ticked_forms_print_in_list_order_with_a_contents_page(qtbot, monkeypatc
 
 def test_cancel_in_the_progress_dialog_writes_no_file(qtbot, monkeypatch, tmp_path, window):
     reached, gate = threading.Event(), threading.Event()
-    start = batch_print_dialog.BatchPrint.start
+    start = jobs.Job.start
 
     def hold(*_args):  # in the worker thread, as it starts on its first form
         reached.set()
@@ -85,9 +85,9 @@ def test_cancel_in_the_progress_dialog_writes_no_file(qtbot, monkeypatch, tmp_pa
 
     def start_held(job):
         job.worker.progress.connect(hold, Qt.ConnectionType.DirectConnection)
-        start(job)
+        return start(job)
 
-    monkeypatch.setattr(batch_print_dialog.BatchPrint, "start", start_held)
+    monkeypatch.setattr(jobs.Job, "start", start_held)
     folder = tmp_path / "out"
     folder.mkdir()
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: folder / "round.pdf")
@@ -97,8 +97,8 @@ def test_cancel_in_the_progress_dialog_writes_no_file(qtbot, monkeypatch, tmp_pa
     job.dialog.findChild(QPushButton).click()  # 取消
     assert "正在取消" in job.dialog.labelText()
     gate.set()
-    qtbot.waitUntil(lambda: job.result is not None, timeout=5_000)  # stops before the second form
-    assert job.result.cancelled and job.result.outcome is None
+    qtbot.waitUntil(lambda: job.end is not None, timeout=5_000)  # stops before the second form
+    assert job.end.cancelled and job.end.value is None
     assert list(folder.iterdir()) == []
     summary = window.findChild(QMessageBox, "batchPrintSummary")
     assert "已取消批量打印，没有写入文件" in summary.text()

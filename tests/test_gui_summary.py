@@ -88,3 +88,17 @@ def test_monitoring_chart_and_export(qtbot, round_store, tmp_path):
     window.by.setCurrentIndex(1)
     qtbot.waitUntil(lambda: "按主管部门" in window.status.text(), timeout=20_000)
     assert window.tabs.widget(0).rowCount() == 6 + 1
+
+
+def test_a_failure_while_composing_is_told_in_the_window(qtbot, monkeypatch, store):
+    import perfdesk.summary_operations as summary_operations
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("汇总口径缺失")
+
+    monkeypatch.setattr(summary_operations, "compose_summary", broken)
+    window = SummaryWindow(store, YEAR)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        window.compose()
+    assert window.status.text() == "程序内部错误（RuntimeError：汇总口径缺失），请把此信息告知技术支持"

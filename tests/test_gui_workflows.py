@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from perfdesk import operations  # noqa: E402
 from perfdesk.store import Store, StoreError  # noqa: E402
-from perfdesk.ui import dialogs, workers  # noqa: E402
+from perfdesk.ui import dialogs, jobs, workers  # noqa: E402
 from perfdesk.ui.app import acquire_db_lock, create_main_window, lock_path, run_gui  # noqa: E402
 from perfdesk.ui.form_list_model import COL_STATUS, COL_TITLE  # noqa: E402
 from perfdesk.ui.setup_dialog import UnitSetupDialog  # noqa: E402
@@ -492,19 +492,19 @@ def test_batch_export_writes_the_forms_without_errors(qtbot, monkeypatch, tmp_pa
     listed = settle(window).listed_records()
     assert len(listed) == 4
     labels = LabelWatcher()
-    start = workers.BatchExport.start
+    start = jobs.Job.start
 
     def start_watched(batch):
         labels.watch(batch)
-        start(batch)
+        return start(batch)
 
-    monkeypatch.setattr(workers.BatchExport, "start", start_watched)
+    monkeypatch.setattr(jobs.Job, "start", start_watched)
     batch = window.batch_export()
     dialog = window.findChild(QProgressDialog, "progressDialog")
     assert dialog is batch.dialog and dialog.isVisible()
-    qtbot.waitUntil(lambda: batch.result is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: batch.end is not None, timeout=30_000)
     result = window.last_batch_result
-    assert result is batch.result
+    assert result is batch.end.value
     assert (len(result.exported), len(result.skipped), result.cancelled, result.failed) == (2, 2, 0, [])
     assert set(result.skipped) == WITH_ERRORS
     for record in listed:
@@ -523,11 +523,16 @@ def test_batch_export_writes_the_forms_without_errors(qtbot, monkeypatch, tmp_pa
 def test_batch_worker_stops_after_the_current_form_when_cancelled(tmp_path, demo_store):
     """Cancel right after the first form actually exported; the ones before it had errors."""
     ids = [f.id for f in demo_store.list_forms(year=YEAR)]  # the list order: newest first
-    worker = workers.BatchExportWorker(demo_store, ids, tmp_path)
-    worker.form_done.connect(lambda fid, outcome: outcome == workers.EXPORTED and worker.cancel(),
-                             Qt.ConnectionType.DirectConnection)
-    worker.run()  # in this thread: the same code the QThread runs
-    result = worker.result
+
+    class CancelAfterOneFile:  # 取消 pressed as soon as the first file pair is written
+        def progress(self, *_args) -> None:
+            pass
+
+        @property
+        def cancelled(self) -> bool:
+            return any(tmp_path.glob("*.pdf"))
+
+    result = workers.export_forms(demo_store, ids, tmp_path, CancelAfterOneFile())  # the work a Job runs
     first_ok = next(i for i, fid in enumerate(ids) if demo_store.get_form(fid).title not in WITH_ERRORS)
     assert len(result.exported) == 1
     assert len(result.skipped) == first_ok
@@ -539,7 +544,7 @@ def test_batch_worker_stops_after_the_current_form_when_cancelled(tmp_path, demo
 def test_cancel_in_the_progress_dialog_stops_the_batch(qtbot, monkeypatch, tmp_path, window):
     monkeypatch.setattr(dialogs, "existing_directory", lambda *a: tmp_path)
     reached, gate = threading.Event(), threading.Event()
-    start = workers.BatchExport.start
+    start = jobs.Job.start
 
     def hold(*_args):  # in the worker thread, as it starts on its first form
         reached.set()
@@ -547,9 +552,9 @@ def test_cancel_in_the_progress_dialog_stops_the_batch(qtbot, monkeypatch, tmp_p
 
     def start_held(batch):  # the worker waits at its first form until the clerk has pressed 取消
         batch.worker.progress.connect(hold, Qt.ConnectionType.DirectConnection)
-        start(batch)
+        return start(batch)
 
-    monkeypatch.setattr(workers.BatchExport, "start", start_held)
+    monkeypatch.setattr(jobs.Job, "start", start_held)
     settle(window).set_year(YEAR)
     settle(window)
     batch = window.batch_export()
@@ -558,8 +563,8 @@ def test_cancel_in_the_progress_dialog_stops_the_batch(qtbot, monkeypatch, tmp_p
     dialog.findChild(QPushButton).click()  # 取消
     assert "正在取消" in dialog.labelText()
     gate.set()
-    qtbot.waitUntil(lambda: batch.result is not None, timeout=30_000)
-    result = batch.result
+    qtbot.waitUntil(lambda: batch.end is not None, timeout=30_000)
+    result = batch.end.value
     assert len(result.exported) + len(result.skipped) == 1 and result.cancelled == 3
     summary = window.findChild(QMessageBox, "batchSummary")
     assert "因取消未导出 3 份" in summary.text()

@@ -1,6 +1,6 @@
 """文件 → 批量打印…: the forms listed in the main window (its year, kind, status and search chosen
-there), ticked in a chooser, printed into one PDF with a contents page (perfdesk/batch_print.py) in
-a worker thread behind a progress dialog whose 取消 stops it before the next form.
+there), ticked in a chooser, printed into one PDF with a contents page (perfdesk/batch_print.py) by
+a Job (perfdesk/ui/jobs.py) behind a progress dialog whose 取消 stops it before the next form.
 
 `install(window, file_menu)` is the one call the main window makes.
 """
@@ -8,17 +8,15 @@ a worker thread behind a progress dialog whose 取消 stops it before the next f
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QMenu, QMessageBox, QProgressDialog, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu,
+                               QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
-from ..errors import user_errors
 from . import dialogs
+from .jobs import Job, JobContext, JobEnd
 
 
 def install(window, file_menu: QMenu) -> QAction:
@@ -29,14 +27,14 @@ def install(window, file_menu: QMenu) -> QAction:
     action.setToolTip(tip)
     action.triggered.connect(lambda _checked=False: choose_and_print(window))
     file_menu.addAction(action)
-    window.batch_print = None  # the running or last BatchPrint
+    window.batch_print = None  # the running or last Job
     return action
 
 
 def choose_and_print(window) -> FormChooser | None:
     """Open the chooser over the listed forms; on 打印… ask where, then print."""
     job = window.batch_print
-    if job is not None and job.result is None:
+    if job is not None and job.end is None:
         job.dialog.raise_()
         return None
     records = window.listed_records()
@@ -52,7 +50,7 @@ def choose_and_print(window) -> FormChooser | None:
     return chooser
 
 
-def _print_chosen(window, ids: list[int]) -> BatchPrint | None:
+def _print_chosen(window, ids: list[int]) -> Job | None:
     if not ids:
         return None
     suggested = dialogs.last_export_dir() / f"批量打印-{dt.date.today():%Y%m%d}-{len(ids)}份.pdf"
@@ -65,12 +63,14 @@ def _print_chosen(window, ids: list[int]) -> BatchPrint | None:
     return start(window, ids, path)
 
 
-def start(window, ids: list[int], path: Path) -> BatchPrint:
-    job = BatchPrint(window.store, ids, path, window)
-    job.done.connect(lambda result: _show_result(window, result))
+def start(window, ids: list[int], path: Path) -> Job:
+    store, ids, path = window.store, list(ids), Path(path)
+    job = Job(window, "批量打印", f"正在打印 0/{len(ids)}…", lambda context: print_chosen(store, ids, path, context),
+              cancellable=True, cancel_label="正在取消：当前表单印完即停止，不写入文件…", total=len(ids),
+              label_format="正在打印 {number}/{total}…\n{text}", modal=False, name="batchPrintProgress")
+    job.ended.connect(lambda end: _show_result(window, end))
     window.batch_print = job
-    job.start()
-    return job
+    return job.start()
 
 
 class FormChooser(QDialog):
@@ -147,120 +147,28 @@ class FormChooser(QDialog):
         self.ok.setEnabled(n > 0)
 
 
-@dataclass
-class BatchPrintResult:
-    outcome: object | None = None  # perfdesk.batch_print.BatchOutcome when it finished
-    cancelled: bool = False
-    error: str = ""
+def print_chosen(store, ids: list[int], path: Path, context: JobContext):
+    """The chosen forms into one PDF; a Job's work. Its BatchOutcome, or None when 取消 stopped it
+    before the file was written. Printing moves no status: no row of the list changes."""
+    from ..batch_print import BatchCancelled, print_batch, select_forms
+
+    try:
+        return print_batch(store, select_forms(store, ids), path, progress=context.progress,
+                           cancelled=lambda: context.cancelled)
+    except BatchCancelled:
+        return None
 
 
-class BatchPrintWorker(QObject):
-    progress = Signal(int, int, str)  # (number about to print, starting at 1; total; title)
-    finished = Signal(object)  # BatchPrintResult
-
-    def __init__(self, store, ids: list[int], path: Path) -> None:
-        super().__init__()
-        self.store, self.ids, self.path = store, list(ids), Path(path)
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    @Slot()
-    def run(self) -> None:
-        from ..batch_print import BatchCancelled, print_batch, select_forms
-
-        result = BatchPrintResult()
-        try:
-            forms = select_forms(self.store, self.ids)
-            result.outcome = print_batch(self.store, forms, self.path, progress=self.progress.emit,
-                                         cancelled=self._cancel.is_set)
-        except BatchCancelled:
-            result.cancelled = True
-        except user_errors() as exc:
-            result.error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - the dialog must hear the end whatever happened
-            result.error = f"程序内部错误（{type(exc).__name__}：{exc}），请把此信息告知技术支持"
-        self.finished.emit(result)
-
-
-class BatchPrint(QObject):
-    """A BatchPrintWorker in its own thread behind a cancellable QProgressDialog."""
-
-    done = Signal(object)  # BatchPrintResult, on the GUI thread, once the thread has stopped
-
-    def __init__(self, store, ids: list[int], path: Path, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.result: BatchPrintResult | None = None
-        self.path = Path(path)
-        total = len(ids)
-        self.dialog = QProgressDialog(f"正在打印 0/{total}…", "取消", 0, total, parent)
-        self.dialog.setObjectName("batchPrintProgress")
-        self.dialog.setWindowTitle("批量打印")
-        self.dialog.setMinimumDuration(0)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.setValue(0)
-        self.dialog.canceled.connect(self.cancel)
-        self.worker = BatchPrintWorker(store, ids, path)
-        self.thread = QThread(self)
-        self.thread.setObjectName("batchPrintThread")
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.worker.progress.connect(self._progress)
-        self.worker.finished.connect(self._finished)
-        app = QApplication.instance()
-        if app is not None:  # quitting mid-way: stop before the next form, then let the thread end
-            app.aboutToQuit.connect(self._stop)
-
-    def start(self) -> None:
-        self.dialog.show()
-        self.thread.start()
-
-    @Slot()
-    def cancel(self) -> None:
-        self.worker.cancel()
-        if self.result is None:
-            self.dialog.setLabelText("正在取消：当前表单印完即停止，不写入文件…")
-
-    @Slot()
-    def _stop(self) -> None:
-        self.worker.cancel()
-        self.thread.wait()
-
-    @Slot(int, int, str)
-    def _progress(self, number: int, total: int, title: str) -> None:
-        self.dialog.setValue(number - 1)
-        if not self.worker.is_cancelled():
-            self.dialog.setLabelText(f"正在打印 {number}/{total}…\n{title}")
-
-    @Slot(object)
-    def _finished(self, result: BatchPrintResult) -> None:
-        self.result = result
-        self.thread.quit()
-        self.thread.wait()
-        self.dialog.canceled.disconnect(self.cancel)
-        self.dialog.close()
-        self.done.emit(result)
-
-    def wait(self, ms: int = 60_000) -> bool:
-        return self.thread.wait(ms)
-
-
-def _show_result(window, result: BatchPrintResult) -> QMessageBox:
+def _show_result(window, end: JobEnd) -> QMessageBox:
     """The outcome in a window-modal box the clerk closes (not blocking)."""
-    if result.outcome is not None:
-        icon, text = QMessageBox.Icon.Information, result.outcome.summary()
-        if any(e.failure for e in result.outcome.entries):
-            icon = QMessageBox.Icon.Warning
-    elif result.cancelled:
+    if end.error:
+        icon, text = QMessageBox.Icon.Warning, f"批量打印失败，没有写入文件：\n{end.error}"
+    elif end.value is None:
         icon, text = QMessageBox.Icon.Information, "已取消批量打印，没有写入文件。"
     else:
-        icon, text = QMessageBox.Icon.Warning, f"批量打印失败，没有写入文件：\n{result.error}"
+        icon, text = QMessageBox.Icon.Information, end.value.summary()
+        if any(e.failure for e in end.value.entries):
+            icon = QMessageBox.Icon.Warning
     box = QMessageBox(icon, "批量打印", text, QMessageBox.StandardButton.Ok, window)
     box.setObjectName("batchPrintSummary")
     box.button(QMessageBox.StandardButton.Ok).setText("确定")

@@ -10,7 +10,7 @@ painting, sorting and filtering 10,000 rows stay cheap.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -157,6 +157,22 @@ class FormListModel(QAbstractTableModel):
         self._rows = rows
         self.haystacks = [row.haystack for row in rows]
         self.endResetModel()
+
+    def update_rows(self, rows: Sequence[_Row], gone: Iterable[int] = ()) -> None:
+        """Put these rows in place of the listed rows of the same forms (others are not listed here:
+        another year or kind) and drop the rows of the forms in `gone`."""
+        where = {row.record.id: i for i, row in enumerate(self._rows)}
+        last = len(HEADERS) - 1
+        for row in rows:
+            i = where.get(row.record.id)
+            if i is not None:
+                self._rows[i] = row
+                self.haystacks[i] = row.haystack
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+        for i in sorted((where[f] for f in set(gone) if f in where), reverse=True):
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self._rows[i], self.haystacks[i]
+            self.endRemoveRows()
 
     def record(self, row: int) -> FormRecord:
         return self._rows[row].record

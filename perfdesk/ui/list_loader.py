@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from ..store.errors import StoreError
+from ..store.errors import DamagedFormError, StoreError
 from .form_list_model import NO_FACTS, Facts, build_rows
 
 if TYPE_CHECKING:
@@ -71,6 +71,21 @@ def read_rows(store: Store, year: int | None, form_ids: Sequence[str] | None, to
             forms.sort(key=lambda f: (f.updated_at, f.id), reverse=True)
     book = UnitBook(store.units())
     return build_rows(forms, book.names(), consume=True, facts=row_facts(book, today))
+
+
+def read_rows_of(store: Store, form_instance_ids: Iterable[int], today: dt.date | None = None) -> tuple[list, list[int]]:
+    """The list rows of those forms, and the ids of those moved to the recycle bin meanwhile, for
+    FormListModel.update_rows. A form whose document cannot be read is listed from its summary."""
+    forms, gone = [], []
+    for form_instance_id in form_instance_ids:
+        try:
+            form = store.get_form(form_instance_id)
+        except DamagedFormError:
+            form = store.get_summary(form_instance_id)
+        (gone if form.deleted_at is not None else forms).append(form)
+    gone = [form.id for form in gone]
+    book = UnitBook(store.units())
+    return build_rows(forms, book.names(), facts=row_facts(book, today)), gone
 
 
 def _read(store: Store, year: int | None, form_id: str) -> list:

@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         self.editors: dict[int, QMainWindow] = {}  # open editor windows by form id
         self._editor_order: list[int] = []  # their form ids, the one last in front first
         self.library = None  # the 指标库 browser, once opened
-        self.batch = None  # the running or last BatchExport
+        self.batch = None  # the running or last 批量导出 Job
         self.last_batch_result = None
         self.setWindowTitle(WINDOW_TITLE)
         self.resize(1180, 680)
@@ -585,6 +585,20 @@ class MainWindow(QMainWindow):
             return
         self._fill_years(years, wanted)
         self._load_forms()
+
+    def refresh_forms(self, form_ids) -> None:
+        """Show those forms afresh in the rows they hold (after a job wrote them), without reading
+        the whole list again; a form no longer stored leaves the list."""
+        from .list_loader import read_rows_of
+
+        try:
+            rows, gone = read_rows_of(self.store, form_ids)
+        except StoreError as exc:
+            self._store_failed(exc)
+            return
+        self.model.update_rows(rows, gone)
+        self._update_count()
+        self._update_actions()
 
     def _fill_years(self, years: list[int], wanted: int | None) -> None:
         self.year_box.blockSignals(True)
@@ -1048,7 +1062,7 @@ class MainWindow(QMainWindow):
                                                      f"{instead(record.status)}")
             return None
         dialog = ReviewDialog(self.store, record.id, parent=self)
-        dialog.decided.connect(lambda *_: self.refresh())
+        dialog.decided.connect(lambda form_instance_id: self.refresh_forms([form_instance_id]))
         dialog.open()
         return dialog
 
@@ -1134,12 +1148,12 @@ class MainWindow(QMainWindow):
         return path
 
     def batch_running(self) -> bool:
-        return self.batch is not None and self.batch.result is None
+        return self.batch is not None and self.batch.end is None
 
     def batch_export(self):
         """批量导出: every listed form that passes its checks, in a worker thread."""
         from . import dialogs
-        from .workers import BatchExport
+        from .workers import batch_export_job
 
         if self.batch_running():
             return None
@@ -1151,18 +1165,26 @@ class MainWindow(QMainWindow):
         if folder is None:
             return None
         dialogs.remember_export_dir(folder)
-        self.batch = BatchExport(self.store, ids, folder, self)
-        self.batch.done.connect(lambda result, folder=folder: self._batch_done(result, folder))
+        self.batch = batch_export_job(self.store, ids, folder, self)
+        self.batch.forms_changed.connect(self.refresh_forms)
+        self.batch.ended.connect(lambda end, folder=folder: self._batch_done(end, folder))
         self.batch.start()
         self._update_actions()
         return self.batch
 
-    def _batch_done(self, result, folder: Path) -> None:
+    def _batch_done(self, end, folder: Path) -> None:
         from .workers import show_summary
 
-        self.last_batch_result = result
-        self.refresh()
-        show_summary(self, result, folder)
+        self.last_batch_result = end.value
+        self._update_actions()
+        if end.error:
+            box = QMessageBox(QMessageBox.Icon.Warning, "批量导出", f"批量导出中断：\n{end.error}",
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("batchSummary")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+        else:
+            show_summary(self, end.value, folder)
 
     # --- unit, about, closing ----------------------------------------------------------
 

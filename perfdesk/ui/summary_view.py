@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ..domain import money
-from ..errors import user_errors
 from .help_window import add_help_button
+from .jobs import failure_text
 
 PALETTE = ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#7f8c8d"]
 KIND_NAMES = {"declaration": "申报汇总", "monitoring": "监控汇总", "evaluation": "评价汇总", "results": "结果应用清单"}
@@ -210,8 +210,8 @@ class SummaryWindow(QDialog):
         def work() -> None:
             try:
                 relay.composed.emit(request, compose_summary(store, kind, year, by_supervisor=by_dept, months=months))
-            except user_errors() as exc:
-                relay.failed.emit(request, str(exc))
+            except Exception as exc:  # noqa: BLE001 - else the window says 正在汇总… for ever
+                relay.failed.emit(request, failure_text(exc))
 
         self._pool.start(work)
 
@@ -275,8 +275,8 @@ class SummaryWindow(QDialog):
             try:
                 write(composed, pdf=target if kind == "pdf" else None, xlsx=target if kind == "xlsx" else None)
                 relay.written.emit(f"已导出：{target}")
-            except user_errors() as exc:
-                relay.written.emit(str(exc))
+            except Exception as exc:  # noqa: BLE001 - else the window says 正在导出… for ever
+                relay.written.emit(failure_text(exc))
 
         self._pool.start(work)
 

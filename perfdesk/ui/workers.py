@@ -1,25 +1,19 @@
-"""Long work off the GUI thread: reading the form list, and 批量导出 in a QThread with a progress
-dialog that can cancel it.
-
-Workers only call the store and `operations`; they never touch a widget. They talk to the GUI
-through signals, which Qt queues onto the GUI thread.
-"""
+"""批量导出: every listed form that passes its checks, written into one folder by a Job
+(perfdesk/ui/jobs.py) behind a progress dialog that can cancel it, then a summary the clerk closes."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..errors import USER_ERRORS
 from ..operations import check, export
 from ..store import Store
 from .dialogs import safe_file_name
-
-EXPORTED, SKIPPED, FAILED = "exported", "skipped", "failed"
+from .jobs import Job, JobContext
 
 
 def batch_file_stem(form_instance_id: int, title: str) -> str:
@@ -45,120 +39,39 @@ class BatchResult:
         return "\n".join(lines)
 
 
-class BatchExportWorker(QObject):
-    """Exports forms one by one into a folder as "{id}-{title}.pdf" and ".xlsx".
+def export_forms(store: Store, form_ids: list[int], folder: Path, context: JobContext) -> BatchResult:
+    """Export forms one by one into a folder as "{id}-{title}.pdf" and ".xlsx"; a Job's work.
 
-    cancel() may be called from any thread; the form being exported is finished first, and the
-    files already written stay."""
-
-    progress = Signal(int, int, str)  # (number about to be exported, starting at 1; total; title)
-    form_done = Signal(int, str)  # (form id, EXPORTED / SKIPPED / FAILED)
-    finished = Signal(object)  # BatchResult
-
-    def __init__(self, store: Store, form_ids: list[int], folder: Path) -> None:
-        super().__init__()
-        self.store = store
-        self.form_ids = list(form_ids)
-        self.folder = Path(folder)
-        self._cancel = threading.Event()
-        self.result = BatchResult(total=len(self.form_ids))
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    @Slot()
-    def run(self) -> None:
-        result = self.result
-        for number, form_id in enumerate(self.form_ids, start=1):
-            if self._cancel.is_set():
-                result.cancelled = result.total - number + 1
-                break
-            title = str(form_id)
-            try:
-                record = self.store.get_form(form_id)
-                title = record.title
-                self.progress.emit(number, result.total, title)
-                if any(finding.blocks_export for finding in check(self.store, record)):
-                    result.skipped.append(title)
-                    outcome = SKIPPED
-                else:
-                    stem = batch_file_stem(form_id, title)
-                    export(self.store, form_id, pdf=self.folder / f"{stem}.pdf", xlsx=self.folder / f"{stem}.xlsx")
-                    result.exported.append(title)
-                    outcome = EXPORTED
-            except USER_ERRORS as exc:
-                result.failed.append((title, str(exc)))
-                outcome = FAILED
-            self.form_done.emit(form_id, outcome)
-        self.finished.emit(result)
+    On 取消 the form being exported is finished first, and the files already written stay. Exporting
+    only notes the forms' history, so no row of the list changes."""
+    folder = Path(folder)
+    result = BatchResult(total=len(form_ids))
+    for number, form_id in enumerate(form_ids, start=1):
+        if context.cancelled:
+            result.cancelled = result.total - number + 1
+            break
+        title = str(form_id)
+        try:
+            record = store.get_form(form_id)
+            title = record.title
+            context.progress(number, result.total, title)
+            if any(finding.blocks_export for finding in check(store, record)):
+                result.skipped.append(title)
+            else:
+                stem = batch_file_stem(form_id, title)
+                export(store, form_id, pdf=folder / f"{stem}.pdf", xlsx=folder / f"{stem}.xlsx")
+                result.exported.append(title)
+        except USER_ERRORS as exc:
+            result.failed.append((title, str(exc)))
+    return result
 
 
-class BatchExport(QObject):
-    """Runs a BatchExportWorker in its own thread behind a cancellable QProgressDialog."""
-
-    done = Signal(object)  # BatchResult, on the GUI thread, once the thread has stopped
-
-    def __init__(self, store: Store, form_ids: list[int], folder: Path, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.parent_widget = parent
-        self.result: BatchResult | None = None
-        total = len(form_ids)
-        self.dialog = QProgressDialog(f"正在导出 0/{total}…", "取消", 0, total, parent)
-        self.dialog.setObjectName("progressDialog")
-        self.dialog.setWindowTitle("批量导出")
-        self.dialog.setMinimumDuration(0)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.setValue(0)
-        self.dialog.canceled.connect(self.cancel)
-
-        self.worker = BatchExportWorker(store, form_ids, folder)
-        self.thread = QThread(self)
-        self.thread.setObjectName("batchExportThread")
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        # Direct: the thread stops itself when the work ends, so wait() never needs the GUI loop.
-        self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.worker.progress.connect(self._progress)
-        self.worker.form_done.connect(self._form_done)
-        self.worker.finished.connect(self._finished)
-
-    def start(self) -> None:
-        self.dialog.show()
-        self.thread.start()
-
-    def is_running(self) -> bool:
-        return self.thread.isRunning()
-
-    @Slot()
-    def cancel(self) -> None:
-        self.worker.cancel()
-        if self.result is None:
-            self.dialog.setLabelText("正在取消：导出完当前表单后停止…")
-
-    @Slot(int, int, str)
-    def _progress(self, number: int, total: int, title: str) -> None:
-        if not self.worker.is_cancelled():
-            self.dialog.setLabelText(f"正在导出 {number}/{total}…\n{title}")
-
-    @Slot(int, str)
-    def _form_done(self, _form_id: int, _outcome: str) -> None:
-        self.dialog.setValue(self.dialog.value() + 1)
-
-    @Slot(object)
-    def _finished(self, result: BatchResult) -> None:
-        self.result = result
-        self.thread.quit()
-        self.thread.wait()
-        self.dialog.canceled.disconnect(self.cancel)
-        self.dialog.close()
-        self.done.emit(result)
-
-    def wait(self, ms: int = 60_000) -> bool:
-        return self.thread.wait(ms)
+def batch_export_job(store: Store, form_ids: list[int], folder: Path, parent: QWidget) -> Job:
+    """批量导出 behind a cancellable progress dialog, to start once connected; `done(BatchResult)` follows."""
+    ids, total = list(form_ids), len(form_ids)
+    return Job(parent, "批量导出", f"正在导出 0/{total}…", lambda context: export_forms(store, ids, folder, context),
+               cancellable=True, cancel_label="正在取消：导出完当前表单后停止…", total=total,
+               label_format="正在导出 {number}/{total}…\n{text}", modal=False)
 
 
 def show_summary(parent: QWidget, result: BatchResult, folder: Path) -> QMessageBox:

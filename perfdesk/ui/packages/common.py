@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
 from ...store import Store, StoreError, UnitRecord
-from .jobs import Job, JobContext
+from ..jobs import Job, JobContext
 
 ROLES = {"unit": "单位", "supervisor": "主管部门", "office": "财政部门"}
 KINDS = {"form": "表单报送", "review": "审核结果"}

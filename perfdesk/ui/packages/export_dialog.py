@@ -30,7 +30,7 @@ from .. import dialogs
 from ..help_window import add_help_button
 from . import prompts
 from .common import PackageDialog
-from .jobs import JobContext
+from ..jobs import JobContext
 
 PNG_FILTER = "PNG 图片 (*.png)"
 

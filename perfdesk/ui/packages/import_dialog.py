@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ...store import Store
 from . import importing, prompts
 from .common import PackageDialog, close_buttons
-from .jobs import JobContext
+from ..jobs import JobContext
 
 HEADERS = ("文件", "结果", "原因")
 COL_FILE, COL_RESULT, COL_REASON = range(3)

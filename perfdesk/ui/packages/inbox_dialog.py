@@ -25,7 +25,7 @@ from ...errors import USER_ERRORS
 from ...store import InboxRecord, Store
 from . import prompts
 from .common import KINDS, PackageDialog, close_buttons, when
-from .jobs import JobContext
+from ..jobs import JobContext
 
 HEADERS = ("接收时间", "结果", "类型", "签名人", "单位编码", "签名时间", "表单", "版本", "文件", "说明")
 COL_RESULT, COL_SIGNER, COL_TITLE, COL_VERSION, COL_REASON = 1, 3, 6, 7, 9

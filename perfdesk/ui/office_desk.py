@@ -194,7 +194,7 @@ class StatusBoardWindow(QDialog):
     def export_chase(self, path: Path, kind: str):
         """Write the 催报 list off the GUI thread; says how many units it lists when done."""
         from ..office_desk import write_chase
-        from .packages.jobs import Job
+        from .jobs import Job
 
         task, today, store = self.task(), self.today, self.store
         target = {"pdf": path} if kind == "pdf" else {"xlsx": path}

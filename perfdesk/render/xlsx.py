@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -323,6 +324,15 @@ class _StyleCache:
         self.protos[key] = cell
 
 
+class _Range(MergedCellRange):
+    """A merged range made from its bounds rather than from its A1 text parsed back, with no corner cell
+    to take rules from (the corner is written after its anchor)."""
+
+    def __init__(self, ws, anchor, r0: int, c0: int, r1: int, c1: int):  # noqa: super() parses text
+        self.ws, self.start_cell = ws, anchor
+        CellRange.__init__(self, min_col=c0, min_row=r0, max_col=c1, max_row=r1)
+
+
 def _merge(ws, anchor, r0: int, c0: int, r1: int, c1: int, bordered: bool = True) -> None:
     """Merge a range whose anchor is styled; in a ruled table every covered cell gets the anchor's
     style, since Excel draws a merged cell's rules from the cells along its edges. Unruled (a banner,
@@ -331,11 +341,14 @@ def _merge(ws, anchor, r0: int, c0: int, r1: int, c1: int, bordered: bool = True
     Done by hand because Worksheet.merge_cells checks each new range against all earlier ones and
     restyles edge cells one by one, which is quadratic in a long form; our grid never overlaps.
     """
-    ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"))
+    cells = ws._cells
+    if (r1, c1) in cells:  # MergedCellRange takes the corner's rules into the anchor: let it
+        ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"))
+    else:
+        ws.merged_cells.ranges.add(_Range(ws, anchor, r0, c0, r1, c1))
     if not bordered:
         return
     style = copy(anchor._style)  # one copy for the covered cells: nothing restyles a covered cell
-    cells = ws._cells
     for r in range(r0, r1 + 1):
         for k in range(c0, c1 + 1):
             if r == r0 and k == c0:

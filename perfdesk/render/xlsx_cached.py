@@ -7,19 +7,25 @@ recalculates from the formula.
 In the same pass every number is written the shortest way that reads back as the same double, as Excel
 writes it: openpyxl writes 16 digits ("%.16g"), so 9.89 went in as 9.890000000000001, which a reader
 of the file's text (our template import) took for a figure with 15 decimals. Every member gets one
-fixed date, so the same data gives the same file."""
+fixed date, so the same data gives the same file.
+
+The sheet is serialised in memory (openpyxl writes it to a temporary file and reads it back) and its
+merged ranges are written as plain elements (openpyxl parses each range's text back into an object to
+serialise it, which cost a tenth of a form's save): the bytes are the same."""
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import Element, SubElement
 
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f>(?:<v\s*/>|<v>\s*</v>)?</c>')
 _NUMBER = re.compile(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")? t="n"><v>)([^<]+)(</v>)')
@@ -30,8 +36,32 @@ def save(wb: Workbook, sheet_part: str, cached: dict[str, Decimal | str]) -> byt
     """The workbook's bytes, with `cached` (coordinate -> number, or text such as "" or "—") written
     into the formula cells of one sheet part (e.g. "xl/worksheets/sheet1.xml")."""
     buffer = io.BytesIO()
-    ExcelWriter(wb, _Archive(buffer, sheet_part, cached)).save()  # as Workbook.save does, into our zip
+    _Excel(wb, _Archive(buffer, sheet_part, cached)).save()  # as Workbook.save does, into our zip
     return buffer.getvalue()
+
+
+class _Excel(ExcelWriter):
+    def write_worksheet(self, ws):
+        """ExcelWriter.write_worksheet (openpyxl 3.1) for a workbook that is not write-only, in memory."""
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _SheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
+class _SheetWriter(WorksheetWriter):
+    def write_merged_cells(self):
+        """<mergeCells count="n"><mergeCell ref="A1:B2"/>…</mergeCells>, in the order openpyxl writes them."""
+        merged = self.ws.merged_cells
+        if merged:
+            element = Element("mergeCells", count=str(len(merged.ranges)))
+            for ref in merged:
+                SubElement(element, "mergeCell", ref=ref.coord)
+            self.xf.send(element)
 
 
 class _Archive(zipfile.ZipFile):
@@ -40,10 +70,6 @@ class _Archive(zipfile.ZipFile):
     def __init__(self, buffer, part: str, cached: dict[str, Decimal | str]):
         super().__init__(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.part, self.cached = part, cached
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        with open(filename, "rb") as handle:  # openpyxl writes a sheet to a temporary file first
-            self.writestr(arcname or os.path.basename(filename), handle.read())
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if isinstance(zinfo_or_arcname, str):

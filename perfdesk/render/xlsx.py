@@ -23,7 +23,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -330,7 +329,8 @@ class _Range(MergedCellRange):
 
     def __init__(self, ws, anchor, r0: int, c0: int, r1: int, c1: int):  # noqa: super() parses text
         self.ws, self.start_cell = ws, anchor
-        CellRange.__init__(self, min_col=c0, min_row=r0, max_col=c1, max_row=r1)
+        # What CellRange's validating descriptors store, for bounds that are ours and in order.
+        self.__dict__.update(min_col=c0, min_row=r0, max_col=c1, max_row=r1, title=None)
 
 
 def _merge(ws, anchor, r0: int, c0: int, r1: int, c1: int, bordered: bool = True) -> None:

@@ -92,6 +92,7 @@ def sheet_data(ws, cached: dict[str, Decimal | str]) -> bytes:
     for row in dimensions.keys() - rows.keys():
         rows[row] = []
     letters: dict[int, str] = {}
+    style_ids: dict[int, str] = {}  # id(style array) -> its s="n" (the cells keep the arrays alive)
     out = [b"<sheetData>"]
     for index, cells in sorted(rows.items()):
         attributes = {"r": f"{index}"}
@@ -108,7 +109,15 @@ def sheet_data(ws, cached: dict[str, Decimal | str]) -> bytes:
             column = cell.column
             letter = letters.get(column) or letters.setdefault(column, get_column_letter(column))
             coordinate = f"{letter}{cell.row}"
-            head = f'<c r="{coordinate}"' + (f' s="{styles.add(cell._style)}"' if styled else "")
+            if styled:  # a merge's covered cells share one style object: look it up once
+                style = cell._style
+                found = style_ids.get(id(style))
+                if found is None:
+                    found = style_ids[id(style)] = f' s="{styles.add(style)}"'
+                head = f'<c r="{coordinate}"{found}'
+            else:
+                head = f'<c r="{coordinate}"'
+
             kind = cell.data_type
             if kind == "d" and not ws.parent.iso_dates and getattr(value, "tzinfo", None) is None:
                 kind, value = "n", to_excel(value, ws.parent.epoch)  # a date as Excel's serial number

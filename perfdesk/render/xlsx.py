@@ -51,7 +51,21 @@ COVER_TITLE = "封面"
 def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
     with collector_paused():
         wb, sheet = build_workbook(grid, sheet_title)
-        return save_workbook(wb, sheet)
+        try:
+            return save_workbook(wb, sheet)
+        finally:
+            _dismantle(wb)
+
+
+def _dismantle(wb: Workbook) -> None:
+    """Free a saved workbook's cells now: each cell points back at its sheet and the sheet at its book,
+    so without this the whole sheet waited for the cycle collector, which then walked it at some
+    later allocation (the next form's grid paid for this one's sheet)."""
+    for ws in wb.worksheets:
+        ws._cells.clear()
+        ws.merged_cells.ranges.clear()
+        ws.row_dimensions.clear()
+        ws.column_dimensions.clear()
 
 
 @contextmanager

@@ -94,10 +94,11 @@ def sheet_data(ws, cached: dict[str, Decimal | str]) -> bytes:
     letters: dict[int, str] = {}
     style_ids: dict[int, str] = {}  # id(style array) -> its s="n" (the cells keep the arrays alive)
     out = [b"<sheetData>"]
+    line: list[bytes] = []  # one row's pieces, joined when it ends (fewer objects alive at once)
     for index, cells in sorted(rows.items()):
         attributes = {"r": f"{index}"}
         attributes.update(dimensions.get(index, {}))
-        out.append(_start("row", attributes))
+        line.append(_start("row", attributes))
         for cell in cells:
             if type(cell) is not MergedCell and (type(cell) is not Cell or cell._comment is not None
                                                  or cell.hyperlink is not None):
@@ -117,21 +118,22 @@ def sheet_data(ws, cached: dict[str, Decimal | str]) -> bytes:
                 head = f'<c r="{coordinate}"{found}'
             else:
                 head = f'<c r="{coordinate}"'
-
             kind = cell.data_type
             if kind == "d" and not ws.parent.iso_dates and getattr(value, "tzinfo", None) is None:
                 kind, value = "n", to_excel(value, ws.parent.epoch)  # a date as Excel's serial number
             if kind == "f" and isinstance(value, str):
-                out.append(_formula(head, value[1:], cached.get(coordinate)))
+                line.append(_formula(head, value[1:], cached.get(coordinate)))
             elif kind == "s" and isinstance(value, str):
-                out.append(_ascii(f'{head} t="inlineStr"></c>' if value == "" else
-                                  f'{head} t="inlineStr"><is><t{_space(value)}>{value.translate(_TEXT)}</t></is></c>'))
+                line.append(_ascii(f'{head} t="inlineStr"></c>' if value == "" else
+                                   f'{head} t="inlineStr"><is><t{_space(value)}>{value.translate(_TEXT)}</t></is></c>'))
             elif kind in ("n", "b", "e"):
-                out.append(_ascii(f'{head} t="{kind}"></c>' if value is None else
-                                  f'{head} t="{kind}"><v>{_value(kind, value)}</v></c>'))
+                line.append(_ascii(f'{head} t="{kind}"></c>' if value is None else
+                                   f'{head} t="{kind}"><v>{_value(kind, value)}</v></c>'))
             else:
                 raise TypeError(f"{coordinate}: a {kind} cell ({type(value).__name__}) this writer does not write")
-        out.append(b"</row>")
+        line.append(b"</row>")
+        out.append(b"".join(line))
+        line.clear()
     out.append(b"</sheetData>")
     return b"".join(out)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -450,16 +451,15 @@ def _covering(layout: _Layout) -> list[list[int]]:
     return covering
 
 
-@dataclass(frozen=True)
-class PrintedRow:
+# Named tuples rather than dataclasses: one is made for every cell of every page of an Excel sheet.
+class PrintedRow(NamedTuple):
     """One layout row as a page prints it: a grid row, or a page's part of a split one."""
     grid_row: int
     height: float  # points
     repeated: bool  # a header row repeated at the top of a page that starts inside its group
 
 
-@dataclass(frozen=True)
-class PrintedCell:
+class PrintedCell(NamedTuple):
     """A cell (or its part) drawn on a page over rows[first..last] of that page."""
     cell: Cell
     lines: list[str]
@@ -468,14 +468,12 @@ class PrintedCell:
     split: bool  # a tall cell or a report's paragraph whose lines run on over a page break
 
 
-@dataclass(frozen=True)
-class PrintedPage:
+class PrintedPage(NamedTuple):
     rows: list[PrintedRow]
     cells: list[PrintedCell]
 
 
-@dataclass(frozen=True)
-class Pagination:
+class Pagination(NamedTuple):
     """How render_pdf lays the grid out on pages, for a writer that must print the same pages
     (the Excel sheet). The cover, when the grid has one, is a page of its own before these."""
     pages: list[PrintedPage]

@@ -15,6 +15,8 @@ formulas with our figure stored as their value (xlsx_cached)."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,8 +49,38 @@ COVER_TITLE = "封面"
 
 
 def render_xlsx(grid: Grid, sheet_title: str = "申报表") -> bytes:
-    wb, sheet = build_workbook(grid, sheet_title)
-    return save_workbook(wb, sheet)
+    with collector_paused():
+        wb, sheet = build_workbook(grid, sheet_title)
+        try:
+            return save_workbook(wb, sheet)
+        finally:
+            _dismantle(wb)
+
+
+def _dismantle(wb: Workbook) -> None:
+    """Free a saved workbook's cells now: each cell points back at its sheet and the sheet at its book,
+    so without this the whole sheet waited for the cycle collector, which then walked it at some
+    later allocation (the next form's grid paid for this one's sheet)."""
+    for ws in wb.worksheets:
+        ws._cells.clear()
+        ws.merged_cells.ranges.clear()
+        ws.row_dimensions.clear()
+        ws.column_dimensions.clear()
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector paused while a sheet is built and saved. Every cell is a live object
+    until the file is written, and the collector walked them all again and again as the sheet grew:
+    half the time of a long sheet, and more than linear in its rows. Its cycles are collected after."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @dataclass
@@ -323,6 +355,16 @@ class _StyleCache:
         self.protos[key] = cell
 
 
+class _Range(MergedCellRange):
+    """A merged range made from its bounds rather than from its A1 text parsed back, with no corner cell
+    to take rules from (the corner is written after its anchor)."""
+
+    def __init__(self, ws, anchor, r0: int, c0: int, r1: int, c1: int):  # noqa: super() parses text
+        self.ws, self.start_cell = ws, anchor
+        # What CellRange's validating descriptors store, for bounds that are ours and in order.
+        self.__dict__.update(min_col=c0, min_row=r0, max_col=c1, max_row=r1, title=None)
+
+
 def _merge(ws, anchor, r0: int, c0: int, r1: int, c1: int, bordered: bool = True) -> None:
     """Merge a range whose anchor is styled; in a ruled table every covered cell gets the anchor's
     style, since Excel draws a merged cell's rules from the cells along its edges. Unruled (a banner,
@@ -331,11 +373,14 @@ def _merge(ws, anchor, r0: int, c0: int, r1: int, c1: int, bordered: bool = True
     Done by hand because Worksheet.merge_cells checks each new range against all earlier ones and
     restyles edge cells one by one, which is quadratic in a long form; our grid never overlaps.
     """
-    ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"))
+    cells = ws._cells
+    if (r1, c1) in cells:  # MergedCellRange takes the corner's rules into the anchor: let it
+        ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"))
+    else:
+        ws.merged_cells.ranges.add(_Range(ws, anchor, r0, c0, r1, c1))
     if not bordered:
         return
     style = copy(anchor._style)  # one copy for the covered cells: nothing restyles a covered cell
-    cells = ws._cells
     for r in range(r0, r1 + 1):
         for k in range(c0, c1 + 1):
             if r == r0 and k == c0:

@@ -11,24 +11,11 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from . import dialogs
 from .jobs import Job, JobContext, JobEnd
-
-
-def install(window, file_menu: QMenu) -> QAction:
-    action = QAction("批量打印(&A)…", window)
-    action.setObjectName("batchPrintAction")
-    tip = "把列表中选定的多份表单按顺序打印为一个 PDF，前附目录（表单、单位、起始页码）"
-    action.setStatusTip(tip)
-    action.setToolTip(tip)
-    action.triggered.connect(lambda _checked=False: choose_and_print(window))
-    file_menu.addAction(action)
-    window.batch_print = None  # the running or last Job
-    return action
 
 
 def choose_and_print(window) -> FormChooser | None:

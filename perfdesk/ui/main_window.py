@@ -306,6 +306,7 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "PerfDesk", cannot_open_message(exc))
             QApplication.exit(1)
             return False
+        self._later("office_desk", "show_deadline")()
         return True
 
     @property
@@ -338,6 +339,10 @@ class MainWindow(QMainWindow):
             action.setToolTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
         return action
+
+    def _later(self, module: str, function: str):
+        """A slot calling perfdesk.ui.<module>.<function>(self), importing the module on first use."""
+        return lambda *_: getattr(importlib.import_module(f"{__package__}.{module}"), function)(self)
 
     def _build_actions(self) -> None:
         a = self._action
@@ -373,6 +378,13 @@ class MainWindow(QMainWindow):
         self.refresh_action = a("刷新(&R)", "refreshAction", self.refresh, QKeySequence.StandardKey.Refresh)
         self.library_action = a("指标库(&L)…", "libraryAction", self.show_library,
                                 tip="浏览共性指标、个性指标和定性指标，计算指标值，并加入正在编辑的表单")
+        # 批量打印 and the 任务 menu: their modules are imported when first used, after the first paint
+        tip = "把列表中选定的多份表单按顺序打印为一个 PDF，前附目录（表单、单位、起始页码）"
+        self.batch_print_action = a("批量打印(&A)…", "batchPrintAction", self._later("batch_print_dialog", "choose_and_print"),
+                                    tip=tip)
+        self.batch_print = None  # the running or last Job
+        self.status_board_action = a("报送情况…", "statusBoardAction", self._later("office_desk", "show_status_board"))
+        self.unit_tasks_action = a("下发任务…", "unitTasksAction", self._later("office_desk", "show_unit_tasks"))
         self.summary_action = a("汇总与图表(&G)…", "summaryAction", self.show_summary,
                                 tip="财政部门：按单位或主管部门汇总一轮的申报、监控、评价，看图表，导出汇总表和结果应用清单")
         self.unit_action = a("单位设置(&U)…", "unitSetupAction", self.edit_unit,
@@ -424,9 +436,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         file_menu.addSeparator()
         file_menu.addActions([self.preview_action, self.export_pdf_action, self.export_xlsx_action, self.batch_action])
-        from . import batch_print_dialog  # 批量打印: many forms in one PDF with a contents page
-
-        self.batch_print_action = batch_print_dialog.install(self, file_menu)
+        file_menu.addAction(self.batch_print_action)  # 批量打印: many forms in one PDF with a contents page
         file_menu.addSeparator()
         file_menu.addAction(self.refresh_action)
         file_menu.addSeparator()
@@ -442,9 +452,15 @@ class MainWindow(QMainWindow):
         tools_menu = self.menuBar().addMenu("工具(&T)")
         tools_menu.addAction(self.library_action)
         tools_menu.addAction(self.summary_action)
-        from . import office_desk  # 任务: 报送情况 at a finance office, 下发任务 and deadlines at a unit
-
-        office_desk.install(self)
+        # 任务: 报送情况 at a finance office, 下发任务 at a unit, and the nearest deadline in the status bar
+        task_menu = self.menuBar().addMenu("任务(&R)")
+        task_menu.addActions([self.status_board_action, self.unit_tasks_action])
+        self.deadline_label = QLabel(self)
+        self.deadline_label.setObjectName("deadlineLabel")
+        self.statusBar().addPermanentWidget(self.deadline_label)
+        # the deadline needs the store: after the first look it is shown once the store opens (finish_opening)
+        deadline = self._later("office_desk", "show_deadline")
+        self.list_loaded.connect(lambda: self.store_is_open() and deadline())
 
         package_menu = self.menuBar().addMenu("提交包(&K)")
         package_menu.addActions(self.package_actions[:4])

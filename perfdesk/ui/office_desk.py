@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -289,22 +289,6 @@ def nearest_deadline(store, today: dt.date) -> str:
         return ""
     due, kind, task = next(((d, k, t) for d, k, t in upcoming if d >= today), upcoming[-1])
     return f"下发任务：{form_name(kind)} {format_date(due)}截止，{days_left((due - today).days)}"
-
-
-def install(win) -> None:
-    """The 任务 menu on the main window: 报送情况 at a finance office, 下发任务 at a unit."""
-    menu = win.menuBar().addMenu("任务(&R)")
-    board = QAction("报送情况…", win)
-    board.setObjectName("statusBoardAction")
-    board.triggered.connect(lambda: show_status_board(win))
-    tasks = QAction("下发任务…", win)
-    tasks.setObjectName("unitTasksAction")
-    tasks.triggered.connect(lambda: show_unit_tasks(win))
-    menu.addActions([board, tasks])
-    win.deadline_label = QLabel(win)
-    win.deadline_label.setObjectName("deadlineLabel")
-    win.statusBar().addPermanentWidget(win.deadline_label)
-    win.list_loaded.connect(lambda: show_deadline(win))  # the store is open by then
 
 
 def show_deadline(win, tries: int = 60) -> None:

@@ -256,27 +256,13 @@ class UnitTasksWindow(QDialog):
 
 
 def start_from_task(win, task, kind: str):
-    """A new form of the task's kind and year: a declaration is made for that year at once (the
-    project name asked); other kinds start through their usual dialog with the task's year chosen."""
-    from . import dialogs
-
-    if kind == "declaration":
-        unit = win._own_unit_or_setup()
-        if unit is None:
-            return None
-        title = dialogs.ask_text(win, "按任务新建绩效目标申报表", f"{task.year}年度的项目名称：")
-        if title is None:
-            return None
-        try:
-            from ..operations import new_declaration
-
-            record = new_declaration(win.store, unit, task.year, title.strip())
-        except user_errors() as exc:
-            QMessageBox.warning(win, "无法新建", str(exc))
-            return None
-        return win._show_new(record, f"已按任务“{task.title}”新建“{record.title}”")
-    win.set_year(task.year)
-    return win.starts[kind]()
+    """A new form of the task's kind, of the task's year: the way 新建 starts that kind (the project name,
+    the declaration it follows…), the year fixed to the task's."""
+    start = win.starts.get(kind)
+    if start is None:
+        QMessageBox.information(win, "按任务新建", f"{form_name(kind) or kind}不在本机新建，请按任务要求另行报送。")
+        return None
+    return start(year=task.year)
 
 
 def nearest_deadline(store, today: dt.date) -> str:

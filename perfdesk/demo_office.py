@@ -13,8 +13,9 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
-from .demo import _arranged, _details, _progress, declaration
+from .demo import _arranged, _details, declaration
 from .demo_chain import walk
+from .domain.computed import fill_computed
 from .domain.document import headline_amount
 from .domain.lifecycle import Status
 from .domain.registry import get_form
@@ -145,7 +146,35 @@ def load_office_demo(store: Store, today: dt.date | None = None) -> tuple[TaskRe
     projects, count = _projects(), 0
     for n, entry in enumerate(entries):
         count += _unit_forms(store, office, task, entry, projects[entry.name], _PATTERNS[n % len(_PATTERNS)], n, today)
+    count += _department_evaluations(store, task, today)
     return task, count
+
+
+def _department_evaluations(store: Store, task: TaskRecord, today: dt.date) -> int:
+    """Each 主管部门's 部门整体支出绩效自评表 (its 机关 hands it in), approved: grades 优 良 中 低 in turn, so the
+    evaluation 汇总 lists departments below 良 and the 结果应用清单 their 公用经费 cut."""
+    from .demo_round import _department
+
+    form = get_form("dept_self_evaluation")
+    day = min(task.due("project_self_evaluation") - dt.timedelta(days=5), today)
+    for u, (sup_code, _, _) in enumerate(_DEPARTMENTS):
+        unit = store.unit_by_code(f"{sup_code}001")
+        profile = get_profile(unit.profile)
+        doc = _department(form, unit, u, profile)
+        basic = doc["funds_by_use"]["basic"]
+        doc["funds_by_source"]["appropriation"].update(initial=basic["initial"], budget=basic["budget"],
+                                                       executed=basic["executed"])
+        for row in doc["indicators"]:
+            if Decimal(row["actual"]) < Decimal(row["target"]):
+                row["cause"] = "部分重点工作受上级政策调整影响推迟；已列入下年度工作计划并按季度调度。"
+        doc.update(goal_expected="保障部门正常运转，完成年度重点工作任务，服务对象满意度不低于90%。",
+                   goal_actual="完成年度重点工作任务，部门整体支出执行情况见各项指标。", fill_date=day.isoformat())
+        fill_computed(form, doc, profile)
+        record = store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=task.year,
+                                   title=f"{unit.name}部门整体支出绩效自评表（{task.year}年度）", data=doc,
+                                   amount=headline_amount(form, doc))
+        walk(store, record, unit, Status.APPROVED, day=day)
+    return len(_DEPARTMENTS)
 
 
 def _unit_forms(store: Store, office: OfficeStore, task: TaskRecord, entry: UnitEntry, project, pattern, n: int,
@@ -156,6 +185,7 @@ def _unit_forms(store: Store, office: OfficeStore, task: TaskRecord, entry: Unit
     title, details = project
     doc = declaration(spec, task.year, f"{task.year}年{title}", _details(details), (9, 12))
     doc.update(preparer=entry.contact, contact_phone=entry.phone)
+    _split_sources(doc, n)
     made = 0
     decl_state, mon_state, self_state = pattern
     decl = None
@@ -192,17 +222,15 @@ def _make(store: Store, office: OfficeStore, task: TaskRecord, unit, kind: str, 
         from .operations import save_document
 
         record = start_project_monitoring(store, decl)
-        doc = copy.deepcopy(record.data)
-        total = Decimal(decl_doc["fund_sources"]["appropriation"]["this_year"])
-        issued, spent = (total * Decimal("0.8")).quantize(Decimal("0.01")), (total * Decimal("0.46")).quantize(Decimal("0.01"))
-        _progress(doc, spent={"city": str(spent)}, issued={"city": str(issued)}, forecast_total=str(total),
-                  progress=[("已完成 55%", "", "确定能")])
+        doc = _monitoring(copy.deepcopy(record.data), n)
         save_document(store, record, doc)
         record = store.get_form(record.id)
     else:
         from .tables_operations import start_project_self_evaluation
 
         record = start_project_self_evaluation(store, decl)
+        _self_evaluation(store, record, n, decl_doc, _received(task, kind, state, n, today).date())
+        record = store.get_form(record.id)
     day = _received(task, kind, state, n, today)
     finance = _arranged(decl_doc) if kind == "declaration" else None  # 本年度实际安排资金: the declaration's only
     record = walk(store, record, unit, status, day=day.date(), finance=finance)
@@ -225,3 +253,85 @@ def _empty(office: OfficeStore, task: TaskRecord, entry: UnitEntry, kind: str, n
                      reason=f"{entry.name}空数据说明（示例）", kind="empty", unit_code=entry.code,
                      signer_name=entry.name, form_uid=uid, package_version=1, signed_at=when)
     office.receive_empty(fields, entry_row, keep_existing=False)
+
+
+# --- figures that differ from unit to unit, so every 汇总 table has something to show ------------------
+
+_CENT = Decimal("0.01")
+
+
+def _split_sources(doc: dict, n: int) -> None:
+    """Part of some projects' money from 政府性基金 or 其他收入 (the total asked stays the detail's sum)."""
+    sources = doc["fund_sources"]
+    total = Decimal(sources["appropriation"]["this_year"])
+    funds = (total * Decimal("0.30")).quantize(_CENT) if n % 3 == 1 else Decimal(0)
+    other = (total * Decimal("0.20")).quantize(_CENT) if n % 4 == 2 else Decimal(0)
+    if funds:
+        sources["government_funds"]["this_year"] = format(funds, "f")
+    if other:
+        sources["other_income"]["this_year"] = format(other, "f")
+    sources["appropriation"]["this_year"] = format(total - funds - other, "f")
+
+
+# 1-6月: (下达 share, 支出 share of what was issued, how the indicators stand) by n % 4 — on track, behind
+# 序时进度 (a yellow warning), a target at risk, a target that cannot be met (a red warning, with measures).
+_MONITORING = [("0.80", "0.70", "确定能"), ("0.60", "0.35", "确定能"), ("1.00", "0.55", "有可能"),
+               ("0.70", "0.60", "完全不可能")]
+
+
+def _monitoring(doc: dict, n: int) -> dict:
+    issued_share, spent_share, possibility = (Decimal(v) if i < 2 else v for i, v in enumerate(_MONITORING[n % 4]))
+    total = Decimal(0)
+    for row in ("city", "other"):
+        budget = doc["fund_sources"][row].get("budget")
+        if not budget:
+            continue
+        issued = (Decimal(budget) * issued_share).quantize(_CENT)
+        doc["fund_sources"][row].update(issued=format(issued, "f"),
+                                        spent=format((issued * spent_share).quantize(_CENT), "f"))
+        total += Decimal(budget)
+    doc["fund_sources"]["total"]["forecast"] = format(total, "f")
+    for row in doc["indicators"]:
+        row.update(progress="按计划推进", forecast=row["target"], possibility="确定能")
+    first = doc["indicators"][0]
+    if spent_share < Decimal("0.5"):
+        doc["spending_explanation"] = "项目招标延后，资金集中在第三季度支付；已督促实施单位按合同节点加快支付。"
+    if possibility == "有可能":
+        first.update(possibility="有可能", progress="完成约四成",
+                     deviation_cause="主要设备到货推迟，下半年需加快进度。")
+    elif possibility == "完全不可能":
+        first.update(possibility="完全不可能", progress="完成约两成", forecast="约六成",
+                     deviation_cause="项目选址调整，主体工程推迟至第三季度开工。",
+                     note="调整实施计划，未完成部分列入下年度预算，第四季度集中推进。")
+    return doc
+
+
+# 自评: (share of each target reached, 执行率) by n % 4 — 优, 良, 中, 低 in turn.
+_SELF = [(Decimal("1.00"), Decimal("0.98")), (Decimal("0.85"), Decimal("0.90")),
+         (Decimal("0.68"), Decimal("0.75")), (Decimal("0.45"), Decimal("0.55"))]
+_RATING = ["达成", "部分达成", "部分达成", "未达成"]
+
+
+def _self_evaluation(store: Store, record, n: int, decl_doc: dict, day: dt.date) -> None:
+    """The year's 实际完成值 and 全年执行数, as the unit fills them; the score follows by the rules."""
+    from .demo_tables import _save
+
+    doc = copy.deepcopy(record.data)
+    share, rate = _SELF[n % 4]
+    for row in doc["funds"].values():
+        if isinstance(row, dict) and row.get("budget"):
+            row["executed"] = format((Decimal(row["budget"]) * rate).quantize(_CENT), "f")
+    for row in doc["indicators"]:
+        target = row.get("target")
+        if row.get("nature") == "定性":
+            row["actual"] = f"{_RATING[n % 4]}：{'已按计划完成' if share == 1 else '部分完成'}"
+        elif row.get("nature") == "≤" and target:
+            row["actual"] = format((Decimal(target) / share).quantize(_CENT).normalize(), "f")
+        elif target:
+            row["actual"] = format((Decimal(target) * share).quantize(_CENT).normalize(), "f")
+        if share < 1 or row.get("nature") == "定性":
+            row["cause"] = "受项目实施进度影响，部分指标未完成；已纳入下年度整改。"
+    doc.update(goal_actual="年度目标基本完成，具体见各项指标实际完成值。" if share >= Decimal("0.85")
+               else "年度目标部分完成，差距及原因见各项指标。", fill_date=day.isoformat(),
+               contact=decl_doc.get("preparer"), contact_phone=decl_doc.get("contact_phone"))
+    _save(store, record, doc)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .domain import monitoring
-from .domain.document import blank_document, headline_amount, tree_values
+from .domain.document import blank_document, headline_amount
 from .domain.lifecycle import NOT_YET_BUDGET
 from .domain.profiles import ProfileError, get_profile
 from .domain.registry import form_of, get_form

@@ -23,7 +23,7 @@ def test_each_page_a_dialog_names_is_an_anchor_of_the_manual():
     named = set()
     for source in SOURCES.rglob("*.py"):
         named |= set(re.findall(r'(?:add_help_button\(\w+|show_manual\([^,]+), "([a-z]+)"\)', source.read_text(encoding="utf-8")))
-    assert {"new", "indicators", "review", "recycle", "print", "check", "package"} <= named
+    assert {"new", "indicators", "review", "recycle", "print", "check", "package", "board", "tasks"} <= named
     assert named <= set(help_window.PAGES) == anchors
     for anchor in anchors:
         assert f'href="#{anchor}"' in manual  # listed at the top
@@ -45,6 +45,7 @@ def dialogs(store):
     from perfdesk.ui.recycle_bin import RecycleBinDialog
     from perfdesk.ui.review_dialog import ReviewDialog
     from perfdesk.ui.setup_dialog import UnitSetupDialog
+    from perfdesk.ui.office_desk import StatusBoardWindow, UnitTasksWindow
     from perfdesk.ui.summary_view import SummaryWindow
     from perfdesk.operations import render
 
@@ -71,6 +72,8 @@ def dialogs(store):
     yield ImportDialog(store), "package"
     yield TrustDialog(store), "package"
     yield SummaryWindow(store, 2027), "summary"
+    yield StatusBoardWindow(store), "board"
+    yield UnitTasksWindow(None, store), "tasks"
 
 
 def test_every_dialogs_help_button_opens_its_page(qtbot, full_demo_store, monkeypatch):

@@ -114,3 +114,78 @@ def test_a_unit_sees_its_tasks_and_starts_a_declaration_from_one(qtbot, tmp_path
     record = tasks.start_selected()
     assert (record.form_id, record.year, record.title) == ("declaration", 2028, "2028年校园绿化提升项目")
     store.close()
+
+
+def _unit_with_a_task_of_every_kind(tmp_path, year: int):
+    """The plain demo's school (its 2026 forms: approved declarations, monitoring tables) with a task of
+    `year` for every kind a unit starts here."""
+    from perfdesk.demo import load_demo
+    from perfdesk.domain.tasks import Deadline, OFFICE_SET
+
+    store = Store(f"sqlite:///{tmp_path}/unit.db")
+    load_demo(store, 2027)
+    school = store.unit_by_code("201003")
+    store.set_setting("unit_id", school.id)
+    win = create_main_window(store)
+    kinds = list(win.starts)
+    due = Deadline(TODAY + dt.timedelta(days=20), OFFICE_SET)
+    OfficeStore(store).receive_task(
+        dict(uid="5d0c2c1e-8f1a-4b7e-a3a9-1f4e2c6b7d80", year=year, title="全年绩效报送", note="", office_code="101001",
+             office_name="长治市财政局", issued_on=TODAY, deadlines={k: due for k in kinds},
+             unit_codes=["201003"], version=1),
+        dict(file_sha256="1" * 64, file_name="任务.pdpkg", reason="任务", kind="task"))
+    return store, win, kinds
+
+
+def test_a_form_started_from_a_task_has_the_tasks_year_and_kind_for_every_kind(qtbot, tmp_path, monkeypatch):
+    """Whatever the main window shows (2027 chosen, a 2027 declaration selected), a form started from the
+    2026 task is a 2026 form of the task's kind; each dialog shows the task's year and does not let it change."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from perfdesk.ui import dialogs
+    from perfdesk.ui import new_form_dialogs as new_dialogs
+
+    store, win, kinds = _unit_with_a_task_of_every_kind(tmp_path, 2026)
+    qtbot.addWidget(win)
+    win.show()
+    settle(win)
+    win.set_year(2027)
+    settle(win)
+    assert win.selected_year() == 2027
+    asked: list[tuple[str, int, bool]] = []
+
+    def answer(dialog):  # the clerk's answers: a period not yet monitored, a project name where one is typed
+        box = getattr(dialog, "year_box", None) or getattr(dialog, "year", None)
+        if box is not None:
+            value = box.currentData() if isinstance(box, QComboBox) else box.value()
+            asked.append((type(dialog).__name__, value, box.isEnabled()))
+        if hasattr(dialog, "months"):
+            dialog.months.setValue(9)
+        if isinstance(dialog, new_dialogs.EvaluationFormDialog):
+            if dialog.form_id in ("project_self_evaluation", "ex_ante_assessment"):
+                dialog.source_box.setCurrentIndex(1)  # the (approved) declaration it follows
+            elif not dialog.project_name():
+                dialog.project.setText("2026年校舍维修改造项目")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QDialog, "exec", answer)
+    for name in ("warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, lambda _parent, title, text, *a: pytest.fail(f"{title}：{text}"))
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "2026年校园绿化提升项目")
+    monkeypatch.setattr(dialogs, "ask_year", lambda *a, **k: pytest.fail("the task gives the year: not asked"))
+    monkeypatch.setattr(win, "open_form_id", lambda form_id: None)
+    win.findChild(QAction, "unitTasksAction").trigger()
+    tasks = win.unit_tasks
+    made = {}
+    for r, (task, kind) in enumerate(tasks.rows):
+        win.table.clearSelection()
+        selected = next(f for f in store.list_forms(year=2027, form_id="declaration"))
+        win.refresh(select=selected.id)  # a 2027 declaration selected: not what a 2026 form starts from
+        settle(win)
+        tasks.table.selectRow(r)
+        record = tasks.start_selected()
+        assert record is not None, kind
+        made[kind] = (record.form_id, record.year)
+    assert made == {k: (k, 2026) for k in kinds}
+    assert asked and all(year == 2026 and not enabled for _, year, enabled in asked), asked
+    store.close()

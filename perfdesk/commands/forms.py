@@ -54,7 +54,8 @@ def _demo(store: Store, args) -> int:
         with store.atomic():
             task, count = load_office_demo(store)
         print(f"已写入财政局示例：{len(task.unit_codes)} 个单位，任务“{task.year}年度{task.title}”（编号 {task.id}），"
-              f"{count} 份表单；perfdesk status-board 查看报送情况。数据库：{store.url}")
+              f"{count} 份表单；perfdesk status-board 查看报送情况，perfdesk summary declaration|monitoring|evaluation "
+              f"--year {task.year} 与 perfdesk results --year {task.year} 查看汇总。数据库：{store.url}")
         return EXIT_OK
 
     year = args.year or dt.date.today().year + 1

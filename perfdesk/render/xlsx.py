@@ -359,7 +359,7 @@ class _Range(MergedCellRange):
     """A merged range made from its bounds rather than from its A1 text parsed back, with no corner cell
     to take rules from (the corner is written after its anchor)."""
 
-    def __init__(self, ws, anchor, r0: int, c0: int, r1: int, c1: int):  # noqa: super() parses text
+    def __init__(self, ws, anchor, r0: int, c0: int, r1: int, c1: int):  # super().__init__ would parse A1 text: the bounds are set here
         self.ws, self.start_cell = ws, anchor
         # What CellRange's validating descriptors store, for bounds that are ours and in order.
         self.__dict__.update(min_col=c0, min_row=r0, max_col=c1, max_row=r1, title=None)

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMainWindow, QPushButton, QTextB
 
 from ..paths import resources_dir
 
-PAGES = ("start", "new", "fill", "indicators", "check", "print", "excel", "paste", "package", "finance", "summary",
-         "review", "recycle", "backup", "cli")
+PAGES = ("start", "new", "fill", "indicators", "check", "print", "excel", "paste", "package", "finance", "office",
+         "tasks", "board", "chase", "results", "batch", "summary", "review", "recycle", "backup", "cli")
 _window: HelpWindow | None = None
 
 

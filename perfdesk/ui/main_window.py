@@ -347,14 +347,15 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         a = self._action
         self.new_action = a("新建(&N)", "newAction", self.new_form, QKeySequence.StandardKey.New, "新建绩效目标申报表")
-        # form id → what starts one (each returns the new record, or None when cancelled)
-        self.starts: dict[str, Callable[[], FormRecord | None]] = {
+        # form id → what starts one (each returns the new record, or None when cancelled); `year=` fixes the
+        # year, as a task does (任务 → 下发任务 → 按任务新建)
+        self.starts: dict[str, Callable[..., FormRecord | None]] = {
             "declaration": self.new_declaration, "project_monitoring": self.new_project_monitoring,
             "dept_monitoring": self.new_department_monitoring, "monitoring_report": self.new_monitoring_report}
         for form_id in EVALUATION_FORMS:
-            self.starts[form_id] = lambda form_id=form_id: self.new_evaluation_form(form_id)
+            self.starts[form_id] = lambda year=None, form_id=form_id: self.new_evaluation_form(form_id, year)
         for form_id in new_tables.ACTIONS:
-            self.starts[form_id] = lambda form_id=form_id: new_tables.start(self, form_id)
+            self.starts[form_id] = lambda year=None, form_id=form_id: new_tables.start(self, form_id, year)
         self.new_form_actions: dict[str, QAction] = {
             form_id: a(text, name, self.starts[form_id], tip=tip) for form_id, (text, name, tip) in NEW_FORMS.items()}
         self.open_action = a("打开(&O)", "openAction", self.open_form, QKeySequence.StandardKey.Open,
@@ -773,14 +774,14 @@ class MainWindow(QMainWindow):
         self.open_form_id(record.id)
         return record
 
-    def new_declaration(self) -> FormRecord | None:
+    def new_declaration(self, year: int | None = None) -> FormRecord | None:
         """新建绩效目标申报表: ask the project name, create a blank declaration for the unit, open it."""
         from . import dialogs
 
         unit = self._own_unit_or_setup()
         if unit is None:
             return None
-        year = self.selected_year() or dt.date.today().year + 1
+        year = year or self.selected_year() or dt.date.today().year + 1
         from .new_form_dialogs import form_source
 
         title = dialogs.ask_text(self, "新建绩效目标申报表", f"{form_source(DECLARATION)}\n\n{year}年度的项目名称：")
@@ -795,20 +796,28 @@ class MainWindow(QMainWindow):
             return None
         return self._show_new(record, f"已新建“{record.title}”")
 
+    def _current_of(self, year: int | None) -> FormRecord | None:
+        """The selected form, if it may seed a new one of `year` (any, when no year is fixed)."""
+        current = self.current_record()
+        return current if current is not None and year in (None, current.year) else None
+
     def _declarations_of(self, year: int) -> list[FormRecord]:
         return self.store.list_forms(year=year, form_id=DECLARATION)
 
-    def new_project_monitoring(self) -> FormRecord | None:
+    def new_project_monitoring(self, year: int | None = None) -> FormRecord | None:
         """新建项目监控表: from a declaration (the selected one, if a declaration is selected)."""
         from ..monitoring_operations import start_project_monitoring
         from . import new_form_dialogs as new_dialogs
 
-        current = self.current_record()
+        current = self._current_of(year)
         preselect = current.id if current is not None and current.form_id == DECLARATION else None
-        year = current.year if preselect is not None else (self.selected_year() or dt.date.today().year)
+        fixed = year
+        year = year or (current.year if preselect is not None else (self.selected_year() or dt.date.today().year))
         try:
             dialog = new_dialogs.ProjectMonitoringDialog(self._declarations_of, self.store.years(), year, preselect,
                                                          self._unit_names(), self)
+            if fixed is not None:
+                dialog.fix_year(fixed)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             with busy():
@@ -818,7 +827,7 @@ class MainWindow(QMainWindow):
             return None
         return self._show_new(record, f"已生成“{record.title}”，请填写执行进度和指标完成情况")
 
-    def new_department_monitoring(self) -> FormRecord | None:
+    def new_department_monitoring(self, year: int | None = None) -> FormRecord | None:
         """新建部门整体监控表 for this installation's unit."""
         from ..monitoring_operations import start_department_monitoring
         from . import new_form_dialogs as new_dialogs
@@ -826,7 +835,10 @@ class MainWindow(QMainWindow):
         unit = self._own_unit_or_setup()
         if unit is None:
             return None
-        dialog = new_dialogs.DepartmentMonitoringDialog(unit, self.selected_year() or dt.date.today().year, self)
+        dialog = new_dialogs.DepartmentMonitoringDialog(unit, year or self.selected_year() or dt.date.today().year,
+                                                        self)
+        if year is not None:
+            dialog.fix_year(year)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         try:
@@ -837,18 +849,18 @@ class MainWindow(QMainWindow):
             return None
         return self._show_new(record, f"已生成“{record.title}”")
 
-    def new_monitoring_report(self) -> FormRecord | None:
+    def new_monitoring_report(self, year: int | None = None) -> FormRecord | None:
         """生成监控分析报告 from the selected monitoring table (or one chosen when none is selected)."""
         from ..monitoring_operations import start_report
         from . import new_form_dialogs as new_dialogs
 
-        current = self.current_record()
+        current = self._current_of(year)
         try:
             if current is not None and current.form_id in MONITORING_TABLES:
                 source = current
             else:
                 tables = [f for form_id in MONITORING_TABLES
-                          for f in self.store.list_forms(year=self.selected_year(), form_id=form_id)]
+                          for f in self.store.list_forms(year=year or self.selected_year(), form_id=form_id)]
                 tables.sort(key=lambda f: (f.updated_at, f.id), reverse=True)
                 dialog = new_dialogs.MonitoringSourceDialog(tables, None, self._unit_names(), self)
                 if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -861,7 +873,7 @@ class MainWindow(QMainWindow):
             return None
         return self._show_new(record, f"已由“{source.title}”生成“{record.title}”，第二部分已按监控表填写")
 
-    def new_evaluation_form(self, form_id: str) -> FormRecord | None:
+    def new_evaluation_form(self, form_id: str, year: int | None = None) -> FormRecord | None:
         """新建绩效报告（提纲）/ 预算绩效评价报告 / 反馈意见函 / 整改报告书."""
         from ..operations import new_evaluation_form
         from . import new_form_dialogs as new_dialogs
@@ -869,12 +881,16 @@ class MainWindow(QMainWindow):
         unit = self._own_unit_or_setup()
         if unit is None:
             return None
-        current = self.current_record()
+        current = self._current_of(year)
         preselect = current.id if current is not None and current.form_id == DECLARATION else None
-        year = current.year if preselect is not None else new_dialogs.default_evaluation_year(self.selected_year())
+        fixed = year
+        year = year or (current.year if preselect is not None
+                        else new_dialogs.default_evaluation_year(self.selected_year()))
         try:
             dialog = new_dialogs.EvaluationFormDialog(form_id, unit, self._declarations_of, year,
                                                       unit_of=self._unit_or_none, parent=self)
+            if fixed is not None:
+                dialog.fix_year(fixed)
             if preselect is not None:
                 dialog.choose_declaration(preselect)
             if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -108,6 +108,18 @@ class _Dialog(QDialog):
         add_help_button(buttons, "new")  # the manual's 新建表单 page
         layout.addWidget(buttons)
 
+    def fix_year(self, year: int) -> None:
+        """The year a task gives (任务 → 按任务新建): shown, and not to be changed here."""
+        box = getattr(self, "year_box", None) or self.year
+        if isinstance(box, QComboBox):
+            if box.findData(year) < 0:
+                box.addItem(f"{year}年度", year)
+            box.setCurrentIndex(box.findData(year))
+        else:
+            box.setValue(year)
+        box.setEnabled(False)
+        box.setToolTip(f"按下发任务新建：年度为任务的 {year} 年度")
+
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))

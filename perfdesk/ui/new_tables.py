@@ -33,7 +33,8 @@ EVALUATION_TABLES = (*SELF_EVALUATION_FORMS, *ASSESSMENT_FORMS)
 DECLARATION_TABLES = EX_ANTE_FORMS
 
 
-def start(window: MainWindow, form_id: str) -> FormRecord | None:
+def start(window: MainWindow, form_id: str, fixed: int | None = None) -> FormRecord | None:
+    """Ask what the form starts from and create it; `fixed`: the year a task gives, not asked again."""
     from ..domain.registry import get_form
     from ..tables_operations import approved_declarations, start_table
     from . import new_form_dialogs as new_dialogs
@@ -41,17 +42,20 @@ def start(window: MainWindow, form_id: str) -> FormRecord | None:
     unit = window._own_unit_or_setup()
     if unit is None:
         return None
-    current = window.current_record()
+    current = window._current_of(fixed)
     name = get_form(form_id).name
     try:
         declaration_id = None
         if form_id in FROM_DECLARATION:
-            year = current.year if current is not None else new_dialogs.default_evaluation_year(window.selected_year())
+            year = fixed or (current.year if current is not None
+                             else new_dialogs.default_evaluation_year(window.selected_year()))
             # the self-evaluation starts from an approved declaration; an ex-ante assessment from any
             offered = (lambda y: approved_declarations(window.store, unit.id, y)) if form_id == "project_self_evaluation" \
                 else window._declarations_of
             dialog = new_dialogs.EvaluationFormDialog(form_id, unit, offered, year, unit_of=window._unit_or_none,
                                                       parent=window)
+            if fixed is not None:
+                dialog.fix_year(fixed)
             if current is not None and current.form_id == "declaration":
                 dialog.choose_declaration(current.id)
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -60,6 +64,8 @@ def start(window: MainWindow, form_id: str) -> FormRecord | None:
                 QMessageBox.warning(window, "无法新建", f"请选择一份申报表：{name}按申报表生成。")
                 return None
             declaration_id, year = dialog.declaration().id, dialog.year.value()
+        elif fixed is not None:
+            year = fixed
         else:
             from . import dialogs
 

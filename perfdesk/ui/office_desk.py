@@ -12,13 +12,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain.registry import form_name
 from ..domain.dates import days_left, format_date
 from ..domain.tasks import APPROVED, EMPTY, FILTERS, WAITING, Board, Cell, matches
 from ..errors import user_errors
+from .help_window import add_help_button
 
 ALL = "全部"
 # Cell colours: what needs chasing stands out, what is settled recedes.
@@ -72,6 +73,9 @@ class StatusBoardWindow(QDialog):
         bar.addStretch(1)
         bar.addWidget(self.pdf_button)
         bar.addWidget(self.xlsx_button)
+        help_row = QDialogButtonBox(self)
+        add_help_button(help_row, "board")  # the manual's 报送情况 and 催报
+        bar.addWidget(help_row)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
@@ -244,7 +248,13 @@ class UnitTasksWindow(QDialog):
         if not self.rows:
             layout.addWidget(QLabel("还没有收到任务：用“提交包 → 导入”或 perfdesk task import 导入财政部门下发的任务包。", self))
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignRight)
+        row = QHBoxLayout()
+        help_row = QDialogButtonBox(self)
+        add_help_button(help_row, "tasks")  # the manual's 任务下发
+        row.addWidget(help_row)
+        row.addStretch(1)
+        row.addWidget(self.new_button)
+        layout.addLayout(row)
 
     def start_selected(self):
         r = self.table.currentRow()
@@ -256,27 +266,13 @@ class UnitTasksWindow(QDialog):
 
 
 def start_from_task(win, task, kind: str):
-    """A new form of the task's kind and year: a declaration is made for that year at once (the
-    project name asked); other kinds start through their usual dialog with the task's year chosen."""
-    from . import dialogs
-
-    if kind == "declaration":
-        unit = win._own_unit_or_setup()
-        if unit is None:
-            return None
-        title = dialogs.ask_text(win, "按任务新建绩效目标申报表", f"{task.year}年度的项目名称：")
-        if title is None:
-            return None
-        try:
-            from ..operations import new_declaration
-
-            record = new_declaration(win.store, unit, task.year, title.strip())
-        except user_errors() as exc:
-            QMessageBox.warning(win, "无法新建", str(exc))
-            return None
-        return win._show_new(record, f"已按任务“{task.title}”新建“{record.title}”")
-    win.set_year(task.year)
-    return win.starts[kind]()
+    """A new form of the task's kind, of the task's year: the way 新建 starts that kind (the project name,
+    the declaration it follows…), the year fixed to the task's."""
+    start = win.starts.get(kind)
+    if start is None:
+        QMessageBox.information(win, "按任务新建", f"{form_name(kind) or kind}不在本机新建，请按任务要求另行报送。")
+        return None
+    return start(year=task.year)
 
 
 def nearest_deadline(store, today: dt.date) -> str:

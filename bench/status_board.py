@@ -85,14 +85,18 @@ def add_round(office: OfficeStore, entries: list[UnitEntry], deadlines: dict[str
 
 
 def plain_sql(store: Store, task) -> int:
-    """The floor: the same facts fetched with one statement each, nothing built from them."""
+    """The floor: the same facts fetched with one statement each (the forms counted per unit, kind and
+    status, as the store asks), nothing built from them."""
     e = form_events.c
-    first = (select(e.form_instance_id, func.min(e.at).label("at")).where(e.action == Action.RECEIVE.value)
-             .group_by(e.form_instance_id).subquery())
     f = form_instances.c
-    q = (select(units.c.code, f.form_id, f.status, first.c.at)
-         .select_from(form_instances.join(units, units.c.id == f.unit_id).outerjoin(first, first.c.form_instance_id == f.id))
-         .where(f.year == task.year, f.form_id.in_(list(task.deadlines)), f.deleted_at.is_(None)))
+    first = (select(func.min(e.at)).where(e.form_instance_id == f.id, e.action == Action.RECEIVE.value)
+             .scalar_subquery())
+    per_form = (select(units.c.code.label("code"), f.form_id.label("form_id"), f.status.label("status"),
+                       first.label("at"))
+                .select_from(form_instances.join(units, units.c.id == f.unit_id))
+                .where(f.year == task.year, f.form_id.in_(list(task.deadlines)), f.deleted_at.is_(None)).subquery())
+    q = (select(per_form.c.code, per_form.c.form_id, per_form.c.status, func.count(), func.min(per_form.c.at))
+         .group_by(per_form.c.code, per_form.c.form_id, per_form.c.status))
     with store.engine.connect() as conn:
         n = len(conn.execute(q).all())
         n += len(conn.execute(select(office_units)).all())

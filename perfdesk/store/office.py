@@ -216,22 +216,25 @@ class OfficeStore:
         """Every form of the round's year and kinds at this office (not in the recycle bin), its
         unit's code, its status and the day it was first handed in: its first 收到报送 (or 报送,
         where this copy was also the sender's, as a 主管部门's own forms are)."""
-        first = (select(_EV.form_instance_id, func.min(_EV.at).label("at"))
-                 .where(_EV.action.in_((Action.RECEIVE.value, Action.SUBMIT.value)))
-                 .group_by(_EV.form_instance_id).subquery())
-        q = (select(units.c.code, _F.form_id, _F.status, first.c.at)
-             .select_from(form_instances.join(units, units.c.id == _F.unit_id)
-                          .outerjoin(first, first.c.form_instance_id == _F.id))
-             .where(_F.year == year, _F.form_id.in_(list(kinds)), _F.deleted_at.is_(None)))
+        in_round = (_F.year == year, _F.form_id.in_(list(kinds)), _F.deleted_at.is_(None))
+        first = (select(func.min(_EV.at)).where(_EV.form_instance_id == _F.id,
+                                                _EV.action.in_((Action.RECEIVE.value, Action.SUBMIT.value)))
+                 .scalar_subquery())
+        per_form = (select(units.c.code.label("code"), _F.form_id.label("form_id"), _F.status.label("status"),
+                           first.label("at"))
+                    .select_from(form_instances.join(units, units.c.id == _F.unit_id)).where(*in_round).subquery())
+        # one row per unit, kind and status (a few thousand, not one per form): the count says how many forms
+        q = (select(per_form.c.code, per_form.c.form_id, per_form.c.status, func.count(), func.min(per_form.c.at))
+             .group_by(per_form.c.code, per_form.c.form_id, per_form.c.status))
         with self._tx() as conn:
             rows = conn.execute(q).all()
         local, statuses = _LocalDays(), {}
         facts = []
-        for code, form_id, status, at in rows:
+        for code, form_id, status, count, at in rows:
             known = statuses.get(status)
             if known is None:
                 known = statuses[status] = parse_status(status)
-            facts.append(FormFact(code, form_id, known, local(at)))
+            facts.extend([FormFact(code, form_id, known, local(at))] * count)
         return facts
 
     def last_contacts(self, unit_codes: list[str]) -> dict[str, tuple[str, str]]:

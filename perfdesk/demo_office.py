@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import re
 from decimal import Decimal
 
 from .demo import _arranged, _details, declaration
@@ -177,6 +178,34 @@ def _department_evaluations(store: Store, task: TaskRecord, today: dt.date) -> i
     return len(_DEPARTMENTS)
 
 
+_QUANTITY = re.compile(r"^([\d.]+)\s*([^\s×]+)")  # "18.6 公里", "24 座 × 1.5 万元"
+
+
+def _project_indicators(project: str, details: list, *, long_term: bool) -> list[dict]:
+    """Indicators a unit would write for its own project: how much of each item (from its 测算依据),
+    quality, time, cost, effect and satisfaction. The annual table states the year's figures."""
+    def row(level1, level2, content, value, kind="定量"):
+        return {"level1": level1, "level2": level2, "content": content, "value": value, "kind": kind, "note": ""}
+
+    rows = []
+    for name, _, _, basis in details:
+        found = _QUANTITY.match(basis)
+        if found:
+            rows.append(row("产出指标", "数量指标", f"{name}完成量", f"≥{found[1]}{found[2]}"))
+        else:
+            rows.append(row("产出指标", "数量指标", f"{name}完成情况", "按计划全部完成", "定性"))
+    rows += [
+        row("产出指标", "质量指标", f"{details[0][0]}验收合格率", "100%"),
+        row("产出指标", "时效指标", "资金支付及时率" if long_term else f"{details[-1][0]}按期完成率", "≥95%"),
+        row("产出指标", "成本指标", f"{project}总成本控制在预算内", "≤100%"),
+        row("效益指标", "社会效益指标", f"{project}服务对象覆盖率", "≥90%"),
+        row("服务对象满意度指标", "具体指标", "服务对象满意度", "≥90%"),
+    ]
+    if long_term:
+        rows.insert(-1, row("效益指标", "可持续影响指标", "长效管护机制建立情况", "健全", "定性"))
+    return rows
+
+
 def _unit_forms(store: Store, office: OfficeStore, task: TaskRecord, entry: UnitEntry, project, pattern, n: int,
                 today: dt.date) -> int:
     spec = dict(name=entry.name, code=entry.code, supervisor_name=entry.supervisor_name,
@@ -184,6 +213,9 @@ def _unit_forms(store: Store, office: OfficeStore, task: TaskRecord, entry: Unit
     unit = store.unit_by_code(entry.code) or store.add_unit(**spec)
     title, details = project
     doc = declaration(spec, task.year, f"{task.year}年{title}", _details(details), (9, 12))
+    # the project's own indicators, not the school's that the plain demo's declaration carries
+    doc["long_term_indicators"] = _project_indicators(title, details, long_term=True)
+    doc["annual_indicators"] = _project_indicators(title, details, long_term=False)
     doc.update(preparer=entry.contact, contact_phone=entry.phone)
     _split_sources(doc, n)
     made = 0

@@ -36,23 +36,6 @@ class _Path(BaseModel):
         return path
 
 
-class Rename(_Path):
-    source: str = Field(alias="from")
-    target: str = Field(alias="to")
-
-    @field_validator("source", "target")
-    @classmethod
-    def _path(cls, value: str) -> str:
-        return cls._checked(value)
-
-    @model_validator(mode="after")
-    def _same_table(self) -> Rename:
-        a, b = self.source.split("."), self.target.split(".")
-        if len(a) != len(b) or len(a) > 2 or (len(a) == 2 and a[0] != b[0]):
-            raise ValueError(f"rename 只改名一个字段（或表），或同一表中的一列（表.列）：{self.source} → {self.target}")
-        return self
-
-
 class Default(_Path):
     field: str
     value: Any
@@ -73,6 +56,17 @@ class Move(_Path):
     @classmethod
     def _path(cls, value: str) -> str:
         return cls._checked(value)
+
+
+class Rename(Move):
+    """A move that keeps the value where it was: one field or table renamed, or a column within its table."""
+
+    @model_validator(mode="after")
+    def _same_table(self) -> Rename:
+        a, b = self.source.split("."), self.target.split(".")
+        if len(a) != len(b) or len(a) > 2 or (len(a) == 2 and a[0] != b[0]):
+            raise ValueError(f"rename 只改名一个字段（或表），或同一表中的一列（表.列）：{self.source} → {self.target}")
+        return self
 
 
 class RenameStep(BaseModel):

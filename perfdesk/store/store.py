@@ -189,11 +189,7 @@ class Store(PackageStore, FigureStore):
         text = dump_json(data)
         amount_text = dump_amount(amount)
         with self._tx(write=True) as conn:
-            form = _form(conn, form_instance_id, lock=True)
-            if based_on is not None and form.version != based_on:
-                raise _conflict(form, based_on)
-            current = stored_status(form)
-            check_editable(current)
+            form, current = _editable(conn, form_instance_id, based_on)
             status = current if has_errors is None else after_save(current, has_errors)
             changes: dict[str, Any] = {}
             changed = text != form.data
@@ -217,11 +213,7 @@ class Store(PackageStore, FigureStore):
         labelled `label`. Refused as save_form refuses (a frozen status, a newer version meanwhile)."""
         text, amount_text = dump_json(data), dump_amount(amount)
         with self._tx(write=True) as conn:
-            form = _form(conn, form_instance_id, lock=True)
-            if based_on is not None and form.version != based_on:
-                raise _conflict(form, based_on)
-            current = stored_status(form)
-            check_editable(current)
+            form, current = _editable(conn, form_instance_id, based_on)
             keep_revision(conn, form, label)
             status = current if has_errors is None else after_save(current, has_errors)
             changes: dict[str, Any] = {"data": text, "form_version": form_version, "amount": amount_text,
@@ -360,6 +352,17 @@ class Store(PackageStore, FigureStore):
             conn.execute(delete(settings).where(settings.c.key == key))
             if text is not None:
                 conn.execute(insert(settings).values(key=key, value=text))
+
+
+def _editable(conn, form_instance_id: int, based_on: int | None):
+    """The form locked for a write and its status: refused when another clerk saved a newer version since
+    `based_on`, or when its status freezes it."""
+    form = _form(conn, form_instance_id, lock=True)
+    if based_on is not None and form.version != based_on:
+        raise _conflict(form, based_on)
+    current = stored_status(form)
+    check_editable(current)
+    return form, current
 
 
 def _conflict(form, based_on: int) -> FormConflict:

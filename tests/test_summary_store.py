@@ -119,6 +119,7 @@ def test_an_empty_round_prints_blank_totals_and_says_the_chart_has_no_data(db_ur
     pdf = tmp_path / "监控.pdf"
     code, out, _ = run(capsys, "summary", "monitoring", "--year", "2026", "--pdf", str(pdf))
     assert code == 0 and "【监控汇总】0 行" in out
+    assert "提示：2026 年度没有可汇总的表单" in out
     text = pdf_text(pdf.read_bytes())
     assert "None" not in text and "本轮尚无数据" in text
 

@@ -59,6 +59,8 @@ def _show(composed, args) -> int:
         if composed.has_totals(key):
             totals = summary.totals[key]
             print("\t".join(_cell(totals.get(c.key)) for c in table.columns))
+    if not any(summary.values.values()):  # an empty table is printed all the same, as the office may file it
+        print(f"提示：{args.year} 年度没有可汇总的表单（perfdesk list --year {args.year} 列出该年度的表单）")
     if written:
         print("已写出：" + "、".join(str(p) for p in written))
     return EXIT_OK

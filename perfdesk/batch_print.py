@@ -15,14 +15,15 @@ others print.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from pypdf import PdfReader
+
 from .errors import user_errors
-from .operations import OperationError, check, grid_for
+from .operations import OperationError, check, check_targets, grid_for, staged
 from .render.grid import Cell, Grid, printable
 from .render.pdf import render_pdf
 from .render.pdf_stream import StreamedPdf
@@ -110,51 +111,30 @@ def print_batch(store: Store, forms: list[FormSummary], target: Path, *,
     if not forms:
         raise OperationError("没有要打印的表单：请选择表单，或放宽年度、种类、状态的条件")
     target = Path(target)
-    if target.suffix.lower() != ".pdf":
-        raise OperationError(f"PDF 文件名 {target} 应以 .pdf 结尾，请改为 {target.with_suffix('.pdf').name}")
-    if target.is_dir():
-        raise OperationError(f"输出路径 {target} 是一个文件夹，请给出文件名")
-    if not target.parent.is_dir():
-        raise OperationError(f"文件夹 {target.parent} 不存在，请先建立该文件夹或另选保存位置")
+    check_targets(target, None)
     entries = _entries(store, forms)
     contents_pages = _page_count(render_pdf(contents_grid(entries, placeholder=True)))
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".perfdesk-", suffix=".pdf")
-    temp = Path(temp_name)
-    done = False
-    try:
-        with os.fdopen(handle, "wb") as out:
-            pdf = StreamedPdf(out, title=CONTENTS_TITLE)
-            page_objects: list[int] = []
-            next_page = contents_pages + 1
-            for number, entry in enumerate(entries, start=1):
-                if cancelled is not None and cancelled():
-                    raise BatchCancelled()
-                if progress is not None:
-                    progress(number, len(entries), entry.title)
-                printed = _render(store, entry)
-                if printed is None:
-                    continue
-                added = pdf.append(printed, numbers_from=next_page)
-                entry.first_page, entry.pages = next_page, len(added)
-                next_page += len(added)
-                page_objects += added
-            contents = render_pdf(contents_grid(entries))
-            if _page_count(contents) != contents_pages:  # the rows' heights do not depend on the numbers
-                raise AssertionError("the contents changed its page count")
-            first = pdf.append(contents, numbers_from=1)
-            pdf.finish(first + page_objects)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; the printout is an ordinary file
-        os.replace(temp, target)
-        done = True
-    except OSError as exc:
-        from .os_errors import explain_os
-
-        raise OperationError(f"无法写入文件 {target}：{explain_os(exc)}") from exc
-    finally:
-        if not done:
-            temp.unlink(missing_ok=True)
+    with staged(target) as out:  # all of it or, on cancel or failure, nothing at the target
+        pdf = StreamedPdf(out, title=CONTENTS_TITLE)
+        page_objects: list[int] = []
+        next_page = contents_pages + 1
+        for number, entry in enumerate(entries, start=1):
+            if cancelled is not None and cancelled():
+                raise BatchCancelled()
+            if progress is not None:
+                progress(number, len(entries), entry.title)
+            printed = _render(store, entry)
+            if printed is None:
+                continue
+            added = pdf.append(printed, numbers_from=next_page)
+            entry.first_page, entry.pages = next_page, len(added)
+            next_page += len(added)
+            page_objects += added
+        contents = render_pdf(contents_grid(entries))
+        if _page_count(contents) != contents_pages:  # the rows' heights do not depend on the numbers
+            raise AssertionError("the contents changed its page count")
+        first = pdf.append(contents, numbers_from=1)
+        pdf.finish(first + page_objects)
     _note_printed(store, entries, target)
     return BatchOutcome(path=target, entries=entries, pages=next_page - 1)
 
@@ -191,7 +171,7 @@ def _render(store: Store, entry: BatchEntry) -> bytes | None:
 
 
 def _page_count(pdf: bytes) -> int:
-    return pdf.count(b"/Type /Page\n")
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 # The contents: 24 columns of 7.5 mm, as the portrait forms.

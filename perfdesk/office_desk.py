@@ -134,23 +134,13 @@ def chase_grid(task: TaskRecord, items: list[ChaseItem], today: dt.date):
 
 def write_chase(store: Store, task: TaskRecord, today: dt.date, *, pdf: Path | None, xlsx: Path | None) -> int:
     """Write the 催报 list as PDF and/or XLSX, each whole or not at all; the number of units listed."""
-    from .package.builder import write_package
-    from .package.errors import PackageError
+    from .operations import write_outputs
     from .render.pdf import render_pdf
     from .render.xlsx import render_xlsx
 
     _, items = chase_items(store, task, today)
     grid = chase_grid(task, items, today)
-    outputs = []
-    if pdf is not None:
-        outputs.append((pdf, render_pdf(grid)))
-    if xlsx is not None:
-        outputs.append((xlsx, render_xlsx(grid, "催报名单")))
-    try:
-        for target, payload in outputs:
-            write_package(target, payload)  # whole or not at all, fsynced
-    except PackageError as exc:
-        raise DeskError(str(exc)) from exc
+    write_outputs(pdf, xlsx, make_pdf=lambda: render_pdf(grid), make_xlsx=lambda: render_xlsx(grid, "催报名单"))
     return len(items)
 
 

@@ -6,12 +6,15 @@ everything succeeded, so a failure leaves nothing half-written.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from .domain.checks import CheckContext, blocking, run_checks
 from .os_errors import explain_os
@@ -109,21 +112,43 @@ def render(store: Store, record: FormRecord) -> Rendered:
     return Rendered(pdf=render_pdf(grid), xlsx=render_xlsx(grid, form_of(record).name))
 
 
-def _stage(target: Path, payload: bytes) -> Path:
-    """Write next to the target under a temporary name, readable like any file the user saves."""
+@contextlib.contextmanager
+def staged(target: Path) -> Iterator[BinaryIO]:
+    """A file written beside `target` under a temporary name, readable like any file the user saves, and
+    put in place only when the block ends without error (removed otherwise): a reader never sees half of
+    it. An OSError is said naming the file asked for, never the temporary one."""
     if not target.parent.is_dir():
         raise OperationError(f"文件夹 {target.parent} 不存在，请先建立该文件夹或另选保存位置")
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".perfdesk-", suffix=target.suffix)
+    try:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=".perfdesk-", suffix=target.suffix)
+    except OSError as exc:
+        raise OperationError(f"无法写入文件 {target}：{explain_os(exc)}") from exc
+    temp = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(payload)
+            yield out
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a saved export is an ordinary file
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Path(temp)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a saved file is an ordinary file
+        os.replace(temp, target)
+    except OSError as exc:
+        raise OperationError(f"无法写入文件 {target}：{explain_os(exc)}") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_outputs(pdf: Path | None, xlsx: Path | None, *, make_pdf: Callable[[], bytes],
+                  make_xlsx: Callable[[], bytes]) -> list[Path]:
+    """The PDF and/or XLSX asked for, both or neither: the targets checked first (check_targets), each
+    rendered, written under a temporary name, and only then put in place. Returns the files written."""
+    if pdf is None and xlsx is None:
+        raise OperationError("请至少指定一个输出文件：--pdf 文件名 或 --xlsx 文件名")
+    check_targets(pdf, xlsx)
+    payloads = [(target, make()) for target, make in ((pdf, make_pdf), (xlsx, make_xlsx)) if target is not None]
+    with contextlib.ExitStack() as stack:  # a failure in either leaves both targets untouched
+        for target, payload in payloads:
+            stack.enter_context(staged(target)).write(payload)
+    return [target for target, _ in payloads]
 
 
 def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path | None,
@@ -135,7 +160,7 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
     申请调整 kept, as it was approved."""
     if pdf is None and xlsx is None:
         raise OperationError("请至少指定一个输出文件：--pdf 文件名 或 --xlsx 文件名")
-    _check_targets(pdf, xlsx)
+    check_targets(pdf, xlsx)  # before the form is read: a wrong file name is said first
     record = store.get_form(form_instance_id)
     if approved:
         from .workflow import approved_revision
@@ -151,25 +176,13 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
         more = f"\n……共 {len(errors)} 个错误" if len(errors) > 20 else ""
         raise OperationError(f"表单 {record.id}“{record.title}”有 {len(errors)} 个错误，不能导出，请先改正：\n{listed}{more}")
     rendered = render(store, record)
-    staged: list[tuple[Path, Path]] = []
-    target = None
-    try:
-        for target, payload in ((pdf, rendered.pdf), (xlsx, rendered.xlsx)):
-            if target is not None:
-                staged.append((_stage(target, payload), target))
-        for temp, target in staged:
-            os.replace(temp, target)
-    except OSError as exc:  # named by the file asked for, never the temporary one
-        raise OperationError(f"无法写入文件 {target}：{explain_os(exc)}") from exc
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
+    write_outputs(pdf, xlsx, make_pdf=lambda: rendered.pdf, make_xlsx=lambda: rendered.xlsx)
     if note and not store.read_only:  # read-only media: export only
         store.note_event(record.id, Action.EXPORT, detail={"files": [str(t) for t in (pdf, xlsx) if t is not None]})
     return findings
 
 
-def _check_targets(pdf: Path | None, xlsx: Path | None) -> None:
+def check_targets(pdf: Path | None, xlsx: Path | None) -> None:
     """Each file named for what it holds, and two different files: an Excel file called x.pdf opens nowhere."""
     for target in (pdf, xlsx):
         if target is not None and target.is_dir():

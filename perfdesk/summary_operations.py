@@ -155,27 +155,7 @@ def render_xlsx(composed: Composed) -> bytes:
 
 
 def write(composed: Composed, *, pdf: Path | None, xlsx: Path | None) -> list[Path]:
-    """Both files or neither: each is rendered first, written beside its target, then moved in."""
-    import os
+    """Both files or neither, checked and written as `perfdesk export` writes a form's."""
+    from .operations import write_outputs
 
-    from .operations import OperationError, _check_targets, _stage
-    from .os_errors import explain_os
-
-    if pdf is None and xlsx is None:
-        raise SummaryError("请至少指定一个输出文件：--pdf 文件名 或 --xlsx 文件名")
-    _check_targets(pdf, xlsx)
-    payloads = [(t, render()) for t, render in ((pdf, lambda: render_pdf(composed)),
-                                                 (xlsx, lambda: render_xlsx(composed))) if t is not None]
-    staged: list[tuple[Path, Path]] = []
-    target = None
-    try:
-        for target, payload in payloads:
-            staged.append((_stage(target, payload), target))
-        for temp, target in staged:
-            os.replace(temp, target)
-    except OSError as exc:
-        raise OperationError(f"无法写入文件 {target}：{explain_os(exc)}") from exc
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-    return [target for target, _ in payloads]
+    return write_outputs(pdf, xlsx, make_pdf=lambda: render_pdf(composed), make_xlsx=lambda: render_xlsx(composed))

@@ -12,8 +12,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -98,19 +96,11 @@ def export_template(store: Store, form_instance_id: int, target: Path) -> Path:
         raise XlsxImportError(f"模板文件名 {target} 应以 .xlsx 结尾，请改为 {target.with_suffix('.xlsx').name}")
     if target.is_dir():
         raise XlsxImportError(f"输出路径 {target} 是一个文件夹，请给出文件名")
+    from .operations import staged
+
     payload = template_bytes(store, store.get_form(form_instance_id))
-    temp = None
-    try:
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".perfdesk-", suffix=".xlsx")
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-        os.replace(temp, target)
-        temp = None
-    except OSError as exc:
-        raise XlsxImportError(f"无法写入文件 {target}：{explain_os(exc)}") from exc
-    finally:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
+    with staged(target) as out:  # readable like any saved file, put in place only when whole
+        out.write(payload)
     return target
 
 

@@ -195,3 +195,23 @@ def test_demo_refuses_a_year_it_cannot_write(db_url, capsys, year):
     assert exit_info.value.code == 2
     assert "应为 2003 到 2099 之间的四位数字" in capsys.readouterr().err
     assert ids_by_title(db_url) == {}
+
+
+def test_template_batch_print_and_summary_files_are_readable_like_any_saved_file(full_demo_store, tmp_path):
+    # one writer (operations.staged) for every file PerfDesk saves: none is left 0600 by its temporary name
+    import os
+
+    from perfdesk.batch_print import print_batch, select_forms
+    from perfdesk.summary_operations import compose_summary, write
+    from perfdesk.xlsx_import import export_template
+
+    old = os.umask(0o022)
+    try:
+        template = export_template(full_demo_store, 1, tmp_path / "模板.xlsx")
+        printed = print_batch(full_demo_store, select_forms(full_demo_store, [1, 2]), tmp_path / "批量.pdf").path
+        summary = write(compose_summary(full_demo_store, "declaration", 2027), pdf=tmp_path / "汇总.pdf", xlsx=None)[0]
+    finally:
+        os.umask(old)
+    for path in (template, printed, summary):
+        assert path.stat().st_mode & 0o777 == 0o644, path
+    assert list(tmp_path.glob(".perfdesk-*")) == []

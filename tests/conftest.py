@@ -63,6 +63,18 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("db_backend", ["sqlite", "postgresql"] if both else ["sqlite"], scope="function")
 
 
+@pytest.fixture(autouse=True)
+def settings_dir(tmp_path):
+    """QSettings (remembered folders, column widths, column mappings) in a temporary folder for every test:
+    the clerk's real settings are never read or written."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "settings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
 @pytest.fixture
 def new_db_url(db_backend, tmp_path):
     """A factory of empty databases on this test's backend: new_db_url("office") -> URL."""

@@ -11,20 +11,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is impor
 
 import pytest  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton  # noqa: E402
 
 from perfdesk.ui import batch_print_dialog, dialogs, jobs  # noqa: E402
 from perfdesk.ui.app import create_main_window  # noqa: E402
 from gui_support import select, settle, trigger  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path):
-    folder = tmp_path / "settings"
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    return folder
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
-from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
@@ -37,12 +37,6 @@ from perfdesk.xlsx_import import export_template  # noqa: E402
 from gui_support import settle, type_chinese  # noqa: E402
 
 SHOTS = os.environ.get("PERFDESK_SHOTS")
-
-
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings, Qt, Signal  # noqa: E402
+from PySide6.QtCore import Qt, Signal  # noqa: E402
 from PySide6.QtGui import QAction, QColor  # noqa: E402
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QListWidget, QMainWindow, QMessageBox  # noqa: E402
 
@@ -27,13 +27,6 @@ from gui_support import select, settle, trigger  # noqa: E402
 LATE = "2026年高标准农田建设项目（2026年1-6月监控）"  # the demo's late draft: spending behind, 完全不可能
 ON_TRACK = "2026年校舍维修改造项目（2026年1-6月监控）"
 REPAIR_2026, FARM_2026 = "2026年校舍维修改造项目", "2026年高标准农田建设项目"
-
-
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path):
-    """QSettings in a temporary folder: the clerk's real settings are never read or written."""
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
 @pytest.fixture

@@ -14,13 +14,11 @@ import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
-import pytest  # noqa: E402
 from cryptography import x509  # noqa: E402
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 from cryptography.hazmat.primitives.serialization import pkcs12  # noqa: E402
 from cryptography.x509.oid import NameOID  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QMessageBox, QPushButton  # noqa: E402
 
 from perfdesk.package import keys  # noqa: E402
@@ -53,13 +51,6 @@ from test_package_support import (  # noqa: E402, F401 - fixtures
 TRAINING, CAMERAS = f"{YEAR}年教师能力提升培训专项", f"{YEAR}年校园安全监控系统建设"  # passes / has errors
 UNIT_NAME = "长治市第一中学"
 WAIT = 60_000
-
-
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path):
-    """QSettings in a temporary folder: the clerk's real settings are never read or written."""
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
 def shown(qtbot, dialog):

@@ -11,7 +11,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is impor
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtWidgets import QTableWidget  # noqa: E402
 
@@ -24,12 +23,6 @@ from table_text import pdf_text  # noqa: E402
 
 SHOTS = os.environ.get("PERFDESK_SHOTS")
 YEAR = 2026
-
-
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is impor
 import pytest  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal, Slot  # noqa: E402
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -45,15 +45,6 @@ REPAIR, TRAINING, CAMERAS, LAST_REPAIR, FARMLAND = (
     f"{YEAR}年校舍维修改造项目", f"{YEAR}年教师能力提升培训专项", f"{YEAR}年校园安全监控系统建设",
     f"{YEAR - 1}年校舍维修改造项目", f"{YEAR}年高标准农田建设项目")
 WITH_ERRORS = {CAMERAS, FARMLAND}  # the demo's 2027 forms that fail their checks
-
-
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path):
-    """QSettings in a temporary folder: the clerk's real settings are never read or written."""
-    folder = tmp_path / "settings"
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    return folder
 
 
 class FakeEditor(QMainWindow):

@@ -81,7 +81,7 @@ class FormEditor(QMainWindow):
         self.unit = store.get_unit(self.record.unit_id)
         self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
         self.context = check_context(store, self.record, role=role_of(role))
-        self.model = DocumentModel(self.form, self.record.data, self, profile=self.profile)
+        self.model = DocumentModel(self.form, self.record.data, self, profile=self.profile, year=self.record.year)
         # A submitted, reviewed or approved form is frozen: it opens read-only under its banner.
         self.frozen = not self.record.status.editable
         self.model.read_only = self.frozen
@@ -657,13 +657,12 @@ DeclarationEditor = FormEditor  # the name the main window and older code know
 
 def freeze(page: QWidget) -> None:
     """Every entry on the page read-only: text can still be selected and copied, nothing typed."""
-    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QTableView,
-                                   QTextEdit)
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTableView, QTextEdit
 
     for widget in page.findChildren(QWidget):
         if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
             widget.setReadOnly(True)
         elif isinstance(widget, QTableView):
             widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        elif isinstance(widget, (QAbstractButton, QComboBox, QDateEdit)):
+        elif isinstance(widget, (QAbstractButton, QComboBox)):
             widget.setEnabled(False)

@@ -24,6 +24,11 @@ BIG = f"{YEAR}年教师能力提升培训专项"
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
+def start_of_blank(today: dt.date) -> dt.date:
+    """Where a blank field of a 2027 form starts: today within 2027, else 1 January 2027."""
+    return today if today.year == YEAR else dt.date(YEAR, 1, 1)
+
+
 def form_id(store, title: str) -> int:
     return next(f.id for f in store.list_forms() if f.title == title)
 
@@ -120,7 +125,7 @@ def test_tab_leaves_an_empty_date_field_and_it_stays_empty(open_editor, demo_sto
 def test_the_calendar_of_a_blank_field_opens_in_the_forms_year(open_editor, demo_store, qtbot):
     editor = open_editor(demo_store, form_id(demo_store, BIG))
     edit = blank_date_field(qtbot, editor, "start_date")
-    start = dates.starting_day(YEAR, dt.date.today())
+    start = start_of_blank(dt.date.today())
     qtbot.mouseClick(calendar_button(editor, "start_date"), Qt.MouseButton.LeftButton)
     calendar = editor.findChild(QCalendarWidget, "calendar")
     qtbot.waitUntil(calendar.isVisible)
@@ -150,7 +155,7 @@ def test_the_calendar_of_a_filled_field_opens_at_its_date(open_editor, demo_stor
 
 def test_up_and_down_on_a_blank_field_start_in_the_forms_year(open_editor, demo_store, qtbot):
     editor = open_editor(demo_store, form_id(demo_store, BIG))
-    start = dates.starting_day(YEAR, dt.date.today())
+    start = start_of_blank(dt.date.today())
     edit = blank_date_field(qtbot, editor, "start_date")
     qtbot.keyClick(edit, Qt.Key.Key_Up)
     assert editor.document()["start_date"] == start.isoformat() and start.year == YEAR
@@ -194,3 +199,32 @@ def test_a_frozen_forms_date_cannot_be_stepped_or_picked(open_editor, demo_store
     assert edit.isReadOnly() and not calendar_button(editor, "start_date").isEnabled()
     qtbot.keyClick(edit, Qt.Key.Key_Up)
     assert editor.document()["start_date"] == before
+
+
+# --- 反馈意见函: 截止日期 from 书面意见反馈期限 ---------------------------------------------------
+
+
+def test_a_handed_in_feedback_letter_shows_its_reply_deadline(open_editor, full_demo_store):
+    letter = next(f for f in full_demo_store.list_forms(form_id="feedback_letter"))
+    assert letter.status.label == "已报送" and letter.data["reply_deadline"] == "2026-03-20"
+    editor = open_editor(full_demo_store, letter.id)
+    assert editor.findChild(QLabel, "dueLabel").text() == "截止 2026年3月20日（已报送）"
+
+
+def test_a_feedback_letters_deadline_follows_the_typed_reply_deadline(open_editor, demo_store, qtbot):
+    from perfdesk.domain.document import blank_document
+    from perfdesk.domain.registry import get_form
+
+    form = get_form("feedback_letter")
+    unit_id = demo_store.list_forms()[0].unit_id
+    record = demo_store.create_form(unit_id=unit_id, form_id=form.id, form_version=form.version, year=YEAR,
+                                    title="测试反馈意见函", data=blank_document(form), amount=None)
+    editor = open_editor(demo_store, record.id)
+    due = editor.findChild(QLabel, "dueLabel")
+    assert due.text() == "截止日期：尚未确定（填写书面意见反馈期限后显示）"
+    edit = date_field(editor, "reply_deadline")
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    qtbot.keyClicks(edit, "2027/3/20")
+    days = (dt.date(2027, 3, 20) - dt.date.today()).days
+    qtbot.waitUntil(lambda: due.text() == f"截止 2027年3月20日（{dates.days_left(days)}）")

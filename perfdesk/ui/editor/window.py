@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from ... import deadlines, monitoring_operations
 from ...domain import money
 from ...domain.checks import run_checks
+from ...domain.deadlines import DUE_FROM
 from ...domain.document import column_total, scored_total
 from ...domain.findings import EXPLANATIONS_KEY, Finding
 from ...domain.monitoring import Alert, report_parts
@@ -541,7 +542,10 @@ class FormEditor(QMainWindow):
         if self.alerts_dock is not None:
             self.alerts_dock.show_alerts(self.alerts())
         if self.due_label is not None:
-            show_due(self.due_label, self._deadline())
+            record = self.current_record()
+            source = self.form.fields.get(DUE_FROM.get(self.form.raw_kind, ""))
+            show_due(self.due_label, self._deadline(), day=deadlines.due_day(self.store, record),
+                     status=record.status.display, due_from=source.label if source else "")
 
     def _deadline(self) -> tuple[dt.date, int] | None:
         return deadlines.due(self.store, self.current_record())

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QApplication, QCalendarWidget, QDialog, QLabel, Q
 
 from perfdesk.domain import dates  # noqa: E402
 from perfdesk.ui.editor import FormEditor  # noqa: E402
-from gui_support import dock_lines, type_chinese  # noqa: E402
+from gui_support import dock_lines, settle, trigger, type_chinese  # noqa: E402
 
 YEAR = 2027  # the demo's declarations
 BIG = f"{YEAR}年教师能力提升培训专项"
@@ -228,3 +228,52 @@ def test_a_feedback_letters_deadline_follows_the_typed_reply_deadline(open_edito
     qtbot.keyClicks(edit, "2027/3/20")
     days = (dt.date(2027, 3, 20) - dt.date.today()).days
     qtbot.waitUntil(lambda: due.text() == f"截止 2027年3月20日（{dates.days_left(days)}）")
+
+
+# --- the year a new 事前评估表 and 考核评分表 start in -------------------------------------------------
+
+
+@pytest.fixture
+def window(qtbot, full_demo_store):
+    """The main window over 全部年度 with no form selected: the defaults alone decide the year."""
+    from perfdesk.ui.app import create_main_window
+
+    win = create_main_window(full_demo_store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    settle(win)
+    win.set_year(None)
+    settle(win)
+    win.table.clearSelection()
+    assert win.selected_year() is None and win.current_record() is None
+    yield win
+    for editor in list(win.editors.values()):
+        editor.close()
+
+
+def test_a_new_ex_ante_assessment_starts_in_next_budget_year(window, monkeypatch):
+    from perfdesk.ui import new_form_dialogs
+
+    offered = []
+
+    def look(dialog):
+        offered.append(dialog.year.value())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(new_form_dialogs.EvaluationFormDialog, "exec", look)
+    trigger(window, "newExAnteAssessmentAction")
+    next_year = dt.date.today().year + 1  # as 新建申报表: the budget being drawn up
+    assert offered == [next_year]
+
+
+def test_a_new_assessment_table_starts_in_the_year_due_next(window, monkeypatch):
+    from perfdesk.ui import dialogs
+
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_year", lambda parent, title, label, default: asked.append(default))
+    trigger(window, "newAssessmentDepartmentAction")
+    trigger(window, "newAssessmentCountyAction")
+    today = dt.date.today()
+    due_next = today.year - 1 if today <= dt.date(today.year, 1, 31) else today.year  # 第五十一条: 次年1月底前
+    assert asked == [due_next, due_next]

@@ -19,6 +19,15 @@ def rectification_due(profile, received: dt.date) -> dt.date:
     return received + dt.timedelta(days=RECTIFICATION_DAYS)
 
 
+def assessment_year(profile, today: dt.date) -> int:
+    """The year whose 考核评分表 is due next (002 第五十一条: 年度终了 … 于次年 1 月底前报送): last year's
+    until its deadline has passed, then this year's."""
+    found = (getattr(profile, "deadlines", None) or {}).get("management_assessment")
+    if found is not None and found.due(dt.date(today.year - 1, 1, 1)) >= today:
+        return today.year - 1
+    return today.year
+
+
 def due_date(kind: str, doc: dict, year: int, profile=None) -> dt.date | None:
     """When the form is due, by its kind; None when the regulations set no date or it is not known yet."""
     try:

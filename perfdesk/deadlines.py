@@ -16,11 +16,16 @@ def due(store: Store, record: FormRecord, today: dt.date | None = None) -> tuple
     already handed in."""
     if record.status.handed_in:
         return None
+    date = due_day(store, record)
+    if date is None:
+        return None
+    return date, (date - (today or dt.date.today())).days
+
+
+def due_day(store: Store, record: FormRecord) -> dt.date | None:
+    """The form's due date whatever its status (a handed-in form still has one), None when none is known."""
     try:
         profile = get_profile(store.get_unit(record.unit_id).profile)
     except ProfileError:
         profile = None
-    date = due_date(form_of(record).raw_kind, record.data, record.year, profile)
-    if date is None:
-        return None
-    return date, (date - (today or dt.date.today())).days
+    return due_date(form_of(record).raw_kind, record.data, record.year, profile)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from perfdesk.demo import CITY_UNIT
 from perfdesk.domain.checks import CheckContext, run_checks
-from perfdesk.domain.deadlines import due_date
+from perfdesk.domain.deadlines import assessment_year, due_date
 from perfdesk.domain.document import blank_document
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.registry import get_form
@@ -79,6 +79,18 @@ def test_rectification_report_prints_its_table():
 ])
 def test_due_dates(kind, doc, expected):
     assert due_date(kind, doc, 2026, get_profile("changzhi")) == expected
+
+
+@pytest.mark.parametrize("today, year", [
+    (dt.date(2026, 12, 7), 2026),  # 2026's work, due by 31 January 2027
+    (dt.date(2027, 1, 31), 2026),  # still 2026's, on its last day
+    (dt.date(2027, 2, 1), 2027),  # 2026's deadline has passed: next is 2027's
+    (dt.date(2027, 7, 1), 2027),
+])
+def test_a_new_assessment_is_of_the_year_whose_assessment_is_due_next(today, year):
+    # 002 第五十一条: 年度终了 … 对照考核评分表打分自评 … 于次年 1 月底前报送
+    assert assessment_year(get_profile("changzhi"), today) == year
+    assert due_date("assessment", {}, year, get_profile("changzhi")) >= today
 
 
 def printed_pages(form_id: str, **values) -> list[str]:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (  # noqa: E402
     QAbstractItemView,
     QApplication,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
@@ -334,13 +333,16 @@ def test_sub_type_options_follow_the_project_type(open_editor, qtbot):
 
 def test_date_can_be_left_blank(open_editor, qtbot):
     editor = open_editor()
-    date_edit = editor.findChild(QDateEdit, "start_date")
-    assert date_edit.text() == f"{YEAR}-01-01"
+    date_edit = editor.field_binding("start_date").focus_widget
+    assert date_edit.text() == f"{YEAR}年1月1日"
     editor.set_value("start_date", None)
-    assert date_edit.text() == "未填写"
+    assert date_edit.text() == ""
     editor.undo_stack().undo()
-    assert date_edit.text() == f"{YEAR}-01-01"
-    date_edit.setDate(date_edit.date().addDays(30))
+    assert date_edit.text() == f"{YEAR}年1月1日"
+    date_edit.setFocus()
+    qtbot.waitUntil(date_edit.hasFocus)
+    date_edit.selectAll()
+    qtbot.keyClicks(date_edit, f"{YEAR}-01-31")
     assert editor.document()["start_date"] == f"{YEAR}-01-31"
 
 

@@ -162,7 +162,7 @@ def test_feedback_letter_and_rectification_show_their_deadline(open_editor, form
     assert letter.findChild(QLabel, "dueLabel").text().startswith(f"截止 {YEAR}年3月20日")
     rectification = open_editor(made["rectification"])
     due = rectification.findChild(QLabel, "dueLabel")
-    assert due.text() == "截止日期：尚未确定"
+    assert due.text() == "截止日期：尚未确定（填写收到反馈的绩效评价报告日期后显示）"
     rectification.set_value("feedback_received", f"{YEAR}-04-01")
     # 60 days after receiving the feedback; the date follows the edit with the (debounced) checks
     qtbot.waitUntil(lambda: due.text().startswith(f"截止 {YEAR}年5月31日"))

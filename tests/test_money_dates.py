@@ -165,7 +165,8 @@ def test_total_of_negative_and_positive():
 
 
 @pytest.mark.parametrize("typed", ["2027-03-01", "2027年3月1日", "2027.3.1", "2027/03/01", " 2027-3-1 ",
-                                   "2027年03月01日", "2027 年 3 月 1 日"])
+                                   "2027年03月01日", "2027 年 3 月 1 日", "2027/3/1", "20270301", " 20270301 ",
+                                   "２０２７年３月１日", "２０２７０３０１"])
 def test_parse_date_reads_what_clerks_type(typed):
     assert parse_date(typed) == date(2027, 3, 1)
 
@@ -179,7 +180,8 @@ def test_date_objects_pass_through():
     assert parse_date(date(2027, 3, 1)) == date(2027, 3, 1)
 
 
-@pytest.mark.parametrize("typed", ["2027-02-30", "2027-13-01", "2026-02-29", "2027年4月31日"])
+@pytest.mark.parametrize("typed", ["2027-02-30", "2027-13-01", "2026-02-29", "2027年4月31日", "20270230",
+                                   "2027/2/30", "20271301"])
 def test_impossible_date_raises(typed):
     with pytest.raises(DateError) as exc:
         parse_date(typed)
@@ -197,12 +199,37 @@ def test_impossible_date_message_says_it_does_not_exist():
     assert "不存在" in str(exc.value)
 
 
-@pytest.mark.parametrize("typed", ["明天", "2027", "27-3-1", "2027-03", "03/01/2027", "2027-03-01 10:00"])
+@pytest.mark.parametrize("typed", ["明天", "2027", "27-3-1", "2027-03", "03/01/2027", "2027-03-01 10:00",
+                                   "2027031", "202703011", "2027-0301", "2027年3月", "未填写027030120270301"])
 def test_unreadable_date_raises_with_the_expected_format(typed):
     with pytest.raises(DateError) as exc:
         parse_date(typed)
     assert "不是有效的日期" in str(exc.value)
-    assert "2026年3月1日" in str(exc.value)
+    # every accepted way of typing a date is named
+    assert "2026-03-01、2026/3/1、20260301 或 2026年3月1日" in str(exc.value)
+
+
+@pytest.mark.parametrize("year, today, start", [
+    (2027, date(2026, 12, 7), date(2027, 1, 1)),  # next year's declaration, filled this December
+    (2026, date(2026, 12, 7), date(2026, 12, 7)),  # a form of this year: today
+    (2025, date(2026, 12, 7), date(2025, 1, 1)),  # last year's evaluation
+    (None, date(2026, 12, 7), date(2026, 12, 7)),
+])
+def test_a_blank_date_starts_in_the_forms_year(year, today, start):
+    assert dates.starting_day(year, today) == start
+
+
+@pytest.mark.parametrize("day, days, months, moved", [
+    (date(2027, 1, 1), 1, 0, date(2027, 1, 2)),
+    (date(2027, 1, 1), -1, 0, date(2026, 12, 31)),
+    (date(2027, 1, 31), 0, 1, date(2027, 2, 28)),
+    (date(2028, 1, 31), 0, 1, date(2028, 2, 29)),
+    (date(2027, 12, 15), 0, 1, date(2028, 1, 15)),
+    (date(2027, 1, 15), 0, -1, date(2026, 12, 15)),
+    (date(2027, 3, 31), 0, -1, date(2027, 2, 28)),
+])
+def test_shifted_moves_by_days_and_months(day, days, months, moved):
+    assert dates.shifted(day, days=days, months=months) == moved
 
 
 def test_date_error_is_a_value_error():

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+# 2027-03-01, 2027/3/1, 2027.3.1, 2027年3月1日 (full-width digits too: \d reads them, int() converts them)
 _CN = re.compile(r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*$")
+_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")  # 20270301
+FORMATS = "2026-03-01、2026/3/1、20260301 或 2026年3月1日"
 
 
 class DateError(ValueError):
@@ -18,14 +21,33 @@ def parse_date(text: str | dt.date | None) -> dt.date | None:
     text = text.strip()
     if not text:
         return None
-    match = _CN.match(text)
+    match = _CN.match(text) or _COMPACT.match(text)
     if not match:
-        raise DateError(f"“{text}”不是有效的日期，请按 2026-03-01 或 2026年3月1日 的格式填写")
+        raise DateError(f"“{text}”不是有效的日期，请按 {FORMATS} 的格式填写")
     year, month, day = (int(g) for g in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
         raise DateError(f"“{text}”是不存在的日期，请核对月份和日") from exc
+
+
+def starting_day(year: int | None, today: dt.date) -> dt.date:
+    """Where a blank date field starts (its calendar, ↑/↓): today within the form's year, else the year's
+    1 January — a declaration for next year is filled this year, but its dates fall in next year."""
+    if year is None or year == today.year:
+        return today
+    return dt.date(year, 1, 1)
+
+
+def shifted(day: dt.date, *, days: int = 0, months: int = 0) -> dt.date:
+    """`day` moved by whole days and months; the 31st of a shorter month becomes its last day."""
+    if months:
+        index = day.year * 12 + day.month - 1 + months
+        year, month = divmod(index, 12)
+        month += 1
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        day = dt.date(year, month, min(day.day, last))
+    return day + dt.timedelta(days=days)
 
 
 def to_json(value: dt.date | None) -> str | None:

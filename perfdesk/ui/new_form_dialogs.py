@@ -322,3 +322,9 @@ class EvaluationFormDialog(_Dialog):
 def default_evaluation_year(selected: int | None, today: dt.date | None = None) -> int:
     """Evaluation looks back: the chosen year, else last year."""
     return selected if selected is not None else (today or dt.date.today()).year - 1
+
+
+def default_budget_year(selected: int | None, today: dt.date | None = None) -> int:
+    """What goes with a budget being drawn up (事前绩效评估 of a project asking for funds) is of the year the
+    declarations are for: the chosen year, else next year, as 新建申报表."""
+    return selected if selected is not None else (today or dt.date.today()).year + 1

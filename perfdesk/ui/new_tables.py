@@ -13,7 +13,7 @@ from ..domain.registry import ASSESSMENT_FORMS, EX_ANTE_FORMS, SELF_EVALUATION_F
 from ..errors import user_errors
 
 if TYPE_CHECKING:
-    from ..store.records import FormRecord
+    from ..store.records import FormRecord, UnitRecord
     from .main_window import MainWindow
 
 # form id → (menu text, object name, tip), as main_window.NEW_FORMS
@@ -33,6 +33,27 @@ EVALUATION_TABLES = (*SELF_EVALUATION_FORMS, *ASSESSMENT_FORMS)
 DECLARATION_TABLES = EX_ANTE_FORMS
 
 
+def default_year(window: MainWindow, form_id: str, unit: UnitRecord) -> int:
+    """The year a new table starts in unless the list shows one: an ex-ante assessment goes with next year's
+    budget; a 考核评分表 is of the year whose assessment is due next; a self-evaluation looks back a year."""
+    import datetime as dt
+
+    from ..domain.deadlines import assessment_year
+    from ..domain.profiles import ProfileError, get_profile
+    from . import new_form_dialogs as new_dialogs
+
+    selected = window.selected_year()
+    if form_id in EX_ANTE_FORMS:
+        return new_dialogs.default_budget_year(selected)
+    if form_id in ASSESSMENT_FORMS and selected is None:
+        try:
+            profile = get_profile(unit.profile)
+        except ProfileError:
+            profile = None
+        return assessment_year(profile, dt.date.today())
+    return new_dialogs.default_evaluation_year(selected)
+
+
 def start(window: MainWindow, form_id: str, fixed: int | None = None) -> FormRecord | None:
     """Ask what the form starts from and create it; `fixed`: the year a task gives, not asked again."""
     from ..domain.registry import get_form
@@ -47,8 +68,7 @@ def start(window: MainWindow, form_id: str, fixed: int | None = None) -> FormRec
     try:
         declaration_id = None
         if form_id in FROM_DECLARATION:
-            year = fixed or (current.year if current is not None
-                             else new_dialogs.default_evaluation_year(window.selected_year()))
+            year = fixed or (current.year if current is not None else default_year(window, form_id, unit))
             # the self-evaluation starts from an approved declaration; an ex-ante assessment from any
             offered = (lambda y: approved_declarations(window.store, unit.id, y)) if form_id == "project_self_evaluation" \
                 else window._declarations_of
@@ -69,8 +89,7 @@ def start(window: MainWindow, form_id: str, fixed: int | None = None) -> FormRec
         else:
             from . import dialogs
 
-            default = new_dialogs.default_evaluation_year(window.selected_year())
-            year = dialogs.ask_year(window, f"新建{name}", "年度：", default)
+            year = dialogs.ask_year(window, f"新建{name}", "年度：", default_year(window, form_id, unit))
             if year is None:
                 return None
         record = start_table(window.store, form_id, unit, year, declaration_id)

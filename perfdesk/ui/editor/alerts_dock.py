@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from ...deadlines import describe
+from ...domain.dates import format_date
 from ...domain.monitoring import Alert
 
 RED, YELLOW = "红色预警", "黄色预警"
@@ -39,9 +40,17 @@ def due_label(parent: QWidget | None = None) -> QLabel:
     return label
 
 
-def show_due(label: QLabel, deadline: tuple[dt.date, int] | None) -> None:
-    """“截止 2026年7月31日（剩 10 天）”, red once overdue."""
-    label.setText(describe(deadline) if deadline is not None else UNKNOWN_DUE)
+def show_due(label: QLabel, deadline: tuple[dt.date, int] | None, *, day: dt.date | None = None,
+             status: str = "", due_from: str = "") -> None:
+    """“截止 2026年7月31日（剩 10 天）”, red once overdue; a handed-in form's date with its status instead of
+    the days (`day`, `status`); when no date is known, the field it comes from (`due_from`)."""
+    if deadline is not None:
+        text = describe(deadline)
+    elif day is not None:
+        text = f"截止 {format_date(day)}（{status}）"
+    else:
+        text = UNKNOWN_DUE + (f"（填写{due_from}后显示）" if due_from else "")
+    label.setText(text)
     label.setStyleSheet(OVERDUE_STYLE if deadline is not None and deadline[1] < 0 else DUE_STYLE)
 
 

@@ -189,10 +189,12 @@ class DocumentModel(QObject):
 
     changed = Signal(str)
 
-    def __init__(self, form: FormDef, doc: dict, parent: QObject | None = None, *, profile=None) -> None:
+    def __init__(self, form: FormDef, doc: dict, parent: QObject | None = None, *, profile=None,
+                 year: int | None = None) -> None:
         super().__init__(parent)
         self.form = form
         self.profile = profile  # the unit's rules: what the computed cells follow
+        self.year = year  # the form's year: where a blank date field's calendar opens
         self._doc = copy.deepcopy(doc)
         fill_computed(self.form, self._doc, self.profile)
         self.undo_stack = QUndoStack(self)

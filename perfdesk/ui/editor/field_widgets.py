@@ -7,15 +7,18 @@ widget whose text already stands for that value, so the cursor never jumps while
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Callable
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
-    QDateEdit,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,7 +38,6 @@ FINANCE_ONLY_TIP = "由财政部门填写"
 COMPUTED_TIP = "由程序计算，不需填写"
 ERROR_STYLE = "QLineEdit { border: 1px solid #c62828; background: #fff3f3; }"
 ERROR_LABEL_STYLE = "color: #c62828;"
-BLANK_DATE = QDate(1900, 1, 1)  # QDateEdit cannot be empty: its minimum stands for 未填写
 
 
 def _is_undo_key(event) -> bool:
@@ -269,51 +271,189 @@ class TickBinding(FieldBinding):
         return self.ticks() or [self.widget]
 
 
+class DateEdit(QLineEdit):
+    """A date typed as text. ↑/↓ step a day and PgUp/PgDn a month (as a date spin box would), F4 or
+    Alt+↓ opens the calendar; everything else is typing."""
+
+    STEPS = {Qt.Key.Key_Up: (1, 0), Qt.Key.Key_Down: (-1, 0), Qt.Key.Key_PageUp: (0, 1), Qt.Key.Key_PageDown: (0, -1)}
+
+    def __init__(self, step: Callable[[int, int], None], open_calendar: Callable[[], None]) -> None:
+        super().__init__()
+        self._step, self._open_calendar = step, open_calendar
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, alt = event.key(), event.modifiers() & Qt.KeyboardModifier.AltModifier
+        if key == Qt.Key.Key_F4 or (alt and key == Qt.Key.Key_Down):
+            self._open_calendar()
+        elif key in self.STEPS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self._step(*self.STEPS[key])
+        else:
+            super().keyPressEvent(event)
+
+
+class CalendarPopup(QFrame):
+    """The month to pick a date from, under the field; a click or Enter picks, Esc or a click elsewhere closes."""
+
+    picked = Signal(object)  # dt.date
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.calendar = QCalendarWidget(self)
+        self.calendar.setObjectName("calendar")
+        self.calendar.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(1, 1, 1, 1)
+        layout.addWidget(self.calendar)
+        self.calendar.clicked.connect(self._pick)
+        self.calendar.activated.connect(self._pick)
+
+    def open_at(self, under: QWidget, day: dt.date) -> None:
+        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        self.calendar.setCurrentPage(day.year, day.month)
+        self.adjustSize()
+        place = under.mapToGlobal(under.rect().bottomLeft())
+        screen = (under.screen() or QApplication.primaryScreen()).availableGeometry()
+        x = max(screen.left(), min(place.x(), screen.right() - self.width()))
+        y = place.y() if place.y() + self.height() <= screen.bottom() else place.y() - under.height() - self.height()
+        self.move(x, max(screen.top(), y))
+        self.show()
+        self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def _pick(self, day: QDate) -> None:
+        self.hide()
+        self.picked.emit(dt.date(day.year(), day.month(), day.day()))
+
+
 class DateBinding(FieldBinding):
-    """ISO date with a calendar; the minimum date shows 未填写 and is stored as blank."""
+    """A date typed (2027-03-01, 2027/3/1, 20270301, 2027年3月1日) or picked in a calendar; stored as ISO
+    text and shown as the printed form shows it (2027年3月1日). Blank is 未填写. Text that is no date stays
+    as typed, in the field and in the document, and is told at the field (and by the checks) once the
+    clerk leaves it. A blank field's calendar and ↑/↓ start in the form's year."""
 
     def build(self) -> QWidget:
         box = QWidget()
         box.setObjectName(f"{self.key}Box")
-        row = QHBoxLayout(box)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        self.edit = QDateEdit()
+        self.edit = DateEdit(self._step, self.open_calendar)
         self.edit.setObjectName(self.key)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setCalendarPopup(True)
-        self.edit.setMinimumDate(BLANK_DATE)
-        self.edit.setSpecialValueText("未填写")
+        self.edit.setPlaceholderText("未填写（如 2027年3月1日）")
         self._decorate(self.edit)
+        self.edit.textEdited.connect(self._edited)
+        self.edit.editingFinished.connect(self._finished)
+        self.pick = QToolButton()
+        self.pick.setObjectName(f"{self.key}Calendar")
+        self.pick.setText("日历")
+        self.pick.setToolTip("在日历中选择日期（F4）")
         self.clear = QToolButton()
+        self.clear.setObjectName(f"{self.key}Clear")
         self.clear.setText("清空")
         self.clear.setToolTip("清空此日期（未填写）")
-        self.clear.setEnabled(self.editable)
+        for button in (self.pick, self.clear):
+            button.setEnabled(self.editable)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
+        self.pick.clicked.connect(self.open_calendar)
         self.clear.clicked.connect(lambda: self.model.set_value(self.key, None))
+        self.error = QLabel()
+        self.error.setObjectName("dateError")
+        self.error.setStyleSheet(ERROR_LABEL_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
         row.addWidget(self.edit, 1)
+        row.addWidget(self.pick)
         row.addWidget(self.clear)
-        self._updating = False
-        self.edit.dateChanged.connect(self._edited)
+        column.addLayout(row)
+        column.addWidget(self.error)
+        self.popup: CalendarPopup | None = None  # made when first opened: a form has many date fields
         return box
 
     @property
     def focus_widget(self) -> QWidget:
         return self.edit
 
-    def _edited(self, value: QDate) -> None:
-        if not self._updating:
-            text = None if value == BLANK_DATE else value.toString("yyyy-MM-dd")
-            self.model.set_value(self.key, text, typing=True)
+    def _writable(self) -> bool:
+        return self.editable and not self.edit.isReadOnly() and not self.model.read_only
+
+    def _date_typed(self) -> dt.date | None:
+        """The date the field's text stands for; DateError for text that is no date."""
+        return dates.parse_date(self.edit.text())
+
+    def _edited(self, text: str) -> None:
+        self.model.set_value(self.key, stored_value(self.field, text), typing=True)
+        self.show_state(typing=True)
+
+    def _finished(self) -> None:
+        """Leaving the field (or Enter): a date typed in any accepted way is shown as the form prints it."""
+        try:
+            shown = dates.format_date(self._date_typed())
+        except dates.DateError:
+            shown = self.edit.text()
+        if shown != self.edit.text():
+            self.edit.setText(shown)
+        self.show_state()
+
+    def _put(self, day: dt.date, *, typing: bool) -> None:
+        self.model.set_value(self.key, dates.to_json(day), typing=typing)
+        self.edit.setText(dates.format_date(day))
+        self.show_state()
+
+    def _start(self) -> dt.date:
+        return dates.starting_day(self.model.year, dt.date.today())
+
+    def _step(self, days: int, months: int) -> None:
+        if not self._writable():
+            return
+        try:
+            day = self._date_typed()
+        except dates.DateError:
+            self.show_state()  # nothing to step from: say why
+            return
+        try:
+            self._put(dates.shifted(day, days=days, months=months) if day else self._start(), typing=True)
+        except (ValueError, OverflowError):
+            return  # past year 9999: stay
+
+    def open_calendar(self) -> None:
+        if not self._writable():
+            return
+        try:
+            day = self._date_typed() or self._start()
+        except dates.DateError:
+            day = self._start()
+        if self.popup is None:
+            self.popup = CalendarPopup(self.widget)
+            self.popup.setObjectName(f"{self.key}CalendarPopup")
+            self.popup.picked.connect(self._picked)
+        self.popup.open_at(self.edit, day)
+
+    def _picked(self, day: dt.date) -> None:
+        self.model.seal()  # a pick is a step of its own
+        self._put(day, typing=False)
+        self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def show_state(self, *, typing: bool = False) -> None:
+        """Mark text that is no date — not while it is being typed (half a date is no date yet)."""
+        message = entry_error(self.field, self.edit.text())
+        if typing and message and not self.error.isVisible():
+            return
+        self.edit.setStyleSheet(ERROR_STYLE if message else "")
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
 
     def refresh(self, path: str) -> None:
-        try:
-            value = dates.parse_date(self.raw) if isinstance(self.raw, str) else None
-        except dates.DateError:
-            value = None  # the checks name the bad entry; the calendar cannot show it
-        wanted = QDate(value.year, value.month, value.day) if value else BLANK_DATE
-        if self.edit.date() != wanted:
-            self._updating = True
-            self.edit.setDate(wanted)
-            self._updating = False
+        if stored_value(self.field, self.edit.text()) != self.raw:
+            try:
+                shown = dates.format_date(dates.parse_date(self.raw)) if isinstance(self.raw, str) else ""
+            except dates.DateError:
+                shown = self.raw  # kept as typed; the field and the checks say why it is no date
+            self.edit.setText(shown)
+        self.show_state(typing=self.edit.hasFocus())
 
 
 class ComboBinding(FieldBinding):

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from ... import deadlines, monitoring_operations
 from ...domain import money
 from ...domain.checks import run_checks
+from ...domain.deadlines import DUE_FROM
 from ...domain.document import column_total, scored_total
 from ...domain.findings import EXPLANATIONS_KEY, Finding
 from ...domain.monitoring import Alert, report_parts
@@ -81,7 +82,7 @@ class FormEditor(QMainWindow):
         self.unit = store.get_unit(self.record.unit_id)
         self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
         self.context = check_context(store, self.record, role=role_of(role))
-        self.model = DocumentModel(self.form, self.record.data, self, profile=self.profile)
+        self.model = DocumentModel(self.form, self.record.data, self, profile=self.profile, year=self.record.year)
         # A submitted, reviewed or approved form is frozen: it opens read-only under its banner.
         self.frozen = not self.record.status.editable
         self.model.read_only = self.frozen
@@ -541,7 +542,10 @@ class FormEditor(QMainWindow):
         if self.alerts_dock is not None:
             self.alerts_dock.show_alerts(self.alerts())
         if self.due_label is not None:
-            show_due(self.due_label, self._deadline())
+            record = self.current_record()
+            source = self.form.fields.get(DUE_FROM.get(self.form.raw_kind, ""))
+            show_due(self.due_label, self._deadline(), day=deadlines.due_day(self.store, record),
+                     status=record.status.display, due_from=source.label if source else "")
 
     def _deadline(self) -> tuple[dt.date, int] | None:
         return deadlines.due(self.store, self.current_record())
@@ -657,13 +661,12 @@ DeclarationEditor = FormEditor  # the name the main window and older code know
 
 def freeze(page: QWidget) -> None:
     """Every entry on the page read-only: text can still be selected and copied, nothing typed."""
-    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QTableView,
-                                   QTextEdit)
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTableView, QTextEdit
 
     for widget in page.findChildren(QWidget):
         if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
             widget.setReadOnly(True)
         elif isinstance(widget, QTableView):
             widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        elif isinstance(widget, (QAbstractButton, QComboBox, QDateEdit)):
+        elif isinstance(widget, (QAbstractButton, QComboBox)):
             widget.setEnabled(False)

@@ -95,24 +95,30 @@ def import_units(store: Store, path: Path) -> UnitsImport:
 
 CHASE_HEADERS = ("序号", "主管部门", "单位名称", "单位编码", "联系人", "联系电话", "未报表单", "逾期天数")
 _CHASE_SPANS = (2, 6, 8, 3, 3, 5, 14, 3)  # in grid columns of 6 mm: 264 mm across landscape A4
+_CHASE_WHAT = {None: "尚有表单未报送或被退回待重报", "未报": "尚有表单未报送或被退回待重报",
+               "逾期": "有表单逾期未报（已过报送期限，未报送或被退回待重报）"}
 
 
-def chase_items(store: Store, task: TaskRecord, today: dt.date) -> tuple[Board, list[ChaseItem]]:
+def chase_items(store: Store, task: TaskRecord, today: dt.date,
+                which: str | None = None) -> tuple[Board, list[ChaseItem]]:
+    """The units to chase: those the 报送情况 shows under the filter `which` (None: all) that have
+    something not handed in."""
     office = OfficeStore(store)
     board = board_for(office, task, today)
     missing = [row.unit.code for row in board.rows() if any(not c.handed_in for c in row.cells.values())]
-    return board, chase_list(board, office.last_contacts(missing))
+    return board, chase_list(board, office.last_contacts(missing), which)
 
 
-def chase_grid(task: TaskRecord, items: list[ChaseItem], today: dt.date):
-    """The 催报 list as a printed grid (landscape A4), drawn by the same engines as the forms."""
+def chase_grid(task: TaskRecord, items: list[ChaseItem], today: dt.date, which: str | None = None):
+    """The 催报 list as a printed grid (landscape A4), drawn by the same engines as the forms; under
+    the 逾期 filter it lists only what is overdue, and says so."""
     from .render.grid import Cell, Grid
 
     grid = Grid(columns=sum(_CHASE_SPANS), column_mm=6.0, orientation="landscape",
                 title=f"{task.year}年度{task.title}催报名单", subtitle="",
                 above=[(f"统计日期：{today.year}年{today.month}月{today.day}日", "left"),
                        (f"下发单位：{task.office_name}", "right")],
-                below=[(f"共 {len(items)} 个单位尚有表单未报送或被退回待重报。", "left")])
+                below=[(f"共 {len(items)} 个单位{_CHASE_WHAT.get(which, _CHASE_WHAT[None])}。", "left")])
     lefts = [sum(_CHASE_SPANS[:i]) for i in range(len(_CHASE_SPANS))]
 
     def row(r: int, texts: list[str], role: str) -> None:
@@ -132,14 +138,16 @@ def chase_grid(task: TaskRecord, items: list[ChaseItem], today: dt.date):
     return grid
 
 
-def write_chase(store: Store, task: TaskRecord, today: dt.date, *, pdf: Path | None, xlsx: Path | None) -> int:
-    """Write the 催报 list as PDF and/or XLSX, each whole or not at all; the number of units listed."""
+def write_chase(store: Store, task: TaskRecord, today: dt.date, *, pdf: Path | None, xlsx: Path | None,
+                which: str | None = None) -> int:
+    """Write the 催报 list of the units shown under the filter `which` as PDF and/or XLSX, each whole or
+    not at all; the number of units listed."""
     from .operations import write_outputs
     from .render.pdf import render_pdf
     from .render.xlsx import render_xlsx
 
-    _, items = chase_items(store, task, today)
-    grid = chase_grid(task, items, today)
+    _, items = chase_items(store, task, today, which)
+    grid = chase_grid(task, items, today, which)
     write_outputs(pdf, xlsx, make_pdf=lambda: render_pdf(grid), make_xlsx=lambda: render_xlsx(grid, "催报名单"))
     return len(items)
 

@@ -238,6 +238,6 @@ def _status_board(store: Store, args) -> int:
     for name, kind in zip(names, board.kinds):
         print(f"　{name}：{board.counts[kind].line()}")
     if args.pdf or args.xlsx:
-        listed = write_chase(store, task, today, pdf=args.pdf, xlsx=args.xlsx)
+        listed = write_chase(store, task, today, pdf=args.pdf, xlsx=args.xlsx, which=args.filter)
         print(f"已导出催报名单（{listed} 个单位）：" + "、".join(str(p) for p in (args.pdf, args.xlsx) if p))
     return EXIT_OK

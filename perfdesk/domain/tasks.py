@@ -276,12 +276,16 @@ class ChaseItem:
     days_overdue: int  # the most overdue of them; 0 when none is overdue yet
 
 
-def chase_list(board: Board, contacts: dict[str, tuple[str, str]] | None = None) -> list[ChaseItem]:
-    """Every unit with something not handed in, the most overdue first; the contact from the unit's
-    last form where known (`contacts`: code → (name, phone)), else the register's."""
+def chase_list(board: Board, contacts: dict[str, tuple[str, str]] | None = None,
+               which: str | None = None) -> list[ChaseItem]:
+    """Every unit with something not handed in (under `which`, 逾期: only what is overdue), the most
+    overdue first; the contact from the unit's last form where known (`contacts`: code → (name, phone)),
+    else the register's. 待审 is refused: what waits for review has been handed in, there is no one to chase."""
+    if which is not None and FILTERS.get(which, which) == "waiting":
+        raise TaskError("筛选“待审”的表单都已报送，无需催报：请把筛选改为“全部”“未报”或“逾期”后再导出催报名单")
     items = []
     for row in board.rows():
-        open_kinds = [k for k, c in row.cells.items() if not c.handed_in]
+        open_kinds = [k for k, c in row.cells.items() if not c.handed_in and matches(c, which)]
         if not open_kinds:
             continue
         overdue = max((-row.cells[k].days for k in open_kinds), default=0)

@@ -1,0 +1,89 @@
+"""What the office reads in its lists (issue #21 item 10): the 催报 list exported under the 报送情况's
+filter lists exactly the units shown; 收件记录 names every kind of package in Chinese; the 结果应用清单
+sets each amount beside the project and grade it belongs to, not after the long 结果应用 sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
+
+import pytest  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton  # noqa: E402
+
+from perfdesk.store import Store  # noqa: E402
+from perfdesk.ui.app import create_main_window  # noqa: E402
+from gui_support import settle  # noqa: E402
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def office_win(qtbot, tmp_path):
+    from perfdesk.demo_office import load_office_demo
+
+    store = Store(f"sqlite:///{tmp_path}/office.db")
+    with store.atomic():
+        load_office_demo(store, TODAY)
+    win = create_main_window(store)
+    qtbot.addWidget(win)
+    win.show()
+    settle(win)
+    yield win
+    store.close()
+
+
+def _exported_codes(path) -> list[str]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if "单位编码" in row)
+    col = rows[header].index("单位编码")
+    return [str(row[col]) for row in rows[header + 1:] if row[col] not in (None, "", "单位编码")]  # header repeats per page
+
+
+def test_the_chase_list_exports_exactly_the_units_the_filter_shows(qtbot, office_win, tmp_path, monkeypatch):
+    office_win.findChild(QAction, "statusBoardAction").trigger()
+    board = office_win.status_board
+    qtbot.addWidget(board)
+    board.findChild(QComboBox, "filterBox").setCurrentText("逾期")
+    shown = [name.rpartition("（")[2].rstrip("）") for name in board.shown_units()]
+    assert len(shown) == 20
+    target = tmp_path / "逾期催报.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Excel 工作簿 (*.xlsx)"))
+    qtbot.mouseClick(board.xlsx_button, qtbot_left())
+    with qtbot.waitSignal(board.job.done, timeout=20_000):
+        pass
+    assert sorted(_exported_codes(target)) == sorted(shown)
+    assert board.findChild(QLabel, "exportNote").text() == f"已导出催报名单（筛选“逾期”，20 个单位）：{target}"
+
+    # 待审: handed in, nobody to chase; the buttons say so instead of writing a list of no one
+    board.findChild(QComboBox, "filterBox").setCurrentText("待审")
+    assert not board.findChild(QPushButton, "chasePdf").isEnabled()
+    assert "无需催报" in board.xlsx_button.toolTip()
+
+
+def test_the_cli_chase_list_follows_the_filter_too(tmp_path, capsys):
+    from perfdesk.cli import main
+    from perfdesk.demo_office import load_office_demo
+
+    url = f"sqlite:///{tmp_path}/office.db"
+    store = Store(url)
+    with store.atomic():
+        load_office_demo(store, TODAY)
+    store.close()
+    target = tmp_path / "催报.xlsx"
+    assert main(["--db", url, "status-board", "--filter", "逾期", "--xlsx", str(target)]) == 0
+    out = capsys.readouterr().out
+    printed = [line.split()[0] for line in out.splitlines() if line.startswith("　") and line.split()[0].isdigit()]
+    assert len(printed) == 20 and sorted(_exported_codes(target)) == sorted(printed)
+    assert "已导出催报名单（20 个单位）" in out
+
+
+def qtbot_left():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton

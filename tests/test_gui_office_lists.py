@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton  # noq
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.ui.app import create_main_window  # noqa: E402
 from gui_support import settle  # noqa: E402
+from test_package_support import stores, world  # noqa: E402,F401
 
 TODAY = dt.date.today()
 
@@ -87,3 +88,40 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_inbox_names_a_relayed_answer_in_chinese(qtbot, world, stores, tmp_path):
+    """A return relayed down by the 主管部门 arrives at the unit; 收件记录's 类型 says what it is."""
+    from perfdesk.package.importer import import_bytes
+    from perfdesk.package.manifest import KIND_LABELS, REQUIRED
+    from perfdesk.package.review import relay
+    from test_package_support import decide_at, office_signer
+    from test_review_chain import SUPERVISOR, SUPERVISOR_PASS, _forwarded, _signer
+    from perfdesk.package.identity import create_identity
+
+    assert set(KIND_LABELS) == set(REQUIRED)  # every kind of package has its label
+    unit, office = stores
+    supervisor = Store(f"sqlite:///{tmp_path / 'supervisor.db'}")
+    own = supervisor.add_unit(**SUPERVISOR)
+    supervisor.set_setting("role", "supervisor")
+    supervisor.set_setting("unit_id", own.id)
+    create_identity(supervisor, own.id, SUPERVISOR_PASS)
+    outer, at_supervisor = _forwarded(world, supervisor, tmp_path)
+    copy = import_bytes(office, outer, "forward", trust_new=True)
+    answer = decide_at(office, copy.form_instance_id, "return", tmp_path, office_signer(office), opinion="退回",
+                       letter="请补充测算依据。", reasons={"necessity": "写明依据"})
+    assert import_bytes(supervisor, answer, "answer", trust_new=True).status == "imported"
+    relayed = relay(supervisor, at_supervisor, _signer(supervisor), tmp_path / "down.pdpkg", note="请按意见修改。")
+    assert import_bytes(unit, relayed.data, "down.pdpkg", trust_new=True).status == "imported"
+    supervisor.close()
+
+    win = create_main_window(unit)
+    qtbot.addWidget(win)
+    win.show()
+    settle(win)
+    dialog = win.show_package_inbox()
+    qtbot.addWidget(dialog)
+    kinds = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    assert kinds == ["主管部门转发审核结果"]
+    dialog.table.selectRow(0)
+    assert "relay" not in dialog.details.toPlainText()

@@ -93,13 +93,11 @@ def qtbot_left():
 def test_the_inbox_names_a_relayed_answer_in_chinese(qtbot, world, stores, tmp_path):
     """A return relayed down by the 主管部门 arrives at the unit; 收件记录's 类型 says what it is."""
     from perfdesk.package.importer import import_bytes
-    from perfdesk.package.manifest import KIND_LABELS, REQUIRED
     from perfdesk.package.review import relay
     from test_package_support import decide_at, office_signer
     from test_review_chain import SUPERVISOR, SUPERVISOR_PASS, _forwarded, _signer
     from perfdesk.package.identity import create_identity
 
-    assert set(KIND_LABELS) == set(REQUIRED)  # every kind of package has its label
     unit, office = stores
     supervisor = Store(f"sqlite:///{tmp_path / 'supervisor.db'}")
     own = supervisor.add_unit(**SUPERVISOR)
@@ -125,3 +123,42 @@ def test_the_inbox_names_a_relayed_answer_in_chinese(qtbot, world, stores, tmp_p
     assert kinds == ["主管部门转发审核结果"]
     dialog.table.selectRow(0)
     assert "relay" not in dialog.details.toPlainText()
+    from perfdesk.package.manifest import KIND_LABELS, REQUIRED
+
+    assert set(KIND_LABELS) == set(REQUIRED)  # every kind of package has its label
+
+
+def test_the_results_list_sets_each_amount_beside_its_grade(qtbot, office_win, tmp_path):
+    """结果应用清单 of `demo --office`: on screen and in the printed PDF, the project's 涉及金额 and 压减金额
+    follow its 等次 on the same line; the long 结果应用 sentence comes after them."""
+    import re
+    import subprocess
+
+    from perfdesk.demo_office import round_year
+    from perfdesk.domain import money
+
+    window = office_win.show_summary()
+    qtbot.addWidget(window)
+    window.year.setValue(round_year(TODAY))
+    window.kind.setCurrentIndex(window.kind.findData("results"))
+    qtbot.waitUntil(lambda: window.composed is not None and window.composed.table.kind == "results"
+                    and not window.is_busy(), timeout=20_000)
+    table = window.tabs.widget(0)
+    labels = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    grade = labels.index("等次")
+    assert labels[grade + 1:grade + 4] == ["涉及金额（本年预算）", "压减金额", "结果应用"]
+    amount = grade + 1
+    right = table.columnViewportPosition(amount) + table.columnWidth(amount)
+    assert right <= table.viewport().width(), "the amount is off the screen, behind the sentence"
+    rows = window.composed.summary.values["projects"]
+    assert table.item(0, amount).text() == money.format_amount(rows[0]["amount"])
+
+    pdf = tmp_path / "结果应用清单.pdf"
+    window.export("pdf", pdf)
+    qtbot.waitUntil(lambda: window.status.text().startswith("已导出"), timeout=20_000)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    header = next(line for line in text.splitlines() if "等次" in line and "压减金额" in line)
+    assert header.index("等次") < header.index("压减金额") < header.index("结果应用")
+    for row in rows:
+        line = rf"{row['grade']}\s+{re.escape(money.format_amount(row['amount']))}\s+{re.escape(money.format_amount(row['cut']))}"
+        assert re.search(line, text), f"{row['project']}: {row['grade']} is not followed by its amounts"

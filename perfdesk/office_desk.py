@@ -183,13 +183,10 @@ def _chosen_units(office: OfficeStore, spec: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def create_task(store: Store, *, year: int, kinds: list[str], title: str, note: str, units: str,
-                deadlines: dict, rules: dict, issued: dt.date) -> TaskRecord:
-    """A new round: its kinds' deadlines (given, by a named rule, or the profile's), its units."""
-    import uuid
-
+def _round(store: Store, *, year: int, kinds: list[str], title: str, units: str, deadlines: dict, rules: dict,
+           issued: dt.date):
+    """A round's checked parts: the office, its title, its units' codes and every kind's deadline."""
     from .domain.profiles import get_profile
-    from .domain.registry import form_name
     from .domain.tasks import round_deadlines
 
     if not 2000 <= year <= 2199:
@@ -206,12 +203,56 @@ def create_task(store: Store, *, year: int, kinds: list[str], title: str, note: 
     if not title or len(title) > 200:
         raise DeskError("任务名称（--title）不能为空，不超过 200 字")
     own = office_unit(store)
-    office = OfficeStore(store)
-    codes = _chosen_units(office, units)
+    codes = _chosen_units(OfficeStore(store), units)
     due = round_deadlines(kinds, year, issued, get_profile(own.profile), deadlines, rules,
                           {k: form_name(k) or k for k in kinds})
-    return office.add_task(uid=str(uuid.uuid4()), year=year, title=title, note=note.strip(), office_code=own.code,
-                           office_name=own.name, issued_on=issued, deadlines=due, unit_codes=codes)
+    return own, title, codes, due
+
+
+def create_task(store: Store, *, year: int, kinds: list[str], title: str, note: str, units: str,
+                deadlines: dict, rules: dict, issued: dt.date) -> TaskRecord:
+    """A new round: its kinds' deadlines (given, by a named rule, or the profile's), its units."""
+    import uuid
+
+    own, title, codes, due = _round(store, year=year, kinds=kinds, title=title, units=units, deadlines=deadlines,
+                                    rules=rules, issued=issued)
+    return OfficeStore(store).add_task(uid=str(uuid.uuid4()), year=year, title=title, note=note.strip(),
+                                       office_code=own.code, office_name=own.name, issued_on=issued, deadlines=due,
+                                       unit_codes=codes)
+
+
+def _exported_key(task: TaskRecord) -> str:
+    return f"task_exported:{task.uid}"
+
+
+def exported_version(store: Store, task: TaskRecord) -> int:
+    """The latest version of the round written as a task package here (0: never sent)."""
+    return int(store.get_setting(_exported_key(task)) or 0)
+
+
+def change_task(store: Store, task_id: int, *, year: int, kinds: list[str], title: str, note: str, units: str,
+                deadlines: dict, rules: dict, issued: dt.date) -> TaskRecord:
+    """The round changed as create_task would make it. Before it is sent it stays the same version;
+    once sent, a change is its next version, which the units take in place of the one they have."""
+    office = OfficeStore(store)
+    task = office.task(task_id)
+    _, title, codes, due = _round(store, year=year, kinds=kinds, title=title, units=units, deadlines=deadlines,
+                                  rules=rules, issued=issued)
+    return office.change_task(task_id, new_version=exported_version(store, task) >= task.version, year=year,
+                              title=title, note=note.strip(), issued_on=issued, deadlines=due, unit_codes=codes)
+
+
+def export_task(store: Store, task_id: int, signer, path: Path) -> TaskRecord:
+    """Write the round as a task package signed by `signer`, and remember which version was sent."""
+    from .package.builder import write_package
+    from .package.tasks import build_task_package
+
+    task = OfficeStore(store).task(task_id)
+    if task.origin != "own":
+        raise DeskError(f"任务“{task.title}”是{task.office_name}下发给本机的，不能再导出为任务包")
+    write_package(path, build_task_package(task, signer).data)
+    store.set_setting(_exported_key(task), task.version)
+    return task
 
 
 def chosen_task(store: Store, task_id: int | None) -> TaskRecord:

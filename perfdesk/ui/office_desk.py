@@ -3,7 +3,8 @@ kinds, each cell the status and days left or overdue, counts per column, filter 
 the 催报 list exported as PDF and XLSX off the GUI thread), and at a unit its tasks with days left,
 from which a new form starts with the task's year and kind.
 
-main_window only calls install(win): a 任务 menu and, at a unit, the nearest deadline in the status bar."""
+main_window only calls install(win): a 任务 menu and, at a unit, the nearest deadline in the status bar.
+At a finance office 下发任务 lists, makes and exports its own rounds (office_rounds.py)."""
 
 from __future__ import annotations
 
@@ -315,6 +316,17 @@ def show_status_board(win, today: dt.date | None = None) -> StatusBoardWindow:
     window.show()
     win.status_board = window
     return window
+
+
+def show_tasks(win, today: dt.date | None = None):
+    """任务 → 下发任务: at a finance office the rounds it sends down (office_rounds), at a unit the tasks it received."""
+    from . import installation
+
+    if win.role() == installation.FINANCE:
+        from .office_rounds import show_rounds
+
+        return show_rounds(win)
+    return show_unit_tasks(win, today)
 
 
 def show_unit_tasks(win, today: dt.date | None = None) -> UnitTasksWindow:

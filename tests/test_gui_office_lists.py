@@ -160,5 +160,6 @@ def test_the_results_list_sets_each_amount_beside_its_grade(qtbot, office_win, t
     header = next(line for line in text.splitlines() if "等次" in line and "压减金额" in line)
     assert header.index("等次") < header.index("压减金额") < header.index("结果应用")
     for row in rows:
-        line = rf"{row['grade']}\s+{re.escape(money.format_amount(row['amount']))}\s+{re.escape(money.format_amount(row['cut']))}"
+        amount, cut = (re.escape(money.format_amount(row[k])) for k in ("amount", "cut"))
+        line = rf"{row['grade']}\s+{amount}\s+{cut}"
         assert re.search(line, text), f"{row['project']}: {row['grade']} is not followed by its amounts"

@@ -202,3 +202,24 @@ def test_a_wrong_passphrase_writes_nothing_and_says_so(qtbot, office, tmp_path, 
     qtbot.mouseClick(rounds.export_button, Qt.MouseButton.LeftButton)
     assert not target.exists()
     assert rounds.findChild(QLabel, "roundsNote").text().startswith("未能导出任务包：")
+
+
+def test_a_changed_round_keeps_its_units(qtbot, office):
+    """A round sent to one 主管部门's units is changed with that choice shown, and keeps its six units."""
+    win, _ = office
+    rounds = _rounds(qtbot, win)
+    qtbot.mouseClick(rounds.new_button, Qt.MouseButton.LeftButton)
+    dialog = rounds.round_dialog
+    type_chinese(dialog.title_edit, TITLE)
+    dialog.units.setFocus()
+    qtbot.keyClick(dialog.units, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.units, Qt.Key.Key_Down)  # 长治市卫生健康委员会（202）
+    _tick(qtbot, dialog, "project_monitoring")
+    _save(qtbot, dialog)
+    made = OfficeStore(win.store).tasks("own")[0]
+    assert {c[:3] for c in made.unit_codes} == {"202"} and len(made.unit_codes) == 6
+    qtbot.mouseClick(rounds.edit_button, Qt.MouseButton.LeftButton)
+    dialog = rounds.round_dialog
+    assert dialog.units.currentText() == "长治市卫生健康委员会（202）所属 6 个单位"
+    _save(qtbot, dialog)
+    assert OfficeStore(win.store).task(made.id).unit_codes == made.unit_codes

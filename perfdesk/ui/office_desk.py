@@ -100,7 +100,7 @@ class StatusBoardWindow(QDialog):
         task = self.task()
         self.table.clear()
         if task is None:
-            self.summary.setText("本机还没有下发任务：命令行 perfdesk task create 新建（或 perfdesk demo --office 看示例）。")
+            self.summary.setText("本机还没有下发任务：在“任务 → 下发任务”中新建（或 perfdesk demo --office 看示例）。")
             self.pdf_button.setEnabled(False)
             self.xlsx_button.setEnabled(False)
             return

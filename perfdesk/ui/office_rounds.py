@@ -62,9 +62,14 @@ class RoundDialog(QDialog):
         for code, name in dict((u.supervisor_code, u.supervisor_name) for u in register).items():
             count = sum(u.supervisor_code == code for u in register)
             self.units.addItem(f"{name}（{code}）所属 {count} 个单位", f"@{code}")
-        if task is not None and sorted(task.unit_codes) != sorted(u.code for u in register):
-            self.units.insertItem(0, f"保持原名单（{len(task.unit_codes)} 个单位）", ",".join(task.unit_codes))
-            self.units.setCurrentIndex(0)
+        if task is not None:  # a changed round keeps its units: the choice that names them, else the list itself
+            groups = {"all": {u.code for u in register}}
+            groups |= {f"@{u.supervisor_code}": {v.code for v in register if v.supervisor_code == u.supervisor_code}
+                       for u in register}
+            same = next((spec for spec, codes in groups.items() if codes == set(task.unit_codes)), None)
+            if same is None:
+                self.units.insertItem(0, f"保持原名单（{len(task.unit_codes)} 个单位）", ",".join(task.unit_codes))
+            self.units.setCurrentIndex(self.units.findData(same) if same else 0)
         self.kinds = self._kinds_table()
         self.message = QLabel(self, objectName="roundMessage")
         self.message.setWordWrap(True)

@@ -1,11 +1,14 @@
 """任务 → 下发任务 at a finance office (issue #21 item 9): the rounds of `demo --office` listed; a round made
 in the real dialog by typing, changed before it is sent, exported as a signed task package through the file
-dialog (the office told what was written and where); the package imported at a unit, whose 任务 shows it."""
+dialog (the office told what was written and where); the package imported at a unit, whose 任务 shows it.
+
+PERFDESK_SHOTS=docs writes the README's screenshot of the round's dialog (docs/office_round.png)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
@@ -19,6 +22,7 @@ from perfdesk.store.office import OfficeStore  # noqa: E402
 from perfdesk.ui.app import create_main_window  # noqa: E402
 from gui_support import settle, type_chinese  # noqa: E402
 
+SHOTS = os.environ.get("PERFDESK_SHOTS")
 TODAY = dt.date.today()
 PASS = "office-passphrase-2028"
 YEAR = TODAY.year + 1
@@ -58,10 +62,11 @@ def _clear_and_type(qtbot, widget, text: str) -> None:
 
 
 def _tick(qtbot, dialog, kind: str) -> None:
-    from perfdesk.ui.office_rounds import COL_KIND, ROUND_KINDS
+    from perfdesk.domain.tasks import TASK_KINDS
+    from perfdesk.ui.office_rounds import COL_KIND
 
     dialog.kinds.setFocus()
-    dialog.kinds.setCurrentCell(ROUND_KINDS.index(kind), COL_KIND)
+    dialog.kinds.setCurrentCell(TASK_KINDS.index(kind), COL_KIND)
     qtbot.keyClick(dialog.kinds, Qt.Key.Key_Space)
 
 
@@ -100,9 +105,16 @@ def test_a_round_made_changed_and_exported_in_the_gui_reaches_a_units_tasks(qtbo
     assert dialog.message.text() == f"“预算支出绩效目标申报表”的报送期限制度未规定，请在“报送期限”栏填写日期，如 {YEAR}-11-30"
     qtbot.keyClicks(dialog.due_edit("declaration"), f"{YEAR}/11/30")
     dialog.rule_box("project_self_evaluation").setFocus()
-    qtbot.keyClick(dialog.rule_box("project_self_evaluation"), Qt.Key.Key_Down)  # 下发后 60 日内 … the first rule
+    for _ in range(3):  # relay_goals, publish_goals, publish_self_evaluation: 20 days after the issue date
+        qtbot.keyClick(dialog.rule_box("project_self_evaluation"), Qt.Key.Key_Down)
     rule = dialog.rule_box("project_self_evaluation").currentData()
+    assert rule == "publish_self_evaluation" and dialog.message.text() == ""
+    assert dialog.source_text("project_self_evaluation") == (
+        f"{YEAR}年3月21日前（依据：中卫市进一步推进预算绩效结果应用实施方案 一（四）"
+        "（财政批复部门决算之日（随同部门决算“双公开”）起 20 日内））")
     assert dialog.source_text("project_monitoring").startswith(f"{YEAR}年7月31日前（依据：朔州市")
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "office_round.png"))
     _save(qtbot, dialog)
     assert not dialog.isVisible()
 

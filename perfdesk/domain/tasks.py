@@ -18,11 +18,14 @@ from typing import NamedTuple
 
 from ..errors import UserError
 from .lifecycle import Status
+from .registry import FORM_FILES
 
 # Form kinds whose deadline a profile gives, and which deadline it is.
 MONITORING_KINDS = ("project_monitoring", "dept_monitoring", "monitoring_report")
 _DEADLINE_OF_KIND = {"rectification": "rectification", "assessment_department": "management_assessment",
                      "assessment_county": "management_assessment"}
+# The kinds a round may ask of its units: every shipped form but the office's own 评价报告 and 反馈意见函.
+TASK_KINDS = tuple(k for k in FORM_FILES if k not in ("evaluation_report", "feedback_letter"))
 # Rules an office may name for any kind: counted from the day the round is sent down.
 RULES = ("relay_goals", "publish_goals", "publish_self_evaluation", "rectification")
 

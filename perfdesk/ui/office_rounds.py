@@ -15,13 +15,12 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain.dates import DateError, format_date, parse_date
-from ..domain.registry import FORM_FILES, form_name
+from ..domain.registry import form_name
+from ..domain.tasks import TASK_KINDS
 from ..errors import user_errors
 from . import dialogs
 from .help_window import add_help_button
 
-# What a unit hands in: every kind but the office's own 评价报告 and 反馈意见函.
-ROUND_KINDS = tuple(k for k in FORM_FILES if k not in ("evaluation_report", "feedback_letter"))
 COL_KIND, COL_DUE, COL_RULE, COL_SOURCE = range(4)
 _ERROR_STYLE = "color: #b00020;"
 
@@ -30,7 +29,8 @@ def _rules(profile) -> dict:
     """The deadlines of the office's profile it may name for any kind, counted from the day it sends the round."""
     from ..domain.tasks import RULES
 
-    return {k: d for k, d in (getattr(profile, "deadlines", None) or {}).items() if k in RULES}
+    deadlines = getattr(profile, "deadlines", None) or {}
+    return {k: deadlines[k] for k in RULES if k in deadlines}
 
 
 class RoundDialog(QDialog):
@@ -101,12 +101,12 @@ class RoundDialog(QDialog):
         self.show_sources()
 
     def _kinds_table(self) -> QTableWidget:
-        table = QTableWidget(len(ROUND_KINDS), 4, self)
+        table = QTableWidget(len(TASK_KINDS), 4, self)
         table.setObjectName("roundKinds")
         table.setHorizontalHeaderLabels(["表单", "报送期限（日期）", "或按规则", "期限及依据"])
         table.verticalHeader().setVisible(False)
         rules = _rules(self.profile)
-        for r, kind in enumerate(ROUND_KINDS):
+        for r, kind in enumerate(TASK_KINDS):
             item = QTableWidgetItem(form_name(kind) or kind)
             item.setData(Qt.ItemDataRole.UserRole, kind)
             item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -143,7 +143,7 @@ class RoundDialog(QDialog):
             return
         self.title_edit.setText(task.title)
         self.note.setText(task.note)
-        for r, kind in enumerate(ROUND_KINDS):
+        for r, kind in enumerate(TASK_KINDS):
             if kind not in task.deadlines:
                 continue
             self.kinds.item(r, COL_KIND).setCheckState(Qt.CheckState.Checked)
@@ -159,21 +159,17 @@ class RoundDialog(QDialog):
     # --- what the clerk chose -----------------------------------------------------------------
 
     def due_edit(self, kind: str) -> QLineEdit:
-        return self.kinds.cellWidget(ROUND_KINDS.index(kind), COL_DUE)
+        return self.kinds.cellWidget(TASK_KINDS.index(kind), COL_DUE)
 
     def rule_box(self, kind: str) -> QComboBox:
-        return self.kinds.cellWidget(ROUND_KINDS.index(kind), COL_RULE)
-
-    def check_kind(self, kind: str, on: bool = True) -> None:
-        state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
-        self.kinds.item(ROUND_KINDS.index(kind), COL_KIND).setCheckState(state)
+        return self.kinds.cellWidget(TASK_KINDS.index(kind), COL_RULE)
 
     def chosen_kinds(self) -> list[str]:
-        return [k for r, k in enumerate(ROUND_KINDS)
+        return [k for r, k in enumerate(TASK_KINDS)
                 if self.kinds.item(r, COL_KIND).checkState() == Qt.CheckState.Checked]
 
     def source_text(self, kind: str) -> str:
-        return self.kinds.item(ROUND_KINDS.index(kind), COL_SOURCE).text()
+        return self.kinds.item(TASK_KINDS.index(kind), COL_SOURCE).text()
 
     def _issued(self) -> dt.date:
         day = parse_date(self.issued.text())
@@ -201,11 +197,12 @@ class RoundDialog(QDialog):
         """Beside each kind, its deadline and where it comes from, as the round will hold them."""
         from ..domain.tasks import TaskError
 
+        self.message.clear()  # the reason a save was refused goes once the clerk changes something
         try:
             issued = self._issued()
         except DateError:
             issued = dt.date.today()
-        for r, kind in enumerate(ROUND_KINDS):
+        for r, kind in enumerate(TASK_KINDS):
             self.due_edit(kind).setPlaceholderText(f"如 {self.year.value()}-11-30")
             item = self.kinds.item(r, COL_SOURCE)
             try:

@@ -235,3 +235,21 @@ def test_a_changed_round_keeps_its_units(qtbot, office):
     assert dialog.units.currentText() == "长治市卫生健康委员会（202）所属 6 个单位"
     _save(qtbot, dialog)
     assert OfficeStore(win.store).task(made.id).unit_codes == made.unit_codes
+
+
+def test_without_a_signing_key_the_office_is_told_before_choosing_a_file(qtbot, tmp_path, monkeypatch):
+    from perfdesk.demo_office import load_office_demo
+
+    store = Store(f"sqlite:///{tmp_path}/office.db")
+    with store.atomic():
+        load_office_demo(store, TODAY)
+    win = create_main_window(store)
+    qtbot.addWidget(win)
+    win.show()
+    settle(win)
+    rounds = _rounds(qtbot, win)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: pytest.fail("no key: no file to choose"))
+    qtbot.mouseClick(rounds.export_button, Qt.MouseButton.LeftButton)
+    assert rounds.findChild(QLabel, "roundsNote").text() == (
+        "长治市财政局还没有签名密钥：请先在“提交包 → 签名密钥”中生成，并把公钥登记表交各单位登记，再导出任务包。")
+    store.close()

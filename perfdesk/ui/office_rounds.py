@@ -362,11 +362,14 @@ class OfficeRoundsWindow(QDialog):
     # --- 导出任务包 ------------------------------------------------------------------------------
 
     def ask_export(self) -> Path | None:
+        """The selected round written as a signed task package where the clerk chooses; the window says
+        what it wrote and where, or why it did not."""
         from ..package.builder import file_name
 
-        task = self.selected()
-        if task is None:
-            self.note.setText("请先在列表中选中一项任务。")
+        task, own = self.selected(), self._signing_unit()
+        if task is None or own is None:
+            if task is None:
+                self.note.setText("请先在列表中选中一项任务。")
             return None
         if not self.passphrase.text():
             self.note.setText("请先填写签名密钥口令（本机财政部门签名密钥的口令），再导出任务包。")
@@ -378,20 +381,30 @@ class OfficeRoundsWindow(QDialog):
             return None
         if path.suffix.lower() != ".pdpkg":
             path = path.with_name(f"{path.name}.pdpkg")
-        return self.export(task, path)
+        return self.export(task, own, path)
 
-    def export(self, task, path: Path) -> Path | None:
-        from ..office_desk import export_task, office_unit
+    def _signing_unit(self):
+        """This office's unit when it has a signing key; else None, the window saying how to make one."""
+        from ..office_desk import office_unit
+
+        try:
+            own = office_unit(self.store)
+        except user_errors() as exc:
+            self.note.setText(str(exc))
+            return None
+        if self.store.identity_for_unit(own.id) is None:
+            self.note.setText(f"{own.name}还没有签名密钥：请先在“提交包 → 签名密钥”中生成，"
+                              "并把公钥登记表交各单位登记，再导出任务包。")
+            return None
+        return own
+
+    def export(self, task, own, path: Path) -> Path | None:
+        from ..office_desk import export_task
         from ..package import keys
         from ..package.identity import load_signer
         from .main_window import busy
 
         try:
-            own = office_unit(self.store)
-            if self.store.identity_for_unit(own.id) is None:
-                self.note.setText(f"{own.name}还没有签名密钥：请先在“提交包 → 签名密钥”中生成，"
-                                  "并把公钥登记表交各单位登记，再导出任务包。")
-                return None
             with busy():
                 signer = load_signer(self.store, own.id, self.passphrase.text())
                 sent = export_task(self.store, task.id, signer, path)

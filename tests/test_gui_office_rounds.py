@@ -184,6 +184,9 @@ def test_a_round_made_changed_and_exported_in_the_gui_reaches_a_units_tasks(qtbo
                       f"{made.deadlines['project_self_evaluation'].due.year}年"
                       f"{made.deadlines['project_self_evaluation'].due.month}月"
                       f"{made.deadlines['project_self_evaluation'].due.day}日"]]
+    inbox = school.show_package_inbox()  # 收件记录 names the package in Chinese
+    qtbot.addWidget(inbox)
+    assert inbox.table.item(0, 2).text() == "下发任务"
     unit.close()
 
 

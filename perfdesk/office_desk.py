@@ -95,24 +95,30 @@ def import_units(store: Store, path: Path) -> UnitsImport:
 
 CHASE_HEADERS = ("序号", "主管部门", "单位名称", "单位编码", "联系人", "联系电话", "未报表单", "逾期天数")
 _CHASE_SPANS = (2, 6, 8, 3, 3, 5, 14, 3)  # in grid columns of 6 mm: 264 mm across landscape A4
+_CHASE_WHAT = {None: "尚有表单未报送或被退回待重报", "未报": "尚有表单未报送或被退回待重报",
+               "逾期": "有表单逾期未报（已过报送期限，未报送或被退回待重报）"}
 
 
-def chase_items(store: Store, task: TaskRecord, today: dt.date) -> tuple[Board, list[ChaseItem]]:
+def chase_items(store: Store, task: TaskRecord, today: dt.date,
+                which: str | None = None) -> tuple[Board, list[ChaseItem]]:
+    """The units to chase: those the 报送情况 shows under the filter `which` (None: all) that have
+    something not handed in."""
     office = OfficeStore(store)
     board = board_for(office, task, today)
     missing = [row.unit.code for row in board.rows() if any(not c.handed_in for c in row.cells.values())]
-    return board, chase_list(board, office.last_contacts(missing))
+    return board, chase_list(board, office.last_contacts(missing), which)
 
 
-def chase_grid(task: TaskRecord, items: list[ChaseItem], today: dt.date):
-    """The 催报 list as a printed grid (landscape A4), drawn by the same engines as the forms."""
+def chase_grid(task: TaskRecord, items: list[ChaseItem], today: dt.date, which: str | None = None):
+    """The 催报 list as a printed grid (landscape A4), drawn by the same engines as the forms; under
+    the 逾期 filter it lists only what is overdue, and says so."""
     from .render.grid import Cell, Grid
 
     grid = Grid(columns=sum(_CHASE_SPANS), column_mm=6.0, orientation="landscape",
                 title=f"{task.year}年度{task.title}催报名单", subtitle="",
                 above=[(f"统计日期：{today.year}年{today.month}月{today.day}日", "left"),
                        (f"下发单位：{task.office_name}", "right")],
-                below=[(f"共 {len(items)} 个单位尚有表单未报送或被退回待重报。", "left")])
+                below=[(f"共 {len(items)} 个单位{_CHASE_WHAT.get(which, _CHASE_WHAT[None])}。", "left")])
     lefts = [sum(_CHASE_SPANS[:i]) for i in range(len(_CHASE_SPANS))]
 
     def row(r: int, texts: list[str], role: str) -> None:
@@ -132,14 +138,16 @@ def chase_grid(task: TaskRecord, items: list[ChaseItem], today: dt.date):
     return grid
 
 
-def write_chase(store: Store, task: TaskRecord, today: dt.date, *, pdf: Path | None, xlsx: Path | None) -> int:
-    """Write the 催报 list as PDF and/or XLSX, each whole or not at all; the number of units listed."""
+def write_chase(store: Store, task: TaskRecord, today: dt.date, *, pdf: Path | None, xlsx: Path | None,
+                which: str | None = None) -> int:
+    """Write the 催报 list of the units shown under the filter `which` as PDF and/or XLSX, each whole or
+    not at all; the number of units listed."""
     from .operations import write_outputs
     from .render.pdf import render_pdf
     from .render.xlsx import render_xlsx
 
-    _, items = chase_items(store, task, today)
-    grid = chase_grid(task, items, today)
+    _, items = chase_items(store, task, today, which)
+    grid = chase_grid(task, items, today, which)
     write_outputs(pdf, xlsx, make_pdf=lambda: render_pdf(grid), make_xlsx=lambda: render_xlsx(grid, "催报名单"))
     return len(items)
 
@@ -175,13 +183,10 @@ def _chosen_units(office: OfficeStore, spec: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def create_task(store: Store, *, year: int, kinds: list[str], title: str, note: str, units: str,
-                deadlines: dict, rules: dict, issued: dt.date) -> TaskRecord:
-    """A new round: its kinds' deadlines (given, by a named rule, or the profile's), its units."""
-    import uuid
-
+def _round(store: Store, *, year: int, kinds: list[str], title: str, units: str, deadlines: dict, rules: dict,
+           issued: dt.date):
+    """A round's checked parts: the office, its title, its units' codes and every kind's deadline."""
     from .domain.profiles import get_profile
-    from .domain.registry import form_name
     from .domain.tasks import round_deadlines
 
     if not 2000 <= year <= 2199:
@@ -198,12 +203,56 @@ def create_task(store: Store, *, year: int, kinds: list[str], title: str, note: 
     if not title or len(title) > 200:
         raise DeskError("任务名称（--title）不能为空，不超过 200 字")
     own = office_unit(store)
-    office = OfficeStore(store)
-    codes = _chosen_units(office, units)
+    codes = _chosen_units(OfficeStore(store), units)
     due = round_deadlines(kinds, year, issued, get_profile(own.profile), deadlines, rules,
                           {k: form_name(k) or k for k in kinds})
-    return office.add_task(uid=str(uuid.uuid4()), year=year, title=title, note=note.strip(), office_code=own.code,
-                           office_name=own.name, issued_on=issued, deadlines=due, unit_codes=codes)
+    return own, title, codes, due
+
+
+def create_task(store: Store, *, year: int, kinds: list[str], title: str, note: str, units: str,
+                deadlines: dict, rules: dict, issued: dt.date) -> TaskRecord:
+    """A new round: its kinds' deadlines (given, by a named rule, or the profile's), its units."""
+    import uuid
+
+    own, title, codes, due = _round(store, year=year, kinds=kinds, title=title, units=units, deadlines=deadlines,
+                                    rules=rules, issued=issued)
+    return OfficeStore(store).add_task(uid=str(uuid.uuid4()), year=year, title=title, note=note.strip(),
+                                       office_code=own.code, office_name=own.name, issued_on=issued, deadlines=due,
+                                       unit_codes=codes)
+
+
+def _exported_key(task: TaskRecord) -> str:
+    return f"task_exported:{task.uid}"
+
+
+def exported_version(store: Store, task: TaskRecord) -> int:
+    """The latest version of the round written as a task package here (0: never sent)."""
+    return int(store.get_setting(_exported_key(task)) or 0)
+
+
+def change_task(store: Store, task_id: int, *, year: int, kinds: list[str], title: str, note: str, units: str,
+                deadlines: dict, rules: dict, issued: dt.date) -> TaskRecord:
+    """The round changed as create_task would make it. Before it is sent it stays the same version;
+    once sent, a change is its next version, which the units take in place of the one they have."""
+    office = OfficeStore(store)
+    task = office.task(task_id)
+    _, title, codes, due = _round(store, year=year, kinds=kinds, title=title, units=units, deadlines=deadlines,
+                                  rules=rules, issued=issued)
+    return office.change_task(task_id, new_version=exported_version(store, task) >= task.version, year=year,
+                              title=title, note=note.strip(), issued_on=issued, deadlines=due, unit_codes=codes)
+
+
+def export_task(store: Store, task_id: int, signer, path: Path) -> TaskRecord:
+    """Write the round as a task package signed by `signer`, and remember which version was sent."""
+    from .package.builder import write_package
+    from .package.tasks import build_task_package
+
+    task = OfficeStore(store).task(task_id)
+    if task.origin != "own":
+        raise DeskError(f"任务“{task.title}”是{task.office_name}下发给本机的，不能再导出为任务包")
+    write_package(path, build_task_package(task, signer).data)
+    store.set_setting(_exported_key(task), task.version)
+    return task
 
 
 def chosen_task(store: Store, task_id: int | None) -> TaskRecord:

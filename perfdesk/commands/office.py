@@ -147,19 +147,15 @@ def _print_deadlines(task, today: dt.date | None) -> None:
 
 
 def _task_export(store: Store, args) -> int:
+    from ..office_desk import export_task
     from ..package import keys
-    from ..package.builder import write_package
     from ..package.identity import identity_of, load_signer
-    from ..package.tasks import build_task_package
-    from ..store.office import OfficeStore
     from .packages import _own_signer_unit, passphrase
 
-    task = OfficeStore(store).task(args.id)
     unit = _own_signer_unit(store, args.signer)
     identity_of(store, unit.id)
     signer = load_signer(store, unit.id, passphrase(args))
-    built = build_task_package(task, signer)
-    write_package(args.out, built.data)
+    task = export_task(store, args.id, signer, args.out)
     print(f"已导出任务包：{args.out}（{task.year}年度{task.title}，{len(task.unit_codes)} 个单位）")
     print(f"签名人：{signer.name}（{signer.unit.code}），公钥指纹 {keys.grouped(signer.fingerprint)}")
     print("各单位须先用 perfdesk trust add --office 登记上述指纹，再导入任务包。")
@@ -238,6 +234,6 @@ def _status_board(store: Store, args) -> int:
     for name, kind in zip(names, board.kinds):
         print(f"　{name}：{board.counts[kind].line()}")
     if args.pdf or args.xlsx:
-        listed = write_chase(store, task, today, pdf=args.pdf, xlsx=args.xlsx)
+        listed = write_chase(store, task, today, pdf=args.pdf, xlsx=args.xlsx, which=args.filter)
         print(f"已导出催报名单（{listed} 个单位）：" + "、".join(str(p) for p in (args.pdf, args.xlsx) if p))
     return EXIT_OK

@@ -18,11 +18,14 @@ from typing import NamedTuple
 
 from ..errors import UserError
 from .lifecycle import Status
+from .registry import FORM_FILES
 
 # Form kinds whose deadline a profile gives, and which deadline it is.
 MONITORING_KINDS = ("project_monitoring", "dept_monitoring", "monitoring_report")
 _DEADLINE_OF_KIND = {"rectification": "rectification", "assessment_department": "management_assessment",
                      "assessment_county": "management_assessment"}
+# The kinds a round may ask of its units: every shipped form but the office's own 评价报告 and 反馈意见函.
+TASK_KINDS = tuple(k for k in FORM_FILES if k not in ("evaluation_report", "feedback_letter"))
 # Rules an office may name for any kind: counted from the day the round is sent down.
 RULES = ("relay_goals", "publish_goals", "publish_self_evaluation", "rectification")
 
@@ -276,12 +279,16 @@ class ChaseItem:
     days_overdue: int  # the most overdue of them; 0 when none is overdue yet
 
 
-def chase_list(board: Board, contacts: dict[str, tuple[str, str]] | None = None) -> list[ChaseItem]:
-    """Every unit with something not handed in, the most overdue first; the contact from the unit's
-    last form where known (`contacts`: code → (name, phone)), else the register's."""
+def chase_list(board: Board, contacts: dict[str, tuple[str, str]] | None = None,
+               which: str | None = None) -> list[ChaseItem]:
+    """Every unit with something not handed in (under `which`, 逾期: only what is overdue), the most
+    overdue first; the contact from the unit's last form where known (`contacts`: code → (name, phone)),
+    else the register's. 待审 is refused: what waits for review has been handed in, there is no one to chase."""
+    if which is not None and FILTERS.get(which, which) == "waiting":
+        raise TaskError("筛选“待审”的表单都已报送，无需催报：请把筛选改为“全部”“未报”或“逾期”后再导出催报名单")
     items = []
     for row in board.rows():
-        open_kinds = [k for k, c in row.cells.items() if not c.handed_in]
+        open_kinds = [k for k, c in row.cells.items() if not c.handed_in and matches(c, which)]
         if not open_kinds:
             continue
         overdue = max((-row.cells[k].days for k in open_kinds), default=0)

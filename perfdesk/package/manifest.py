@@ -31,6 +31,9 @@ REQUIRED = {"form": ("form.json", "form.pdf", "form.xlsx", SIGNER), "review": ("
             "forward": (FORWARDED, "opinion.json", SIGNER), "relay": (RELAYED, "note.json", SIGNER),
             "task": ("task.json", SIGNER), "empty": ("empty.json", SIGNER)}
 OPTIONAL = {"forward": (SEAL,)}
+# Each kind as a clerk reads it (收件记录, 验证): every kind above has one.
+KIND_LABELS = {"form": "表单报送", "review": "审核结果", "forward": "主管部门转报", "relay": "主管部门转发审核结果",
+               "task": "下发任务", "empty": "空数据说明"}
 CONTENT = {"form": "form.json", "review": "review.json", "forward": "opinion.json", "relay": "note.json",
            "task": "task.json", "empty": "empty.json"}
 ATTACHMENTS = "attachments/"

@@ -385,7 +385,8 @@ class MainWindow(QMainWindow):
                                     tip=tip)
         self.batch_print = None  # the running or last Job
         self.status_board_action = a("报送情况…", "statusBoardAction", self._later("office_desk", "show_status_board"))
-        self.unit_tasks_action = a("下发任务…", "unitTasksAction", self._later("office_desk", "show_unit_tasks"))
+        self.unit_tasks_action = a("下发任务…", "unitTasksAction", self._later("office_desk", "show_tasks"),
+                                   tip="财政部门：新建、修改、导出本机下发的任务；单位：收到的任务和报送期限")
         self.summary_action = a("汇总与图表(&G)…", "summaryAction", self.show_summary,
                                 tip="财政部门：按单位或主管部门汇总一轮的申报、监控、评价，看图表，导出汇总表和结果应用清单")
         self.unit_action = a("单位设置(&U)…", "unitSetupAction", self.edit_unit,

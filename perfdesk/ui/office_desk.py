@@ -3,7 +3,8 @@ kinds, each cell the status and days left or overdue, counts per column, filter 
 the 催报 list exported as PDF and XLSX off the GUI thread), and at a unit its tasks with days left,
 from which a new form starts with the task's year and kind.
 
-main_window only calls install(win): a 任务 menu and, at a unit, the nearest deadline in the status bar."""
+main_window only calls install(win): a 任务 menu and, at a unit, the nearest deadline in the status bar.
+At a finance office 下发任务 lists, makes and exports its own rounds (office_rounds.py)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ class StatusBoardWindow(QDialog):
         self.filter_box.addItems([ALL, *FILTERS])
         self.pdf_button = QPushButton("催报名单 PDF…", self)
         self.xlsx_button = QPushButton("催报名单 Excel…", self)
+        self.pdf_button.setObjectName("chasePdf")
+        self.xlsx_button.setObjectName("chaseXlsx")
         self.table = QTableWidget(self)
         self.table.setObjectName("statusMatrix")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -97,7 +100,7 @@ class StatusBoardWindow(QDialog):
         task = self.task()
         self.table.clear()
         if task is None:
-            self.summary.setText("本机还没有下发任务：命令行 perfdesk task create 新建（或 perfdesk demo --office 看示例）。")
+            self.summary.setText("本机还没有下发任务：在“任务 → 下发任务”中新建（或 perfdesk demo --office 看示例）。")
             self.pdf_button.setEnabled(False)
             self.xlsx_button.setEnabled(False)
             return
@@ -150,12 +153,12 @@ class StatusBoardWindow(QDialog):
         for c in range(1, len(kinds) + 1):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowToContents(r)
-        self.pdf_button.setEnabled(True)
-        self.xlsx_button.setEnabled(True)
         self.apply_filter(self.filter_box.currentText())
 
     def apply_filter(self, text: str) -> None:
         """Show only the units with a cell passing 未报 / 逾期 / 待审 (and their 主管部门's heading)."""
+        if self.board is None:
+            return  # no round yet: nothing to filter
         which = None if text == ALL else text
         shown_groups: set[str] = set()
         for r, cells, group in self.row_cells:
@@ -168,6 +171,10 @@ class StatusBoardWindow(QDialog):
         for r, cells, group in self.row_cells:
             if cells is None:
                 self.table.setRowHidden(r, group not in shown_groups)
+        chase = which != "待审"  # what waits for review was handed in: nobody to chase
+        for button in (self.pdf_button, self.xlsx_button):
+            button.setEnabled(chase)
+            button.setToolTip("" if chase else "待审的表单都已报送，无需催报：筛选“全部”“未报”或“逾期”后导出催报名单")
         units = self.shown_units()
         overdue = sum(self.board.counts[k].overdue for k in self.board.kinds)
         self.summary.setText(f"统计日期 {format_date(self.today)}；显示 {len(units)} 个单位；"
@@ -196,19 +203,22 @@ class StatusBoardWindow(QDialog):
             self.export_chase(Path(path), kind)
 
     def export_chase(self, path: Path, kind: str):
-        """Write the 催报 list off the GUI thread; says how many units it lists when done."""
+        """Write the 催报 list of the units shown under the current filter off the GUI thread; says how
+        many units it lists when done."""
         from ..office_desk import write_chase
         from .jobs import Job
 
         task, today, store = self.task(), self.today, self.store
         target = {"pdf": path} if kind == "pdf" else {"xlsx": path}
+        which = None if self.filter_box.currentText() == ALL else self.filter_box.currentText()
+        shown = f"筛选“{which}”，" if which else ""
 
         def work(context):
-            return write_chase(store, task, today, pdf=target.get("pdf"), xlsx=target.get("xlsx"))
+            return write_chase(store, task, today, pdf=target.get("pdf"), xlsx=target.get("xlsx"), which=which)
 
         self.job = Job(self, "催报名单", "正在导出催报名单…", work)
         # Told beside the matrix, not in a modal box: the clerk goes on reading the matrix.
-        self.job.done.connect(lambda n: self.export_note.setText(f"已导出催报名单（{n} 个单位）：{path}"))
+        self.job.done.connect(lambda n: self.export_note.setText(f"已导出催报名单（{shown}{n} 个单位）：{path}"))
         self.job.failed.connect(lambda why: self.export_note.setText(f"未能导出催报名单：{why}"))
         return self.job.start()
 
@@ -306,6 +316,17 @@ def show_status_board(win, today: dt.date | None = None) -> StatusBoardWindow:
     window.show()
     win.status_board = window
     return window
+
+
+def show_tasks(win, today: dt.date | None = None):
+    """任务 → 下发任务: at a finance office the rounds it sends down (office_rounds), at a unit the tasks it received."""
+    from . import installation
+
+    if win.role() == installation.FINANCE:
+        from .office_rounds import show_rounds
+
+        return show_rounds(win)
+    return show_unit_tasks(win, today)
 
 
 def show_unit_tasks(win, today: dt.date | None = None) -> UnitTasksWindow:

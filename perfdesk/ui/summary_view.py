@@ -23,6 +23,7 @@ from .help_window import add_help_button
 from .jobs import failure_text
 
 PALETTE = ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#7f8c8d"]
+LONG_TEXT_WIDTH = 320  # pixels: about twenty characters a line
 KIND_NAMES = {"declaration": "申报汇总", "monitoring": "监控汇总", "evaluation": "评价汇总", "results": "结果应用清单"}
 
 
@@ -249,6 +250,12 @@ class SummaryWindow(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 view.setItem(r, c, item)
         view.resizeColumnsToContents()
+        # a long sentence (结果应用, 依据) wraps in a column of its own width instead of pushing the rest off
+        view.setWordWrap(True)
+        for c, column in enumerate(table.columns):
+            if column.type == "longtext":
+                view.setColumnWidth(c, min(view.columnWidth(c), LONG_TEXT_WIDTH))
+        view.resizeRowsToContents()
         return view
 
     @Slot(int, str)

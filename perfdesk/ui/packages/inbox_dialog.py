@@ -24,12 +24,18 @@ from PySide6.QtWidgets import (
 from ...errors import USER_ERRORS
 from ...store import InboxRecord, Store
 from . import prompts
-from .common import KINDS, PackageDialog, close_buttons, when
+from ...package.manifest import KIND_LABELS
+from .common import PackageDialog, close_buttons, when
 from ..jobs import JobContext
 
 HEADERS = ("接收时间", "结果", "类型", "签名人", "单位编码", "签名时间", "表单", "版本", "文件", "说明")
 COL_RESULT, COL_SIGNER, COL_TITLE, COL_VERSION, COL_REASON = 1, 3, 6, 7, 9
 LIMIT = 1000
+
+
+def kind_label(kind: str | None) -> str:
+    """A package's kind in Chinese; a refused package's unreadable kind as such."""
+    return KIND_LABELS.get(kind or "", "无法识别" if kind else "")
 
 
 def verification_text(path: Path, verified, error: str | None) -> str:
@@ -40,7 +46,7 @@ def verification_text(path: Path, verified, error: str | None) -> str:
     if verified is None:
         return "\n".join([*lines, f"结论：无效——{error}"])
     m = verified.manifest
-    lines += [f"类型：{'表单报送' if m.kind == 'form' else '财政部门审核结果'}",
+    lines += [f"类型：{kind_label(m.kind)}",
               f"表单：《{m.title}》 {m.year}年度 第 {m.version} 版",
               f"签名人：{verified.signer_name}（{m.unit_code}）",
               f"公钥指纹：{keys.grouped(verified.fingerprint)}",
@@ -117,7 +123,7 @@ class InboxDialog(PackageDialog):
         titles: dict[int, str] = {}
         self.table.setRowCount(len(self.entries))
         for r, entry in enumerate(self.entries):
-            cells = (when(entry.received_at), entry.status, KINDS.get(entry.kind or "", entry.kind or ""),
+            cells = (when(entry.received_at), entry.status, kind_label(entry.kind),
                      entry.signer_name or "", entry.unit_code or "", when(entry.signed_at),
                      self._title(entry, titles), "" if entry.package_version is None else str(entry.package_version),
                      entry.file_name, entry.reason)

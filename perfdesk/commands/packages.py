@@ -58,9 +58,9 @@ def register(verbs, common) -> None:
     review.add_argument("--letter", default="", metavar="文字", help="反馈意见（退回修改时必填）")
     review.add_argument("--letter-file", type=Path, metavar="文件", help="从文本文件读取反馈意见（UTF-8）")
     review.add_argument("--reason", action="append", default=[], metavar="栏目=理由",
-                        help="逐栏退回理由，如 necessity=请补充立项依据，可多次指定")
+                        help="逐栏退回理由，栏目写表上的名称或编号，如 申报的必要性=请补充立项依据，可多次指定")
     review.add_argument("--actual", action="append", default=[], metavar="行=万元",
-                        help="财政部门：本年度实际安排资金，如 appropriation=120.00（经费拨款），可多次指定")
+                        help="财政部门：本年度实际安排资金，行写表上的名称或编号，如 经费拨款=120.00，可多次指定")
     review.add_argument("--seal", type=Path, metavar="PNG", help="主管部门转报时附上的公章图片（PNG）")
     review.add_argument("--signer", metavar="编码", help="用哪个本机身份签名（本机有多个身份时须指定）")
     review.set_defaults(handler=_review)
@@ -373,6 +373,33 @@ def _pairs(items: list[str], option: str, example: str) -> dict[str, str]:
     return found
 
 
+def _reason_paths(record, reasons: dict[str, str]) -> dict[str, str]:
+    """--reason 申报的必要性=… as well as necessity=…: the printed name or the id of the field."""
+    from ..domain.field_names import field_path
+    from ..domain.registry import form_of
+
+    form = form_of(record)
+    return {field_path(form, name): why for name, why in reasons.items()}
+
+
+def _actual_rows(record, amounts: dict[str, str]) -> dict[str, str]:
+    """--actual 经费拨款=105 as well as appropriation=105: the printed row name or its key."""
+    from ..domain.field_names import tree_row_key
+    from ..domain.registry import form_of
+    from ..package.formdata import finance_paths
+
+    form = form_of(record)
+    rows: dict[str, list[str]] = {}
+    for path in finance_paths(form, record.data):
+        table, _, rest = path.partition(".")
+        if path.endswith(".actual") and form.tables[table].kind == "tree":
+            rows.setdefault(table, []).append(rest.split(".")[0])
+    if not rows:
+        return amounts  # the form has no such rows: actual_cells says so
+    table = form.tables[next(iter(rows))]
+    return {tree_row_key(table, name, rows[table.key]): amount for name, amount in amounts.items()}
+
+
 def _review(store: Store, args) -> int:
     from ..domain.lifecycle import Action, is_final
     from ..package.identity import identity_of, load_signer
@@ -382,8 +409,9 @@ def _review(store: Store, args) -> int:
     letter = args.letter
     if args.letter_file:
         letter = _read(args.letter_file, "反馈意见文件").decode("utf-8-sig", errors="replace")
-    finance = actual_cells(record, _pairs(args.actual, "--actual", "行=金额，例如 appropriation=120.00"))
-    reasons = _pairs(args.reason, "--reason", "栏目=理由，例如 necessity=请补充立项依据")
+    amounts = _pairs(args.actual, "--actual", "行=金额，例如 经费拨款=120.00")
+    finance = actual_cells(record, _actual_rows(record, amounts))
+    reasons = _reason_paths(record, _pairs(args.reason, "--reason", "栏目=理由，例如 申报的必要性=请补充立项依据"))
     signer = None
     if args.out is not None:
         unit = _own_signer_unit(store, args.signer)

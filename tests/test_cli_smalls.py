@@ -1,0 +1,79 @@
+"""Issue 21, item 10: the smaller CLI defects a clerk meets every day, each as the clerk would see it."""
+
+from __future__ import annotations
+
+import pytest
+
+from perfdesk.cli import main
+
+YEAR = 2027
+
+
+@pytest.fixture
+def cli(tmp_path, capsys, monkeypatch):
+    """run(*args) -> (exit code, what the clerk sees) on one demo database."""
+    monkeypatch.setenv("PERFDESK_PASSPHRASE", "口令-smalls-2027")
+    db = f"sqlite:///{tmp_path / 'perfdesk.db'}"
+
+    def run(*args) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main(["--db", db, *map(str, args)])
+        seen = capsys.readouterr()
+        return code, seen.out + seen.err
+
+    run.db = db
+    return run
+
+
+def _listed(run, title: str) -> str:
+    return next(line.split("\t")[0] for line in run("list")[1].splitlines() if line.endswith("\t" + title))
+
+
+@pytest.fixture
+def office(cli):
+    """The demo's forms at a finance office with its own signing key."""
+    assert cli("demo", "--year", YEAR)[0] == 0
+    code, out = cli("identity", "create", "--unit", "999", "--name", "长治市财政局", "--region", "长治市")
+    assert code == 0, out
+    assert cli("role", "finance")[0] == 0
+    return cli
+
+
+def test_review_reason_by_printed_name(office, tmp_path):
+    form = _listed(office, "2027年体育场地改造项目")  # waiting at the 业务科室
+    code, out = office("review", form, "--return", "--letter", "请补充。", "--reason", "申报的必要性=请补充立项依据",
+                       "--reason", "资金来源计划=请核对", "--out", tmp_path / "r.pdpkg")
+    assert code == 0, out
+    status = office("status", form)[1]
+    assert "申报的必要性：请补充立项依据" in status and "资金来源计划：请核对" in status
+
+
+def test_review_reason_unknown_name_lists_the_names(office, tmp_path):
+    form = _listed(office, "2027年体育场地改造项目")
+    code, out = office("review", form, "--return", "--letter", "请补充。", "--reason", "必要性=请补充",
+                       "--out", tmp_path / "r.pdpkg")
+    assert code == 1
+    assert "没有“必要性”这一栏" in out and "申报的必要性（necessity）" in out
+    assert "审核意见（" not in out  # the reviewers' own cells are no reason to return a form
+
+
+def test_review_actual_by_printed_row_name(office, tmp_path):
+    form = _listed(office, "2027年校园网络升级项目")  # waiting at the 预算绩效管理科
+    code, out = office("review", form, "--approve", "--opinion", "同意安排", "--actual", "经费拨款=105",
+                       "--actual", "2、行政事业性收费=15.5", "--out", tmp_path / "a.pdpkg")
+    assert code == 0, out
+    assert office("export", form, "--pdf", tmp_path / "a.pdf")[0] == 0
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", tmp_path / "a.pdf", "-"], capture_output=True, text=True).stdout
+    row = next(line for line in text.splitlines() if "经费拨款" in line)
+    assert row.split()[-1] == "105.00"
+    assert next(line for line in text.splitlines() if "行政事业性收费" in line).split()[-1] == "15.50"
+
+
+def test_review_actual_unknown_row_lists_the_names(office, tmp_path):
+    form = _listed(office, "2027年校园网络升级项目")
+    code, out = office("review", form, "--approve", "--opinion", "同意", "--actual", "拨款=105",
+                       "--out", tmp_path / "a.pdpkg")
+    assert code == 1
+    assert "没有“拨款”这一行" in out and "经费拨款（appropriation）" in out

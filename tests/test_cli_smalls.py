@@ -77,3 +77,23 @@ def test_review_actual_unknown_row_lists_the_names(office, tmp_path):
                        "--out", tmp_path / "a.pdpkg")
     assert code == 1
     assert "没有“拨款”这一行" in out and "经费拨款（appropriation）" in out
+
+
+FINGERPRINT = "AB12 " * 16
+
+
+def test_trust_add_of_an_unknown_code_asks_for_the_name(cli):
+    code, out = cli("trust", "add", "--office", "--code", "101001", "--fingerprint", FINGERPRINT)
+    assert code == 1 and "--name" in out and "101001" in out
+    assert "101001（101001）" not in cli("trust", "list")[1]
+    assert cli("trust", "list")[1].strip() == "还没有登记任何公钥。"
+    code, out = cli("trust", "add", "--office", "--code", "101001", "--name", "长治市财政局",
+                    "--fingerprint", FINGERPRINT)
+    assert code == 0 and "“长治市财政局”（101001）" in out
+    assert cli("trust", "list")[1].startswith("长治市财政局（101001）")
+
+
+def test_trust_add_of_a_known_unit_takes_its_name(cli):
+    assert cli("demo", "--year", YEAR)[0] == 0
+    code, out = cli("trust", "add", "--code", "310021", "--fingerprint", FINGERPRINT)
+    assert code == 0 and "“长子县农业农村局”（310021）" in out

@@ -303,7 +303,8 @@ def test_cli_round_trip(tmp_path, capsys, monkeypatch):
     assert code == 1 and "未在本机登记" in out
     code, out = run(office_db, "import", str(pkg.parent))
     assert code == 1 and "已拒绝" in out and "--trust-new" in out
-    assert run(office_db, "trust", "add", "--code", UNIT_CODE, "--fingerprint", fp)[0] == 0
+    assert run(office_db, "trust", "add", "--code", UNIT_CODE, "--name", "长治市第一中学",
+               "--fingerprint", fp)[0] == 0
     code, out = run(office_db, "import", str(pkg.parent))
     assert code == 0 and "导入 1 个" in out, out
     code, out = run(office_db, "import", str(pkg))

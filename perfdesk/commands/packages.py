@@ -120,7 +120,7 @@ def _trust(verbs, common) -> None:
     add = sub.add_parser("add", parents=[common], help="按公钥登记表上的指纹登记公钥")
     add.add_argument("--code", required=True, metavar="编码", help="对方的单位编码")
     add.add_argument("--fingerprint", required=True, metavar="指纹", help="公钥指纹（64 位十六进制，可带空格）")
-    add.add_argument("--name", metavar="名称", help="对方名称，默认取本机单位表中的名称")
+    add.add_argument("--name", metavar="名称", help="对方名称（公钥登记表上的单位名称）；本机单位表中已有该编码时可省略")
     whose = add.add_mutually_exclusive_group()
     whose.add_argument("--office", action="store_true", help="登记的是财政部门的公钥（用于验证财政部门的审核结果）")
     whose.add_argument("--supervisor", action="store_true",
@@ -244,7 +244,10 @@ def _trust_add(store: Store, args) -> int:
 
     fp = keys.parse_fingerprint(args.fingerprint)
     known = store.unit_by_code(args.code)
-    name = args.name or (known.name if known else args.code)
+    name = (args.name or "").strip() or (known.name if known else "")
+    if not name:
+        raise CommandError(f"本机单位表中没有编码为 {args.code} 的单位：请用 --name 写上公钥登记表上的单位名称，"
+                           f"如 perfdesk trust add --code {args.code} --name 长治市财政局 --fingerprint …")
     from ..package.verifier import KEY_ROLE_NAMES, OFFICE_KEY, SUPERVISOR_KEY, UNIT_KEY
 
     role = OFFICE_KEY if args.office else SUPERVISOR_KEY if args.supervisor else UNIT_KEY

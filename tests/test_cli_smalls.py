@@ -97,3 +97,42 @@ def test_trust_add_of_a_known_unit_takes_its_name(cli):
     assert cli("demo", "--year", YEAR)[0] == 0
     code, out = cli("trust", "add", "--code", "310021", "--fingerprint", FINGERPRINT)
     assert code == 0 and "“长子县农业农村局”（310021）" in out
+
+
+def _autosave(db: str, form_id: int, times: int) -> None:
+    """What the editor's autosave does while a clerk types: one stored version per save."""
+    from perfdesk.store import Store
+
+    store = Store(db)
+    try:
+        for n in range(times):
+            record = store.get_form(form_id)
+            store.save_form(form_id, data=dict(record.data, other_notes=f"第{n + 1}次修改"), based_on=record.version)
+    finally:
+        store.close()
+
+
+def test_versions_count_submissions_not_autosaves(cli, tmp_path):
+    from conftest import put_status
+    from perfdesk.domain.lifecycle import Status
+    from perfdesk.store import Store
+
+    assert cli("demo", "--year", YEAR)[0] == 0
+    assert cli("identity", "create", "--unit", "201003")[0] == 0
+    form = int(_listed(cli, "2027年教师能力提升培训专项"))
+    _autosave(cli.db, form, 12)
+    code, out = cli("package", form, "--out", tmp_path / "一上.pdpkg")
+    assert code == 0 and "第 1 版" in out, out
+    status = cli("status", form)[1]
+    assert "第 1 版" in status and "第 13 版" not in status
+    # Returned by the office, typed over in five autosaves, sent again: the second submission.
+    store = Store(cli.db)
+    put_status(store, form, Status.RETURNED)
+    store.close()
+    _autosave(cli.db, form, 5)
+    code, out = cli("package", form, "--out", tmp_path / "二上.pdpkg")
+    assert code == 0 and "第 2 版" in out, out
+    from perfdesk.package.verifier import verify_package
+
+    assert verify_package((tmp_path / "二上.pdpkg").read_bytes()).manifest.version == 2
+    assert "第 2 版" in cli("status", form)[1].splitlines()[-1]

@@ -369,8 +369,8 @@ def _conflict(form, based_on: int) -> FormConflict:
     local = aware_utc(form.updated_at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     who = form.updated_by or "导入的数据包"
     return FormConflict(
-        f"表单「{form.title}」已被 {who} 于 {local} 修改（现为第 {form.version} 版，您编辑的是第 {based_on} 版），"
-        "您的修改未保存。请选择“重新载入”查看对方的修改，或“另存为新修订”以您的内容为准（对方的版本保留在修订记录中）",
+        f"表单「{form.title}」已被 {who} 于 {local} 修改（在您打开之后），您的修改未保存。"
+        "请选择“重新载入”查看对方的修改，或“另存为新修订”以您的内容为准（对方的内容保留在修订记录中）",
         form_instance_id=form.id, based_on=based_on, current_version=form.version,
         changed_by=form.updated_by, changed_at=aware_utc(form.updated_at))
 

@@ -32,3 +32,90 @@ def test_the_package_dialog_offers_version_one_after_many_autosaves(qtbot, store
     qtbot.addWidget(dialog)
     assert "将作为第 1 版报送" in dialog.form_label.text()
     assert dialog.target_edit.text().endswith(f"{UNIT_CODE}_{title}_v1.pdpkg")
+
+
+# --- d. indicators pasted with the 定量/定性 column the screen shows ------------------------------
+
+def _editor(qtbot, store, title):
+    from PySide6.QtWidgets import QApplication
+
+    from perfdesk.ui.editor import DeclarationEditor
+
+    record = next(f for f in store.list_forms() if f.title == title)
+    editor = DeclarationEditor(store, record.id, autosave_ms=60_000)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.activateWindow()  # Ctrl+C / Ctrl+V go to the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    return editor, editor.table_editor("annual_indicators")
+
+
+def _rows(part, group):
+    rows = part.doc.rows("annual_indicators")
+    return [(rows[i]["content"], rows[i]["kind"], rows[i]["value"], rows[i]["note"] or "")
+            for i in part.members(group)]
+
+
+def _key(qtbot, part, key):
+    from PySide6.QtCore import Qt
+
+    part.tree.setFocus()
+    qtbot.keyClick(part.tree, key, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_indicators_copied_as_shown_paste_back_into_the_same_columns(qtbot, demo_store):
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+    from PySide6.QtWidgets import QApplication
+
+    group = ("效益指标", "可持续影响指标")
+    editor, part = _editor(qtbot, demo_store, "2027年校舍维修改造项目")
+    assert [part.tree.headerItem().text(c) for c in range(1, 4)] == ["定量/定性", "指标值", "备注"]
+    leaves = [part.leaf(i) for i in part.members(group)]
+    part.tree.setCurrentItem(leaves[0], 0)
+    selection = part.tree.selectionModel()
+    for leaf in leaves:  # the two rows, every column, as a shift-drag selects them
+        index = part.tree.indexFromItem(leaf)
+        selection.select(QItemSelection(index.siblingAtColumn(0), index.siblingAtColumn(len(part.columns) - 1)),
+                         QItemSelectionModel.SelectionFlag.Select)
+    _key(qtbot, part, Qt.Key.Key_C)
+    assert QApplication.clipboard().text() == ("效益指标\t可持续影响指标\t设施使用年限\t定量\t≥15年\t\r\n"
+                                               "效益指标\t可持续影响指标\t长效管护机制建立情况\t定性\t健全\t\r\n")
+    copied = _rows(part, group)
+    editor.close()
+
+    editor, part = _editor(qtbot, demo_store, "2027年校园安全监控系统建设")
+    before = _rows(part, group)
+    _key(qtbot, part, Qt.Key.Key_V)
+    assert _rows(part, group) == before + copied[1:]  # 设施使用年限 was there: updated, not doubled
+    assert copied[1] == ("长效管护机制建立情况", "定性", "健全", "")
+    editor.close()
+
+
+def test_excel_blocks_with_or_without_the_kind_column(qtbot, demo_store):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    editor, part = _editor(qtbot, demo_store, "2027年校园安全监控系统建设")
+    blocks = [
+        # as the screen lays it out, no heading row
+        "产出指标\t质量指标\t施工规范\t定性\t符合规范\t按住建部门标准\r\n",
+        # with the sheet's heading row
+        "一级指标\t二级指标\t指标内容\t定量/定性\t指标值\t备注\r\n产出指标\t时效指标\t完工及时率\t定量\t100%\t按合同\r\n",
+        # as the printed table: no 定量/定性 column
+        "效益指标\t经济效益指标\t节约维护费用\t≥10万元\t三年合计\r\n",
+    ]
+    for block in blocks:
+        QApplication.clipboard().setText(block)
+        _key(qtbot, part, Qt.Key.Key_V)
+    assert _rows(part, ("产出指标", "质量指标"))[-1] == ("施工规范", "定性", "符合规范", "按住建部门标准")
+    assert _rows(part, ("产出指标", "时效指标")) == [("完工及时率", "定量", "100%", "按合同")]
+    assert _rows(part, ("效益指标", "经济效益指标")) == [("节约维护费用", "定量", "≥10万元", "三年合计")]
+    # Without levels, from 指标内容: laid out as printed (no 定量/定性), or as shown.
+    quality = part.members(("产出指标", "质量指标"))
+    part.tree.setCurrentItem(part.leaf(quality[-1]), 0)
+    QApplication.clipboard().setText("安装质量\t合格\r\n")  # typed over the row at the cursor
+    _key(qtbot, part, Qt.Key.Key_V)
+    assert _rows(part, ("产出指标", "质量指标"))[-1] == ("安装质量", "定性", "合格", "按住建部门标准")
+    assert "有误" not in part.note.text()
+    editor.close()

@@ -119,3 +119,60 @@ def test_excel_blocks_with_or_without_the_kind_column(qtbot, demo_store):
     assert _rows(part, ("产出指标", "质量指标"))[-1] == ("安装质量", "定性", "合格", "按住建部门标准")
     assert "有误" not in part.note.text()
     editor.close()
+
+
+# --- e. perfdesk.db copied by hand while the app is open ----------------------------------------
+
+def test_a_copy_of_the_database_file_made_while_the_app_is_open_holds_the_saved_form(qtbot, demo_store, tmp_path):
+    import shutil
+
+    from PySide6.QtCore import Qt
+
+    from perfdesk.store import Store
+    from perfdesk.store.location import sqlite_file
+    from perfdesk.ui.app import create_main_window
+    from gui_support import select, settle
+
+    win = create_main_window(demo_store)
+    qtbot.addWidget(win)
+    win.show()
+    form_id = select(settle(win), "2027年校舍维修改造项目")
+    editor = win.open_form_id(form_id)
+    edit = editor.field_binding("preparer").focus_widget
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    qtbot.keyClicks(edit, "Copy")
+    qtbot.keyClick(edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert demo_store.get_form(form_id).data["preparer"].endswith("Copy")
+    qtbot.wait(2500)  # the clerk turns to the file manager; the app sits idle
+
+    copied = tmp_path / "U盘" / "perfdesk.db"
+    copied.parent.mkdir()
+    shutil.copy(sqlite_file(demo_store.url), copied)  # the .db file alone, as a clerk copies it
+    copy = Store(f"sqlite:///{copied}")
+    try:
+        assert copy.get_form(form_id).data["preparer"].endswith("Copy")
+        assert {f.title for f in copy.list_forms()} == {f.title for f in demo_store.list_forms()}
+    finally:
+        copy.close()
+    editor.close()
+    win.close()
+
+
+def test_closing_the_store_leaves_everything_in_the_database_file(store, tmp_path):
+    import shutil
+
+    from perfdesk.demo import load_declarations_demo
+    from perfdesk.store import Store
+    from perfdesk.store.location import sqlite_file
+
+    load_declarations_demo(store, 2027)
+    record = store.list_forms()[0]
+    store.save_form(record.id, data=dict(store.get_form(record.id).data, preparer="关闭前"))
+    other = Store(store.url)  # another window or a CLI command still has it open
+    store.close()
+    shutil.copy(sqlite_file(store.url), tmp_path / "copy.db")
+    other.close()
+    copy = Store(f"sqlite:///{tmp_path / 'copy.db'}")
+    assert copy.get_form(record.id).data["preparer"] == "关闭前"
+    copy.close()

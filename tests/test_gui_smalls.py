@@ -176,3 +176,68 @@ def test_closing_the_store_leaves_everything_in_the_database_file(store, tmp_pat
     copy = Store(f"sqlite:///{tmp_path / 'copy.db'}")
     assert copy.get_form(record.id).data["preparer"] == "关闭前"
     copy.close()
+
+
+# --- f. 单位设置 asks only a 预算单位 for its 主管部门 ---------------------------------------------------
+
+def _setup_dialog(qtbot, store):
+    from perfdesk.ui.setup_dialog import UnitSetupDialog
+
+    dialog = UnitSetupDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _supervisor_rows_shown(dialog) -> list[bool]:
+    from PySide6.QtWidgets import QFormLayout
+
+    label = dialog.findChild(QFormLayout).labelForField
+    return [w.isVisible() for f in ("supervisor_name", "supervisor_code") for w in (dialog.edits[f], label(dialog.edits[f]))]
+
+
+def test_unit_setup_asks_for_a_supervisor_only_at_a_budget_unit(qtbot, store):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog
+
+    from gui_support import type_chinese
+
+    dialog = _setup_dialog(qtbot, store)
+    assert dialog.role_box.currentText() == "预算单位" and _supervisor_rows_shown(dialog) == [True] * 4
+    dialog.role_box.setFocus()
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Down)  # 主管部门
+    assert dialog.role_box.currentText() == "主管部门" and _supervisor_rows_shown(dialog) == [False] * 4
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Down)  # 财政部门
+    assert dialog.role_box.currentText() == "财政部门" and _supervisor_rows_shown(dialog) == [False] * 4
+    type_chinese(dialog.edits["name"], "长治市财政局")
+    qtbot.keyClicks(dialog.edits["code"], "100001")
+    type_chinese(dialog.edits["region"], "长治市")
+    dialog.ok_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error_text()
+    [unit] = store.units()
+    assert (unit.name, unit.code, unit.supervisor_name, unit.supervisor_code) == ("长治市财政局", "100001",
+                                                                                  "长治市财政局", "100001")
+    assert store.get_setting("role") == "finance"
+
+
+def test_unit_setup_of_a_supervisor_and_back_to_a_unit(qtbot, store):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog
+
+    from gui_support import type_chinese
+
+    dialog = _setup_dialog(qtbot, store)
+    dialog.role_box.setFocus()
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Down)  # 主管部门: none above it asked
+    type_chinese(dialog.edits["name"], "长治市教育局")
+    qtbot.keyClicks(dialog.edits["code"], "201")
+    type_chinese(dialog.edits["region"], "长治市")
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Up)  # a 预算单位 after all: its 主管部门 is asked for
+    assert _supervisor_rows_shown(dialog) == [True] * 4
+    dialog.ok_button.click()
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.error_text() == "请填写主管部门。"
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Down)
+    dialog.ok_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error_text()
+    assert store.units()[0].supervisor_code == "201" and store.get_setting("role") == "supervisor"

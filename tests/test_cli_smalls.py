@@ -136,3 +136,15 @@ def test_versions_count_submissions_not_autosaves(cli, tmp_path):
 
     assert verify_package((tmp_path / "二上.pdpkg").read_bytes()).manifest.version == 2
     assert "第 2 版" in cli("status", form)[1].splitlines()[-1]
+
+
+def test_list_at_an_office_names_the_unit_code_monitor_dept_takes(cli):
+    assert cli("demo", "--office")[0] == 0
+    lines = cli("list")[1].splitlines()
+    line = next(line for line in lines if line.split("\t")[2] == "审核通过" and line.endswith("居家养老服务项目"))
+    unit = line.split("\t")[4]
+    assert unit == "长治市养老服务指导中心（206006）"
+    code = unit.rsplit("（", 1)[1].rstrip("）")
+    year = line.split("\t")[1].removesuffix("年度")
+    done, out = cli("monitor-dept", "--unit", code, "--year", year)
+    assert done == 0 and "长治市养老服务指导中心部门整体" in out

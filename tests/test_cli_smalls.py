@@ -148,3 +148,32 @@ def test_list_at_an_office_names_the_unit_code_monitor_dept_takes(cli):
     year = line.split("\t")[1].removesuffix("年度")
     done, out = cli("monitor-dept", "--unit", code, "--year", year)
     assert done == 0 and "长治市养老服务指导中心部门整体" in out
+
+
+def test_a_new_office_is_told_how_to_become_one(cli, tmp_path, capsys):
+    assert cli("demo", "--year", YEAR)[0] == 0
+    code, out = cli("identity", "create", "--unit", "201003")
+    assert code == 0, out
+    fingerprint = out.split("公钥指纹：")[1].splitlines()[0]
+    form = _listed(cli, "2027年教师能力提升培训专项")
+    package = tmp_path / "一上.pdpkg"
+    assert cli("package", form, "--out", package)[0] == 0
+
+    office = f"sqlite:///{tmp_path / 'office.db'}"
+
+    def at_office(*args):
+        capsys.readouterr()
+        done = main(["--db", office, *map(str, args)])
+        seen = capsys.readouterr()
+        return done, seen.out + seen.err
+
+    code, out = at_office("identity", "create", "--unit", "100001", "--name", "长治市财政局", "--region", "长治市")
+    assert code == 0 and "perfdesk role finance" in out and "perfdesk role supervisor" in out, out
+    assert at_office("trust", "add", "--code", "201003", "--name", "长治市第一中学", "--fingerprint", fingerprint)[0] == 0
+    code, out = at_office("import", package)
+    assert code == 1
+    assert "perfdesk role finance" in out and "perfdesk role supervisor" in out and "单位设置" in out, out
+    assert at_office("role", "finance")[0] == 0
+    code, out = at_office("import", package)
+    assert code == 0 and "导入 1 个" in out, out
+    assert "本机的使用单位类型仍是预算单位" not in at_office("identity", "create", "--unit", "100002", "--name", "x")[1]

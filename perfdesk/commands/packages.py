@@ -179,10 +179,12 @@ def _read(path: Path, what: str) -> bytes:
 # --- identity ----------------------------------------------------------------------------
 
 def _identity_create(store: Store, args) -> int:
+    from ..domain.lifecycle import Role, role_of
     from ..package import keys
     from ..package.identity import check_new_passphrase, create_identity
 
-    if args.unit and args.name and store.unit_by_code(args.unit) is None:
+    created = bool(args.unit and args.name and store.unit_by_code(args.unit) is None)
+    if created:
         store.add_unit(name=args.name, code=args.unit, supervisor_name=args.name, supervisor_code=args.unit,
                        region=args.region, level=args.level, profile=args.profile)
     unit = _unit(store, args.unit)
@@ -192,6 +194,10 @@ def _identity_create(store: Store, args) -> int:
     print(f"已为“{unit.name}”（{unit.code}）生成签名密钥，证书有效期至 {record.not_after:%Y-%m-%d}")
     print(f"公钥指纹：{keys.grouped(record.fingerprint)}")
     print("请运行 perfdesk identity export-registration --out 公钥登记表.pdf，盖章后交对方登记。")
+    if created and role_of(store.get_setting("role")) is Role.UNIT:
+        # --name sets up a finance office or a 主管部门 (see its help): the role is what lets it import
+        print("本机的使用单位类型仍是预算单位：财政部门请运行 perfdesk role finance，主管部门请运行 perfdesk role supervisor"
+              "（或在“设置 → 单位设置”中选择），才能导入单位报送的表单。")
     return EXIT_OK
 
 

@@ -194,7 +194,8 @@ def _supervisor_rows_shown(dialog) -> list[bool]:
     from PySide6.QtWidgets import QFormLayout
 
     label = dialog.findChild(QFormLayout).labelForField
-    return [w.isVisible() for f in ("supervisor_name", "supervisor_code") for w in (dialog.edits[f], label(dialog.edits[f]))]
+    edits = [dialog.edits[f] for f in ("supervisor_name", "supervisor_code")]
+    return [w.isVisible() for edit in edits for w in (edit, label(edit))]
 
 
 def test_unit_setup_asks_for_a_supervisor_only_at_a_budget_unit(qtbot, store):

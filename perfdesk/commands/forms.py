@@ -82,7 +82,8 @@ def _list(store: Store, args) -> int:
     units = {u.id: u for u in store.units()}
     for f in forms:
         amount = money.format_listed(f.amount, blank="—")
-        line = f"{f.id}\t{f.year}年度\t{f.status.display}\t{amount} 万元\t{units[f.unit_id].name}\t{f.title}"
+        unit = units[f.unit_id]  # with its code: monitor-dept, self-eval-dept and assessment take --unit CODE
+        line = f"{f.id}\t{f.year}年度\t{f.status.display}\t{amount} 万元\t{unit.name}（{unit.code}）\t{f.title}"
         deadline = due(store, f)
         if deadline is not None:
             line += f"\t{describe(deadline)}"

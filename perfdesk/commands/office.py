@@ -158,7 +158,8 @@ def _task_export(store: Store, args) -> int:
     task = export_task(store, args.id, signer, args.out)
     print(f"已导出任务包：{args.out}（{task.year}年度{task.title}，{len(task.unit_codes)} 个单位）")
     print(f"签名人：{signer.name}（{signer.unit.code}），公钥指纹 {keys.grouped(signer.fingerprint)}")
-    print("各单位须先用 perfdesk trust add --office 登记上述指纹，再导入任务包。")
+    print(f"各单位须先用 perfdesk trust add --office --code {signer.unit.code} --name {signer.unit.name} "
+          "--fingerprint 上述指纹 登记，再导入任务包。")
     return EXIT_OK
 
 

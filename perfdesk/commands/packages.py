@@ -58,9 +58,9 @@ def register(verbs, common) -> None:
     review.add_argument("--letter", default="", metavar="文字", help="反馈意见（退回修改时必填）")
     review.add_argument("--letter-file", type=Path, metavar="文件", help="从文本文件读取反馈意见（UTF-8）")
     review.add_argument("--reason", action="append", default=[], metavar="栏目=理由",
-                        help="逐栏退回理由，如 necessity=请补充立项依据，可多次指定")
+                        help="逐栏退回理由，栏目写表上的名称或编号，如 申报的必要性=请补充立项依据，可多次指定")
     review.add_argument("--actual", action="append", default=[], metavar="行=万元",
-                        help="财政部门：本年度实际安排资金，如 appropriation=120.00（经费拨款），可多次指定")
+                        help="财政部门：本年度实际安排资金，行写表上的名称或编号，如 经费拨款=120.00，可多次指定")
     review.add_argument("--seal", type=Path, metavar="PNG", help="主管部门转报时附上的公章图片（PNG）")
     review.add_argument("--signer", metavar="编码", help="用哪个本机身份签名（本机有多个身份时须指定）")
     review.set_defaults(handler=_review)
@@ -120,7 +120,7 @@ def _trust(verbs, common) -> None:
     add = sub.add_parser("add", parents=[common], help="按公钥登记表上的指纹登记公钥")
     add.add_argument("--code", required=True, metavar="编码", help="对方的单位编码")
     add.add_argument("--fingerprint", required=True, metavar="指纹", help="公钥指纹（64 位十六进制，可带空格）")
-    add.add_argument("--name", metavar="名称", help="对方名称，默认取本机单位表中的名称")
+    add.add_argument("--name", metavar="名称", help="对方名称（公钥登记表上的单位名称）；本机单位表中已有该编码时可省略")
     whose = add.add_mutually_exclusive_group()
     whose.add_argument("--office", action="store_true", help="登记的是财政部门的公钥（用于验证财政部门的审核结果）")
     whose.add_argument("--supervisor", action="store_true",
@@ -179,10 +179,12 @@ def _read(path: Path, what: str) -> bytes:
 # --- identity ----------------------------------------------------------------------------
 
 def _identity_create(store: Store, args) -> int:
+    from ..domain.lifecycle import Role, role_of
     from ..package import keys
     from ..package.identity import check_new_passphrase, create_identity
 
-    if args.unit and args.name and store.unit_by_code(args.unit) is None:
+    created = bool(args.unit and args.name and store.unit_by_code(args.unit) is None)
+    if created:
         store.add_unit(name=args.name, code=args.unit, supervisor_name=args.name, supervisor_code=args.unit,
                        region=args.region, level=args.level, profile=args.profile)
     unit = _unit(store, args.unit)
@@ -192,6 +194,10 @@ def _identity_create(store: Store, args) -> int:
     print(f"已为“{unit.name}”（{unit.code}）生成签名密钥，证书有效期至 {record.not_after:%Y-%m-%d}")
     print(f"公钥指纹：{keys.grouped(record.fingerprint)}")
     print("请运行 perfdesk identity export-registration --out 公钥登记表.pdf，盖章后交对方登记。")
+    if created and role_of(store.get_setting("role")) is Role.UNIT:
+        # --name sets up a finance office or a 主管部门 (see its help): the role is what lets it import
+        print("本机的使用单位类型仍是预算单位：财政部门请运行 perfdesk role finance，主管部门请运行 perfdesk role supervisor"
+              "（或在“设置 → 单位设置”中选择），才能导入单位报送的表单。")
     return EXIT_OK
 
 
@@ -244,7 +250,10 @@ def _trust_add(store: Store, args) -> int:
 
     fp = keys.parse_fingerprint(args.fingerprint)
     known = store.unit_by_code(args.code)
-    name = args.name or (known.name if known else args.code)
+    name = (args.name or "").strip() or (known.name if known else "")
+    if not name:
+        raise CommandError(f"本机单位表中没有编码为 {args.code} 的单位：请用 --name 写上公钥登记表上的单位名称，"
+                           f"如 perfdesk trust add --code {args.code} --name 长治市财政局 --fingerprint …")
     from ..package.verifier import KEY_ROLE_NAMES, OFFICE_KEY, SUPERVISOR_KEY, UNIT_KEY
 
     role = OFFICE_KEY if args.office else SUPERVISOR_KEY if args.supervisor else UNIT_KEY
@@ -373,6 +382,33 @@ def _pairs(items: list[str], option: str, example: str) -> dict[str, str]:
     return found
 
 
+def _reason_paths(record, reasons: dict[str, str]) -> dict[str, str]:
+    """--reason 申报的必要性=… as well as necessity=…: the printed name or the id of the field."""
+    from ..domain.field_names import field_path
+    from ..domain.registry import form_of
+
+    form = form_of(record)
+    return {field_path(form, name): why for name, why in reasons.items()}
+
+
+def _actual_rows(record, amounts: dict[str, str]) -> dict[str, str]:
+    """--actual 经费拨款=105 as well as appropriation=105: the printed row name or its key."""
+    from ..domain.field_names import tree_row_key
+    from ..domain.registry import form_of
+    from ..package.formdata import finance_paths
+
+    form = form_of(record)
+    rows: dict[str, list[str]] = {}
+    for path in finance_paths(form, record.data):
+        table, _, rest = path.partition(".")
+        if path.endswith(".actual") and form.tables[table].kind == "tree":
+            rows.setdefault(table, []).append(rest.split(".")[0])
+    if not rows:
+        return amounts  # the form has no such rows: actual_cells says so
+    table = form.tables[next(iter(rows))]
+    return {tree_row_key(table, name, rows[table.key]): amount for name, amount in amounts.items()}
+
+
 def _review(store: Store, args) -> int:
     from ..domain.lifecycle import Action, is_final
     from ..package.identity import identity_of, load_signer
@@ -382,8 +418,9 @@ def _review(store: Store, args) -> int:
     letter = args.letter
     if args.letter_file:
         letter = _read(args.letter_file, "反馈意见文件").decode("utf-8-sig", errors="replace")
-    finance = actual_cells(record, _pairs(args.actual, "--actual", "行=金额，例如 appropriation=120.00"))
-    reasons = _pairs(args.reason, "--reason", "栏目=理由，例如 necessity=请补充立项依据")
+    amounts = _pairs(args.actual, "--actual", "行=金额，例如 经费拨款=120.00")
+    finance = actual_cells(record, _actual_rows(record, amounts))
+    reasons = _reason_paths(record, _pairs(args.reason, "--reason", "栏目=理由，例如 申报的必要性=请补充立项依据"))
     signer = None
     if args.out is not None:
         unit = _own_signer_unit(store, args.signer)

@@ -134,6 +134,12 @@ def submission_of(store: Store, record: FormRecord) -> Round:
     return submission_round(form_of(record).raw_kind, record.status, sent_before)
 
 
+def next_version(record: FormRecord) -> int:
+    """The 第 N 版 the form's next submission carries: one more than its last submission's. Versions count
+    what was sent (the office keeps the newest), never the saves in between."""
+    return (record.package_version or 0) + 1
+
+
 def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, seal_png: bytes | None = None,
                        attachments: list[tuple[str, bytes]] = ()) -> Built:
     """Check, render, sign and pack one form, in memory; the store is not marked (see package_form)."""
@@ -150,8 +156,7 @@ def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, s
     if reason:
         raise PackageError(reason)
     uid = store.ensure_form_uid(record.id, lambda: new_form_uid(signer.unit.code))
-    # Every saved change keeps a revision, so this grows with each change and never repeats.
-    version = len(store.revisions(record.id)) + 1
+    version = next_version(record)
     rendered = render(store, dataclasses.replace(record, data=data))
     payload = assemble_form_package(signer, record, uid, version, data, rendered.pdf, rendered.xlsx, attachments,
                                     seal_png=seal_png, round=round)

@@ -231,7 +231,9 @@ def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool, k
     role = role_of(store.get_setting("role"))
     receiver = _RECEIVER.get(role)
     if receiver is None:
-        raise PackageError("本机是预算单位，不接收其他单位报送的表单；请在主管部门或财政部门的 PerfDesk 中导入")
+        raise PackageError("本机的使用单位类型是预算单位，不接收其他单位报送的表单。本机若是主管部门或财政部门，请先运行 "
+                           "perfdesk role supervisor 或 perfdesk role finance（或在“设置 → 单位设置”中把“使用单位类型”"
+                           "改为主管部门或财政部门）后再导入；否则请在主管部门或财政部门的 PerfDesk 中导入")
     forwarded = outer.kind == "forward"
     v = inner_package(store, outer, FORWARDED, "form", trust_new) if forwarded else outer
     m = v.manifest

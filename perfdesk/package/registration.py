@@ -65,8 +65,9 @@ def registration_form_pdf(store: Store, unit_id: int) -> bytes:
     _qr(c, fp, left, y - 52 * mm, 48 * mm)
     c.setFont(FONT, 10)
     c.drawString(left + 55 * mm, y - 12 * mm, "二维码内容即上面的公钥指纹，财政部门可扫码登记：")
-    c.drawString(left + 55 * mm, y - 18 * mm, f"perfdesk trust add --code {unit.code} --fingerprint 指纹")
-    c.drawString(left + 55 * mm, y - 30 * mm, "请核对指纹与本单位电脑上显示的一致后签字盖章。")
+    c.drawString(left + 55 * mm, y - 18 * mm, f"perfdesk trust add --code {unit.code} --name {unit.name}")
+    c.drawString(left + 55 * mm, y - 24 * mm, "　--fingerprint 指纹")
+    c.drawString(left + 55 * mm, y - 34 * mm, "请核对指纹与本单位电脑上显示的一致后签字盖章。")
     y -= 70 * mm
     c.setFont(FONT, 12)
     c.drawString(left, y, "单位负责人（签名）：")

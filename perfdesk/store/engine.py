@@ -82,6 +82,29 @@ def _sqlite_setup(engine: Engine, memory: bool, read_only: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def wal_checkpoint(engine: Engine) -> None:
+    """Copy what SQLite's write-ahead log holds into the database file itself, so that a copy of the
+    .db file alone (made by hand while the app is open) holds every saved form. On the raw connection:
+    a checkpoint cannot run inside the transaction SQLAlchemy would begin. PASSIVE: never waits for
+    another reader or writer (SQLite empties the log itself when the last connection closes). Best
+    effort: a busy or failed checkpoint leaves the data where SQLite keeps it safe, in the log."""
+    try:
+        raw = engine.raw_connection()
+    except SQLAlchemyError:
+        return
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            cursor.fetchall()
+        finally:
+            cursor.close()
+    except engine.dialect.loaded_dbapi.Error:
+        pass
+    finally:
+        raw.close()
+
+
 def open_engine(url: str, read_only: Path | None = None) -> tuple[Engine, Engine]:
     """Return (reader, writer) engines sharing one pool, or raise StoreError naming the URL.
     read_only (see read_only_file): open that file with SQLite's mode=ro, never switching to WAL."""

@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ..domain.lifecycle import Action, Move, Status, TransitionRefused, after_save, check_editable
 from .clerk import clerk_name
 from .codec import aware_utc, dump_amount, dump_json, dump_value, load_value, now_utc
-from .engine import at_head, default_url, migrate, open_engine, read_only_file, reason, shown
+from .engine import (at_head, default_url, migrate, open_engine, read_only_file, reason, shown, sqlite_file,
+                     wal_checkpoint)
 from .errors import DamagedFormError, FormConflict, StoreError
 from .figures import FigureStore, forget_figures, refresh_figures, rename_unit, settle
 from .packages import PackageStore
@@ -54,6 +55,7 @@ class Store(PackageStore, FigureStore):
         self.read_only = read_only is not None
         self._atomic: tuple[int, Connection] | None = None  # see atomic()
         self._reader, self._writer = open_engine(self.url, read_only)
+        self._wal = read_only is None and sqlite_file(self.url) is not None  # an SQLite file in WAL mode
         try:
             if self.read_only and not at_head(self._reader):
                 raise StoreError(f"数据库 {shown(self.url)} 是只读的，且由较早版本的 PerfDesk 写成，须升级后才能打开；"
@@ -68,7 +70,15 @@ class Store(PackageStore, FigureStore):
         """The underlying engine, for diagnostics and backups; not for business queries."""
         return self._reader
 
+    def checkpoint(self) -> None:
+        """The saved forms into the SQLite file itself (see engine.wal_checkpoint); the app calls it when
+        idle. Cheap when nothing was written since; nothing to do for a server or a read-only file."""
+        if self._wal:
+            wal_checkpoint(self._writer)
+
     def close(self) -> None:
+        if self._wal:
+            wal_checkpoint(self._writer)
         self._reader.dispose()
 
     def __enter__(self) -> Store:
@@ -369,8 +379,8 @@ def _conflict(form, based_on: int) -> FormConflict:
     local = aware_utc(form.updated_at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     who = form.updated_by or "导入的数据包"
     return FormConflict(
-        f"表单「{form.title}」已被 {who} 于 {local} 修改（现为第 {form.version} 版，您编辑的是第 {based_on} 版），"
-        "您的修改未保存。请选择“重新载入”查看对方的修改，或“另存为新修订”以您的内容为准（对方的版本保留在修订记录中）",
+        f"表单「{form.title}」已被 {who} 于 {local} 修改（在您打开之后），您的修改未保存。"
+        "请选择“重新载入”查看对方的修改，或“另存为新修订”以您的内容为准（对方的内容保留在修订记录中）",
         form_instance_id=form.id, based_on=based_on, current_version=form.version,
         changed_by=form.updated_by, changed_at=aware_utc(form.updated_at))
 

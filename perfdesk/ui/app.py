@@ -91,7 +91,24 @@ def create_main_window(store: Store) -> MainWindow:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         apply_chinese_font(app)
-    return MainWindow(store)
+    window = MainWindow(store)
+    keep_database_file_current(window)
+    return window
+
+
+CHECKPOINT_MS = 2000
+
+
+def keep_database_file_current(window: MainWindow) -> QTimer:
+    """While the app is open, what was saved reaches perfdesk.db itself within CHECKPOINT_MS (SQLite keeps
+    it in perfdesk.db-wal first), so a clerk who copies the file by hand copies the forms. The timer fires
+    from the event loop, so never in the middle of a save; the store closing empties the log too.
+    文件 → 备份数据库 (perfdesk backup) stays the safe way to copy it."""
+    timer = QTimer(window)
+    timer.setObjectName("databaseCheckpoint")
+    timer.timeout.connect(lambda: window.store.checkpoint() if window.store_is_open() else None)
+    timer.start(CHECKPOINT_MS)
+    return timer
 
 
 # --- one instance per database ---------------------------------------------------------------
@@ -251,6 +268,7 @@ def _run_from_first_look(app: QApplication, url: str, look) -> int:
         return Store(url)
 
     window = MainWindow(first_look=look, open_store=open_store)
+    keep_database_file_current(window)
     _AfterFirstPaint(window, window.finish_opening)
     try:
         return _show(app, window)

@@ -29,19 +29,27 @@ TEXT_FIELDS = (
     ("region", "地区", "region", "例如：长治市"),
 )
 DIGITS_ONLY = ("code", "supervisor_code")
+# Only a 预算单位 has a 主管部门 above it: a 主管部门 or a finance office is not asked for one (it is
+# stored as its own, as the forms it writes name it).
+SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_code")
 
 
-def validate_unit(values: dict[str, str]) -> tuple[str, str] | None:
+def asks_supervisor(role: str) -> bool:
+    return role == installation.UNIT
+
+
+def validate_unit(values: dict[str, str], role: str = installation.UNIT) -> tuple[str, str] | None:
     """(field, message in Chinese naming the field) for the first problem with the values, or None."""
     labels = {field: label for field, label, _, _ in TEXT_FIELDS}
-    for field, label, _, _ in TEXT_FIELDS:
+    asked = [f for f, _, _, _ in TEXT_FIELDS if asks_supervisor(role) or f not in SUPERVISOR_FIELDS]
+    for field in asked:
         if not values.get(field, "").strip():
-            return field, f"请填写{label}。"
-    for field in DIGITS_ONLY:
+            return field, f"请填写{labels[field]}。"
+    for field in (f for f in DIGITS_ONLY if f in asked):
         text = values[field].strip()
         if not (text.isascii() and text.isdigit()):
             return field, f"{labels[field]}只能由数字 0–9 组成，“{text}”不符合。"
-    found = unit_code_problem(values["supervisor_code"])
+    found = unit_code_problem(values["supervisor_code"]) if asks_supervisor(role) else None
     if found:
         return "supervisor_code", found
     if values.get("level") not in LEVELS:
@@ -82,6 +90,10 @@ class UnitSetupDialog(QDialog):
         layout.addWidget(intro)
 
         form = QFormLayout()
+        self.form = form
+        self.role_box = QComboBox(self)  # first: what is asked below depends on it
+        self.role_box.setObjectName("roleBox")
+        form.addRow("使用单位类型：", self.role_box)
         self.edits: dict[str, QLineEdit] = {}
         for field, label, name, placeholder in TEXT_FIELDS:
             edit = QLineEdit(self)
@@ -98,8 +110,6 @@ class UnitSetupDialog(QDialog):
         self.profile_box = QComboBox(self)
         self.profile_box.setObjectName("profile")
         form.addRow("规则配置：", self.profile_box)
-        self.role_box = QComboBox(self)
-        self.role_box.setObjectName("roleBox")
         for role, name in installation.ROLE_NAMES.items():
             self.role_box.addItem(name, role)
         if installation.has_settings(store):
@@ -112,7 +122,8 @@ class UnitSetupDialog(QDialog):
         else:
             self.role_box.setEnabled(False)
             self.role_box.setToolTip("此数据库不能保存使用单位类型，按预算单位使用")
-        form.addRow("使用单位类型：", self.role_box)
+        self.role_box.currentIndexChanged.connect(self._show_supervisor_rows)
+        self._show_supervisor_rows()
         layout.addLayout(form)
 
         self.error_label = QLabel(self)
@@ -147,8 +158,14 @@ class UnitSetupDialog(QDialog):
         for profile in profiles:
             self.profile_box.addItem(profile.name, profile.id)
 
+    def _show_supervisor_rows(self) -> None:
+        for field in SUPERVISOR_FIELDS:
+            self.form.setRowVisible(self.edits[field], asks_supervisor(self.chosen_role()))
+
     def values(self) -> dict[str, str]:
         values = {field: edit.text().strip() for field, edit in self.edits.items()}
+        if not asks_supervisor(self.chosen_role()):
+            values.update(supervisor_name=values["name"], supervisor_code=values["code"])
         values["level"] = self.level_box.currentText()
         values["profile"] = self.profile_box.currentData() or ""
         return values
@@ -166,7 +183,7 @@ class UnitSetupDialog(QDialog):
 
     def accept(self) -> None:
         values = self.values()
-        problem = validate_unit(values)
+        problem = validate_unit(values, self.chosen_role())
         if problem is not None:
             field, message = problem
             self.show_error(message)

@@ -8,14 +8,18 @@ A block pasted from Excel or WPS lands one of two ways, as a clerk would expect:
   above it, as merged cells copy. Each row goes under its own 一级/二级: an indicator already there
   with the same 指标内容 is updated, else an empty row of that group is filled, else a row is added at
   the group's end. Where the cursor is does not matter.
+  Its columns may follow the screen instead (指标内容, 定量/定性, 指标值, …, as the editor copies them):
+  a heading row says which, else the layout whose cells read without error (定量/定性 in that column, an
+  amount in an amount column, the required 指标值 filled) is taken, the printed one when both read.
 - It carries no levels: it lands as on screen, from the current cell rightwards and down through the
   rows of the current group, adding rows at the group's end when the block runs past it (from a
-  二级 heading: into the group's empty rows, then new ones).
+  二级 heading: into the group's empty rows, then new ones). A block from 指标内容 onwards laid out as
+  the printed table (no 定量/定性 column) is recognised the same way.
 
 A “√” column takes any mark (√, ✓, 是, 1 …) or the option's own name; every other value goes in as if
 typed (an amount or score normalised, a bad one kept as typed and shown red), and the whole paste is
-one undo step. Copying a block gives tab-separated text; a block that includes 指标内容 is copied as
-the printed table is laid out, with its 一级/二级 in front, so it pastes back (or into Excel) whole.
+one undo step. Copying a block gives tab-separated text as the screen shows it; a block that includes
+指标内容 is copied with its 一级/二级 in front, so it pastes back (or into Excel) whole.
 """
 
 from __future__ import annotations
@@ -66,9 +70,7 @@ def copy_block(part) -> str:
     if not selected:
         return ""
     columns = sorted(set().union(*selected.values()))
-    whole = 0 in columns  # 指标内容 is in it: copy as the printed table, levels first
-    if whole:
-        columns = [c for c in part.printed_order() if c in columns]
+    whole = 0 in columns  # 指标内容 is in it: levels first, then the columns as shown
     rows = part.doc.rows(part.table.key)
     block = []
     for index in sorted(selected, key=part.visual_rank):
@@ -93,17 +95,18 @@ def paste_block(part, text: str) -> PasteReport:
     block = parse_tsv(text)
     if not block or part.doc.read_only:
         return report
+    heading: list[str] = []
     while block and _is_heading_row(part, block[0]):  # the sheet's heading rows (two in a monitoring table)
-        block = block[1:]
+        heading, block = block[0], block[1:]
     if not block:
         return report
     stack = part.doc.undo_stack
     stack.beginMacro(f"粘贴到{part.table.label}")
     try:
         if _carries_levels(part, block):
-            _paste_grouped(part, block, report)
+            _paste_grouped(part, block, _layout(part, block, heading, len(part.levels), printed_first=True), report)
         else:
-            _paste_at_cursor(part, block, report)
+            _paste_at_cursor(part, block, heading, report)
     finally:
         stack.endMacro()
     return report
@@ -139,8 +142,58 @@ def _carries_levels(part, block: list[list[str]]) -> bool:
     return bool(part.levels) and _match(block[0][0], _known_level1(part)) is not None
 
 
-def _paste_grouped(part, block: list[list[str]], report: PasteReport) -> None:
-    order = part.printed_order()
+def _layout(part, block: list[list[str]], heading: list[str], skip: int, *, printed_first: bool) -> list[int]:
+    """The tree columns of the block's cells after the first `skip` (its levels): as its heading row names
+    them, else as the printed table or the screen lays them out, whichever reads with fewer misfits (the
+    first of the two when both read alike)."""
+    named = _named_by_heading(part, heading[skip:])
+    if named:
+        return named
+    screen, printed = list(range(len(part.columns))), part.printed_order()
+    layouts = (printed, screen) if printed_first else (screen, printed)
+    return min(layouts, key=lambda order: _misfits(part, block, skip, order))
+
+
+def _named_by_heading(part, heading: list[str]) -> list[int] | None:
+    """The columns a heading row names, each heading one column; None when any is not a column's heading."""
+    from .headers import short_header
+
+    texts = [" ".join(h.split()) for h in heading]
+    if not any(texts):
+        return None
+    order: list[int] = []
+    for text in texts:
+        found = [c for c in range(len(part.columns)) if not part.options[c] and text and text in
+                 (part.header_text(c), short_header(part.header_text(c)), part.table.column(part.columns[c]).label)]
+        if len(found) != 1 or found[0] in order:
+            return None
+        order.append(found[0])
+    return order
+
+
+def _misfits(part, block: list[list[str]], skip: int, order: list[int]) -> int:
+    """How many cells would not read in these columns: a choice not among its options, another column's
+    choice (定量 as a 指标值), an amount or date that is none, a required column left empty."""
+    choices = {o for c in set(order) if not part.options[c] for o in part.table.column(part.columns[c]).choices()}
+    count = 0
+    for cells in block:
+        values = cells[skip:]
+        if not any(v.strip() for v in values):
+            continue
+        for column, text in zip(order, (v.strip() for v in values)):
+            if part.options[column]:
+                continue
+            field = part.table.column(part.columns[column])
+            own = field.choices()
+            if not text:
+                count += field.required
+            elif (own and text not in own) or (not own and text in choices) \
+                    or entry_error(field, stored_value(field, text)):
+                count += 1
+    return count
+
+
+def _paste_grouped(part, block: list[list[str]], order: list[int], report: PasteReport) -> None:
     known = _known_level1(part)
     two = len(part.levels) == 2
     level1 = level2 = ""
@@ -185,10 +238,12 @@ def _grouped_target(part, group, placed: dict[int, str], used: set[int], report:
     return at
 
 
-def _paste_at_cursor(part, block: list[list[str]], report: PasteReport) -> None:
+def _paste_at_cursor(part, block: list[list[str]], heading: list[str], report: PasteReport) -> None:
     item = part.tree.currentItem()
     row = part.row_of(item)
     left = max(part.tree.currentColumn(), 0) if item is not None else 0
+    # From 指标内容 on: the block may be laid out as printed (no 定量/定性 column), else as on screen.
+    order = _layout(part, block, heading, 0, printed_first=False) if left == 0 else list(range(left, len(part.columns)))
     group = part.group_of(row) if row is not None else part.chosen_levels()
     members = part.members(group)
     if row is not None:  # from this row down through its group
@@ -199,8 +254,8 @@ def _paste_at_cursor(part, block: list[list[str]], report: PasteReport) -> None:
         target = targets[r] if r < len(targets) else _add_row(part, group, report)
         placed = {}
         for c, value in enumerate(cells):
-            if left + c < len(part.columns):
-                placed[left + c] = value
+            if c < len(order):
+                placed[order[c]] = value
             elif value.strip():
                 report.skipped += 1
         _write_row(part, target, placed, report)

@@ -34,7 +34,7 @@ def resolve(editor, conflict: FormConflict, verb: str) -> bool:
     choice = ask(editor, conflict)
     if choice == RELOAD:
         reload_stored(editor)
-        editor._say(f"已重新载入第 {editor.record.version} 版")
+        editor._say("已重新载入对方保存的内容")
         return True
     if choice == SAVE_AS_NEW:
         # Based on the version now stored: theirs is kept in the revisions, this one becomes the newest.

@@ -148,7 +148,7 @@ class ExportDialog(PackageDialog):
         from ...package import keys
         from ...domain.lifecycle import Role
         from ...operations import check_context
-        from ...package.builder import file_name, refusal, submission_of
+        from ...package.builder import file_name, next_version, refusal, submission_of
         from ...package.formdata import strip_finance
 
         try:
@@ -159,8 +159,7 @@ class ExportDialog(PackageDialog):
             reason = refusal(record, strip_finance(form_of(record), record.data),
                              check_context(self.store, record, role=Role.UNIT))
             identity = self.store.identity_for_unit(unit.id)
-            # The version package_form will give it: one more than the saved revisions.
-            version = len(self.store.revisions(record.id)) + 1
+            version = next_version(record)  # the one package_form will give it
         except USER_ERRORS as exc:
             self.form_label.setText("无法读取表单。")
             self.show_error(str(exc))

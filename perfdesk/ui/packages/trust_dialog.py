@@ -64,7 +64,7 @@ class TrustDialog(PackageDialog):
         self.code_edit.setPlaceholderText("对方的单位编码，如 201003")
         self.name_edit = QLineEdit(box)
         self.name_edit.setObjectName("nameEdit")
-        self.name_edit.setPlaceholderText("可留空：取本机单位表中的名称")
+        self.name_edit.setPlaceholderText("公钥登记表上的单位名称（本机单位表中已有该编码时可留空）")
         self.fingerprint_edit = QLineEdit(box)
         self.fingerprint_edit.setObjectName("fingerprintEdit")
         self.fingerprint_edit.setPlaceholderText("64 位十六进制字符，可 4 位一组用空格分隔")
@@ -140,7 +140,11 @@ class TrustDialog(PackageDialog):
         try:
             fp = keys.parse_fingerprint(self.fingerprint_edit.text())
             known = self.store.unit_by_code(code)
-            name = self.name_edit.text().strip() or (known.name if known else code)
+            name = self.name_edit.text().strip() or (known.name if known else "")
+            if not name:
+                self.show_error(f"本机单位表中没有编码为 {code} 的单位：请填写公钥登记表上的单位名称")
+                self.name_edit.setFocus()
+                return
             record = self.store.add_trusted_key(unit_code=code, unit_name=name, role=role, fingerprint=fp,
                                                 source="registration")
         except USER_ERRORS as exc:

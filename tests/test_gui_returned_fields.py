@@ -104,6 +104,24 @@ def test_changing_one_field_removes_its_mark_and_entry_and_the_other_stays(retur
     assert "退回修改" in editor.banner.text()
 
 
+def test_opened_again_after_saving_only_the_unchanged_field_is_marked(returned_editor, qtbot):
+    editor = returned_editor
+    necessity = editor.field_binding("necessity").focus_widget
+    necessity.setFocus()
+    qtbot.keyClick(necessity, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(necessity, " 2026-12")
+    qtbot.keyClick(necessity, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not editor.has_unsaved_changes())
+    store, form_id = editor.store, editor.record.id
+    editor.close()
+    again = DeclarationEditor(store, form_id)
+    qtbot.addWidget(again)
+    assert [line for line in dock_lines(again) if line.startswith("退回")] == [
+        f"退回 — 年度绩效指标第7行·指标值：{BENEFIT}"]
+    assert ORANGE not in again.field_binding("necessity").focus_widget.styleSheet()
+    again.close()
+
+
 def test_the_mark_follows_its_indicator_row_when_a_row_is_added_above_it(returned_editor, qtbot):
     editor = returned_editor
     part, _, value = _value_cell(editor)

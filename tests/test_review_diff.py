@@ -70,9 +70,10 @@ def test_the_reviewers_earlier_opinions_are_not_reported_as_emptied(repair):
     assert "（空）" not in "".join(lines)
 
 
-def test_the_diff_at_the_office_after_a_return_and_an_inserted_indicator(world, stores, tmp_path, capsys):  # noqa: F811
-    """unit → office 一上, returned with an opinion; the unit inserts an indicator and sends again: the
-    office's `perfdesk diff ID --previous` lists exactly the unit's changes."""
+@pytest.fixture
+def resent(world, stores, tmp_path):  # noqa: F811
+    """unit → office 一上, returned with an opinion; the unit inserts an indicator, adds to 申报的必要性 and
+    sends again: (the office's store, the form's id there)."""
     unit, office = stores
     trust_unit(office, world)
     trust_office(unit, world)
@@ -87,13 +88,30 @@ def test_the_diff_at_the_office_after_a_return_and_an_inserted_indicator(world, 
     unit.save_form(record.id, data=data, based_on=record.version)
     again = package_form(unit, record.id, unit_signer(unit), tmp_path / "v2.pdpkg")
     assert import_bytes(office, again.data, "v2").status == "updated"
+    return office, at_office
+
+
+ADDED = "年度绩效指标第6行（新增）：效益指标；社会效益指标；安全隐患整改率；定量；100%"
+
+
+def test_the_diff_at_the_office_lists_exactly_the_units_changes(resent, capsys):
+    office, at_office = resent
     capsys.readouterr()
     assert main(["--db", office.url, "diff", str(at_office), "--previous"]) == 0
     out = capsys.readouterr().out
     assert "2 处改动" in out, out
-    assert "年度绩效指标第6行（新增）：效益指标；社会效益指标；安全隐患整改率；定量；100%" in out
-    assert "申报的必要性" in out
+    assert ADDED in out and "申报的必要性" in out
     assert "（空）" not in out and "审核意见" not in out and "→ 消除校舍安全隐患" not in out
+
+
+def test_the_review_dialog_shows_the_same_changes(resent, qtbot):
+    from perfdesk.ui.review_dialog import ReviewDialog
+
+    office, at_office = resent
+    dialog = ReviewDialog(office, at_office)
+    qtbot.addWidget(dialog)
+    shown = dialog.changes.toPlainText().splitlines()
+    assert len(shown) == 2 and shown[0].startswith("【支出立项情况】申报的必要性：") and shown[1] == f"【年度绩效指标】{ADDED}"
 
 
 def test_a_returned_field_follows_its_row_and_goes_once_changed(repair):

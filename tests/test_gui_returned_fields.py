@@ -57,7 +57,7 @@ def _value_cell(editor):
 
 def test_both_returned_fields_are_marked_listed_and_reached_by_f8(returned_editor, qtbot):
     editor = returned_editor
-    assert dock_lines(editor)[:2] == [f"退回 — 申报的必要性：{NECESSITY}", f"退回 — 年度绩效指标第7行·指标值：{BENEFIT}"]
+    assert dock_lines(editor)[:2] == [f"退回 — 申报的必要性：{NECESSITY}", f"退回 — 年度绩效指标第7行（受益学生人数）·指标值：{BENEFIT}"]
     assert editor.checks_dock.windowTitle().startswith("校验结果（退回 2，")
     necessity = editor.field_binding("necessity").focus_widget
     assert isinstance(necessity, QPlainTextEdit)
@@ -82,7 +82,7 @@ def test_changing_one_field_removes_its_mark_and_entry_and_the_other_stays(retur
     qtbot.keyClick(necessity, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(necessity, " 2026-12")
     qtbot.waitUntil(lambda: not any("申报的必要性" in line for line in dock_lines(editor)))
-    assert dock_lines(editor)[0] == f"退回 — 年度绩效指标第7行·指标值：{BENEFIT}"
+    assert dock_lines(editor)[0] == f"退回 — 年度绩效指标第7行（受益学生人数）·指标值：{BENEFIT}"
     assert ORANGE not in necessity.styleSheet() and NECESSITY not in necessity.toolTip()
     part, leaf, value = _value_cell(editor)
     assert leaf.background(value).color().name() == RETURNED_CELL and BENEFIT in leaf.toolTip(value)
@@ -117,7 +117,7 @@ def test_opened_again_after_saving_only_the_unchanged_field_is_marked(returned_e
     again = DeclarationEditor(store, form_id)
     qtbot.addWidget(again)
     assert [line for line in dock_lines(again) if line.startswith("退回")] == [
-        f"退回 — 年度绩效指标第7行·指标值：{BENEFIT}"]
+        f"退回 — 年度绩效指标第7行（受益学生人数）·指标值：{BENEFIT}"]
     assert ORANGE not in again.field_binding("necessity").focus_widget.styleSheet()
     again.close()
 
@@ -127,7 +127,7 @@ def test_the_mark_follows_its_indicator_row_when_a_row_is_added_above_it(returne
     part, _, value = _value_cell(editor)
     part.select_row(0)  # 更新课桌椅, under 数量指标
     qtbot.mouseClick(part.findChild(QPushButton, "addIndicator"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: f"退回 — 年度绩效指标第8行·指标值：{BENEFIT}" in dock_lines(editor))
+    qtbot.waitUntil(lambda: f"退回 — 年度绩效指标第8行（受益学生人数）·指标值：{BENEFIT}" in dock_lines(editor))
     assert part.leaf(7).text(0) == "受益学生人数"
     assert part.leaf(7).background(value).color().name() == RETURNED_CELL
     assert part.leaf(6).background(value).color().name() != RETURNED_CELL

@@ -55,8 +55,8 @@ def test_rows_after_an_insertion_keep_their_own_changes_and_a_rename_stays_one_l
     assert lines == [
         "【年度绩效指标】年度绩效指标原第1行（删除）：产出指标；数量指标；更新课桌椅；定量；1500套",
         "【年度绩效指标】年度绩效指标第5行（新增）：效益指标；社会效益指标；安全隐患整改率；定量；100%",
-        f"【年度绩效指标】年度绩效指标第{parents}行·指标值：≥90% → ≥95%",
-        f"【年度绩效指标】年度绩效指标第{parents + 1}行·指标内容：教师满意度 → 师生满意度",
+        f"【年度绩效指标】年度绩效指标第{parents}行（家长满意度）·指标值：≥90% → ≥95%",
+        f"【年度绩效指标】年度绩效指标第{parents + 1}行（师生满意度）·指标内容：教师满意度 → 师生满意度",
     ]
 
 
@@ -123,7 +123,7 @@ def test_a_returned_field_follows_its_row_and_goes_once_changed(repair):
     found = returned_findings(form, reasons, repair, repair)
     assert [(f.field, f.label, f.message) for f in found] == [
         ("necessity", "申报的必要性", "请补充政策依据"),
-        ("annual_indicators.6.value", "年度绩效指标第7行·指标值", "指标值须量化")]
+        ("annual_indicators.6.value", "年度绩效指标第7行（受益学生人数）·指标值", "指标值须量化")]
     moved = _inserted(repair)  # a row above it: the mark moves with 受益学生人数
     assert [f.field for f in returned_findings(form, reasons, repair, moved)] == [
         "necessity", "annual_indicators.7.value"]

@@ -74,12 +74,29 @@ def reviewers_cells(form: FormDef) -> set[str]:
     return {key for level in Actor if level is not Actor.UNIT for key in level_paths(form, level)}
 
 
+def _keys(table: TableDef) -> set[str]:
+    return {c.key for c in table.columns}
+
+
 def row_identity(table: TableDef, row: dict) -> tuple:
     """What a row is, whatever its place: an indicator by its levels and 指标内容, any other row by all it shows."""
-    keys = [k for k in ("level1", "level2", "content") if any(c.key == k for c in table.columns)]
+    keys = [k for k in ("level1", "level2", "content") if k in _keys(table)]
     if table.kind == "indicators" and "content" in keys:
         return tuple(_cell(table.column(k), row.get(k)) for k in keys)
     return tuple(_cell(c, row.get(c.key)) for c in table.columns)
+
+
+def row_label(form: FormDef, path: str, row: dict) -> str:
+    """A cell's label with its indicator named: 年度绩效指标第8行（受益学生人数）·指标值."""
+    head, _, rest = path.partition(".")
+    index, _, column = rest.partition(".")
+    table = form.tables.get(head)
+    if table is None or table.kind != "indicators" or not index.isdigit() or "content" not in _keys(table):
+        return form.label_of(path)
+    content = _cell(table.column("content"), row.get("content"))
+    if not content:
+        return form.label_of(path)
+    return f"{table.label}第{int(index) + 1}行（{content}）" + (f"·{table.column(column).label}" if column else "")
 
 
 def _group(table: TableDef, row: dict) -> tuple:
@@ -147,7 +164,7 @@ def _changes(form: FormDef, old: dict, new: dict, sections: dict[str, str], skip
                 a, b = _cell(col, before[i].get(col.key)), _cell(col, after[j].get(col.key))
                 if a != b:
                     path = f"{table.key}.{j}.{col.key}"
-                    yield Change(section, form.label_of(path), a, b, path)
+                    yield Change(section, row_label(form, path, after[j]), a, b, path)
 
 
 def upgrade_diff(old_form: FormDef, new_form: FormDef, old: dict, new: dict) -> list[Change]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .document import display, rows
 from .findings import Finding, Severity
-from .form_diff import pair_rows
+from .form_diff import pair_rows, row_label
 from .formdef import FormDef
 
 RETURNED_CODE = "returned:"
@@ -27,8 +27,17 @@ def returned_findings(form: FormDef, reasons: dict[str, str], returned: dict, cu
         now = _follow(form, path, returned, current)
         if now is None or _shown(form, path, returned) != _shown(form, now, current):
             continue
-        found.append(Finding(Severity.RETURNED, f"{RETURNED_CODE}{path}", now, form.label_of(now), reason.strip()))
+        label = row_label(form, now, _row(form, now, current))
+        found.append(Finding(Severity.RETURNED, f"{RETURNED_CODE}{path}", now, label, reason.strip()))
     return sorted(found, key=lambda f: (order[f.field.split(".")[0]], _row_number(f.field)))
+
+
+def _row(form: FormDef, path: str, doc: dict) -> dict:
+    """The row a path inside a list table names ({} for anything else)."""
+    head, _, rest = path.partition(".")
+    index = rest.partition(".")[0]
+    listed = rows(doc, form.tables[head]) if head in form.tables else []
+    return listed[int(index)] if index.isdigit() and int(index) < len(listed) else {}
 
 
 def _row_number(path: str) -> int:

@@ -131,3 +131,20 @@ def test_a_returned_field_follows_its_row_and_goes_once_changed(repair):
     assert [f.field for f in returned_findings(form, reasons, repair, moved)] == ["necessity"]
     moved["necessity"] = "改写后的必要性。"
     assert returned_findings(form, reasons, repair, moved) == []
+
+
+def test_an_adjusted_form_against_its_approved_version(full_demo_store, db_url, capsys):
+    """申请调整 (the demo's 学生宿舍改造项目): the adjusted version, its opinions cleared for the new round
+    and one indicator inserted, reads as one added row against the approved version."""
+    store = full_demo_store
+    record = next(f for f in store.list_forms() if f.title == f"{YEAR}年学生宿舍改造项目")
+    data = copy.deepcopy(record.data)
+    assert data["perf_mgmt_opinion"]  # the approved version's opinions
+    for key in [k for k in data if k.endswith(("_opinion", "_reviewer", "_review_date"))]:
+        data[key] = None
+    data["annual_indicators"].insert(2, dict(SAFETY, level1="产出指标", level2="数量指标"))
+    store.save_form(record.id, data=data, based_on=record.version)
+    capsys.readouterr()
+    assert main(["--db", db_url, "diff", str(record.id)]) == 0
+    out = capsys.readouterr().out
+    assert "1 处改动" in out and "年度绩效指标第3行（新增）：产出指标；数量指标；安全隐患整改率；定量；100%" in out, out

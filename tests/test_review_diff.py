@@ -64,6 +64,8 @@ def test_the_reviewers_earlier_opinions_are_not_reported_as_emptied(repair):
     form = get_form("declaration")
     old = dict(repair, finance_dept_opinion="部分内容需补充完善，退回修改。", finance_dept_reviewer="张三",
                finance_dept_review_date=f"{YEAR}-03-01", supervisor_opinion="同意报送。")
+    old["fund_sources"] = copy.deepcopy(repair["fund_sources"])
+    old["fund_sources"]["appropriation"]["actual"] = "140.00"  # the office's 本年度实际安排资金
     new = dict(repair, necessity=repair["necessity"] + "依据长教发〔2026〕12号。")
     lines = [c.line() for c in diff(form, old, new)]
     assert len(lines) == 1 and lines[0].startswith("【支出立项情况】申报的必要性：")

@@ -4,8 +4,8 @@ the tables too (an indicator row's 指标值, a fund source's 本年预算).
 
 Used where approved goals are adjusted (第十五条) and where a returned form comes back: the office sees
 what the unit changed. Rows are paired by what they are (an indicator by its 一级/二级/指标内容), not by
-where they stand, so a row inserted in the middle is one added row; the reviewers' own cells (their
-opinions, names and dates) are not the unit's changes and are left out."""
+where they stand, so a row inserted in the middle is one added row; the cells the reviewers fill (their
+opinions, names and dates, the finance office's amounts) are not the unit's changes and are left out."""
 
 from __future__ import annotations
 
@@ -63,15 +63,19 @@ def _cell(field, value) -> str:
 
 def diff(form: FormDef, old: dict, new: dict, *, review_cells: bool = False) -> list[Change]:
     """Every shown value the unit changed, in the form's order (fields, then each table's rows);
-    `review_cells`: the reviewers' opinion, reviewer and date cells too (a form file upgrade moves them)."""
+    `review_cells`: the cells the reviewers fill too (a form file upgrade moves them)."""
     sections = _sections(form)
     skipped = set() if review_cells else reviewers_cells(form)
     return list(_changes(form, old, new, sections, skipped))
 
 
 def reviewers_cells(form: FormDef) -> set[str]:
-    """The fields each review level signs (审核意见, 审核人, 审核日期 of every level above the unit)."""
-    return {key for level in Actor if level is not Actor.UNIT for key in level_paths(form, level)}
+    """What the reviewers fill, not the unit: each level's 审核意见, 审核人 and 审核日期, and the finance
+    office's own fields and table columns (`table.column`, e.g. 本年度实际安排资金)."""
+    signed = {key for level in Actor if level is not Actor.UNIT for key in level_paths(form, level)}
+    fields = {key for key, field in form.fields.items() if field.finance_only}
+    columns = {f"{t.key}.{c.key}" for t in form.tables.values() for c in t.columns if c.finance_only}
+    return signed | fields | columns
 
 
 def _keys(table: TableDef) -> set[str]:
@@ -144,7 +148,7 @@ def _changes(form: FormDef, old: dict, new: dict, sections: dict[str, str], skip
         if table.kind == "tree":
             before, after = old.get(table.key) or {}, new.get(table.key) or {}
             for row in table.tree:
-                for col in table.columns:
+                for col in (c for c in table.columns if f"{table.key}.{c.key}" not in skipped):
                     path = f"{table.key}.{row.key}.{col.key}"
                     a = _cell(col, (before.get(row.key) or {}).get(col.key))
                     b = _cell(col, (after.get(row.key) or {}).get(col.key))

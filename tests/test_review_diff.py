@@ -60,6 +60,16 @@ def test_rows_after_an_insertion_keep_their_own_changes_and_a_rename_stays_one_l
     ]
 
 
+def test_an_indicator_moved_up_is_no_change_of_content(repair):
+    form = get_form("declaration")
+    new = copy.deepcopy(repair)
+    rows = new["annual_indicators"]
+    rows[0], rows[1] = rows[1], rows[0]  # 上移
+    rows[0]["value"] = "≥850人次"
+    assert [c.line() for c in diff(form, repair, new)] == [
+        "【年度绩效指标】年度绩效指标第1行（培训教师人次）·指标值：≥800人次 → ≥850人次"]
+
+
 def test_the_reviewers_earlier_opinions_are_not_reported_as_emptied(repair):
     form = get_form("declaration")
     old = dict(repair, finance_dept_opinion="部分内容需补充完善，退回修改。", finance_dept_reviewer="张三",

@@ -112,8 +112,9 @@ def _group(table: TableDef, row: dict) -> tuple:
 
 def pair_rows(table: TableDef, before: list[dict], after: list[dict]) -> list[tuple[int | None, int | None]]:
     """(old index, new index) of each row, in the order of the rows: (i, None) removed, (None, j) added.
-    Rows the same by `row_identity` pair up wherever they moved; of the rest, one edited in place pairs
-    with a changed row under the same heading. A fixed table's rows are its places."""
+    Rows the same by `row_identity` pair up wherever they moved (上移/下移 is no change of content); of
+    the rest, one edited in place pairs with a changed row under the same heading. A fixed table's rows
+    are its places."""
     if table.kind == "fixed":
         count = max(len(before), len(after))
         return [(i if i < len(before) else None, i if i < len(after) else None) for i in range(count)]
@@ -133,7 +134,21 @@ def pair_rows(table: TableDef, before: list[dict], after: list[dict]) -> list[tu
             block.append((i, j))
         block += [(None, j) for j in free]
         pairs += sorted(block, key=lambda p: j1 - 1 if p[1] is None else p[1])  # removed rows first
-    return pairs
+    return _moved(table, before, after, pairs)
+
+
+def _moved(table: TableDef, before: list[dict], after: list[dict], pairs: list) -> list:
+    """A row removed in one place and added, the same, in another: one row that moved."""
+    added = {j: row_identity(table, after[j]) for i, j in pairs if i is None}
+    found: dict[int, int] = {}  # new index → old index
+    for i, j in pairs:
+        if j is None:
+            same = next((k for k, identity in added.items() if identity == row_identity(table, before[i])), None)
+            if same is not None:
+                found[same] = i
+                del added[same]
+    gone = set(found.values())
+    return [(found.get(j, i), j) for i, j in pairs if not (j is None and i in gone)]
 
 
 def _changes(form: FormDef, old: dict, new: dict, sections: dict[str, str], skipped: set[str]) -> Iterator[Change]:

@@ -57,7 +57,7 @@ def plan_upgrade(record: FormRecord) -> UpgradePlan:
 def _new_view(new: FormDef, before: dict, after: dict) -> list[Change]:
     from .domain.form_diff import diff
 
-    return diff(new, before, after)
+    return diff(new, before, after, review_cells=True)
 
 
 def apply_upgrade(store: Store, plan: UpgradePlan) -> FormRecord:

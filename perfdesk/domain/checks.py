@@ -13,7 +13,7 @@ from . import scored_rules  # noqa: F401  (registers the score tables' rules)
 from .computed import computed_document
 from .rules import RULES
 
-_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.HINT: 2}
+_ORDER = {Severity.RETURNED: 0, Severity.ERROR: 1, Severity.WARNING: 2, Severity.HINT: 3}
 
 
 @dataclass(frozen=True)

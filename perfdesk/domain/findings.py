@@ -10,10 +10,11 @@ class Severity(str, Enum):
     ERROR = "error"      # blocks export
     WARNING = "warning"  # needs a written explanation kept with the form
     HINT = "hint"        # only informs
+    RETURNED = "returned"  # a reviewer's reason for returning a field the clerk has not changed yet
 
     @property
     def label(self) -> str:
-        return {"error": "错误", "warning": "警告", "hint": "提示"}[self.value]
+        return {"error": "错误", "warning": "警告", "hint": "提示", "returned": "退回"}[self.value]
 
 
 @dataclass(frozen=True)

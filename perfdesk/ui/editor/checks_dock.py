@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 
 from ...domain.findings import Finding, Severity
 
-COLOURS = {Severity.ERROR: QColor("#c62828"), Severity.WARNING: QColor("#b26a00"), Severity.HINT: QColor("#1f5fa8")}
+COLOURS = {Severity.ERROR: QColor("#c62828"), Severity.WARNING: QColor("#b26a00"), Severity.HINT: QColor("#1f5fa8"),
+           Severity.RETURNED: QColor("#e65100")}
 ICONS = {Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
          Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
-         Severity.HINT: QStyle.StandardPixmap.SP_MessageBoxInformation}
+         Severity.HINT: QStyle.StandardPixmap.SP_MessageBoxInformation,
+         Severity.RETURNED: QStyle.StandardPixmap.SP_ArrowBack}
 NO_FINDINGS = "未发现问题"
 
 
@@ -37,7 +39,8 @@ def finding_line(finding: Finding) -> str:
 
 def dock_title(findings: list[Finding]) -> str:
     count = {s: sum(f.severity is s for f in findings) for s in Severity}
-    return f"校验结果（错误 {count[Severity.ERROR]}，警告 {count[Severity.WARNING]}，提示 {count[Severity.HINT]}）"
+    returned = f"退回 {count[Severity.RETURNED]}，" if count[Severity.RETURNED] else ""
+    return f"校验结果（{returned}错误 {count[Severity.ERROR]}，警告 {count[Severity.WARNING]}，提示 {count[Severity.HINT]}）"
 
 
 class WarningWidget(QWidget):

@@ -32,6 +32,7 @@ from ...domain import dates
 from ...domain.formdef import FieldDef
 from .document_model import DocumentModel
 from .entries import entry_error, shown_text, stored_value
+from .returned_marks import returned_frame, returned_tip
 from ...domain.lifecycle import role_of
 
 FINANCE_ONLY_TIP = "由财政部门填写"
@@ -115,6 +116,16 @@ class FieldBinding(QObject):
     @property
     def raw(self) -> Any:
         return self.model.value(self.key)
+
+    def mark_returned(self, reason: str) -> None:
+        """A reviewer's 退回理由 for this field, "" once the clerk changed it: framed, the reason as tooltip."""
+        self.widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.widget.setStyleSheet(returned_frame(self.widget.objectName()) if reason else "")
+        for widget in {self.widget, *self.focus_chain()}:
+            if widget.property("ownTip") is None:
+                widget.setProperty("ownTip", widget.toolTip())
+            own = widget.property("ownTip")
+            widget.setToolTip(returned_tip(reason) + (f"\n{own}" if own else "") if reason else own)
 
 
 class LineBinding(FieldBinding):

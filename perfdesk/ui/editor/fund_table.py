@@ -20,6 +20,7 @@ from .cell_delegates import READ_ONLY_BACKGROUND, RIGHT_ALIGNED, cell_background
 from .document_model import DocumentModel
 from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
+from .returned_marks import returned_look
 from .headers import fill_months, period_of, printed_columns, short_header
 from .row_tables import total_name, totals_text
 from .table_part import TablePart, error_label, fit_table_height
@@ -38,6 +39,7 @@ class FundSourcesModel(QAbstractTableModel):
     def __init__(self, doc: DocumentModel, table: TableDef, role: str, parent=None) -> None:
         super().__init__(parent)
         self.doc, self.table, self.role = doc, table, role
+        self.reason_of = lambda row, column: ""  # a reviewer's 退回理由 for a cell (TablePart sets it)
         self.printed = [c for c in printed_columns(doc.form, table) if not c.option]
         self._derived: dict | None = None  # computed columns, worked out once per change
 
@@ -157,6 +159,9 @@ class FundSourcesModel(QAbstractTableModel):
             return raw
         if role == Qt.ItemDataRole.ForegroundRole and summed:
             return SUMMED_COLOUR
+        returned = not entry_error(column, raw) and returned_look(role, self.reason_of(tree_row.key, column.key))
+        if returned:
+            return returned
         if role == Qt.ItemDataRole.ToolTipRole:
             if not self.editable(column):
                 return FINANCE_ONLY_TIP

@@ -31,6 +31,7 @@ from .cell_delegates import INVALID_BACKGROUND, EntryDelegate
 from .document_model import DocumentModel
 from .entries import NUMERIC, entry_error, stored_value
 from .field_widgets import ERROR_LABEL_STYLE
+from .returned_marks import RETURNED_BACKGROUND, returned_tip
 from .headers import fill_months, period_of, printed_columns, short_header
 from .indicator_picker import IndicatorPicker, Levels, common_indicators
 from .row_tables import total_name
@@ -219,11 +220,14 @@ class IndicatorEditor(TablePart):
             self.select_row(current)
 
     def _fill_leaf(self, leaf: QTreeWidgetItem, row: dict) -> None:
+        index = leaf.data(0, ROW_ROLE)
         for column, key in enumerate(self.columns):
             field, option, raw = self.table.column(key), self.options[column], row.get(key)
+            reason = self.returned_reason(str(index), key)  # a reviewer's, until the cell is changed
             if option:  # one “√” of an exclusive choice
                 leaf.setCheckState(column, Qt.CheckState.Checked if raw == option else Qt.CheckState.Unchecked)
-                leaf.setToolTip(column, f"{field.label}：{option}。{field.help}")
+                leaf.setToolTip(column, returned_tip(reason) if reason else f"{field.label}：{option}。{field.help}")
+                leaf.setBackground(column, RETURNED_BACKGROUND if reason else Qt.GlobalColor.transparent)
                 continue
             error = entry_error(field, raw)
             if field.type in NUMERIC or field.type == "date":
@@ -231,8 +235,9 @@ class IndicatorEditor(TablePart):
                 leaf.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             else:
                 leaf.setText(column, "" if raw is None else str(raw))
-            leaf.setToolTip(column, error or field.help)
-            leaf.setBackground(column, INVALID_BACKGROUND if error else Qt.GlobalColor.transparent)
+            leaf.setToolTip(column, error or (returned_tip(reason) if reason else field.help))
+            leaf.setBackground(column, INVALID_BACKGROUND if error else RETURNED_BACKGROUND if reason
+                               else Qt.GlobalColor.transparent)
 
     def _show_total(self) -> None:
         """小计 of the score (or amount) columns, from `document.column_total`."""
@@ -272,6 +277,13 @@ class IndicatorEditor(TablePart):
             self._show_total()
         else:  # rows added, removed, moved, or a row changed its 一级/二级
             self.rebuild()
+
+    def _show_returned(self) -> None:
+        self._refreshing = True
+        rows = self.doc.rows(self.table.key)
+        for index, leaf in self._leaves.items():
+            self._fill_leaf(leaf, rows[index])
+        self._refreshing = False
 
     def row_items(self) -> list[QTreeWidgetItem]:
         """The indicator rows shown (not the 一级/二级 headings), in document order."""

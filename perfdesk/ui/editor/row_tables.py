@@ -13,6 +13,7 @@ from .cell_delegates import RIGHT_ALIGNED, cell_background, cell_flags
 from .document_model import DocumentModel
 from .entries import entry_error, stored_value
 from .field_widgets import FINANCE_ONLY_TIP
+from .returned_marks import returned_look
 from .table_part import TablePart, button_row, error_label, fit_table_height
 from ...domain.lifecycle import role_of
 
@@ -36,6 +37,7 @@ class RowsTableModel(QAbstractTableModel):
     def __init__(self, doc: DocumentModel, table: TableDef, role: str, parent=None) -> None:
         super().__init__(parent)
         self.doc, self.table, self.role = doc, table, role
+        self.reason_of = lambda row, column: ""  # a reviewer's 退回理由 for a cell (TablePart sets it)
 
     def column(self, index: Index) -> FieldDef:
         return self.table.columns[index.column()]
@@ -68,6 +70,9 @@ class RowsTableModel(QAbstractTableModel):
             return display(column, raw)  # as printed: 1,234.50 and 2027年3月1日; a bad entry as typed
         if role == Qt.ItemDataRole.EditRole:
             return raw
+        returned = not entry_error(column, raw) and returned_look(role, self.reason_of(str(index.row()), column.key))
+        if returned:
+            return returned
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry_error(column, raw) or (column.help if self.editable(column) else FINANCE_ONLY_TIP)
         if role == Qt.ItemDataRole.BackgroundRole:

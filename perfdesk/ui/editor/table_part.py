@@ -14,6 +14,7 @@ from . import table_clipboard
 from .cell_delegates import EntryDelegate
 from .document_model import DocumentModel
 from .field_widgets import ERROR_LABEL_STYLE, mark_help
+from .returned_marks import returned_frame, returned_tip
 from ...domain.lifecycle import role_of
 
 
@@ -28,12 +29,14 @@ class TablePart(QWidget):
         self.form: FormDef = doc.form
         self.setObjectName(f"{table.key}Editor")
         mark_help(self, table.label, table.help)
+        self.returned: dict[str, str] = {}  # path inside this table → a reviewer's 退回理由
 
     def _entry_table(self, model: QAbstractItemModel) -> QTableView:
         """The table view of a model whose cells the clerk types into, each checked as typed: the
         model maps an index to its column (`column`) and says whether the role may fill it
         (`editable`); the subclass shows a typing error (`_live_error`)."""
         self.model = model
+        model.reason_of = self.returned_reason
         view = QTableView(self)
         view.setObjectName(f"{self.table.key}Table")
         view.setModel(model)
@@ -58,6 +61,29 @@ class TablePart(QWidget):
 
     def focus_chain(self) -> list[QWidget]:
         return []
+
+    def mark_returned(self, marks: dict[str, str]) -> None:
+        """The reviewers' 退回理由 by path inside this table ({} once all are changed): cells and rows
+        coloured with the reason as tooltip, a reason for the whole table as a frame around it."""
+        if marks == self.returned:
+            return
+        self.returned = dict(marks)
+        whole = marks.get(self.table.key, "")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(returned_frame(self.objectName()) if whole else "")
+        self.setToolTip(returned_tip(whole) if whole else "")
+        self._show_returned()
+
+    def returned_reason(self, row: str, column: str) -> str:
+        """The reason given for this cell or its whole row ("" when none)."""
+        key = self.table.key
+        return self.returned.get(f"{key}.{row}.{column}") or self.returned.get(f"{key}.{row}", "")
+
+    def _show_returned(self) -> None:
+        view = self.item_view()
+        model = view.model() if view is not None else None
+        if model is not None and model.rowCount() and model.columnCount():
+            model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, model.columnCount() - 1))
 
     def current_help(self) -> tuple[str, str]:
         return self.table.label, self.table.help

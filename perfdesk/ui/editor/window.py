@@ -35,12 +35,14 @@ from ...domain import money
 from ...domain.checks import run_checks
 from ...domain.deadlines import DUE_FROM
 from ...domain.document import column_total, scored_total
-from ...domain.findings import EXPLANATIONS_KEY, Finding
+from ...domain.findings import EXPLANATIONS_KEY, Finding, Severity
+from ...domain.returned import returned_findings
 from ...domain.monitoring import Alert, report_parts
 from ...domain.registry import form_of
 from ...domain.lifecycle import IN_REVIEW, role_of
 from ...errors import user_errors
 from ...operations import check_context, context, profile_of, render, save_document
+from ...returned_fields import returned
 from ...store import FormConflict, FormRecord, Store, StoreError
 from . import save_conflict
 from .alerts_dock import AlertsDock, due_label, show_due
@@ -83,6 +85,8 @@ class FormEditor(QMainWindow):
         self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
         self.context = check_context(store, self.record, role=role_of(role))
         self.model = DocumentModel(self.form, self.record.data, self, profile=self.profile, year=self.record.year)
+        self.returned = returned(store, self.record)  # reasons per field of a reviewer's return, if any
+        self._marked: dict[str, str] = {}  # path → reason now marked on the form
         # A submitted, reviewed or approved form is frozen: it opens read-only under its banner.
         self.frozen = not self.record.status.editable
         self.model.read_only = self.frozen
@@ -419,7 +423,11 @@ class FormEditor(QMainWindow):
         return self.model.undo_stack
 
     def findings(self) -> list[Finding]:
-        return run_checks(self.form, self.model.data, self.context)
+        """What the checks find, after the fields a reviewer returned that the clerk has not yet changed."""
+        found = run_checks(self.form, self.model.data, self.context)
+        if self.returned is None:
+            return found
+        return returned_findings(self.form, self.returned.reasons, self.returned.document, self.model.data) + found
 
     def current_record(self) -> FormRecord:
         """The stored record with the document as now edited (for alerts and due dates)."""
@@ -538,7 +546,9 @@ class FormEditor(QMainWindow):
 
     def _run_checks(self) -> None:
         self._check_timer.stop()
-        self.checks_dock.show_findings(self.findings())
+        findings = self.findings()
+        self.checks_dock.show_findings(findings)
+        self._mark_returned({f.field: f.message for f in findings if f.severity is Severity.RETURNED})
         if self.alerts_dock is not None:
             self.alerts_dock.show_alerts(self.alerts())
         if self.due_label is not None:
@@ -546,6 +556,17 @@ class FormEditor(QMainWindow):
             source = self.form.fields.get(DUE_FROM.get(self.form.raw_kind, ""))
             show_due(self.due_label, self._deadline(), day=deadlines.due_day(self.store, record),
                      status=record.status.display, due_from=source.label if source else "")
+
+    def _mark_returned(self, marks: dict[str, str]) -> None:
+        """Each returned field or cell marked with its reason; a mark goes once the clerk changes it."""
+        if marks == self._marked:
+            return
+        for key, binding in self._fields.items():
+            if key in marks or key in self._marked:
+                binding.mark_returned(marks.get(key, ""))
+        for key, part in self._tables.items():
+            part.mark_returned({path: why for path, why in marks.items() if path.split(".")[0] == key})
+        self._marked = marks
 
     def _deadline(self) -> tuple[dt.date, int] | None:
         return deadlines.due(self.store, self.current_record())

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from ..domain import money
 from .help_window import add_help_button
 from .jobs import failure_text
+from .screen_fit import open_within_screen
 
 PALETTE = ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#7f8c8d"]
 KIND_NAMES = {"declaration": "申报汇总", "monitoring": "监控汇总", "evaluation": "评价汇总", "results": "结果应用清单"}
@@ -150,7 +151,7 @@ class SummaryWindow(QDialog):
         self._relay.written.connect(self._written)
         self.setWindowTitle("汇总与图表")
         self.setObjectName("summaryWindow")
-        self.resize(1100, 720)
+        open_within_screen(self, 1100, 720)
 
         self.kind = QComboBox(objectName="summaryKind")
         for kind in kinds():

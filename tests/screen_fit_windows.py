@@ -18,6 +18,7 @@ from conftest import put_status
 from gui_support import settle
 
 SCREEN = QSize(1366, 768)
+FRAME = QSize(16, 40)  # a Windows 10 title bar and borders, drawn around the window by the system
 UI = Path(__file__).resolve().parents[1] / "perfdesk" / "ui"
 
 
@@ -123,8 +124,6 @@ def dialogs(win, store, tmp_path):
 
 def fits(name: str, window, qtbot) -> list[str]:
     """What a clerk on the laptop would find wrong with `window` once shown: [] when nothing."""
-    from perfdesk.ui.screen_fit import FRAME
-
     window.show()
     qtbot.waitExposed(window)
     QApplication.processEvents()

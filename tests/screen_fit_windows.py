@@ -25,7 +25,7 @@ UI = Path(__file__).resolve().parents[1] / "perfdesk" / "ui"
 @pytest.fixture(autouse=True)
 def on_the_laptop_screen(qapp):
     size = QGuiApplication.primaryScreen().availableGeometry().size()
-    assert size == SCREEN, f"run through test_gui_screen_fit.py (a {SCREEN.width()}×{SCREEN.height()} screen), not {size}"
+    assert size == SCREEN, f"run through test_gui_screen_fit.py (on a 1366×768 screen), not on {size}"
 
 
 @pytest.fixture
@@ -140,7 +140,8 @@ def fits(name: str, window, qtbot) -> list[str]:
         other = size - QSize(40, 40)
     window.resize(other)
     if window.size() != other or window.windowFlags() & Qt.WindowType.MSWindowsFixedSizeDialogHint:
-        wrong.append(f"{name}: cannot be resized from {size.width()}×{size.height()} to {other.width()}×{other.height()}")
+        wrong.append(f"{name}: cannot be resized from {size.width()}×{size.height()} "
+                     f"to {other.width()}×{other.height()}")
     return wrong
 
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDockWidget
 
@@ -199,3 +199,23 @@ def test_the_list_shows_whole_statuses(qtbot, win, full_demo_store):
     assert index.data() == "财政审核中（业务科室）"
     needed = win.table.sizeHintForColumn(COL_STATUS)  # the widest status text with the cell's margins
     assert win.table.columnWidth(COL_STATUS) >= needed, (win.table.columnWidth(COL_STATUS), needed)
+
+
+def test_the_review_dialogs_rows_scroll_and_its_buttons_stay_in_view(qtbot, win, full_demo_store):
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QScrollArea
+
+    from perfdesk.ui.review_dialog import ReviewDialog
+
+    waiting = next(f for f in full_demo_store.list_forms() if f.title == "2027年校园网络升级项目")
+    dialog = ReviewDialog(full_demo_store, waiting.id, parent=win)  # at the office: 6 rows of 实际安排资金 more
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.screen().availableGeometry().contains(dialog.frameGeometry())
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.text() == "确定" and ok.isVisible()
+    assert dialog.rect().contains(QRect(ok.mapTo(dialog, QPoint(0, 0)), ok.size()))
+    last = dialog.findChild(QLineEdit, "reviewPassphrase")  # the last row, below the screen's edge at first
+    dialog.findChild(QScrollArea).ensureWidgetVisible(last)
+    QApplication.processEvents()
+    assert not last.visibleRegion().isEmpty()

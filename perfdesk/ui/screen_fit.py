@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QScrollArea, QV
 # Room for the title bar and borders, not part of the widget's own size (Windows 10 at 100 %: a 31-pixel
 # title bar and 8-pixel borders; most Linux desktops less).
 FRAME = QSize(16, 40)
+_NOT_PLACED = Qt.WindowState.WindowMinimized | Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
 
 
 def available_area(widget: QWidget) -> QRect:
@@ -50,9 +51,10 @@ class _FitOnFirstShow(QObject):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
-        if event.type() == QEvent.Type.Show and not watched.isMinimized():
+        if event.type() == QEvent.Type.Show:
             watched.removeEventFilter(self)
-            place(watched, self.wish)
+            if not (watched.windowState() & _NOT_PLACED):
+                place(watched, self.wish)
             self.deleteLater()
         return False
 

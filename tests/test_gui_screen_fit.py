@@ -48,13 +48,15 @@ def test_the_file_dialogs_labels_are_chinese(qapp, tmp_path):
 
 
 # The app as it starts, in a shell whose locale is LANG=C.UTF-8 (as on a server or a fresh install):
-# the file dialog's 修改日期 column, for a file last changed on 2026-12-07 13:15.
+# the file dialog's 名称, 类型 and 修改日期 columns for a folder and a file last changed on 2026-12-07 13:15.
 FILE_DIALOG_DATES = textwrap.dedent("""
     import os, sys, time
     import perfdesk.ui.app  # what `perfdesk gui` imports before it makes the application
+    from perfdesk.ui.qt_setup import install_translations
     from PySide6.QtWidgets import QApplication, QFileDialog, QTreeView
 
     app = QApplication(sys.argv[:1])
+    install_translations(app)  # as run_gui does
     folder = sys.argv[1]
     dialog = QFileDialog(None, "打开", folder)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
@@ -62,18 +64,19 @@ FILE_DIALOG_DATES = textwrap.dedent("""
     view = dialog.findChild(QTreeView)
     model, root = view.model(), view.rootIndex()
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not (model.rowCount(root) and model.index(0, 3, root).data()):
+    while time.monotonic() < deadline and not (model.rowCount(root) == 2 and model.index(1, 3, root).data()):
         app.processEvents()
         time.sleep(0.01)
-    print(model.index(0, 0, root).data(), model.index(0, 3, root).data())
+    for row in range(model.rowCount(root)):
+        print(*(model.index(row, column, root).data() for column in (0, 2, 3)), sep="|")
 """)
 
 
-def test_the_file_dialog_writes_dates_the_chinese_way(tmp_path):
+def test_the_file_dialog_writes_types_and_dates_in_chinese(tmp_path):
     import datetime as dt
 
     folder = tmp_path / "folder"
-    folder.mkdir()
+    (folder / "子目录").mkdir(parents=True)
     made = folder / "报送.pdpkg"
     made.write_bytes(b"x")
     when = dt.datetime(2026, 12, 7, 13, 15).timestamp()
@@ -83,7 +86,8 @@ def test_the_file_dialog_writes_dates_the_chinese_way(tmp_path):
     run = subprocess.run([sys.executable, "-c", FILE_DIALOG_DATES, str(folder)], env=env, capture_output=True,
                          text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-3000:]
-    assert run.stdout.split("\n")[0] == "报送.pdpkg 2026/12/7 13:15", run.stdout
+    rows = {name: (kind, date) for name, kind, date in (line.split("|") for line in run.stdout.splitlines())}
+    assert rows["子目录"][0] == "文件夹" and rows["报送.pdpkg"][1] == "2026/12/7 13:15", rows
 
 
 # --- access keys ---------------------------------------------------------------------------------

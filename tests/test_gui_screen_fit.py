@@ -90,6 +90,21 @@ def test_the_file_dialog_writes_types_and_dates_in_chinese(tmp_path):
     assert rows["子目录"][0] == "文件夹" and rows["报送.pdpkg"][1] == "2026/12/7 13:15", rows
 
 
+@pytest.mark.parametrize("environ, lc_time", [
+    ({"LANG": "C.UTF-8"}, "zh_CN.UTF-8"),
+    ({}, "zh_CN.UTF-8"),
+    ({"LANG": "en_US.UTF-8", "LC_TIME": "en_GB.UTF-8"}, "zh_CN.UTF-8"),
+    ({"LANG": "zh_CN.UTF-8"}, None),  # a Chinese desktop: its own settings
+    ({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}, None),  # LC_ALL is the user's explicit choice
+])
+def test_dates_are_asked_in_chinese_only_where_the_environment_says_otherwise(environ, lc_time):
+    from perfdesk.ui.qt_setup import use_chinese_dates
+
+    before = dict(environ)
+    use_chinese_dates(environ)
+    assert environ.get("LC_TIME") == (lc_time or before.get("LC_TIME"))
+
+
 # --- access keys ---------------------------------------------------------------------------------
 
 def access_key(text: str) -> str | None:

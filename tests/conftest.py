@@ -8,7 +8,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+def offscreen_screen(width: int, height: int) -> str:
+    """QT_QPA_PLATFORM for Qt's offscreen platform with one screen of width × height pixels (tests/screens)."""
+    return f"offscreen:configfile={Path(__file__).resolve().parent / 'screens' / f'{width}x{height}.json'}"
+
+
+# Offscreen, on a 1920×1080 desktop screen (Qt's offscreen default, 800×600, is smaller than most windows
+# wish to be, and windows open clipped to their screen). test_gui_screen_fit.py runs on a 1366×768 one.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = offscreen_screen(1920, 1080)
+
 # The user's own form variants (platformdirs' data folder, PERFDESK_FORMS) never reach the tests:
 # a test that wants variants writes them into a folder of its own.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="perfdesk-test-data-")

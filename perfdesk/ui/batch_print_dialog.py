@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from . import dialogs
 from .jobs import Job, JobContext, JobEnd
+from .screen_fit import open_within_screen
 
 
 def choose_and_print(window) -> FormChooser | None:
@@ -67,7 +68,7 @@ class FormChooser(QDialog):
         super().__init__(parent)
         self.setObjectName("batchPrintChooser")
         self.setWindowTitle("批量打印")
-        self.resize(560, 480)
+        open_within_screen(self, 560, 480)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("勾选要打印的表单（按列表顺序打印为一个 PDF，前附目录）。有错误的表单照印，并在目录中标注。"))
         self.list = QListWidget(self)

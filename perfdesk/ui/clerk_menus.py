@@ -36,8 +36,8 @@ def install(window, file_menu: QMenu, help_menu: QMenu) -> None:
              action("从 Excel 导入(&I)…", "importXlsxAction", lambda: import_xlsx(window)),
              action("按列导入表格行(&L)…", "importRowsAction", lambda: import_rows(window))]
     data = [action("备份数据库(&B)…", "backupAction", lambda: backup(window)),
-            action("恢复备份(&R)…", "restoreAction", lambda: restore(window)),
-            action("打开其他数据库(&O)…", "openDatabaseAction", lambda: open_other(window))]
+            action("恢复备份(&S)…", "restoreAction", lambda: restore(window)),
+            action("打开其他数据库(&D)…", "openDatabaseAction", lambda: open_other(window))]
     file_menu.insertActions(first, excel)
     file_menu.insertSeparator(first)
     file_menu.insertActions(first, data)

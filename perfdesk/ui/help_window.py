@@ -8,6 +8,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialogButtonBox, QMainWindow, QPushButton, QTextBrowser, QWidget
 
 from ..paths import resources_dir
+from .screen_fit import open_within_screen
 
 PAGES = ("start", "new", "fill", "indicators", "check", "print", "excel", "paste", "package", "finance", "office",
          "tasks", "board", "chase", "results", "batch", "summary", "review", "recycle", "backup", "cli")
@@ -23,7 +24,7 @@ class HelpWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("helpWindow")
         self.setWindowTitle("PerfDesk 使用手册")
-        self.resize(820, 640)
+        open_within_screen(self, 820, 640)
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("manual")
         self.browser.setOpenExternalLinks(False)

@@ -39,6 +39,7 @@ from ..domain import indicator_library as library
 from ..domain.formulas import PERCENT, Formula, FormulaError, parse_number
 from ..domain.indicator_library import Indicator, QualitativeIndicator
 from .help_window import add_help_button
+from .screen_fit import open_within_screen
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # (what, id): ("entry", "common.12"), ("group", "spending"), …
 # The forms an indicator can be added to, and their indicator tables in the order offered.
@@ -67,7 +68,7 @@ class LibraryBrowser(QDialog):
         self.setObjectName("libraryBrowser")
         self.setWindowTitle("指标库")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.resize(1080, 700)
+        open_within_screen(self, 1080, 700)
         self._targets = targets or (lambda: [])
         self._target_editors: list[QMainWindow] = []
         self._inputs: dict[str, QLineEdit] = {}

@@ -6,11 +6,18 @@ sideways instead."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
+from ..domain.lifecycle import Status
 from .form_list_model import COL_TITLE
 
 READABLE = "2026年校舍维修改造项目（2026年"  # about 18 characters of a title
+
+
+def widest_status(metrics: QFontMetrics) -> str:
+    """The longest status the 状态 column shows (财政审核中（业务科室）): the column is sized to it whole."""
+    return max((status.display for status in Status), key=metrics.horizontalAdvance)
 
 
 class TitleWidth(QObject):

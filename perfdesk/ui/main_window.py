@@ -66,7 +66,9 @@ from .form_list_model import (
     FormListModel,
     build_rows,
 )
+from .list_columns import widest_status
 from .list_loader import WITHOUT_DOCUMENT, FormListLoader
+from .screen_fit import open_within_screen
 
 if TYPE_CHECKING:
     from ..store import FormRecord, Store, UnitRecord
@@ -128,7 +130,7 @@ class FindingsDialog(QDialog):
         self.setObjectName("findingsDialog")
         self.setWindowTitle(f"校验结果 – {title}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(720, 320)
+        open_within_screen(self, 720, 320)
         layout = QVBoxLayout(self)
         self.findings_list = QListWidget(self)
         self.findings_list.setObjectName("findingsList")
@@ -186,7 +188,7 @@ class MainWindow(QMainWindow):
         self.batch = None  # the running or last 批量导出 Job
         self.last_batch_result = None
         self.setWindowTitle(WINDOW_TITLE)
-        self.resize(1180, 680)
+        open_within_screen(self, 1180, 680)
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navPane")
@@ -521,7 +523,7 @@ class MainWindow(QMainWindow):
         """Column widths from the font, once: measuring 10,000 rows on every refresh costs seconds."""
         metrics = self.fontMetrics()
         header = self.table.horizontalHeader()
-        widths = {COL_ID: "000000", COL_YEAR: "00000", COL_KIND: "项目支出绩效运行", COL_STATUS: "已校验已",
+        widths = {COL_ID: "000000", COL_YEAR: "00000", COL_KIND: "项目支出绩效运行", COL_STATUS: widest_status(metrics),
                   COL_UNIT: "长子县农业农村局", COL_AMOUNT: "金额（万元）0", COL_DUE: "2026-07-31 已逾期 113 天",
                   COL_ALERTS: "红色预警 1 / 黄色预警 10", COL_UPDATED: "2026-11-21 14:05 0"}
         for column, sample in widths.items():

@@ -21,6 +21,7 @@ from ..domain.dates import days_left, format_date
 from ..domain.tasks import APPROVED, EMPTY, FILTERS, WAITING, Board, Cell, matches
 from ..errors import user_errors
 from .help_window import add_help_button
+from .screen_fit import open_within_screen
 
 ALL = "全部"
 # Cell colours: what needs chasing stands out, what is settled recedes.
@@ -47,7 +48,7 @@ class StatusBoardWindow(QDialog):
         self.job = None
         self.setWindowTitle("报送情况")
         self.setObjectName("statusBoard")
-        self.resize(1100, 720)
+        open_within_screen(self, 1100, 720)
         self.task_box = QComboBox(self)
         self.task_box.setObjectName("taskBox")
         for task in self.office.tasks("own"):
@@ -234,7 +235,7 @@ class UnitTasksWindow(QDialog):
         self.win, self.today = win, today or dt.date.today()
         self.setWindowTitle("下发任务")
         self.setObjectName("unitTasks")
-        self.resize(760, 360)
+        open_within_screen(self, 760, 360)
         self.table = QTableWidget(self)
         self.table.setObjectName("taskTable")
         self.table.setColumnCount(5)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..os_errors import explain_os
 from .help_window import show_manual
+from .screen_fit import open_within_screen
 
 DRAFT_MARK = "（草稿，含错误）"
 ZOOMS = (50, 75, 100, 125, 150, 200)
@@ -152,7 +153,7 @@ class PrintPreviewDialog(QDialog):
         self.doc_title = title
         self.draft = draft
         self.setWindowTitle(f"打印预览 – {title}{DRAFT_MARK if draft else ''}")
-        self.resize(900, 1000)
+        open_within_screen(self, 900, 1000)
         self.pdf = pdf
         self.pages = PdfPages(pdf)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ..store import FormRecord, Store, StoreError
 from . import dialogs
 from .help_window import add_help_button
+from .screen_fit import open_within_screen
 
 HEADERS = ("编号", "年度", "状态", "标题", "删除时间")
 
@@ -33,7 +34,7 @@ class RecycleBinDialog(QDialog):
         self.store = store
         self.setObjectName("recycleBin")
         self.setWindowTitle("回收站")
-        self.resize(760, 400)
+        open_within_screen(self, 760, 400)
         self._forms: list[FormRecord] = []
 
         layout = QVBoxLayout(self)

@@ -19,6 +19,7 @@ from ..errors import user_errors
 from ..store import Store
 from . import installation
 from .help_window import add_help_button
+from .screen_fit import open_within_screen
 
 
 class ReviewDialog(QDialog):
@@ -36,7 +37,7 @@ class ReviewDialog(QDialog):
         self.level = IN_REVIEW.get(self.record.status)
         self.round = current_round(store, self.record.id)
         self.setWindowTitle(f"审核：{self.record.title}")
-        self.resize(720, 640)
+        open_within_screen(self, 720, 800)  # its rows scroll where the screen is lower
         layout = QVBoxLayout(self)
         who = self.level.label if self.level else "—"
         intro = QLabel(f"《{self.record.title}》第 {self.record.package_version or '—'} 版，{self.round.value}；"

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from ..domain import money
 from .help_window import add_help_button
 from .jobs import failure_text
+from .screen_fit import open_within_screen
 
 PALETTE = ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#7f8c8d"]
 LONG_TEXT_WIDTH = 320  # pixels: about twenty characters a line
@@ -151,7 +152,7 @@ class SummaryWindow(QDialog):
         self._relay.written.connect(self._written)
         self.setWindowTitle("汇总与图表")
         self.setObjectName("summaryWindow")
-        self.resize(1100, 720)
+        open_within_screen(self, 1100, 720)
 
         self.kind = QComboBox(objectName="summaryKind")
         for kind in kinds():

@@ -23,6 +23,7 @@ from ..errors import user_errors
 from ..store import FormRecord, Store
 from ..xlsx_import import TemplateImport, remaining_errors, save_template_import
 from .help_window import add_help_button
+from .screen_fit import open_within_screen
 
 COLUMNS = ("工作表", "单元格", "栏目", "问题")
 
@@ -34,7 +35,7 @@ class XlsxImportDialog(QDialog):
         self.saved: FormRecord | None = None
         self.setObjectName("xlsxImportDialog")
         self.setWindowTitle("从 Excel 导入")
-        self.resize(860, 460)
+        open_within_screen(self, 860, 460)
         layout = QVBoxLayout(self)
         target = result.target
         where = f"表单 {target.id}“{target.title}”" if target is not None else "一份新表单"

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ...paths import forms_dir
 from ...yaml_files import YAMLError, load_yaml
 from ..help_window import add_help_button
+from ..screen_fit import open_within_screen
 
 COMMON_FILE = "common_indicators.yaml"
 Levels = tuple[str, str]
@@ -51,7 +52,7 @@ class IndicatorPicker(QDialog):
         super().__init__(parent)
         self.setObjectName("indicatorPicker")
         self.setWindowTitle("常用指标")
-        self.resize(560, 420)
+        open_within_screen(self, 560, 420)
         self.level_box = QComboBox(self)
         self.level_box.setObjectName("levelBox")
         for level1, level2 in groups:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, Q
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...form_upgrade import UpgradePlan
+from ..screen_fit import open_within_screen
 
 
 class UpgradeBanner(QFrame):
@@ -36,7 +37,7 @@ class UpgradePreview(QDialog):
         super().__init__(parent)
         self.setObjectName("upgradePreview")
         self.setWindowTitle(f"升级到第{plan.new.version}版")
-        self.resize(820, 480)
+        open_within_screen(self, 820, 480)
         layout = QVBoxLayout(self)
         intro = QLabel(f"{plan.heading()}。" + (f"升级将改动以下 {len(plan.changes)} 项：" if plan.changes else
                                                  "升级不改动任何已填内容，只改为按新版格式显示、校验和打印。"), self)

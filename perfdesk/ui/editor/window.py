@@ -44,6 +44,7 @@ from ...errors import user_errors
 from ...operations import check_context, context, profile_of, render, save_document
 from ...returned_fields import returned
 from ...store import FormConflict, FormRecord, Store, StoreError
+from ..screen_fit import open_within_screen
 from . import save_conflict
 from .alerts_dock import AlertsDock, due_label, show_due
 from .checks_dock import ChecksDock
@@ -98,7 +99,7 @@ class FormEditor(QMainWindow):
         self._section_of: dict[str, int] = {}
         self._dirty = False
         self._navigating = False
-        self.resize(1400, 900)
+        open_within_screen(self, 1400, 900)
 
         self.help_panel = HelpPanel(self)
         self.checks_dock = ChecksDock(self)

@@ -29,6 +29,7 @@ from ...store import Store
 from .. import dialogs
 from ..help_window import add_help_button
 from . import prompts
+from ..screen_fit import open_within_screen
 from .common import PackageDialog
 from ..jobs import JobContext
 
@@ -59,7 +60,7 @@ class ExportDialog(PackageDialog):
         super().__init__(parent, "packageDialog", "生成报送数据包")
         self.store = store
         self.form_instance_id = form_instance_id
-        self.resize(700, 560)
+        open_within_screen(self, 700, 560)
         self.seal_path: Path | None = None
         self.attachments: list[Path] = []
         self.written: Written | None = None

@@ -14,6 +14,7 @@ from ...os_errors import explain
 from ...store import Store
 from .. import dialogs
 from . import prompts
+from ..screen_fit import open_within_screen
 from .common import IDENTITY_SOURCES, PackageDialog, close_buttons, day, installation_unit, two_lines
 
 
@@ -23,7 +24,7 @@ class IdentityDialog(PackageDialog):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent, "identityDialog", "签名密钥")
         self.store = store
-        self.resize(620, 360)
+        open_within_screen(self, 620, 360)
         self.unit = installation_unit(store)
 
         layout = QVBoxLayout(self)

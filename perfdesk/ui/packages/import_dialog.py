@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ...store import Store
 from . import importing, prompts
+from ..screen_fit import open_within_screen
 from .common import PackageDialog, close_buttons
 from ..jobs import JobContext
 
@@ -36,7 +37,7 @@ class ImportDialog(PackageDialog):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent, "importDialog", "导入数据包")
         self.store = store
-        self.resize(900, 480)
+        open_within_screen(self, 900, 480)
         self.rows: list[importing.Row] = []
 
         layout = QVBoxLayout(self)

@@ -25,6 +25,7 @@ from ...errors import USER_ERRORS
 from ...store import InboxRecord, Store
 from . import prompts
 from ...package.manifest import KIND_LABELS
+from ..screen_fit import open_within_screen
 from .common import PackageDialog, close_buttons, when
 from ..jobs import JobContext
 
@@ -67,7 +68,7 @@ class InboxDialog(PackageDialog):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent, "inboxDialog", "收件记录")
         self.store = store
-        self.resize(1100, 620)
+        open_within_screen(self, 1100, 620)
         self.entries: list[InboxRecord] = []
 
         layout = QVBoxLayout(self)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ...errors import USER_ERRORS
 from ...store import Store, TrustRecord
 from . import prompts
+from ..screen_fit import open_within_screen
 from .common import ROLES, TRUST_SOURCES, PackageDialog, close_buttons, when
 
 HEADERS = ("类别", "名称", "编码", "公钥指纹", "登记方式", "登记时间")
@@ -35,7 +36,7 @@ class TrustDialog(PackageDialog):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent, "trustDialog", "可信公钥登记")
         self.store = store
-        self.resize(980, 520)
+        open_within_screen(self, 980, 520)
         self._rows: list[TrustRecord] = []
 
         layout = QVBoxLayout(self)

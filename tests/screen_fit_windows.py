@@ -6,6 +6,7 @@ screen is fixed when the QApplication starts; the other tests run on Qt's defaul
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -66,6 +67,9 @@ def dialogs(win, store, tmp_path):
     from perfdesk.ui.new_form_dialogs import DepartmentMonitoringDialog, EvaluationFormDialog, \
         MonitoringSourceDialog, ProjectMonitoringDialog
     from perfdesk.ui.office_desk import StatusBoardWindow, UnitTasksWindow
+    from perfdesk.demo_office import load_office_demo
+    from perfdesk.store import Store
+    from perfdesk.ui.office_rounds import OfficeRoundsWindow, RoundDialog
     from perfdesk.ui.packages.export_dialog import ExportDialog
     from perfdesk.ui.packages.identity_dialog import IdentityDialog
     from perfdesk.ui.packages.import_dialog import ImportDialog
@@ -110,6 +114,11 @@ def dialogs(win, store, tmp_path):
     yield "汇总", SummaryWindow(store, 2027, win)
     yield "报送情况", StatusBoardWindow(store, win)
     yield "下发任务", UnitTasksWindow(win, store)
+    office = Store(f"sqlite:///{tmp_path}/office.db")  # the rounds are an office's: its own demo
+    with office.atomic():
+        load_office_demo(office, dt.date(2026, 12, 7))
+    yield "任务轮次", OfficeRoundsWindow(win, office)
+    yield "新建任务", RoundDialog(office, win)
     yield "从 Excel 导入", XlsxImportDialog(store, read_template(store, read_file(template)), str(template), win)
     yield "按列导入", ColumnMappingDialog(store, declaration, read_sheets(read_file(template)), win)
     yield "帮助", show_manual(win)

@@ -20,6 +20,7 @@ from ..domain.tasks import TASK_KINDS
 from ..errors import user_errors
 from . import dialogs
 from .help_window import add_help_button
+from .screen_fit import open_within_screen
 
 COL_KIND, COL_DUE, COL_RULE, COL_SOURCE = range(4)
 _ERROR_STYLE = "color: #b00020;"
@@ -93,7 +94,7 @@ class RoundDialog(QDialog):
         layout.addWidget(self.kinds, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(1000, 600)
+        open_within_screen(self, 1000, 600)
         self._fill(task)
         self.year.valueChanged.connect(self.show_sources)
         self.issued.textChanged.connect(self.show_sources)
@@ -287,7 +288,7 @@ class OfficeRoundsWindow(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
         layout.addLayout(row)
-        self.resize(1000, 480)
+        open_within_screen(self, 1000, 480)
         self.new_button.clicked.connect(lambda: self.open_round(None))
         self.edit_button.clicked.connect(lambda: self.open_round(self.selected()))
         self.export_button.clicked.connect(self.ask_export)

@@ -182,22 +182,20 @@ def test_rows_from_any_sheet_by_column_remembered_per_form(demo_store, repair, t
     assert code == 1 and "C3" in out
 
 
-def test_a_monitoring_template_reads_the_ticked_column(full_demo_store, tmp_path, capsys):
+def test_a_monitoring_template_reads_the_chosen_possibility(full_demo_store, tmp_path, capsys):
     record = next(f for f in full_demo_store.list_forms() if f.title == "2026年校舍维修改造项目（2026年1-6月监控）")
     target = tmp_path / "监控.xlsx"
     run(capsys, "template", str(record.id), "--out", str(target))
     wb = load_workbook(target)
-    ticks = [r for r in wb[MAP_SHEET].iter_rows(values_only=True) if r[0] == "cell" and r[3]]
-    first = [r for r in ticks if r[2] == "indicators.0.possibility"]
-    assert [r[3] for r in first] == ["确定能", "有可能", "完全不可能"]
-    ws = wb.worksheets[0]
-    for _, cell, _, option in first:
-        ws[cell] = "√" if option == "有可能" else None
-    both = [r for r in ticks if r[2] == "indicators.1.possibility"]
-    ws[both[0][1]] = ws[both[1][1]] = "√"  # two marks in one row
+    ws, where = wb.worksheets[0], cells_of(wb)
+    first, second = where["indicators.0.possibility"], where["indicators.1.possibility"]
+    lists = [r for r in ws.data_validations.dataValidation if r.type == "list" and first in str(r.sqref)]
+    assert lists and lists[0].formula1 == '"确定能,有可能,完全不可能"'  # a drop-down, not three √ columns
+    ws[first] = "有可能"
+    ws[second] = "也许"
     wb.save(target)
     code, out, _ = run(capsys, "import-xlsx", str(target), "--keep-good")
-    assert "只能在一栏中划“√”，现在划了 2 栏" in out
+    assert f"{second}（" in out and "“也许”不是可选项，请从“确定能、有可能、完全不可能”中选择" in out
     doc = full_demo_store.get_form(record.id).data
     assert doc["indicators"][0]["possibility"] == "有可能"
     assert doc["indicators"][1]["possibility"] == record.data["indicators"][1]["possibility"]

@@ -1,0 +1,366 @@
+"""A whole form made in the Excel 填报模板, as a clerk does it: a new form of each kind, its template
+exported, every yellow cell filled (in openpyxl, with values valid for the field: dates as dates,
+amounts as numbers, 定量 and 定性 indicators, several indicators under one 二级指标, rows inserted
+beyond the blank ones), the file saved again by LibreOffice, imported — no error — and the stored
+document equal, field by field, to the one the editor's document model holds after the same typing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from perfdesk.cli import main
+from perfdesk.domain.checks import blocking
+from perfdesk.domain.document import blank_document, rows
+from perfdesk.domain.formdef import FieldDef, FormDef
+from perfdesk.domain.profiles import get_profile
+from perfdesk.domain.registry import all_forms, form_of
+from perfdesk.operations import check
+from perfdesk.render.xlsx_template import FIRST_COLUMN, LEVELS, MAP_SHEET, shown_columns
+from perfdesk.xlsx_import import export_template
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def through_libreoffice(files: list[Path], out_dir: Path, profile: Path) -> dict[Path, Path]:
+    """Each file opened and saved again by LibreOffice, all in one soffice call."""
+    out_dir.mkdir()
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(out_dir), *map(str, files)], check=True, capture_output=True, timeout=300,
+                   env={**os.environ, "HOME": str(profile)})
+    converted = {f: out_dir / f.name for f in files}
+    assert all(p.exists() for p in converted.values()), list(out_dir.iterdir())
+    return converted
+
+
+# --- what the clerk types ---------------------------------------------------------------------------
+
+def typed_text(column: FieldDef, value, year: int, context: dict, n: int) -> str:
+    """What a clerk types in a cell: the sample form's value, or one valid for the field."""
+    if value not in (None, ""):
+        return str(value)
+    kind = column.type
+    if kind in ("amount", "score"):
+        return "0"
+    if kind == "date":
+        return f"{year}-06-{10 + n % 18:02d}"
+    if kind == "year":
+        return str(year)
+    if kind == "phone":
+        return "0355-2021234"
+    if kind in ("choice", "grade", "indicator_kind"):
+        options = column.choices(context)
+        return "定性" if kind == "indicator_kind" else options[0]
+    return f"{column.label}（补充{n}）"
+
+
+def excel_value(column: FieldDef, text: str):
+    """The text as Excel keeps it once typed: a number, a date, or text."""
+    if column.type in ("amount", "score"):
+        return Decimal(text)
+    if column.type == "date":
+        return dt.date.fromisoformat(text)
+    return text
+
+
+def qualitative_value(column: FieldDef, row: dict) -> str | None:
+    """A qualitative indicator's 指标值 is words, a quantitative one's a figure (quantitative_values);
+    a self-evaluation's 指标值 and 实际完成值 a number, or for 定性 the band it reached."""
+    if column.key in ("target", "actual") and row.get("nature") and not row.get(column.key):
+        if row["nature"] == "定性":
+            return "达成：按期完成" if column.key == "actual" else "按期完成"
+        return "100"
+    if column.key == "value" and row.get("kind") == "定性":
+        return "达到预期"
+    if column.key == "value" and row.get("kind") == "定量":
+        return row.get("value") if row.get("value") and any(ch.isdigit() for ch in row["value"]) else "≥95%"
+    return None
+
+
+@dataclass
+class Filled:
+    """What was typed, in sheet order, for the editor to type the same."""
+    fields: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, list[tuple[dict, dict[str, str]]]] = field(default_factory=dict)  # (levels, texts)
+    trees: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    inserted: dict[str, int] = field(default_factory=dict)
+
+
+def sheet_parts(ws) -> list[tuple[str, str, int, int]]:
+    """(kind, key, first sheet row, last sheet row) for each field and table, from the key column."""
+    parts, head = [], None
+    for r in range(1, ws.max_row + 1):
+        key = str(ws.cell(r, 1).value or "")
+        kind, _, name = key.partition(":")
+        if kind == "field":
+            parts.append(("field", name, r, r))
+        elif kind == "head":
+            head = (name, r)
+        elif kind == "end":
+            parts.append(("table", head[0], head[1], r))
+    return parts
+
+
+def insert_row(ws, at: int) -> None:
+    """Right-click → 插入行 above sheet row `at`: cells, merges and row keys below move down."""
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row >= at:
+            ws.merged_cells.remove(merged)
+            merged.shift(0, 1)
+            ws.merged_cells.add(merged)
+    ws.insert_rows(at)
+
+
+def fill_template(ws, form: FormDef, source: dict, year: int) -> Filled:
+    filled = Filled()
+    for kind, key, first, last in reversed(sheet_parts(ws)):  # from the bottom: inserted rows move nothing above
+        if kind == "field":
+            column = form.fields[key]
+            text = typed_text(column, source.get(key), year, {**source, **filled.fields}, first)
+            ws.cell(first, FIRST_COLUMN + 1).value = excel_value(column, text)
+            filled.fields[key] = text
+        elif form.tables[key].kind == "tree":
+            fill_tree(ws, form, key, source, first, last, year, filled)
+        else:
+            fill_rows(ws, form, key, source, first, last, year, filled)
+    return filled
+
+
+def fill_tree(ws, form, key, source, first, last, year, filled: Filled) -> None:
+    table = form.tables[key]
+    values = source.get(key) or {}
+    texts: dict[str, dict[str, str]] = {}
+    columns = shown_columns(table)
+    values = {k: dict(v or {}) for k, v in values.items()}
+    for tree_row in table.tree:  # a parent's figure with its children blank: all in its first child
+        for column in columns:
+            kids = [values.setdefault(c, {}) for c in tree_row.children]
+            given = (values.get(tree_row.key) or {}).get(column.key)
+            if kids and given not in (None, "") and all(k.get(column.key) in (None, "") for k in kids):
+                kids[0][column.key] = given
+    for tree_row in reversed(table.tree):  # children first: a blank parent is the sum of its children
+        if table.sum_parents and tree_row.children:
+            continue
+        cells = {}
+        for column in columns:
+            given = (values.get(tree_row.key) or {}).get(column.key)
+            if given in (None, "") and tree_row.children and column.type == "amount":
+                given = format(sum((Decimal(texts[c][column.key]) for c in tree_row.children), Decimal(0)), "f")
+            cells[column.key] = typed_text(column, given, year, {}, 0)
+        texts[tree_row.key] = cells
+    for r in range(first + 1, last):
+        row_key = str(ws.cell(r, 1).value).split(":")[2]
+        for offset, column in enumerate(columns, start=1):
+            if row_key in texts:
+                ws.cell(r, FIRST_COLUMN + offset).value = excel_value(column, texts[row_key][column.key])
+    filled.trees[key] = texts
+
+
+def fill_rows(ws, form, key, source, first, last, year, filled: Filled) -> None:
+    """Every blank row filled: the sample form's rows first, then rows of the clerk's own, and one
+    more than the blank rows (under each 二级指标), inserted below its last row."""
+    table = form.tables[key]
+    columns = shown_columns(table)
+    indicators = table.kind == "indicators"
+    slots: list[tuple[dict, list[int]]] = []  # (levels, sheet rows) per 二级指标, or one for the table
+    for r in range(first + 1, last):
+        levels = {c.key: ws.cell(r, FIRST_COLUMN + i).value or "" for i, c in enumerate(columns)
+                  if c.key in LEVELS} if indicators else {}
+        if not slots or slots[-1][0] != levels:
+            slots.append((levels, []))
+        slots[-1][1].append(r)
+    sample = rows(source, table)
+    plan = []
+    for levels, sheet_rows in slots:
+        mine = [r for r in sample if not indicators or all((r.get(k) or "") == v for k, v in levels.items())]
+        wanted = mine + [{}] * max(len(sheet_rows) - len(mine), 0)
+        wanted = wanted[:len(sheet_rows)] if table.kind == "fixed" else wanted + [{}]  # + a row inserted
+        plan.append((levels, sheet_rows, [row_texts(columns, levels, row, n, year) for n, row in enumerate(wanted)]))
+    if form.computation.get("kind") == "self_evaluation":
+        share_points(plan, sample)
+    inserted = 0
+    for levels, sheet_rows, texts_list in reversed(plan):  # from the bottom: insertions move nothing above
+        targets = list(sheet_rows)
+        while len(targets) < len(texts_list):
+            insert_row(ws, targets[-1] + 1)
+            targets.append(targets[-1] + 1)
+            inserted += 1
+        for r, texts in zip(targets, texts_list):
+            for offset, column in enumerate(columns):
+                if column.key in texts:
+                    ws.cell(r, FIRST_COLUMN + offset).value = excel_value(column, texts[column.key])
+    filled.tables[key] = [(levels, texts) for levels, _, texts_list in plan for texts in texts_list]
+    filled.inserted[key] = inserted
+
+
+def row_texts(columns, levels: dict, sample_row: dict, n: int, year: int) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for column in columns:
+        if column.key in LEVELS and levels:
+            continue
+        given = sample_row.get(column.key)
+        if column.key in ("kind", "nature") and not sample_row:  # both kinds under one 二级指标
+            given = ("定量" if column.key == "kind" else "≥") if n % 2 else "定性"
+        given = qualitative_value(column, {**sample_row, **texts}) or given
+        texts[column.key] = typed_text(column, given, year, {**levels, **sample_row, **texts}, n)
+    return texts
+
+
+def share_points(plan, sample: list[dict]) -> None:
+    """A self-evaluation's weights stay whole (产出 50 …): each added indicator gets 0.5 分, taken from
+    the sample's first indicator of the same 一级指标."""
+    added: dict[str, list[dict]] = {}
+    for levels, _, texts_list in plan:
+        for texts in texts_list:
+            if texts.get("points") == "0":
+                added.setdefault(levels.get("level1", ""), []).append(texts)
+    for level1, rows_added in added.items():
+        donor = next(t for levels, _, texts_list in plan for t in texts_list
+                     if levels.get("level1") == level1 and t.get("points") not in (None, "0"))
+        donor["points"] = format(Decimal(donor["points"]) - Decimal("0.5") * len(rows_added), "f")
+        for texts in rows_added:
+            texts["points"] = "0.5"
+
+
+# --- what the editor stores for the same typing -------------------------------------------------------
+
+def editor_document(form: FormDef, start: dict, filled: Filled, profile) -> dict:
+    """The document the editor's model holds after the clerk typed the same values in the editor."""
+    from perfdesk.ui.editor.document_model import DocumentModel
+    from perfdesk.ui.editor.entries import stored_value
+
+    model = DocumentModel(form, start, profile=profile)
+    for key, text in filled.fields.items():
+        model.set_value(key, stored_value(form.fields[key], text))
+    for key, typed_rows in filled.tables.items():
+        table = form.tables[key]
+        if table.kind == "fixed":
+            for index, (_, texts) in enumerate(typed_rows):
+                for column, text in texts.items():
+                    model.set_value(f"{key}.{index}.{column}", stored_value(table.column(column), text))
+            continue
+        for index, (levels, texts) in enumerate(typed_rows):
+            model.add_row(key, index, {**{c.key: c.default for c in table.columns}, **levels})
+            for column, text in texts.items():
+                model.set_value(f"{key}.{index}.{column}", stored_value(table.column(column), text))
+    for key, by_row in filled.trees.items():
+        table = form.tables[key]
+        for row_key, texts in by_row.items():
+            for column, text in texts.items():
+                model.set_value(f"{key}.{row_key}.{column}", stored_value(table.column(column), text))
+    return model.document()
+
+
+def differences(form: FormDef, stored: dict, expected: dict) -> list[str]:
+    out = []
+    for key in sorted(set(stored) | set(expected)):
+        if stored.get(key) != expected.get(key):
+            out.append(f"{form.id}.{key}: imported {stored.get(key)!r} != editor {expected.get(key)!r}")
+    return out
+
+
+def sample_form(store, form_id: str):
+    """The demo's form of this kind without errors, the one with the most rows."""
+    candidates = [store.get_form(f.id) for f in store.list_forms() if f.form_id == form_id]
+    clean = [r for r in candidates if not blocking(check(store, r))]
+    assert clean, f"the demo has no {form_id} without errors"
+    return max(clean, key=lambda r: sum(len(v) for v in r.data.values() if isinstance(v, list)))
+
+
+def test_every_kind_filled_completely_through_libreoffice_imports_as_the_editor_stores_it(
+        full_demo_store, tmp_path, capsys, qapp):
+    store = full_demo_store
+    made = {}
+    (tmp_path / "in").mkdir()
+    for form in all_forms():
+        sample = sample_form(store, form.id)
+        record = store.create_form(unit_id=sample.unit_id, form_id=form.id, form_version=form.version,
+                                   year=sample.year, title=f"模板填写的{form.name}", data=blank_document(form))
+        path = export_template(store, record.id, tmp_path / "in" / f"{form.id}.xlsx")
+        wb = load_workbook(path)
+        ws = wb.worksheets[0]
+        filled = fill_template(ws, form, sample.data, sample.year)
+        wb.save(path)
+        made[form.id] = (record, filled, path)
+    assert sum(made["declaration"][1].inserted.values()) > 0
+
+    converted = through_libreoffice([p for _, _, p in made.values()], tmp_path / "out", tmp_path / "lo")
+
+    problems = []
+    for form_id, (record, filled, path) in made.items():
+        code, out = run(capsys, "import-xlsx", converted[path])
+        if code != 0 or "0 个有误未导入，0 个警告" not in out:
+            problems.append(f"{form_id}: {out}")
+            continue
+        assert "表单还有" not in out or blocking(check(store, store.get_form(record.id)))
+        saved = store.get_form(record.id)
+        left = blocking(check(store, saved))
+        problems += [f"{form_id}: {f.label}：{f.message}" for f in left]  # what “表单还有 N 个错误” counts
+        unit = store.get_unit(saved.unit_id)
+        expected = editor_document(form_of(saved), record.data, filled, get_profile(unit.profile))
+        problems += differences(form_of(saved), saved.data, expected)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_new_declarations_template_filled_in_every_yellow_cell_makes_a_whole_form(
+        full_demo_store, tmp_path, capsys):
+    """The issue's case: each cell the template offers filled through LibreOffice left 17 errors."""
+    store = full_demo_store
+    sample = sample_form(store, "declaration")
+    form = form_of(sample)
+    record = store.create_form(unit_id=sample.unit_id, form_id=form.id, form_version=form.version,
+                               year=sample.year, title="新项目", data=blank_document(form))
+    path = export_template(store, record.id, tmp_path / "新项目.xlsx")
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    cells = [r for r in wb[MAP_SHEET].iter_rows(values_only=True) if r and r[0] == "cell"]
+    expense_rows = len({r[2].split(".")[1] for r in cells if r[2].startswith("expense_details.")})
+    for entry in cells:
+        coordinate, path_ = entry[1], entry[2]
+        option = entry[3] if len(entry) > 3 else None
+        ws[coordinate] = declaration_value(form, sample.data, path_, option, Decimal(10 * expense_rows))
+    wb.save(path)
+    converted = through_libreoffice([path], tmp_path / "out", tmp_path / "lo")
+    code, out = run(capsys, "import-xlsx", converted[path])
+    assert code == 0 and "0 个有误" in out
+    assert "表单还有" not in out, out
+    assert not blocking(check(store, store.get_form(record.id)))
+
+
+def declaration_value(form: FormDef, sample: dict, path: str, option: str | None, total: Decimal):
+    """A valid value for each cell of a declaration's template, whatever its layout."""
+    head, _, rest = path.partition(".")
+    if not rest:
+        text = str(sample.get(head) or typed_text(form.fields[head], None, 2027, sample, 1))
+        if option:
+            return "√" if option == text else None
+        return excel_value(form.fields[head], text)
+    table = form.tables[head]
+    row_key, column_key = rest.split(".")
+    column = table.column(column_key)
+    if table.kind == "tree":  # 本年度申请资金 all from 经费拨款, as much as the 支出明细 ask
+        funded = row_key in ("appropriation", "public_budget") and column_key == "this_year"
+        return total if funded else Decimal(0)
+    if head == "expense_details":
+        return {"name": "设备购置", "last_year": Decimal("0"), "this_year": Decimal("10"), "basis_note": "按报价"}[column_key]
+    if head == "schedule":
+        return {"content": "实施", "start": dt.date(2027, 3, 1), "end": dt.date(2027, 6, 30)}[column_key]
+    if table.kind == "indicators":
+        return {"content": "完成数量", "kind": "定量", "value": "100", "note": "无"}.get(column_key)
+    if head == "prior_evaluations":
+        return "2024" if column_key == "year" else "良"
+    return typed_text(column, None, 2027, {}, 1)

@@ -24,57 +24,12 @@ from perfdesk.domain.formdef import FieldDef, FormDef
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.registry import all_forms, form_of
 from perfdesk.operations import check
-from perfdesk.render.xlsx_template import FIRST_COLUMN, LEVELS, MAP_SHEET, shown_columns
+from perfdesk.render.xlsx_template import FIRST_COLUMN, LEVELS, shown_columns
 from perfdesk.xlsx_import import export_template
 
+from xlsx_filling import excel_value, run, sample_form, through_libreoffice, typed_text
+
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out + err
-
-
-def through_libreoffice(files: list[Path], out_dir: Path, profile: Path) -> dict[Path, Path]:
-    """Each file opened and saved again by LibreOffice, all in one soffice call."""
-    out_dir.mkdir()
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(out_dir), *map(str, files)], check=True, capture_output=True, timeout=300,
-                   env={**os.environ, "HOME": str(profile)})
-    converted = {f: out_dir / f.name for f in files}
-    assert all(p.exists() for p in converted.values()), list(out_dir.iterdir())
-    return converted
-
-
-# --- what the clerk types ---------------------------------------------------------------------------
-
-def typed_text(column: FieldDef, value, year: int, context: dict, n: int) -> str:
-    """What a clerk types in a cell: the sample form's value, or one valid for the field."""
-    if value not in (None, ""):
-        return str(value)
-    kind = column.type
-    if kind in ("amount", "score"):
-        return "0"
-    if kind == "date":
-        return f"{year}-06-{10 + n % 18:02d}"
-    if kind == "year":
-        return str(year)
-    if kind == "phone":
-        return "0355-2021234"
-    if kind in ("choice", "grade", "indicator_kind"):
-        options = column.choices(context)
-        return "定性" if kind == "indicator_kind" else options[0]
-    return f"{column.label}（补充{n}）"
-
-
-def excel_value(column: FieldDef, text: str):
-    """The text as Excel keeps it once typed: a number, a date, or text."""
-    if column.type in ("amount", "score"):
-        return Decimal(text)
-    if column.type == "date":
-        return dt.date.fromisoformat(text)
-    return text
 
 
 def qualitative_value(column: FieldDef, row: dict) -> str | None:
@@ -273,14 +228,6 @@ def differences(form: FormDef, stored: dict, expected: dict) -> list[str]:
     return out
 
 
-def sample_form(store, form_id: str):
-    """The demo's form of this kind without errors, the one with the most rows."""
-    candidates = [store.get_form(f.id) for f in store.list_forms() if f.form_id == form_id]
-    clean = [r for r in candidates if not blocking(check(store, r))]
-    assert clean, f"the demo has no {form_id} without errors"
-    return max(clean, key=lambda r: sum(len(v) for v in r.data.values() if isinstance(v, list)))
-
-
 def test_every_kind_filled_completely_through_libreoffice_imports_as_the_editor_stores_it(
         full_demo_store, tmp_path, capsys, qapp):
     store = full_demo_store
@@ -314,53 +261,3 @@ def test_every_kind_filled_completely_through_libreoffice_imports_as_the_editor_
         expected = editor_document(form_of(saved), record.data, filled, get_profile(unit.profile))
         problems += differences(form_of(saved), saved.data, expected)
     assert not problems, "\n".join(problems)
-
-
-def test_a_new_declarations_template_filled_in_every_yellow_cell_makes_a_whole_form(
-        full_demo_store, tmp_path, capsys):
-    """The issue's case: each cell the template offers filled through LibreOffice left 17 errors."""
-    store = full_demo_store
-    sample = sample_form(store, "declaration")
-    form = form_of(sample)
-    record = store.create_form(unit_id=sample.unit_id, form_id=form.id, form_version=form.version,
-                               year=sample.year, title="新项目", data=blank_document(form))
-    path = export_template(store, record.id, tmp_path / "新项目.xlsx")
-    wb = load_workbook(path)
-    ws = wb.worksheets[0]
-    cells = [r for r in wb[MAP_SHEET].iter_rows(values_only=True) if r and r[0] == "cell"]
-    expense_rows = len({r[2].split(".")[1] for r in cells if r[2].startswith("expense_details.")})
-    for entry in cells:
-        coordinate, path_ = entry[1], entry[2]
-        option = entry[3] if len(entry) > 3 else None
-        ws[coordinate] = declaration_value(form, sample.data, path_, option, Decimal(10 * expense_rows))
-    wb.save(path)
-    converted = through_libreoffice([path], tmp_path / "out", tmp_path / "lo")
-    code, out = run(capsys, "import-xlsx", converted[path])
-    assert code == 0 and "0 个有误" in out
-    assert "表单还有" not in out, out
-    assert not blocking(check(store, store.get_form(record.id)))
-
-
-def declaration_value(form: FormDef, sample: dict, path: str, option: str | None, total: Decimal):
-    """A valid value for each cell of a declaration's template, whatever its layout."""
-    head, _, rest = path.partition(".")
-    if not rest:
-        text = str(sample.get(head) or typed_text(form.fields[head], None, 2027, sample, 1))
-        if option:
-            return "√" if option == text else None
-        return excel_value(form.fields[head], text)
-    table = form.tables[head]
-    row_key, column_key = rest.split(".")
-    column = table.column(column_key)
-    if table.kind == "tree":  # 本年度申请资金 all from 经费拨款, as much as the 支出明细 ask
-        funded = row_key in ("appropriation", "public_budget") and column_key == "this_year"
-        return total if funded else Decimal(0)
-    if head == "expense_details":
-        return {"name": "设备购置", "last_year": Decimal("0"), "this_year": Decimal("10"), "basis_note": "按报价"}[column_key]
-    if head == "schedule":
-        return {"content": "实施", "start": dt.date(2027, 3, 1), "end": dt.date(2027, 6, 30)}[column_key]
-    if table.kind == "indicators":
-        return {"content": "完成数量", "kind": "定量", "value": "100", "note": "无"}.get(column_key)
-    if head == "prior_evaluations":
-        return "2024" if column_key == "year" else "良"
-    return typed_text(column, None, 2027, {}, 1)

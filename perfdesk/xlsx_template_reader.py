@@ -101,9 +101,10 @@ class _Reader:
     def rows(self, table: TableDef, block: list[tuple[int, str]]) -> None:
         stored = rows(self.before, table)
         columns = shown_columns(table)
+        indicators = table.kind == "indicators"
         used: set[int] = set()
         levels: dict = {}
-        new_rows: list[dict] = []
+        found: list[tuple[int | None, dict, list]] = []  # (stored index or None, row, [(column, (cell, text))])
         for row, key in block:
             index = key.split(":")[2] if key.startswith(f"row:{table.key}:") else ""
             index = int(index) if index.isdigit() and int(index) < len(stored) and int(index) not in used else None
@@ -112,24 +113,27 @@ class _Reader:
                 continue
             used.add(index)
             base = copy.deepcopy(stored[index]) if index is not None else {c.key: c.default for c in table.columns}
-            texts = {}
-            for offset, column in enumerate(columns):
-                texts[column.key] = self.text(row, FIRST_COLUMN + offset)
-            if table.kind == "indicators":  # a row inserted under a 二级指标 belongs to it
+            texts = {c.key: self.text(row, FIRST_COLUMN + offset) for offset, c in enumerate(columns)}
+            if indicators:  # a row inserted under a 二级指标 belongs to it
                 shown = {k: texts[k][1] for k in LEVELS if k in texts}
                 levels = shown if any(shown.values()) else levels
-                base.update({k: v for k, v in levels.items()})
-            entered = [(c, texts[c.key]) for c in columns if c.key not in LEVELS or table.kind != "indicators"]
+                base.update(levels)
+            entered = [(c, texts[c.key]) for c in columns if c.key not in LEVELS or not indicators]
             if table.kind != "fixed" and all(text in (None, column.default) for column, (_, text) in entered):
                 continue  # a blank row (or one the clerk emptied): not a row of the form
-            path_row = f"{table.key}.{len(new_rows)}"
+            found.append((index, base, entered))
+        if indicators:
+            found = _editor_order(table, found)
+        for position, (index, base, entered) in enumerate(found):
             for column, (coordinate, text) in entered:
+                if text is None and column.key not in base:
+                    continue  # a column the stored row never had stays absent
                 old = base.get(column.key) if index is not None else column.default
                 # a new row's cell left empty keeps the column's default, as in a row the editor adds
                 base[column.key] = column.default if text is None and index is None else stored_value(column, text, old)
-                self.read_values.append(_Read(f"{path_row}.{column.key}", coordinate, text, column, old, base))
-            new_rows.append(base)
-        self.doc[table.key] = new_rows
+                self.read_values.append(_Read(f"{table.key}.{position}.{column.key}", coordinate, text, column, old,
+                                              base))
+        self.doc[table.key] = [base for _, base, _ in found]
 
     def fixed_row_added(self, table: TableDef, row: int) -> None:
         """A row inserted into a table of fixed rows: said, not read."""
@@ -163,3 +167,20 @@ def _put(doc: dict, path: str, value) -> None:
     key, column = rest.split(".")
     holder = doc[head][int(key)] if isinstance(doc.get(head), list) else doc[head][key]
     holder[column] = value
+
+
+def _editor_order(table: TableDef, found: list) -> list:
+    """The stored rows in their stored order, each new one put where the editor's 添加指标 puts a row
+    of its 二级指标: after the last row of the same or an earlier 二级指标 (indicator_tables._insert_at)."""
+    two = "level2" in {c.key for c in table.columns}
+    order = [(l1, l2) for l1, l2s in table.taxonomy for l2 in (l2s if two else ("",))]
+
+    def rank(row: dict) -> int:
+        levels = (row.get("level1") or "", (row.get("level2") or "") if two else "")
+        return order.index(levels) if levels in order else len(order)
+
+    placed = sorted((item for item in found if item[0] is not None), key=lambda item: item[0])
+    for item in (item for item in found if item[0] is None):
+        after = [i for i, other in enumerate(placed) if rank(other[1]) <= rank(item[1])]
+        placed.insert(after[-1] + 1 if after else 0, item)
+    return placed

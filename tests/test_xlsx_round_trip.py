@@ -199,3 +199,51 @@ def test_a_monitoring_template_reads_the_chosen_possibility(full_demo_store, tmp
     doc = full_demo_store.get_form(record.id).data
     assert doc["indicators"][0]["possibility"] == "有可能"
     assert doc["indicators"][1]["possibility"] == record.data["indicators"][1]["possibility"]
+
+
+def test_rows_inserted_in_the_sheet_are_rows_of_their_table(demo_store, repair, tmp_path, capsys):
+    from xlsx_filling import insert_row, key_row
+
+    from perfdesk.render.xlsx_template import FIRST_COLUMN
+
+    target = tmp_path / "t.xlsx"
+    run(capsys, "template", str(repair.id), "--out", str(target))
+    wb = load_workbook(target)
+    ws = wb.worksheets[0]
+    # 右键 → 插入行 in the fund tree (its rows are fixed): said, not read
+    at = key_row(ws, "tree:fund_sources:appropriation") + 1
+    insert_row(ws, at)
+    ws.cell(at, FIRST_COLUMN + 1).value = 5
+    # a qualitative indicator inserted below the last 质量指标 row: one more of that 二级指标
+    quality = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("row:annual_indicators")
+               and ws.cell(r, FIRST_COLUMN + 1).value == "质量指标"]
+    at = quality[-1] + 1
+    insert_row(ws, at)
+    for offset, value in enumerate(["师生安全感", "定性", "明显提升", "问卷"], start=2):
+        ws.cell(at, FIRST_COLUMN + offset).value = value
+    # a new expense line inserted straight after the first one
+    at = key_row(ws, "row:expense_details:0") + 1
+    insert_row(ws, at)
+    ws.cell(at, FIRST_COLUMN).value = "消防设施更换"
+    ws.cell(at, FIRST_COLUMN + 2).value = 0
+    ws.cell(at, FIRST_COLUMN + 3).value = "灭火器 200 具"
+    wb.save(target)
+
+    code, out, _ = run(capsys, "import-xlsx", str(target), "--keep-good")
+    assert "资金来源计划的行数固定，不能增加行；插入的这一行未导入" in out and code == 0
+    doc = demo_store.get_form(repair.id).data
+    assert doc["fund_sources"] == repair.data["fund_sources"]
+    assert [r["name"] for r in doc["expense_details"]] == [repair.data["expense_details"][0]["name"], "消防设施更换",
+                                                          *[r["name"] for r in repair.data["expense_details"][1:]]]
+    added = [r for r in doc["annual_indicators"] if r["content"] == "师生安全感"]
+    assert added == [{"level1": "产出指标", "level2": "质量指标", "content": "师生安全感", "kind": "定性",
+                      "value": "明显提升", "note": "问卷"}]
+
+
+def test_an_untouched_template_of_every_demo_form_changes_nothing(full_demo_store):
+    from perfdesk.xlsx_import import read_template, template_bytes
+
+    for listed in full_demo_store.list_forms():
+        record = full_demo_store.get_form(listed.id)
+        assert read_template(full_demo_store, template_bytes(full_demo_store, record)).doc == record.data, record.title
+

@@ -27,7 +27,7 @@ from perfdesk.operations import check
 from perfdesk.render.xlsx_template import FIRST_COLUMN, LEVELS, shown_columns
 from perfdesk.xlsx_import import export_template
 
-from xlsx_filling import excel_value, run, sample_form, through_libreoffice, typed_text
+from xlsx_filling import excel_value, insert_row, run, sample_form, through_libreoffice, typed_text
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
@@ -68,16 +68,6 @@ def sheet_parts(ws) -> list[tuple[str, str, int, int]]:
         elif kind == "end":
             parts.append(("table", head[0], head[1], r))
     return parts
-
-
-def insert_row(ws, at: int) -> None:
-    """Right-click → 插入行 above sheet row `at`: cells, merges and row keys below move down."""
-    for merged in list(ws.merged_cells.ranges):
-        if merged.min_row >= at:
-            ws.merged_cells.remove(merged)
-            merged.shift(0, 1)
-            ws.merged_cells.add(merged)
-    ws.insert_rows(at)
 
 
 def fill_template(ws, form: FormDef, source: dict, year: int) -> Filled:

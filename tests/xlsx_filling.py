@@ -67,3 +67,18 @@ def sample_form(store, form_id: str):
     clean = [r for r in candidates if not blocking(check(store, r))]
     assert clean, f"the demo has no {form_id} without errors"
     return max(clean, key=lambda r: sum(len(v) for v in r.data.values() if isinstance(v, list)))
+
+
+def insert_row(ws, at: int) -> None:
+    """Right-click → 插入行 above sheet row `at`: cells, merges and row keys below move down."""
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row >= at:
+            ws.merged_cells.remove(merged)
+            merged.shift(0, 1)
+            ws.merged_cells.add(merged)
+    ws.insert_rows(at)
+
+
+def key_row(ws, key: str) -> int:
+    """The sheet row whose hidden first column holds `key` (field:…, row:TABLE:N, tree:…, end:…)."""
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)

@@ -165,13 +165,13 @@ class _Writer:
     def key(self, key: str) -> None:
         self.ws.cell(self.row, 1, key)
 
-    def input(self, col: int, field: FieldDef, path: str, raw) -> None:
+    def input(self, col: int, field: FieldDef, path: str, raw, align: str | None = None) -> None:
         cell = self.ws.cell(self.row, col)
         cell.protection = _UNLOCKED
         cell.fill = INPUT_FILL
         cell.border = _BORDER
         cell.font = Font(name=_FONT, size=10.5)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.alignment = Alignment(horizontal=align, wrap_text=True, vertical="center")
         value, number_format = cell_value(field, raw)
         cell.value = value
         if isinstance(value, str) and value.startswith("="):
@@ -201,7 +201,7 @@ class _Writer:
         field = self.form.fields[key]
         self.key(f"field:{key}")
         self.text(FIRST_COLUMN, field.label + ("（必填）" if field.required else ""))
-        self.input(FIRST_COLUMN + 1, field, key, self.doc.get(key))
+        self.input(FIRST_COLUMN + 1, field, key, self.doc.get(key), "left")  # beside its label, dates too
         if self.last_column > FIRST_COLUMN + 1:
             self.ws.merge_cells(start_row=self.row, start_column=FIRST_COLUMN + 1, end_row=self.row,
                                 end_column=self.last_column)
@@ -275,7 +275,10 @@ class _Writer:
             ws.column_dimensions[get_column_letter(col)].width = 18
         for rule in self.validations.values():
             ws.add_data_validation(rule)
-        ws.freeze_panes = "B2"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed for checking: all columns on the page
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         # Protected without a password: the keys and labels cannot be broken by accident; rows may be
         # inserted and deleted (a table's rows), and a clerk who must can lift the protection.
         ws.protection.sheet = True

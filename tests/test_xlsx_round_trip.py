@@ -247,3 +247,27 @@ def test_an_untouched_template_of_every_demo_form_changes_nothing(full_demo_stor
         record = full_demo_store.get_form(listed.id)
         assert read_template(full_demo_store, template_bytes(full_demo_store, record)).doc == record.data, record.title
 
+
+
+def test_a_county_variants_own_field_is_in_its_template(demo_store, repair, tmp_path, capsys):
+    from form_variants import county_declaration, write
+
+    from perfdesk import form_files
+
+    county = tmp_path / "county-forms"
+    write(county, "declaration.yaml", county_declaration())
+    try:
+        form_files.install(county)
+        target = tmp_path / "县模板.xlsx"
+        run(capsys, "template", str(repair.id), "--out", str(target))
+        wb = load_workbook(target)
+        ws, where = wb.worksheets[0], cells_of(wb)
+        label = ws[where["county_approval_date"]].offset(column=-1).value
+        assert label == "县级立项批复日期"
+        ws[where["county_approval_date"]] = dt.date(2026, 11, 20)
+        wb.save(target)
+        code, out, _ = run(capsys, "import-xlsx", str(target))
+        assert code == 0 and "表单还有" not in out, out
+        assert demo_store.get_form(repair.id).data["county_approval_date"] == "2026-11-20"
+    finally:
+        form_files.install()

@@ -1,8 +1,8 @@
 """The Excel round trip: a fillable template of a stored form out, the filled file back in.
 
-Reading back, every input cell the template's map names is read, typed and checked as if typed in
-the editor (domain.field_checks); a value that is refused is reported by sheet, cell and field
-label and not taken. Nothing is saved from a file with refused values unless the clerk asks to
+Reading back (xlsx_template_reader), every field and table row the sheet's hidden row keys name is
+read, rows the clerk inserted too, typed and checked as if typed in the editor (domain.field_checks);
+a value that is refused is reported by sheet, cell and field label and not taken. Nothing is saved from a file with refused values unless the clerk asks to
 keep the good parts (the form is then saved with them, as a draft would be).
 
 Numbers are read from the sheet's XML text, not openpyxl's float, so 147.535 stays 147.535."""
@@ -142,7 +142,8 @@ def _template_meta(wb) -> dict[str, str]:
         if row[0] and row[0] != "cell" and row[1] is not None:
             meta[str(row[0])] = str(row[1])
     if meta.get("kind") != TEMPLATE_KIND:
-        raise XlsxImportError(f"模板版本“{meta.get('kind')}”无法识别，请用本版 PerfDesk 重新导出模板后填写")
+        raise XlsxImportError(f"该模板的格式（{meta.get('kind')}）不是本版 PerfDesk 的，不能读取：请用“导出 Excel 填报模板”"
+                              "重新导出模板，把已填的内容复制到新模板后再导入")
     return meta
 
 
@@ -182,7 +183,7 @@ def read_template(store: Store, data: bytes, into: int | None = None) -> Templat
                               "请重新导出模板后填写")
     base = copy.deepcopy(target.data) if target is not None else blank_document(form)
     result = TemplateImport(form.id, meta, base, target)
-    from .xlsx_template_reader import read_sheet
+    from .xlsx_template_reader import read_sheet  # it reads with this module's cell helpers
 
     read_sheet(form, wb[sheet_title], sheet_numbers(data, sheet_title), result)
     unit = store.get_unit(target.unit_id) if target is not None else store.unit_by_code(meta.get("unit_code", ""))

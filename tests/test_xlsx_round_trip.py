@@ -271,3 +271,14 @@ def test_a_county_variants_own_field_is_in_its_template(demo_store, repair, tmp_
         assert demo_store.get_form(repair.id).data["county_approval_date"] == "2026-11-20"
     finally:
         form_files.install()
+
+
+def test_a_template_of_the_earlier_layout_is_refused_with_what_to_do(demo_store, repair, tmp_path, capsys):
+    target = tmp_path / "旧模板.xlsx"
+    run(capsys, "template", str(repair.id), "--out", str(target))
+    wb = load_workbook(target)
+    wb[MAP_SHEET]["B1"] = "perfdesk-xlsx-template/1"  # as the template of the printed layout said
+    wb.save(target)
+    code, _, err = run(capsys, "import-xlsx", str(target))
+    assert code == 1 and "不是本版 PerfDesk 的，不能读取：请用“导出 Excel 填报模板”重新导出模板" in err
+    assert demo_store.get_form(repair.id).data == repair.data

@@ -62,8 +62,8 @@ def shown_columns(table: TableDef) -> list[FieldDef]:
 
 
 def template_parts(form: FormDef) -> list[Part]:
-    """Sections, fields and tables in the order the layout prints them; fields the layout does not
-    print (or prints only in a title) at the end, so every field the editor has is in the template."""
+    """Sections, fields and tables in the order the layout prints them, so every field the editor has
+    is in the template: one the layout does not print in a cell first."""
     known = set(form.fields)
     parts: list[Part] = []
     seen: set[str] = set()
@@ -104,14 +104,12 @@ def template_parts(form: FormDef) -> list[Part]:
     body(form.layout.body)
     for line in form.layout.below:
         lines(line)
-    rest = [k for k, f in form.fields.items() if k not in seen and unit_fills(f)]
-    rest_tables = [k for k in form.tables if k not in seen]
-    if rest or rest_tables:
-        parts.append(Part("section", "其他栏目"))
-        for key in rest:
-            add("field", key)
-        for key in rest_tables:
-            add("table", key)
+    # fields the layout prints only in a title (报告类型, 项目名称 of a letter) or not at all lead the form,
+    # as in the editor's 基本信息; a table it does not print comes last
+    rest = [Part("field", k) for k, f in form.fields.items() if k not in seen and unit_fills(f)]
+    rest_tables = [Part("table", k) for k in form.tables if k not in seen]
+    parts = ([Part("section", "基本信息"), *rest] if rest else []) + parts
+    parts += [Part("section", "其他表格"), *rest_tables] if rest_tables else []
     while parts and parts[-1].kind == "section":  # a title with nothing under it
         parts.pop()
     return parts

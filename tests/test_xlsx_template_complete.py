@@ -210,6 +210,14 @@ def editor_document(form: FormDef, start: dict, filled: Filled, profile) -> dict
     return model.document()
 
 
+def editor_inputs(form: FormDef) -> set[str]:
+    """Every field a unit types in the editor (its sections, read-only ones left out) and every table."""
+    from perfdesk.ui.editor.sections import plan_sections
+
+    shown = {path for section in plan_sections(form) for path in section.paths()}
+    return {p for p in shown if p in form.tables or not (form.fields[p].finance_only or form.fields[p].computed)}
+
+
 def differences(form: FormDef, stored: dict, expected: dict) -> list[str]:
     out = []
     for key in sorted(set(stored) | set(expected)):
@@ -231,6 +239,7 @@ def test_every_kind_filled_completely_through_libreoffice_imports_as_the_editor_
         wb = load_workbook(path)
         ws = wb.worksheets[0]
         filled = fill_template(ws, form, sample.data, sample.year)
+        assert set(filled.fields) | set(filled.tables) | set(filled.trees) == editor_inputs(form), form.id
         wb.save(path)
         made[form.id] = (record, filled, path)
     assert sum(made["declaration"][1].inserted.values()) > 0

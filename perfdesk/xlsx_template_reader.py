@@ -107,12 +107,14 @@ class _Reader:
         found: list[tuple[int | None, dict, list]] = []  # (stored index or None, row, [(column, (cell, text))])
         for row, key in block:
             index = key.split(":")[2] if key.startswith(f"row:{table.key}:") else ""
-            index = int(index) if index.isdigit() and int(index) < len(stored) and int(index) not in used else None
+            own = max(len(stored), table.fixed_rows if table.kind == "fixed" else 0)
+            index = int(index) if index.isdigit() and int(index) < own and int(index) not in used else None
             if table.kind == "fixed" and index is None:
                 self.fixed_row_added(table, row)
                 continue
             used.add(index)
-            base = copy.deepcopy(stored[index]) if index is not None else {c.key: c.default for c in table.columns}
+            base = copy.deepcopy(stored[index]) if index is not None and index < len(stored) \
+                else {c.key: c.default for c in table.columns}
             texts = {c.key: self.text(row, FIRST_COLUMN + offset) for offset, c in enumerate(columns)}
             if indicators:  # a row inserted under a 二级指标 belongs to it
                 shown = {k: texts[k][1] for k in LEVELS if k in texts}

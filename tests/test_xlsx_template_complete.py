@@ -6,18 +6,13 @@ document equal, field by field, to the one the editor's document model holds aft
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from perfdesk.cli import main
 from perfdesk.domain.checks import blocking
 from perfdesk.domain.document import blank_document, rows
 from perfdesk.domain.formdef import FieldDef, FormDef

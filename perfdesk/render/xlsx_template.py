@@ -222,36 +222,38 @@ class _Writer:
         else:
             stored = rows(self.doc, table)
             count = table.fixed_rows if table.kind == "fixed" else len(stored) + TEMPLATE_BLANK_ROWS
-            for index in range(count):
+            for index in range(count):  # a fixed table's rows are its own even where the document lacks them
+                own = index < len(stored) or table.kind == "fixed"
                 self.table_row(table, columns, index, stored[index] if index < len(stored) else {},
-                               index < len(stored) or table.kind == "fixed")
+                               index if own else None)
         self.key(f"end:{key}")
         more = "（行数固定）" if table.kind in ("tree", "fixed") else "；需要更多行时在此行之上插入行"
         self.text(FIRST_COLUMN, f"以上为{table.label}{more}", merge_to=self.last_column, size=9)
         self.row += 1
 
-    def table_row(self, table: TableDef, columns: list[FieldDef], index: int, values: dict, stored: bool,
-                  levels: dict | None = None) -> None:
-        self.key(f"row:{table.key}:{index}" if stored else f"row:{table.key}")
+    def table_row(self, table: TableDef, columns: list[FieldDef], position: int, values: dict,
+                  stored_index: int | None, levels: dict | None = None) -> None:
+        """A row of the table: the stored row `stored_index` (its key says so), or a blank one to fill."""
+        self.key(f"row:{table.key}:{stored_index}" if stored_index is not None else f"row:{table.key}")
         for offset, column in enumerate(columns):
             if column.key in LEVELS and table.kind == "indicators":
                 self.text(FIRST_COLUMN + offset, (levels or values).get(column.key) or "")
                 continue
-            raw = values.get(column.key) if stored else column.default
-            self.input(FIRST_COLUMN + offset, column, f"{table.key}.{index}.{column.key}", raw)
+            raw = values.get(column.key) if stored_index is not None else column.default
+            self.input(FIRST_COLUMN + offset, column, f"{table.key}.{position}.{column.key}", raw)
         self.row += 1
 
     def indicators(self, table: TableDef, columns: list[FieldDef]) -> None:
+        """Under each 二级指标 its stored rows, then blank ones to fill."""
         stored = rows(self.doc, table)
-        index = 0
+        position = 0
         for levels, members in indicator_blocks(table, stored):
             for member in members:
-                self.table_row(table, columns, index, stored[member], True)
-                self.ws.cell(self.row - 1, 1, f"row:{table.key}:{member}")
-                index += 1
+                self.table_row(table, columns, position, stored[member], member)
+                position += 1
             for _ in range(TEMPLATE_BLANK_ROWS):
-                self.table_row(table, columns, index, {}, False, levels)
-                index += 1
+                self.table_row(table, columns, position, {}, None, levels)
+                position += 1
 
     def tree(self, table: TableDef, columns: list[FieldDef]) -> None:
         values = self.doc.get(table.key) or {}

@@ -64,7 +64,17 @@ class _Reader:
                 table = None
             elif table is not None:
                 block.append((row, key))
+            elif not key:
+                self.stray_row(row)
         self.check()
+
+    def stray_row(self, row: int) -> None:
+        """A row inserted outside every table (below one's “以上为” line): said, not read."""
+        filled = [c for c, t in (self.text(row, col) for col in range(FIRST_COLUMN, self.ws.max_column + 1)) if t]
+        if filled:
+            self.result.problems.append(CellProblem(self.ws.title, filled[0], "插入的行",
+                                                    "这一行不在任何表格中，未导入：表格的行请插在该表“以上为……”"
+                                                    "一行之上、表头之下"))
 
     def field(self, row: int, key: str) -> None:
         field = self.form.fields[key]

@@ -221,6 +221,11 @@ def test_rows_inserted_in_the_sheet_are_rows_of_their_table(demo_store, repair, 
     insert_row(ws, at)
     for offset, value in enumerate(["师生安全感", "定性", "明显提升", "问卷"], start=2):
         ws.cell(at, FIRST_COLUMN + offset).value = value
+    # a line inserted below the schedule's “以上为” line belongs to no table
+    at = key_row(ws, "end:schedule") + 1
+    insert_row(ws, at)
+    ws.cell(at, FIRST_COLUMN).value = "验收"
+    stray = f"B{at}"
     # a new expense line inserted straight after the first one
     at = key_row(ws, "row:expense_details:0") + 1
     insert_row(ws, at)
@@ -231,8 +236,11 @@ def test_rows_inserted_in_the_sheet_are_rows_of_their_table(demo_store, repair, 
 
     code, out, _ = run(capsys, "import-xlsx", str(target), "--keep-good")
     assert "资金来源计划的行数固定，不能增加行；插入的这一行未导入" in out and code == 0
+    # the expense line inserted above moved it down one row
+    assert f"B{int(stray[1:]) + 1}（插入的行）：这一行不在任何表格中，未导入" in out
     doc = demo_store.get_form(repair.id).data
     assert doc["fund_sources"] == repair.data["fund_sources"]
+    assert doc["schedule"] == repair.data["schedule"]
     assert [r["name"] for r in doc["expense_details"]] == [repair.data["expense_details"][0]["name"], "消防设施更换",
                                                           *[r["name"] for r in repair.data["expense_details"][1:]]]
     added = [r for r in doc["annual_indicators"] if r["content"] == "师生安全感"]

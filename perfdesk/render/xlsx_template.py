@@ -183,11 +183,13 @@ class _Writer:
             self.validations.setdefault(key, rule).add(cell.coordinate)
 
     def title(self) -> None:
+        self.key("title")
         self.text(FIRST_COLUMN, f"{self.form.name}　填报模板", bold=True, size=14, merge_to=self.last_column)
         self.row += 1
         self.text(FIRST_COLUMN, "在黄色单元格中填写：日期如 2027-03-01，金额填数字（万元），选择项从下拉列表中选。"
                   + HOW_TO_ADD, merge_to=self.last_column)
         self.ws.row_dimensions[self.row].height = 48
+        self.key("title")
         self.row += 2
 
     def section(self, title: str) -> None:

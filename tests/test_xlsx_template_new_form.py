@@ -45,8 +45,11 @@ def test_a_new_declarations_template_filled_in_every_yellow_cell_makes_a_whole_f
     converted = through_libreoffice([path], tmp_path / "out", tmp_path / "lo")
     code, out = run(capsys, "import-xlsx", converted[path])
     assert code == 0 and "0 个有误" in out
-    left = blocking(check(store, store.get_form(record.id)))
-    assert "表单还有" not in out, out + "\n".join(f"{f.label}：{f.message}" for f in left)
+    saved = store.get_form(record.id)
+    left = blocking(check(store, saved))
+    assert "表单还有" not in out, out + "\n".join(f"{f.label}：{f.message}" for f in left)  # main: 17
+    assert saved.data["start_date"] == sample.data["start_date"] and saved.data["contact_phone"] == sample.data["contact_phone"]
+    assert [r["kind"] for r in saved.data["annual_indicators"] if r["content"] == "师生安全感"] == ["定性"]
 
 
 def declaration_value(form: FormDef, sample: dict, path: str, option: str | None, total: Decimal):
@@ -67,6 +70,8 @@ def declaration_value(form: FormDef, sample: dict, path: str, option: str | None
         return {"name": "设备购置", "last_year": Decimal("0"), "this_year": Decimal("10"), "basis_note": "按报价"}[column_key]
     if head == "schedule":
         return {"content": "实施", "start": dt.date(2027, 3, 1), "end": dt.date(2027, 6, 30)}[column_key]
+    if table.kind == "indicators" and (head, row_key) == ("annual_indicators", "0"):  # one qualitative indicator
+        return {"content": "师生安全感", "kind": "定性", "value": "明显提升", "note": "问卷"}.get(column_key)
     if table.kind == "indicators":
         return {"content": "完成数量", "kind": "定量", "value": "≥95%", "note": "无"}.get(column_key)
     if head == "prior_evaluations":

@@ -290,3 +290,22 @@ def test_a_template_of_the_earlier_layout_is_refused_with_what_to_do(demo_store,
     code, _, err = run(capsys, "import-xlsx", str(target))
     assert code == 1 and "不是本版 PerfDesk 的，不能读取：请用“导出 Excel 填报模板”重新导出模板" in err
     assert demo_store.get_form(repair.id).data == repair.data
+
+
+def test_a_row_whose_yellow_cells_are_cleared_is_taken_out(demo_store, repair, tmp_path, capsys):
+    from xlsx_filling import key_row
+
+    from perfdesk.render.xlsx_template import FIRST_COLUMN
+
+    target = tmp_path / "t.xlsx"
+    run(capsys, "template", str(repair.id), "--out", str(target))
+    wb = load_workbook(target)
+    ws = wb.worksheets[0]
+    row = key_row(ws, "row:expense_details:1")
+    for offset in range(4):
+        ws.cell(row, FIRST_COLUMN + offset).value = None
+    wb.save(target)
+    code, out, _ = run(capsys, "import-xlsx", str(target))
+    assert code == 0, out
+    kept = repair.data["expense_details"][:1] + repair.data["expense_details"][2:]
+    assert demo_store.get_form(repair.id).data["expense_details"] == kept

@@ -36,8 +36,8 @@ _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 LEVELS = ("level1", "level2")
 FIRST_COLUMN = 2  # column A holds the row keys, hidden
-HOW_TO_ADD = ("需要更多行时：在表格中选中一行，右键“插入行”（或复制一行后“插入复制的单元格”），新行插在本表"
-              "“以上为”一行之上、本表的表头之下即可；指标表中插入的行属于其上方一行的二级指标。"
+HOW_TO_ADD = ("需要更多行时：右键点表格中一行的行号，选“插入”（插入整行），在新行中填写；新行插在本表表头之下、"
+              "“以上为”一行之上即可，行数不限；指标表中插入的行属于其上方一行的二级指标。"
               "要删去一行，清空它的黄色单元格即可：空行不计。")
 
 

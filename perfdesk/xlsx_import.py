@@ -1,8 +1,8 @@
 """The Excel round trip: a fillable template of a stored form out, the filled file back in.
 
-Reading back, every input cell the template's map names is read, typed and checked as if typed in
-the editor (domain.field_checks); a value that is refused is reported by sheet, cell and field
-label and not taken. Nothing is saved from a file with refused values unless the clerk asks to
+Reading back (xlsx_template_reader), every field and table row the sheet's hidden row keys name is
+read, rows the clerk inserted too, typed and checked as if typed in the editor (domain.field_checks);
+a value that is refused is reported by sheet, cell and field label and not taken. Nothing is saved from a file with refused values unless the clerk asks to
 keep the good parts (the form is then saved with them, as a draft would be).
 
 Numbers are read from the sheet's XML text, not openpyxl's float, so 147.535 stays 147.535."""
@@ -20,19 +20,13 @@ from xml.etree import ElementTree
 
 from .domain import dates, money
 from .domain.checks import blocking
-from .domain.document import blank_document, headline_amount, rows
-from .domain.field_checks import check_value
-from .domain.findings import Severity
+from .domain.computed import fill_computed
+from .domain.document import blank_document, headline_amount
+from .domain.profiles import ProfileError, get_profile
 from .domain.registry import form_of, get_form
 from .errors import UserError
 from .os_errors import explain_os
-from .render.xlsx_template import (
-    MAP_SHEET,
-    TEMPLATE_KIND,
-    field_at,
-    render_template,
-    template_document,
-)
+from .render.xlsx_template import MAP_SHEET, TEMPLATE_KIND, render_template
 from .store import FormRecord, Store
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -78,16 +72,11 @@ class TemplateImport:
 # --- the template ----------------------------------------------------------------------------
 
 def template_bytes(store: Store, record: FormRecord) -> bytes:
-    from .operations import context
-    from .render.grid import build_grid
-
     form = form_of(record)
     unit = store.get_unit(record.unit_id)
-    doc, presets = template_document(form, record.data)
-    grid = build_grid(form, doc, context(unit, record.year, doc))
     meta = {"form_id": form.id, "form_version": str(form.version), "form_instance_id": str(record.id),
             "year": str(record.year), "unit_code": unit.code, "title": record.title}
-    return render_template(form, grid, doc, meta, presets, form.name)
+    return render_template(form, record.data, meta)
 
 
 def export_template(store: Store, form_instance_id: int, target: Path) -> Path:
@@ -143,23 +132,19 @@ def sheet_numbers(data: bytes, sheet_title: str) -> dict[str, str]:
     return numbers
 
 
-def _template_map(wb) -> tuple[dict[str, str], list[tuple[str, str, str]], dict[str, str]]:
+def _template_meta(wb) -> dict[str, str]:
     if MAP_SHEET not in wb.sheetnames:
         raise XlsxImportError("该文件不是 PerfDesk 导出的填报模板（缺少模板信息）。请先用“导出 Excel 填报模板”导出模板，"
                               "填写后再导入；其他表格可用“按列导入”选择各列对应的栏目")
-    meta, cells, presets = {}, [], {}
+    meta = {}
     for row in wb[MAP_SHEET].iter_rows(values_only=True):
-        row = tuple(row) + (None,) * 4  # a file saved again by Excel or openpyxl drops trailing blanks
-        kind = row[0]
-        if kind == "cell":
-            cells.append((str(row[1]), str(row[2]), str(row[3] or "")))
-        elif kind == "preset":
-            presets[str(row[1])] = str(row[2])
-        elif kind and row[1] is not None:
-            meta[str(kind)] = str(row[1])
+        row = tuple(row) + (None,) * 2  # a file saved again by Excel or openpyxl drops trailing blanks
+        if row[0] and row[0] != "cell" and row[1] is not None:
+            meta[str(row[0])] = str(row[1])
     if meta.get("kind") != TEMPLATE_KIND:
-        raise XlsxImportError(f"模板版本“{meta.get('kind')}”无法识别，请用本版 PerfDesk 重新导出模板")
-    return meta, cells, presets
+        raise XlsxImportError(f"该模板的格式（{meta.get('kind')}）不是本版 PerfDesk 的，不能读取：请用“导出 Excel 填报模板”"
+                              "重新导出模板，把已填的内容复制到新模板后再导入")
+    return meta
 
 
 def cell_text(value, number_text: str | None) -> str | None:
@@ -183,89 +168,34 @@ def cell_text(value, number_text: str | None) -> str | None:
     return text if text.strip() else None
 
 
-def _set(doc: dict, path: str, value) -> None:
-    head, _, rest = path.partition(".")
-    if not rest:
-        doc[head] = value
-        return
-    key, column = rest.split(".")
-    if key.isdigit():
-        table = doc.setdefault(head, [])
-        if not isinstance(table, list):
-            table = doc[head] = []
-        while len(table) <= int(key):
-            table.append({})
-        table[int(key)][column] = value
-    else:
-        table = doc.setdefault(head, {})
-        table.setdefault(key, {})[column] = value
-
-
-def _get(doc: dict, path: str):
-    head, _, rest = path.partition(".")
-    if not rest:
-        return doc.get(head)
-    key, column = rest.split(".")
-    table = doc.get(head)
-    if isinstance(table, list):
-        return table[int(key)].get(column) if key.isdigit() and int(key) < len(table) else None
-    return ((table or {}).get(key) or {}).get(column)
-
-
 def read_template(store: Store, data: bytes, into: int | None = None) -> TemplateImport:
     """Read a filled template; nothing is written. `into`: the stored form to fill (else the
     template's own form, or a new one when that is gone)."""
     wb = open_workbook(data)
-    meta, cells, presets = _template_map(wb)
+    meta = _template_meta(wb)
     form = _template_form(meta)
     sheet_title = meta.get("sheet") or wb.worksheets[0].title
     if sheet_title not in wb.sheetnames:
         raise XlsxImportError(f"找不到工作表“{sheet_title}”：模板的工作表不能改名，请改回原名后再导入")
-    ws = wb[sheet_title]
-    numbers = sheet_numbers(data, sheet_title)
     target = _target(store, meta, into, form)
     if target is not None and target.form_version != form.version:
         raise XlsxImportError(f"模板按{form.name}第{form.version}版导出，表单“{target.title}”已是第{target.form_version}版："
                               "请重新导出模板后填写")
     base = copy.deepcopy(target.data) if target is not None else blank_document(form)
     result = TemplateImport(form.id, meta, base, target)
-    doc = result.doc
-    base_doc = copy.deepcopy(doc)
-    # rows the template added for filling start from its presets (一级/二级 of an indicator row)
-    for path, value in presets.items():
-        if _get(doc, path) in (None, ""):
-            _set(doc, path, value)
-    ticks: dict[str, list[tuple[str, str]]] = {}
-    read: dict[str, tuple[str, str | None]] = {}
-    for coordinate, path, option in cells:
-        text = cell_text(ws[coordinate].value, numbers.get(coordinate))
-        if option:
-            ticks.setdefault(path, []).append((coordinate, option if text else ""))
-            continue
-        read[path] = (coordinate, text)
-        result.values += 1
-    for path, marks in ticks.items():
-        chosen = [(c, o) for c, o in marks if o]
-        result.values += 1
-        if len(chosen) > 1:
-            result.problems.append(CellProblem(sheet_title, "、".join(c for c, _ in chosen), form.label_of(path),
-                                               f"只能在一栏中划“√”，现在划了 {len(chosen)} 栏"))
-            continue
-        read[path] = (chosen[0][0] if chosen else marks[0][0], chosen[0][1] if chosen else None)
-    for path, (_, text) in read.items():
-        _set(doc, path, stored_value(field_at(form, path), text, _get(base_doc, path)))
-    for path, (coordinate, text) in read.items():
-        field_def = field_at(form, path)
-        context = _row_of(doc, path)
-        for finding in check_value(field_def, text, path, form.label_of(path), context, "unit"):
-            if finding.code.startswith("required:"):
-                continue  # an empty cell is the form's business: its checks say what is missing
-            severity = "error" if finding.severity is Severity.ERROR else "warning"
-            result.problems.append(CellProblem(sheet_title, coordinate, form.label_of(path), finding.message, severity))
-            if severity == "error":  # not taken: the stored value stays
-                _set(doc, path, _get(target.data, path) if target is not None else None)
-    _drop_blank_rows(form, doc)
+    from .xlsx_template_reader import read_sheet  # it reads with this module's cell helpers
+
+    read_sheet(form, wb[sheet_title], sheet_numbers(data, sheet_title), result)
+    unit = store.get_unit(target.unit_id) if target is not None else store.unit_by_code(meta.get("unit_code", ""))
+    fill_computed(form, result.doc, _profile(unit))  # 得分, 合计, 等次 as the editor works them out
     return result
+
+
+def _profile(unit):
+    try:
+        return get_profile(unit.profile) if unit is not None else None
+    except (KeyError, ProfileError):
+        return None
 
 
 def stored_value(field_def, text: str | None, before):
@@ -302,24 +232,6 @@ def _target(store: Store, meta: dict[str, str], into: int | None, form) -> FormR
         if found:
             return store.get_form(found[0].id)
     return None
-
-
-def _row_of(doc: dict, path: str) -> dict:
-    head, _, rest = path.partition(".")
-    key = rest.split(".")[0] if rest else ""
-    table = doc.get(head)
-    if isinstance(table, list) and key.isdigit() and int(key) < len(table):
-        return table[int(key)]
-    return doc
-
-
-def _drop_blank_rows(form, doc: dict) -> None:
-    """Rows the template added and the clerk left empty are not rows of the form."""
-    for table in form.tables.values():
-        if table.kind in ("tree", "fixed") or not isinstance(doc.get(table.key), list):
-            continue
-        doc[table.key] = [r for r in rows(doc, table)
-                          if any(v not in (None, "") for k, v in r.items() if k not in ("level1", "level2"))]
 
 
 def _template_form(meta: dict):

@@ -256,26 +256,6 @@ def test_figures_are_stored_as_excel_writes_them(demo_forms):
     assert "9.89" in numbers  # 部门整体支出绩效自评表: 执行率得分
 
 
-def test_a_template_keeps_a_split_text_in_one_cell(form, big_doc):
-    """A template is typed into: a text the PDF splits over pages stays whole in one cell, its row as
-    tall as the parts together."""
-    from perfdesk.demo import CITY_UNIT
-    from perfdesk.operations import context
-    from perfdesk.render.grid import build_grid
-    from perfdesk.render.xlsx import build_workbook
-    from perfdesk.store import UnitRecord
-
-    big_doc["basis"] = "".join(f"第{i}条依据。" for i in range(1, 700))
-    unit = UnitRecord(id=1, created_at=None, **CITY_UNIT)
-    grid = build_grid(form, big_doc, context(unit, DEMO_YEAR, big_doc))
-    wb, sheet = build_workbook(grid, whole_rows=True)
-    cells = [c for row in wb.active.iter_rows() for c in row if isinstance(c.value, str) and "条依据" in c.value]
-    assert len(cells) == 1 and cells[0].value.count("条依据") == 699
-    basis = next(c for c in grid.cells if c.path == "basis")
-    assert cells[0].row == sheet.row_of[basis.row]
-    assert wb.active.row_dimensions[cells[0].row].height > 400
-
-
 def test_the_same_form_gives_the_same_file_an_hour_later(demo_forms, monkeypatch):
     import time
 

@@ -182,22 +182,130 @@ def test_rows_from_any_sheet_by_column_remembered_per_form(demo_store, repair, t
     assert code == 1 and "C3" in out
 
 
-def test_a_monitoring_template_reads_the_ticked_column(full_demo_store, tmp_path, capsys):
+def test_a_monitoring_template_reads_the_chosen_possibility(full_demo_store, tmp_path, capsys):
     record = next(f for f in full_demo_store.list_forms() if f.title == "2026年校舍维修改造项目（2026年1-6月监控）")
     target = tmp_path / "监控.xlsx"
     run(capsys, "template", str(record.id), "--out", str(target))
     wb = load_workbook(target)
-    ticks = [r for r in wb[MAP_SHEET].iter_rows(values_only=True) if r[0] == "cell" and r[3]]
-    first = [r for r in ticks if r[2] == "indicators.0.possibility"]
-    assert [r[3] for r in first] == ["确定能", "有可能", "完全不可能"]
-    ws = wb.worksheets[0]
-    for _, cell, _, option in first:
-        ws[cell] = "√" if option == "有可能" else None
-    both = [r for r in ticks if r[2] == "indicators.1.possibility"]
-    ws[both[0][1]] = ws[both[1][1]] = "√"  # two marks in one row
+    ws, where = wb.worksheets[0], cells_of(wb)
+    first, second = where["indicators.0.possibility"], where["indicators.1.possibility"]
+    lists = [r for r in ws.data_validations.dataValidation if r.type == "list" and first in str(r.sqref)]
+    assert lists and lists[0].formula1 == '"确定能,有可能,完全不可能"'  # a drop-down, not three √ columns
+    ws[first] = "有可能"
+    ws[second] = "也许"
     wb.save(target)
     code, out, _ = run(capsys, "import-xlsx", str(target), "--keep-good")
-    assert "只能在一栏中划“√”，现在划了 2 栏" in out
+    assert f"{second}（" in out and "“也许”不是可选项，请从“确定能、有可能、完全不可能”中选择" in out
     doc = full_demo_store.get_form(record.id).data
     assert doc["indicators"][0]["possibility"] == "有可能"
     assert doc["indicators"][1]["possibility"] == record.data["indicators"][1]["possibility"]
+
+
+def test_rows_inserted_in_the_sheet_are_rows_of_their_table(demo_store, repair, tmp_path, capsys):
+    from xlsx_filling import insert_row, key_row
+
+    from perfdesk.render.xlsx_template import FIRST_COLUMN
+
+    target = tmp_path / "t.xlsx"
+    run(capsys, "template", str(repair.id), "--out", str(target))
+    wb = load_workbook(target)
+    ws = wb.worksheets[0]
+    # 右键 → 插入行 in the fund tree (its rows are fixed): said, not read
+    at = key_row(ws, "tree:fund_sources:appropriation") + 1
+    insert_row(ws, at)
+    ws.cell(at, FIRST_COLUMN + 1).value = 5
+    # a qualitative indicator inserted below the last 质量指标 row: one more of that 二级指标
+    quality = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("row:annual_indicators")
+               and ws.cell(r, FIRST_COLUMN + 1).value == "质量指标"]
+    at = quality[-1] + 1
+    insert_row(ws, at)
+    for offset, value in enumerate(["师生安全感", "定性", "明显提升", "问卷"], start=2):
+        ws.cell(at, FIRST_COLUMN + offset).value = value
+    # a line inserted below the schedule's “以上为” line belongs to no table
+    at = key_row(ws, "end:schedule") + 1
+    insert_row(ws, at)
+    ws.cell(at, FIRST_COLUMN).value = "验收"
+    stray = f"B{at}"
+    # a new expense line inserted straight after the first one
+    at = key_row(ws, "row:expense_details:0") + 1
+    insert_row(ws, at)
+    ws.cell(at, FIRST_COLUMN).value = "消防设施更换"
+    ws.cell(at, FIRST_COLUMN + 2).value = 0
+    ws.cell(at, FIRST_COLUMN + 3).value = "灭火器 200 具"
+    wb.save(target)
+
+    code, out, _ = run(capsys, "import-xlsx", str(target), "--keep-good")
+    assert "资金来源计划的行数固定，不能增加行；插入的这一行未导入" in out and code == 0
+    # the expense line inserted above moved it down one row
+    assert f"B{int(stray[1:]) + 1}（插入的行）：这一行不在任何表格中，未导入" in out
+    doc = demo_store.get_form(repair.id).data
+    assert doc["fund_sources"] == repair.data["fund_sources"]
+    assert doc["schedule"] == repair.data["schedule"]
+    assert [r["name"] for r in doc["expense_details"]] == [repair.data["expense_details"][0]["name"], "消防设施更换",
+                                                          *[r["name"] for r in repair.data["expense_details"][1:]]]
+    added = [r for r in doc["annual_indicators"] if r["content"] == "师生安全感"]
+    assert added == [{"level1": "产出指标", "level2": "质量指标", "content": "师生安全感", "kind": "定性",
+                      "value": "明显提升", "note": "问卷"}]
+
+
+def test_an_untouched_template_of_every_demo_form_changes_nothing(full_demo_store):
+    from perfdesk.xlsx_import import read_template, template_bytes
+
+    for listed in full_demo_store.list_forms():
+        record = full_demo_store.get_form(listed.id)
+        assert read_template(full_demo_store, template_bytes(full_demo_store, record)).doc == record.data, record.title
+
+
+
+def test_a_county_variants_own_field_is_in_its_template(demo_store, repair, tmp_path, capsys):
+    from form_variants import county_declaration, write
+
+    from perfdesk import form_files
+
+    county = tmp_path / "county-forms"
+    write(county, "declaration.yaml", county_declaration())
+    try:
+        form_files.install(county)
+        target = tmp_path / "县模板.xlsx"
+        run(capsys, "template", str(repair.id), "--out", str(target))
+        wb = load_workbook(target)
+        ws, where = wb.worksheets[0], cells_of(wb)
+        label = ws[where["county_approval_date"]].offset(column=-1).value
+        assert label == "县级立项批复日期"
+        ws[where["county_approval_date"]] = dt.date(2026, 11, 20)
+        wb.save(target)
+        code, out, _ = run(capsys, "import-xlsx", str(target))
+        assert code == 0 and "表单还有" not in out, out
+        assert demo_store.get_form(repair.id).data["county_approval_date"] == "2026-11-20"
+    finally:
+        form_files.install()
+
+
+def test_a_template_of_the_earlier_layout_is_refused_with_what_to_do(demo_store, repair, tmp_path, capsys):
+    target = tmp_path / "旧模板.xlsx"
+    run(capsys, "template", str(repair.id), "--out", str(target))
+    wb = load_workbook(target)
+    wb[MAP_SHEET]["B1"] = "perfdesk-xlsx-template/1"  # as the template of the printed layout said
+    wb.save(target)
+    code, _, err = run(capsys, "import-xlsx", str(target))
+    assert code == 1 and "不是本版 PerfDesk 的，不能读取：请用“导出 Excel 填报模板”重新导出模板" in err
+    assert demo_store.get_form(repair.id).data == repair.data
+
+
+def test_a_row_whose_yellow_cells_are_cleared_is_taken_out(demo_store, repair, tmp_path, capsys):
+    from xlsx_filling import key_row
+
+    from perfdesk.render.xlsx_template import FIRST_COLUMN
+
+    target = tmp_path / "t.xlsx"
+    run(capsys, "template", str(repair.id), "--out", str(target))
+    wb = load_workbook(target)
+    ws = wb.worksheets[0]
+    row = key_row(ws, "row:expense_details:1")
+    for offset in range(4):
+        ws.cell(row, FIRST_COLUMN + offset).value = None
+    wb.save(target)
+    code, out, _ = run(capsys, "import-xlsx", str(target))
+    assert code == 0, out
+    kept = repair.data["expense_details"][:1] + repair.data["expense_details"][2:]
+    assert demo_store.get_form(repair.id).data["expense_details"] == kept

@@ -85,10 +85,8 @@ def collector_paused():
 
 @dataclass
 class Sheet:
-    """What build_workbook wrote: where each grid row is (its first sheet row, not a repeated copy)
-    and the formula cells' values to store with them."""
+    """What build_workbook wrote: the formula cells' values to store with them."""
     part: str  # the sheet's part in the package, e.g. "xl/worksheets/sheet2.xml" after a cover sheet
-    row_of: dict[int, int] = field(default_factory=dict)
     cached: dict[str, Decimal | str] = field(default_factory=dict)
 
 
@@ -97,10 +95,9 @@ def save_workbook(wb: Workbook, sheet: Sheet | None = None) -> bytes:
     return save(wb, sheet.part if sheet else "", sheet.cached if sheet else {})
 
 
-def build_workbook(grid: Grid, sheet_title: str = "申报表", whole_rows: bool = False) -> tuple[Workbook, Sheet]:
+def build_workbook(grid: Grid, sheet_title: str = "申报表") -> tuple[Workbook, Sheet]:
     """The printed layout on the active sheet; a report's cover (附件5-1) on a sheet of its own before
-    it, unnumbered, so that the table's pages count from 1 as the PDF's do. `whole_rows`: a grid row the
-    PDF splits over pages stays one sheet row holding all its text (a template to type into)."""
+    it, unnumbered, so that the table's pages count from 1 as the PDF's do."""
     register_font()  # line wrapping is measured with the PDF font so row heights agree
     wb = Workbook()
     wb.properties.creator = "PerfDesk"
@@ -109,14 +106,14 @@ def build_workbook(grid: Grid, sheet_title: str = "申报表", whole_rows: bool 
     if grid.cover:
         ws.title = COVER_TITLE
         _columns(ws, grid)
-        cover = _Writer(ws, grid, whole_rows)
+        cover = _Writer(ws, grid)
         cover.cover()
         _page_setup(ws, grid, cover.row - 1, footer=False)
         ws = wb.create_sheet()
         wb.active = ws
     ws.title = sheet_title[:31]
     _columns(ws, grid)
-    writer = _Writer(ws, grid, whole_rows)
+    writer = _Writer(ws, grid)
     writer.sheet.part = f"xl/worksheets/sheet{len(wb.worksheets)}.xml"
     plan = pagination(grid)
     writer.note_splits(plan.pages)
@@ -166,8 +163,8 @@ def _page_setup(ws, grid: Grid, last_row: int, footer: bool = True) -> None:
 class _Writer:
     """Writes sheet rows top to bottom: page furniture, then each page's printed rows and cells."""
 
-    def __init__(self, ws, grid: Grid, whole_rows: bool):
-        self.ws, self.grid, self.whole_rows = ws, grid, whole_rows
+    def __init__(self, ws, grid: Grid):
+        self.ws, self.grid = ws, grid
         self.row = 1
         self.sheet = Sheet("xl/worksheets/sheet1.xml")
         self.styles = _StyleCache(bordered=not grid.prose)
@@ -242,30 +239,21 @@ class _Writer:
         ws = self.ws
         slot_row: list[int] = []  # the page's layout row -> sheet row
         heights: dict[int, float] = {}
-        previous, current = None, -1
+        previous, current = None, 0
         for printed in page.rows:
             key = (printed.grid_row, printed.repeated)
             if key != previous:
                 previous = key
-                if self.whole_rows and not printed.repeated and printed.grid_row in self.sheet.row_of:
-                    current = -1  # the rest of a split row, already written whole
-                else:
-                    current = self.row
-                    heights[current] = 0.0
-                    if not printed.repeated:
-                        self.sheet.row_of.setdefault(printed.grid_row, current)
-                    self.row += 1
+                current = self.row
+                heights[current] = 0.0
+                self.row += 1
             slot_row.append(current)
-            if current != -1:
-                heights[current] += printed.height
-            else:  # the whole row grows by the part it holds for a later page (Excel's limit: 409 pt)
-                dimension = ws.row_dimensions[self.sheet.row_of[printed.grid_row]]
-                dimension.height = min(409.0, round(dimension.height + printed.height, 2))
+            heights[current] += printed.height
         for sheet_row, height in heights.items():
             ws.row_dimensions[sheet_row].height = round(height, 2)
         parts: dict[tuple[int, int], tuple[Cell, int, list[str], bool]] = {}
         for placed in page.cells:
-            covered = [r for r in slot_row[placed.first:placed.last + 1] if r != -1]
+            covered = slot_row[placed.first:placed.last + 1]
             if not covered:
                 continue
             top, bottom = covered[0], covered[-1]
@@ -281,7 +269,7 @@ class _Writer:
     def write(self, c: Cell, top: int, bottom: int, lines: list[str] | None) -> None:
         ws, col = self.ws, 1 + c.col
         target = ws.cell(row=top, column=col)
-        if lines is not None and len(self.pages_of.get(id(c), ())) > 1 and not self.whole_rows:
+        if lines is not None and len(self.pages_of.get(id(c), ())) > 1:
             text = "\n".join(lines)  # this page's part of a split paragraph
         else:
             text = c.text

@@ -244,6 +244,9 @@ def save_document(store: Store, record: FormRecord, doc: dict, title: str | None
     follow the checks. A frozen form (submitted, under review, approved) is refused with what to do
     instead (lifecycle.TransitionRefused), whatever status the caller last saw; `based_on`, the
     version the clerk edited, refuses a save over a newer one (FormConflict)."""
+    from .review_desk import refuse_changing
+
+    refuse_changing(store, record)  # a unit's form received here is the unit's to change
     form: FormDef = form_of(record)
     errors = blocking(run_checks(form, doc, check_context(store, record, role=role)))
     amount: Decimal | None = headline_amount(form, doc)

@@ -42,6 +42,7 @@ class Banner:
     opinions: tuple[Opinion, ...]
     frozen: bool
     instead: str  # what the clerk can do (empty where the form is editable)
+    relay: str = ""  # the 主管部门 that passed the answer down, and its note to the unit
 
 
 def _when(event: EventRecord) -> str:
@@ -109,7 +110,17 @@ def banner(store: Store, record: FormRecord) -> Banner:
         headline += f" · {_decision(last)}：{last.actor_name or (last.actor.label if last.actor else '')}，{_when(last)}"
     frozen = not record.status.editable
     return Banner(record.status, headline, tuple(opinions(events)), frozen,
-                  instead(record.status) if frozen or record.status in (Status.RETURNED, Status.FEEDBACK) else "")
+                  instead(record.status) if frozen or record.status in (Status.RETURNED, Status.FEEDBACK) else "",
+                  relay_line(last) if last is not None else "")
+
+
+def relay_line(event: EventRecord) -> str:
+    """“经长治市教育局转发：请按意见修改。” for an answer the 主管部门 passed down; empty otherwise."""
+    by = event.detail.get("relayed_by") if event.action is Action.RESULT else None
+    if not by:
+        return ""
+    note = event.detail.get("relay_note") or ""
+    return f"经{by}转发" + (f"，转发说明：{note}" if note else "")
 
 
 def history_lines(store: Store, record: FormRecord) -> list[str]:
@@ -130,6 +141,8 @@ def history_lines(store: Store, record: FormRecord) -> list[str]:
             line += f"\n　　意见：{e.opinion}"
         if e.letter:
             line += f"\n　　反馈意见：{e.letter}"
+        if relay_line(e):
+            line += f"\n　　{relay_line(e)}"
         for path, why in (e.detail.get("reasons") or {}).items():
             line += f"\n　　{form_of(record).label_of(path)}：{why}"
         lines.append(line)

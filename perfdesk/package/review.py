@@ -318,7 +318,8 @@ def receive_review(store: Store, outer: Verified, source: str, trust_new: bool =
              "round": round or None, "package_version": m.version, "opinion": opinion or None,
              "letter": letter or None,
              "detail": {"reasons": reasons, "opinions": opinions, "signer": v.fingerprint,
-                        **({"relayed_by": outer.manifest.unit_name} if relayed else {})}}
+                        **({"relayed_by": outer.manifest.unit_name,
+                            "relay_note": _text(outer.content, "note", "转发说明")} if relayed else {})}}
     trust = [trust_row(v)] + ([trust_row(outer)] if relayed else [])
     keep = v.package if role_of(store.get_setting("role")) is Role.SUPERVISOR else None
     received = store.receive_review(

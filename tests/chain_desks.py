@@ -162,10 +162,12 @@ class Desk:
             item = dialog.reasons.item(row, 1)
             dialog.reasons.setCurrentItem(item)
             dialog.reasons.editItem(item)  # the cell's own editor, typed into and closed with Enter
-            [editor] = dialog.reasons.viewport().findChildren(QLineEdit)
+            [editor] = [e for e in dialog.reasons.viewport().findChildren(QLineEdit) if e.isVisible()]
             type_chinese(editor, why)
             self.qtbot.keyClick(editor, Qt.Key.Key_Return)
             self.qtbot.waitUntil(lambda item=item, why=why: item.text() == why)  # committed on the next turn
+            self.qtbot.waitUntil(lambda: not [e for e in dialog.reasons.viewport().findChildren(QLineEdit)
+                                              if e.isVisible()])
         for key, amount in (amounts or {}).items():
             edit = dialog.actual[key]
             edit.clear()
@@ -212,11 +214,11 @@ class Desk:
         return history_lines(self.store, self.record(title))
 
     def printed(self, folder: Path, title: str = FORM) -> str:
-        """The form as `导出 PDF` writes it, as text."""
-        from perfdesk.operations import export
+        """The form as 导出 PDF and 打印 print it, as text."""
+        from perfdesk.operations import render
 
         pdf = folder / f"{self.name}.pdf"
-        export(self.store, self.form_id(title), pdf=pdf)
+        pdf.write_bytes(render(self.store, self.record(title)).pdf)
         return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
 

@@ -2,9 +2,14 @@
 would: a unit's form received for review is never changed or sent up from the 主管部门; the office's
 answer goes down with 转发审核结果 from the list or the editor, its note reaching the unit's banner and
 history; the 主管部门's own forms stay editable; and every decision says what it did and where the
-package lies, the editor staying open under its new banner."""
+package lies, the editor staying open under its new banner.
+
+PERFDESK_SHOTS=docs writes the README's screenshot of the relay (docs/supervisor_relay.png)."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,6 +19,7 @@ from chain_desks import FORM, close_desks, desk_databases, open_desks  # noqa: F
 from gui_support import settle, trigger, type_chinese
 from perfdesk.domain.lifecycle import Status
 
+SHOTS = os.environ.get("PERFDESK_SHOTS")
 NOTE = "请按财政局意见修改，于3月5日前重新报送。"
 LETTER = "请补充项目立项的政策依据。"
 
@@ -23,6 +29,26 @@ def desks(qtbot, monkeypatch, tmp_path, desk_databases):  # noqa: F811
     opened = open_desks(qtbot, monkeypatch, tmp_path, desk_databases)
     yield opened
     close_desks(opened)
+
+
+def _shot(editor, dialog, name: str) -> None:
+    """The editor on a 1366×768 screen with the dialog over it, as the clerk sees them."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+
+    if not SHOTS:
+        return
+    editor.resize(1366, 768)
+    canvas = QPixmap(editor.grab())
+    front = dialog.grab()
+    left, top, title = 200, 262, 28  # below the banner and its 转发审核结果… button
+    paint = QPainter(canvas)
+    paint.fillRect(QRect(left - 1, top - title - 1, front.width() + 2, front.height() + title + 2), QColor("#5b6b7f"))
+    paint.setPen(QColor("white"))
+    paint.drawText(QRect(left + 10, top - title, front.width(), title), 0x81, dialog.windowTitle())  # left | vcenter
+    paint.drawPixmap(left, top, front)
+    paint.end()
+    canvas.save(str(Path(SHOTS) / name))
 
 
 def _returned_by_the_office(desks, folder):
@@ -88,10 +114,12 @@ def test_relay_from_the_editor_keeps_it_open_and_says_where_the_package_is(qtbot
     qtbot.mouseClick(editor.banner.relay_button, Qt.MouseButton.LeftButton)
     dialog = editor.findChild(QDialog, "relayDialog")
     assert LETTER in dialog.answer.toPlainText() and "补充政策依据" in dialog.answer.toPlainText()
+    assert dialog.target.text().endswith("201003_2027年校舍维修改造项目_审核结果转发_v1.pdpkg")
     type_chinese(dialog.note, NOTE)
+    qtbot.keyClicks(dialog.passphrase, "wrong passphrase")
+    _shot(editor, dialog, "supervisor_relay.png")
     dialog.target.clear()
     qtbot.keyClicks(dialog.target, str(tmp_path / "from-editor.pdpkg"))
-    qtbot.keyClicks(dialog.passphrase, "wrong passphrase")
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     ok.click()
     assert dialog.isVisible() and "口令" in dialog.error.text()

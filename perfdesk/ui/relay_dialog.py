@@ -98,6 +98,7 @@ class RelayDialog(QDialog):
         add_help_button(buttons, "review")  # the manual's 审核 page: the relay is described there
         layout.addWidget(buttons)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.resize(640, self.sizeHint().height())  # the file name whole; well inside a 1366×768 screen
 
     def _browse(self) -> None:
         path = dialogs.save_file_name(self, "保存转发数据包", Path(self.target.text()), "数据包 (*.pdpkg)")

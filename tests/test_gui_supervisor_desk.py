@@ -215,3 +215,22 @@ def test_the_core_refuses_changing_or_sending_a_received_copy(desks, tmp_path):
     with pytest.raises(TransitionRefused, match="不能代为生成报送数据包"):
         package_form(sup, record.id, load_signer(sup, own.id, desks["supervisor"].passphrase), tmp_path / "x.pdpkg")
     assert sup.get_form(record.id).data == record.data and not (tmp_path / "x.pdpkg").exists()
+
+
+def test_only_a_supervisor_is_offered_the_relay(desks):
+    from PySide6.QtGui import QAction
+
+    shown = {name: desk.win.findChild(QAction, "relayAction").isVisible() for name, desk in desks.items()}
+    assert shown == {"unit": False, "supervisor": True, "office": False}
+    sup = desks["supervisor"].win
+    assert sup.findChild(QAction, "relayAction") in sup.table.actions()  # the list's right-click menu
+
+
+def test_an_editor_opened_again_stays_open(qtbot, desks):
+    """The form file's upgrade opens the form again in a new window: the new one stays."""
+    unit = desks["unit"]
+    old = _open(unit, qtbot)
+    old._reopen()
+    qtbot.wait(100)  # the old window's deletion runs
+    new = unit.win.editors.get(unit.form_id())
+    assert new is not None and new is not old and new.isVisible()

@@ -951,7 +951,7 @@ class MainWindow(QMainWindow):
             return None
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(self._form_saved)
-        editor.destroyed.connect(lambda *_, fid=form_instance_id: self._editor_closed(fid))
+        editor.destroyed.connect(lambda *_, fid=form_instance_id, key=id(editor): self._editor_closed(fid, key))
         editor.installEventFilter(self)
         self.editors[form_instance_id] = editor
         self._editor_to_front(form_instance_id)
@@ -967,7 +967,14 @@ class MainWindow(QMainWindow):
             self._editor_order = [form_instance_id] + [f for f in self._editor_order if f != form_instance_id]
             self.editors_changed.emit()
 
-    def _editor_closed(self, form_instance_id: int) -> None:
+    def forget_editor(self, form_instance_id: int, editor: QMainWindow) -> None:
+        """That window no longer stands for the form (it closes to be opened again)."""
+        if self.editors.get(form_instance_id) is editor:
+            self._editor_closed(form_instance_id)
+
+    def _editor_closed(self, form_instance_id: int, key: int | None = None) -> None:
+        if key is not None and id(self.editors.get(form_instance_id)) != key:
+            return  # a window forgotten before it closed; the form's new window stays
         self.editors.pop(form_instance_id, None)
         self._editor_order = [f for f in self._editor_order if f != form_instance_id]
         self.editors_changed.emit()

@@ -284,6 +284,16 @@ class FormEditor(QMainWindow):
         dialog.open()
         return dialog
 
+    def _reopen(self) -> None:
+        """Open the form again in a new window (its form file changed, so every part is built anew); the
+        owner lets go of this window first, so the new one is not taken for it and closed with it."""
+        owner, form_instance_id = self.parent(), self.record.id
+        if owner is not None and hasattr(owner, "forget_editor"):
+            owner.forget_editor(form_instance_id, self)
+        self.close()
+        if owner is not None and hasattr(owner, "open_form_id"):
+            owner.open_form_id(form_instance_id)
+
     def show_moved(self, notice: str = "") -> None:
         """The form shown as it now stands after a move taken here (a decision, a relay, 申请调整): the
         stored document and status, its new banner, read-only or editable as the move left it, and

@@ -37,9 +37,15 @@ class Chain:
         move = find_move(action, self.record.status, actor=actor, round=in_round, target=target)
         self.record = self.store.transition(self.record.id, move, data=data, **event)
 
+    def _body(self, actor: Actor) -> str:
+        return self.unit.supervisor_name if actor is Actor.SUPERVISOR else OFFICE
+
     def _who(self, actor: Actor) -> str:
-        office = self.unit.supervisor_name if actor is Actor.SUPERVISOR else OFFICE
-        return f"{office}（{REVIEWERS[actor]}）"
+        return f"{self._body(actor)}（{REVIEWERS[actor]}）"
+
+    def _signed(self, actor: Actor, **more) -> dict:
+        """Who decided and on which day, as a review records it in the history."""
+        return {"body": self._body(actor), "reviewer": REVIEWERS[actor], "date": self.day.isoformat(), **more}
 
     def check(self) -> Chain:
         if self.record.status is Status.DRAFT:
@@ -68,12 +74,13 @@ class Chain:
     def forward(self, round: Round) -> Chain:
         self._move(Action.FORWARD, Actor.SUPERVISOR, in_round=round, round=round.value, data=self._cells(Actor.SUPERVISOR, self.record.data),
                    actor_name=self._who(Actor.SUPERVISOR), opinion=OPINIONS[Actor.SUPERVISOR],
-                   package_version=self.version)
+                   package_version=self.version, detail=self._signed(Actor.SUPERVISOR))
         return self
 
     def approve_here(self, actor: Actor, round: Round) -> Chain:
         self._move(Action.APPROVE, actor, in_round=round, round=round.value, data=self._cells(actor, self.record.data),
-                   actor_name=self._who(actor), opinion=OPINIONS[actor], package_version=self.version)
+                   actor_name=self._who(actor), opinion=OPINIONS[actor], package_version=self.version,
+                   detail=self._signed(actor))
         return self
 
     def answer(self, actor: Actor, target: Status, round: Round, *, letter: str = "", reasons: dict | None = None,
@@ -83,16 +90,17 @@ class Chain:
         for level in (*earlier, actor):
             if target is not Status.RETURNED or level is not actor:
                 data = self._cells(level, data, finance if level is Actor.PERF_MGMT else None)
-        opinions = [{"level": a.value, "name": self._who(a), "opinion": OPINIONS[a], "round": round.value,
-                     "at": self.day.isoformat()} for a in earlier]
+        opinions = [{"level": a.value, "name": self._body(a), "reviewer": REVIEWERS[a], "opinion": OPINIONS[a],
+                     "round": round.value, "date": self.day.isoformat(), "at": self.day.isoformat()} for a in earlier]
         self._move(Action.RESULT, actor, target=target, data=data, actor_name=self._who(actor), round=round.answer,
                    opinion=None if target is Status.RETURNED else OPINIONS[actor], letter=letter or None,
-                   package_version=self.version, detail={"reasons": reasons or {}, "opinions": opinions})
+                   package_version=self.version,
+                   detail=self._signed(actor, reasons=reasons or {}, opinions=opinions))
         return self
 
     def ret(self, actor: Actor, round: Round, letter: str, reasons: dict) -> Chain:
         self._move(Action.RETURN, actor, actor_name=self._who(actor), round=round.answer, letter=letter,
-                   package_version=self.version, detail={"reasons": reasons})
+                   package_version=self.version, detail=self._signed(actor, reasons=reasons))
         return self
 
 

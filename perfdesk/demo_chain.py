@@ -14,7 +14,6 @@ from .package.form_uid import new_form_uid
 from .package.formdata import apply_finance, set_cells
 from .store import FormRecord, Store, UnitRecord
 
-OFFICE = "长治市财政局"
 REVIEWERS = {Actor.SUPERVISOR: "赵红梅", Actor.FINANCE_DEPT: "李明", Actor.PERF_MGMT: "周静"}
 OPINIONS = {
     Actor.SUPERVISOR: "绩效目标符合申报要求，建议安排资金。",
@@ -38,7 +37,8 @@ class Chain:
         self.record = self.store.transition(self.record.id, move, data=data, **event)
 
     def _body(self, actor: Actor) -> str:
-        return self.unit.supervisor_name if actor is Actor.SUPERVISOR else OFFICE
+        # the unit's own 财政局: 长治市财政局 for a city unit, 长子县财政局 for a county one
+        return self.unit.supervisor_name if actor is Actor.SUPERVISOR else f"{self.unit.region}财政局"
 
     def _who(self, actor: Actor) -> str:
         return f"{self._body(actor)}（{REVIEWERS[actor]}）"
@@ -72,9 +72,10 @@ class Chain:
         return apply_finance(self.form, data, {**(extra or {}), **cells})
 
     def forward(self, round: Round) -> Chain:
-        self._move(Action.FORWARD, Actor.SUPERVISOR, in_round=round, round=round.value, data=self._cells(Actor.SUPERVISOR, self.record.data),
-                   actor_name=self._who(Actor.SUPERVISOR), opinion=OPINIONS[Actor.SUPERVISOR],
-                   package_version=self.version, detail=self._signed(Actor.SUPERVISOR))
+        self._move(Action.FORWARD, Actor.SUPERVISOR, in_round=round, round=round.value,
+                   data=self._cells(Actor.SUPERVISOR, self.record.data), actor_name=self._who(Actor.SUPERVISOR),
+                   opinion=OPINIONS[Actor.SUPERVISOR], package_version=self.version,
+                   detail=self._signed(Actor.SUPERVISOR))
         return self
 
     def approve_here(self, actor: Actor, round: Round) -> Chain:
@@ -126,16 +127,21 @@ def walk(store: Store, record: FormRecord, unit: UnitRecord, to: Status, *, day:
     if to is Status.RETURNED:
         return c.submit(first).answer(Actor.SUPERVISOR, Status.RETURNED, first, letter=RETURN_LETTER,
                                       reasons=RETURN_REASONS).record
+    # Every version reaches the office through the unit's 主管部门, which signs its row first (第十一条（二）).
     if to is Status.FEEDBACK:
-        return c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER).record
+        return c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER,
+                                      earlier=(Actor.SUPERVISOR,)).record
     if to is Status.PERF_REVIEW:
-        c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER)
-        return c.submit(second).received_by(Actor.FINANCE_DEPT, second).approve_here(Actor.FINANCE_DEPT, second).record
+        c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER,
+                               earlier=(Actor.SUPERVISOR,))
+        return c.submit(second).received_by(Actor.SUPERVISOR, second).forward(second) \
+            .approve_here(Actor.FINANCE_DEPT, second).record
     if to in (Status.APPROVED, Status.ADJUSTING):
         if kind_rounds:
-            c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER)
+            c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER,
+                                   earlier=(Actor.SUPERVISOR,))
         c.submit(second).answer(Actor.PERF_MGMT, Status.APPROVED, second, finance=finance,
-                                earlier=(Actor.FINANCE_DEPT,))
+                                earlier=(Actor.SUPERVISOR, Actor.FINANCE_DEPT))
         if to is Status.ADJUSTING:
             from .workflow import request_adjustment
 

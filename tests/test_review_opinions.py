@@ -105,10 +105,7 @@ def _credited(status: str) -> None:
     assert decided, status
     for line in decided:
         assert UNIT not in line and (SUPERVISOR in line or OFFICE in line), line
-    levels = status.split("各级审核意见：")[1].split("流转记录：")[0] if "各级审核意见：" in status else ""
-    for line in levels.splitlines():
-        if "（" in line and "）" in line and line.startswith("　") and not line.startswith("　　"):
-            assert f"（{UNIT}" not in line, line
+    assert f"（{UNIT}" not in _opinions(status), status  # 各级审核意见: 主管部门（长治市教育局（赵红梅），…
 
 
 def _opinions(status: str) -> str:
@@ -217,3 +214,21 @@ def test_a_review_without_its_text_says_which_option_gives_it(chain, tmp_path):
     sup.take(tmp_path / "v1.pdpkg")
     out = sup.run("forward", sup.form, "--out", str(tmp_path / "f.pdpkg"), ok=False)
     assert "主管部门审核通过须填写审核意见" in out and "--opinion" in out, out
+
+
+def test_the_demo_prints_each_levels_sign_off_of_the_version_it_holds(tmp_path, capsys):
+    demo = Installation("demo", tmp_path, capsys)
+    demo.run("demo", "--year", str(YEAR))
+    ids = {line.split("\t")[-1]: line.split("\t")[0] for line in demo.run("list").splitlines() if "\t" in line}
+    demo.form = ids["2027年学生食堂设备更新项目"]  # approved in 二下, through the 主管部门 and both office levels
+    approved = demo.printed()
+    day = "2026年12月20日"  # the demo's decisions are dated
+    for opinion, body, reviewer in (("绩效目标符合申报要求，建议安排资金。", SUPERVISOR, "赵红梅"),
+                                    ("绩效目标与预算资金相匹配，指标可衡量，同意。", OFFICE, "李明"),
+                                    ("经专家审定，绩效目标合理可行，同意批复。", OFFICE, "周静")):
+        assert opinion in approved and f"审核人：{reviewer}" in approved and f"{body} {day}" in approved, approved
+    demo.form = ids["2027年学生宿舍改造项目"]  # 申请调整中: the draft is unsigned, the approved version is not
+    _blank(demo.printed())
+    assert demo.printed("--approved") == approved
+    demo.form = ids["2026年高标准农田建设项目"]  # a county unit: its own 县财政局 signed
+    assert "长子县财政局 2025年12月20日" in demo.printed()

@@ -145,11 +145,7 @@ def deciding_body(store: Store, record: FormRecord, level: Actor, signer: Signer
     if len(own) == 1:
         return store.get_unit(own.pop()).name
     unit = store.get_unit(record.unit_id)
-    if level is Actor.SUPERVISOR:
-        return unit.supervisor_name
-    from ..operations import context
-
-    return context(unit, record.year, record.data)["finance_office"]
+    return unit.supervisor_name if level is Actor.SUPERVISOR else f"{unit.region}财政局"
 
 
 def decide(store: Store, form_instance_id: int, signer: Signer | None, *, decision: str, opinion: str = "",

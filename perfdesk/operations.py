@@ -88,7 +88,9 @@ def printed_review(store: Store, record: FormRecord) -> tuple[dict, dict[str, st
     if record.package_version is None or record.id is None:
         return record.data, {}
     signed = printed_opinions(store.events(record.id), record.package_version, record.status)
-    cells, bodies = printed_cells(form_of(record), signed)
+    unit = store.get_unit(record.unit_id)
+    cells, bodies = printed_cells(form_of(record), signed, record.data,
+                                  own_supervisor=unit.name if unit.code == unit.supervisor_code else "")
     return {**record.data, **cells}, bodies
 
 

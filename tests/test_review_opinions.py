@@ -232,3 +232,60 @@ def test_the_demo_prints_each_levels_sign_off_of_the_version_it_holds(tmp_path, 
     assert demo.printed("--approved") == approved
     demo.form = ids["2026年高标准农田建设项目"]  # a county unit: its own 县财政局 signed
     assert "长子县财政局 2025年12月20日" in demo.printed()
+
+
+# --- the rule itself, over history entries as any installation keeps them ----------------------
+
+def _entry(action, actor, version, *, opinion=None, name="", target=None, detail=None, at=None):
+    from types import SimpleNamespace
+
+    from perfdesk.domain.lifecycle import Status
+
+    return SimpleNamespace(action=action, actor=actor, package_version=version, opinion=opinion, letter=None,
+                           actor_name=name, round="二下", target=target or Status.APPROVED, detail=detail or {},
+                           at=at or dt.datetime(2027, 3, 1, 2, 0, tzinfo=dt.timezone.utc))
+
+
+def test_an_answer_from_before_the_reviewer_was_carried_still_names_body_reviewer_and_day():
+    from perfdesk.domain.lifecycle import Action, Actor, Status
+    from perfdesk.domain.review_opinions import printed_opinions
+
+    old = {"opinions": [{"level": "supervisor", "name": "长治市教育局（赵红梅）", "opinion": "同意转报。",
+                         "at": "2027-02-27T09:00:00+00:00", "round": "二上"},
+                        {"level": "finance_dept", "name": "长治市财政局（李明）", "opinion": "同意。",
+                         "at": "2027-02-28T09:00:00+00:00", "round": "二上"}]}
+    history = [_entry(Action.RESULT, Actor.PERF_MGMT, 2, opinion="同意批复。", name="长治市财政局（周静）",
+                      detail={**old, "reviewer": "周静"})]
+    signed = printed_opinions(history, 2, Status.APPROVED)
+    assert [(d.level, d.body, d.reviewer, d.day, d.opinion) for d in signed.values()] == [
+        (Actor.SUPERVISOR, "长治市教育局", "赵红梅", dt.date(2027, 2, 27), "同意转报。"),
+        (Actor.FINANCE_DEPT, "长治市财政局", "李明", dt.date(2027, 2, 28), "同意。"),
+        (Actor.PERF_MGMT, "长治市财政局", "周静", dt.date(2027, 3, 1), "同意批复。")]
+    assert printed_opinions(history, 3, Status.SUBMITTED) == {}  # version 3 is signed by nobody yet
+    assert printed_opinions(history, 2, Status.ADJUSTING) == {}
+
+
+def test_a_level_that_answers_the_same_version_again_prints_its_last_answer_and_a_return_prints_nothing():
+    from perfdesk.domain.lifecycle import Action, Actor, Status
+    from perfdesk.domain.review_opinions import printed_opinions
+
+    first = _entry(Action.RESULT, Actor.FINANCE_DEPT, 1, opinion="同意。", name="长治市财政局（李明）",
+                   target=Status.FEEDBACK)
+    again = _entry(Action.RESULT, Actor.FINANCE_DEPT, 1, opinion="部分内容需补充完善，退回修改。",
+                   name="长治市财政局（李明）", target=Status.RETURNED)
+    assert printed_opinions([first], 1, Status.FEEDBACK)[Actor.FINANCE_DEPT].opinion == "同意。"
+    assert printed_opinions([first, again], 1, Status.RETURNED) == {}
+
+
+def test_a_departments_own_form_prints_the_supervisor_row_it_filled_itself():
+    from perfdesk.domain.registry import get_form
+    from perfdesk.domain.review_cells import printed_cells
+
+    form = get_form("declaration")
+    doc = {"supervisor_opinion": "同意报送。", "supervisor_reviewer": "王强", "supervisor_review_date": "2027-03-01",
+           "finance_dept_opinion": "旧的意见"}
+    cells, bodies = printed_cells(form, {}, doc, own_supervisor="长治市教育局")
+    assert cells["supervisor_opinion"] == "同意报送。" and bodies == {"supervisor_opinion": "长治市教育局"}
+    assert cells["finance_dept_opinion"] is None
+    cells, bodies = printed_cells(form, {}, doc)  # another unit's 主管部门 signs through the chain only
+    assert cells["supervisor_opinion"] is None and bodies == {}

@@ -289,3 +289,38 @@ def test_a_departments_own_form_prints_the_supervisor_row_it_filled_itself():
     assert cells["finance_dept_opinion"] is None
     cells, bodies = printed_cells(form, {}, doc)  # another unit's 主管部门 signs through the chain only
     assert cells["supervisor_opinion"] is None and bodies == {}
+
+
+def test_the_editors_banner_names_the_office_after_its_second_round_approval_in_the_dialog(qtbot, chain, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from gui_support import type_chinese
+    from perfdesk.store import Store
+    from perfdesk.ui.editor import FormEditor
+
+    unit, _sup, office = chain
+    unit.run("package", FORM, "--out", str(tmp_path / "v1.pdpkg"))
+    office.take(tmp_path / "v1.pdpkg")
+    office.run("review", office.form, "--approve", "--opinion", "同意。", "--reviewer", "李明",
+               "--letter", "请在二上时细化指标。", "--out", str(tmp_path / "r1.pdpkg"))
+    unit.take(tmp_path / "r1.pdpkg")
+    unit.run("package", FORM, "--out", str(tmp_path / "v2.pdpkg"))
+    office.take(tmp_path / "v2.pdpkg")
+    store = Store(office.db)
+    try:
+        editor = FormEditor(store, int(office.form), role="finance", autosave_ms=50)
+        qtbot.addWidget(editor)
+        dialog = editor.open_review()  # 二上 at the 业务科室: approved here, no package
+        type_chinese(dialog.opinion, "同意")
+        type_chinese(dialog.reviewer, "李明")
+        qtbot.mouseClick(dialog.approve, Qt.MouseButton.LeftButton)
+        dialog.accept()
+        after = FormEditor(store, int(office.form), role="finance", autosave_ms=50)
+        qtbot.addWidget(after)
+        headline, listed = after.banner.headline.text(), after.banner.opinions.text()
+        assert f"{OFFICE}（李明）" in headline and UNIT not in headline, headline
+        assert f"二上　财政局业务科室（{OFFICE}（李明）" in listed and f"（{UNIT}" not in listed, listed
+        editor.close()
+        after.close()
+    finally:
+        store.close()

@@ -28,7 +28,7 @@ from ..domain.lifecycle import (Action, Actor, Move, Role, Round, Status, Transi
                                 decision_target, find_move, is_final, role_of)
 from ..domain.registry import form_of
 from ..domain.review_cells import level_cells, level_paths
-from ..domain.review_opinions import printed_opinions
+from ..domain.review_opinions import LevelDecision, printed_opinions
 from ..store import FormRecord, Store
 from .builder import Built, file_name, sign_and_zip, write_package
 from .errors import PackageError
@@ -199,11 +199,9 @@ def _review_package(store: Store, record: FormRecord, signer: Signer, move: Move
         "office": {"name": signer.unit.name, "code": signer.unit.code}, "decision": decision,
         "level": level.value, "status": move.target.value, "round": round.answer, "opinion": opinion,
         "reviewer": reviewer, "reasons": reasons, "cells": cells, "letter": letter, "date": today.isoformat(),
-        "opinions": _opinions(store, record) + ([{"level": level.value, "name": signer.unit.name,
-                                                   "reviewer": reviewer, "opinion": opinion, "round": round.answer,
-                                                   "date": today.isoformat(),
-                                                   "at": dt.datetime.now(dt.timezone.utc).isoformat(
-                                                       timespec="seconds")}] if opinion else []),
+        "opinions": _opinions(store, record) + ([LevelDecision(
+            level=level, version=record.package_version, body=signer.unit.name, reviewer=reviewer, day=today,
+            opinion=opinion, round=round.answer, approved=decision == "approve").carried()] if opinion else []),
         "reviewed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     # The level is in the signed manifest too, so the signer's role is known before any content is read.

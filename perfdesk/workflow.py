@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .domain.dates import format_moment
+from .domain.dates import format_date, format_moment
 from .domain.form_diff import Change, diff
 from .domain.lifecycle import APPROVED_PREFIX, Action, Actor, Status, TransitionRefused, approved_label, find_move
 from .domain.registry import form_of
+from .domain.review_opinions import decisions
 from .store import FormRecord, Store
 from .store.records import EventRecord, RevisionRecord
 
@@ -49,17 +50,6 @@ def _when(event: EventRecord) -> str:
     return format_moment(event.at)
 
 
-def _day(text: str) -> str:
-    """An ISO date or time carried in a package, as official tables write dates."""
-    import datetime as dt
-
-    try:
-        day = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _decision(event: EventRecord) -> str:
     if event.action is Action.RESULT:
         return {Status.RETURNED: "退回修改", Status.FEEDBACK: "一下反馈", Status.APPROVED: "审核通过"}.get(
@@ -68,35 +58,11 @@ def _decision(event: EventRecord) -> str:
 
 
 def opinions(events: list[EventRecord]) -> list[Opinion]:
-    """Every decision with its opinion or letter, oldest first; a level's decision seen twice (taken
-    here, then arriving as the answer) is listed once."""
-    found, seen = [], set()
-    for e in events:
-        if e.action not in _DECISIONS or not (e.opinion or e.letter):
-            continue
-        key = (e.package_version, e.actor, e.opinion, e.letter)
-        if key in seen:
-            continue
-        seen.add(key)
-        found.append(Opinion(round=e.round or "", level=e.actor.label if e.actor else "", who=e.actor_name or "",
-                             when=_when(e), decision=_decision(e), opinion=e.opinion or "", letter=e.letter or "",
-                             reasons=dict(e.detail.get("reasons") or {})))
-        for earlier in e.detail.get("opinions") or []:  # the levels above, as the answer carries them
-            if not isinstance(earlier, dict):
-                continue
-            try:
-                level = Actor(earlier.get("level")).label
-            except ValueError:
-                continue
-            mark = (e.package_version, level, earlier.get("opinion"))
-            if mark in seen or (e.package_version, e.actor, earlier.get("opinion"), e.letter) in seen:
-                continue
-            seen.add(mark)
-            found.insert(len(found) - 1, Opinion(round=str(earlier.get("round") or ""), level=level,
-                                                 who=str(earlier.get("name") or ""), when=_day(str(earlier.get("at") or "")),
-                                                 decision="审核意见", opinion=str(earlier.get("opinion") or ""),
-                                                 letter="", reasons={}))
-    return found
+    """Every level's decision with its opinion or letter, oldest first, each once (domain/review_opinions:
+    the same decisions the printed 审核意见 rows are taken from)."""
+    return [Opinion(round=d.round, level=d.level.label, who=d.who, when=format_date(d.day), decision=d.decision,
+                    opinion=d.opinion, letter=d.letter, reasons=dict(d.reasons))
+            for d in decisions(events) if d.opinion or d.letter or d.reasons]
 
 
 def banner(store: Store, record: FormRecord) -> Banner:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from .domain.dates import format_date, format_moment
 from .domain.form_diff import Change, diff
-from .domain.lifecycle import APPROVED_PREFIX, Action, Actor, Status, TransitionRefused, approved_label, find_move
+from .domain.lifecycle import (APPROVED_PREFIX, Action, Actor, Role, Status, TransitionRefused, approved_label,
+                               find_move)
 from .domain.registry import form_of
 from .domain.review_opinions import decisions
 from .store import FormRecord, Store
@@ -74,9 +75,16 @@ def banner(store: Store, record: FormRecord) -> Banner:
     headline = f"状态：{record.status.display}"
     if last is not None:
         headline += f" · {_decision(last)}：{last.actor_name or (last.actor.label if last.actor else '')}，{_when(last)}"
-    frozen = not record.status.editable
-    return Banner(record.status, headline, tuple(opinions(events)), frozen,
-                  instead(record.status) if frozen or record.status in (Status.RETURNED, Status.FEEDBACK) else "",
+    from .review_desk import editable, received_copy, role_here
+
+    frozen = not editable(store, record)
+    if received_copy(store, record) and role_here(store) is not Role.UNIT:  # a 主管部门's or an office's copy
+        from .review_desk import instead_here
+
+        advice = instead_here(store, record)
+    else:
+        advice = instead(record.status) if frozen or record.status in (Status.RETURNED, Status.FEEDBACK) else ""
+    return Banner(record.status, headline, tuple(opinions(events)), frozen, advice,
                   relay_line(last) if last is not None else "")
 
 

@@ -232,10 +232,12 @@ def _forward_package(store: Store, record: FormRecord, signer: Signer, *, opinio
 def relay(store: Store, form_instance_id: int, signer: Signer, target: Path, note: str = "") -> Built:
     """At a 主管部门: pass the finance office's answer (kept as it arrived) down to the unit."""
     record = store.get_form(form_instance_id)
+    from ..review_desk import office_answer
+
     move = find_move(Action.RELAY, record.status, actor=Actor.SUPERVISOR)
     inner = store.kept_package(record.id, "review")
-    if inner is None:
-        raise PackageError(f"本机没有收到财政部门对《{record.title}》的审核结果，无可转发")
+    if inner is None or office_answer(store, record) is None:  # none, or one to an earlier version
+        raise PackageError(f"本机没有收到财政部门对《{record.title}》第 {record.package_version} 版的审核结果，无可转发")
     if len(note) > MAX_LETTER:
         raise PackageError(f"转发说明过长（超过 {MAX_LETTER} 字）")
     unit = store.get_unit(record.unit_id)

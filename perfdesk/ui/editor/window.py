@@ -194,14 +194,12 @@ class FormEditor(QMainWindow):
         """Where the form is in the review chain, once it has moved or is frozen."""
         if not self.store.events(self.record.id) and not self.frozen:
             return None
-        from ...review_desk import can_relay, instead_here, received_copy
+        from ...review_desk import can_relay, received_copy
         from ...workflow import banner
 
         can_review = self.record.status in IN_REVIEW and IN_REVIEW[self.record.status] in self.context.role.actors
-        shown = banner(self.store, self.record)
+        shown = banner(self.store, self.record)  # at a 主管部门 or an office, the desk's advice for a unit's form
         received = received_copy(self.store, self.record) and self.context.role is not Role.UNIT
-        if received:  # the desk's own advice, not the unit's “请按审核意见修改…重新报送”
-            shown = dataclasses.replace(shown, frozen=True, instead=instead_here(self.store, self.record))
         strip = StatusBanner(shown, self.form.label_of, can_review=can_review, parent=self,
                              can_adjust=not received, can_relay=received and can_relay(self.store, self.record))
         strip.adjust_requested.connect(self.request_adjustment)

@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from chain_desks import FORM, close_desks, desk_databases, open_desks  # noqa: F401 - fixture
+from chain_desks import close_desks, desk_databases, open_desks  # noqa: F401 - fixture
 from gui_support import trigger, type_chinese
 from perfdesk.domain.lifecycle import Status
 

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QInputDialog, QMainWindow
 
-from chain_desks import FORM, close_desks, desk_databases, open_desks  # noqa: F401 - fixture
+from chain_desks import close_desks, desk_databases, open_desks  # noqa: F401 - fixture
 from gui_support import settle, trigger, type_chinese
 from perfdesk.domain.lifecycle import Status
 

@@ -176,9 +176,13 @@ def test_deciding_in_the_editor_keeps_it_open_under_its_new_banner(qtbot, desks,
 def test_review_from_the_list_says_what_it_did_and_where_the_package_is(qtbot, desks, tmp_path):
     unit, sup = desks["unit"], desks["supervisor"]
     sup.take_in(unit.send(tmp_path / "v1.pdpkg"))
+    editor = _open(sup, qtbot)  # open meanwhile: it follows
     told = sup.review(approve=False, letter=LETTER, target=tmp_path / "back.pdpkg")
     assert "主管部门退回修改" in told and "已退回（待修改）" in told
     assert "back.pdpkg" in told and str(tmp_path) in told and "长治市第一中学" in told
+    assert editor.isVisible() and editor.notice.text() == told
+    assert "已退回（待修改）" in editor.banner.headline.text() and not editor.banner.review_button.isVisibleTo(editor)
+    assert "状态：已退回（待修改）" in editor.status_label.text()
 
 
 def test_asking_to_adjust_keeps_the_editor_open_and_editable(qtbot, desks, monkeypatch):

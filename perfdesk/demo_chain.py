@@ -14,7 +14,6 @@ from .package.form_uid import new_form_uid
 from .package.formdata import apply_finance, set_cells
 from .store import FormRecord, Store, UnitRecord
 
-OFFICE = "长治市财政局"
 REVIEWERS = {Actor.SUPERVISOR: "赵红梅", Actor.FINANCE_DEPT: "李明", Actor.PERF_MGMT: "周静"}
 OPINIONS = {
     Actor.SUPERVISOR: "绩效目标符合申报要求，建议安排资金。",
@@ -37,9 +36,16 @@ class Chain:
         move = find_move(action, self.record.status, actor=actor, round=in_round, target=target)
         self.record = self.store.transition(self.record.id, move, data=data, **event)
 
+    def _body(self, actor: Actor) -> str:
+        # the unit's own 财政局: 长治市财政局 for a city unit, 长子县财政局 for a county one
+        return self.unit.supervisor_name if actor is Actor.SUPERVISOR else f"{self.unit.region}财政局"
+
     def _who(self, actor: Actor) -> str:
-        office = self.unit.supervisor_name if actor is Actor.SUPERVISOR else OFFICE
-        return f"{office}（{REVIEWERS[actor]}）"
+        return f"{self._body(actor)}（{REVIEWERS[actor]}）"
+
+    def _signed(self, actor: Actor, **more) -> dict:
+        """Who decided and on which day, as a review records it in the history."""
+        return {"body": self._body(actor), "reviewer": REVIEWERS[actor], "date": self.day.isoformat(), **more}
 
     def check(self) -> Chain:
         if self.record.status is Status.DRAFT:
@@ -66,14 +72,16 @@ class Chain:
         return apply_finance(self.form, data, {**(extra or {}), **cells})
 
     def forward(self, round: Round) -> Chain:
-        self._move(Action.FORWARD, Actor.SUPERVISOR, in_round=round, round=round.value, data=self._cells(Actor.SUPERVISOR, self.record.data),
-                   actor_name=self._who(Actor.SUPERVISOR), opinion=OPINIONS[Actor.SUPERVISOR],
-                   package_version=self.version)
+        self._move(Action.FORWARD, Actor.SUPERVISOR, in_round=round, round=round.value,
+                   data=self._cells(Actor.SUPERVISOR, self.record.data), actor_name=self._who(Actor.SUPERVISOR),
+                   opinion=OPINIONS[Actor.SUPERVISOR], package_version=self.version,
+                   detail=self._signed(Actor.SUPERVISOR))
         return self
 
     def approve_here(self, actor: Actor, round: Round) -> Chain:
         self._move(Action.APPROVE, actor, in_round=round, round=round.value, data=self._cells(actor, self.record.data),
-                   actor_name=self._who(actor), opinion=OPINIONS[actor], package_version=self.version)
+                   actor_name=self._who(actor), opinion=OPINIONS[actor], package_version=self.version,
+                   detail=self._signed(actor))
         return self
 
     def answer(self, actor: Actor, target: Status, round: Round, *, letter: str = "", reasons: dict | None = None,
@@ -83,16 +91,17 @@ class Chain:
         for level in (*earlier, actor):
             if target is not Status.RETURNED or level is not actor:
                 data = self._cells(level, data, finance if level is Actor.PERF_MGMT else None)
-        opinions = [{"level": a.value, "name": self._who(a), "opinion": OPINIONS[a], "round": round.value,
-                     "at": self.day.isoformat()} for a in earlier]
+        opinions = [{"level": a.value, "name": self._body(a), "reviewer": REVIEWERS[a], "opinion": OPINIONS[a],
+                     "round": round.value, "date": self.day.isoformat(), "at": self.day.isoformat()} for a in earlier]
         self._move(Action.RESULT, actor, target=target, data=data, actor_name=self._who(actor), round=round.answer,
                    opinion=None if target is Status.RETURNED else OPINIONS[actor], letter=letter or None,
-                   package_version=self.version, detail={"reasons": reasons or {}, "opinions": opinions})
+                   package_version=self.version,
+                   detail=self._signed(actor, reasons=reasons or {}, opinions=opinions))
         return self
 
     def ret(self, actor: Actor, round: Round, letter: str, reasons: dict) -> Chain:
         self._move(Action.RETURN, actor, actor_name=self._who(actor), round=round.answer, letter=letter,
-                   package_version=self.version, detail={"reasons": reasons})
+                   package_version=self.version, detail=self._signed(actor, reasons=reasons))
         return self
 
 
@@ -118,16 +127,21 @@ def walk(store: Store, record: FormRecord, unit: UnitRecord, to: Status, *, day:
     if to is Status.RETURNED:
         return c.submit(first).answer(Actor.SUPERVISOR, Status.RETURNED, first, letter=RETURN_LETTER,
                                       reasons=RETURN_REASONS).record
+    # Every version reaches the office through the unit's 主管部门, which signs its row first (第十一条（二）).
     if to is Status.FEEDBACK:
-        return c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER).record
+        return c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER,
+                                      earlier=(Actor.SUPERVISOR,)).record
     if to is Status.PERF_REVIEW:
-        c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER)
-        return c.submit(second).received_by(Actor.FINANCE_DEPT, second).approve_here(Actor.FINANCE_DEPT, second).record
+        c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER,
+                               earlier=(Actor.SUPERVISOR,))
+        return c.submit(second).received_by(Actor.SUPERVISOR, second).forward(second) \
+            .approve_here(Actor.FINANCE_DEPT, second).record
     if to in (Status.APPROVED, Status.ADJUSTING):
         if kind_rounds:
-            c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER)
+            c.submit(first).answer(Actor.FINANCE_DEPT, Status.FEEDBACK, first, letter=FEEDBACK_LETTER,
+                                   earlier=(Actor.SUPERVISOR,))
         c.submit(second).answer(Actor.PERF_MGMT, Status.APPROVED, second, finance=finance,
-                                earlier=(Actor.FINANCE_DEPT,))
+                                earlier=(Actor.SUPERVISOR, Actor.FINANCE_DEPT))
         if to is Status.ADJUSTING:
             from .workflow import request_adjustment
 

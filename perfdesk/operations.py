@@ -21,7 +21,7 @@ from .os_errors import explain_os
 from .domain.document import headline_amount
 from .domain.findings import Finding
 from .domain.formdef import FormDef
-from .domain.lifecycle import Action, Role, role_of
+from .domain.lifecycle import Action, Role, Status, role_of
 from .domain.monitoring import report_subject
 from .domain.profiles import ProfileError, get_profile
 from .domain.registry import form_of, get_form
@@ -74,7 +74,24 @@ def _consequence_text(profile_id: str, score: Decimal, amount: Decimal | None) -
 def grid_for(store: Store, record: FormRecord) -> Grid:
     form = form_of(record)
     unit = store.get_unit(record.unit_id)
-    return build_grid(form, record.data, context(unit, record.year, record.data))
+    doc, bodies = printed_review(store, record)
+    return build_grid(form, doc, {**context(unit, record.year, doc), "review_bodies": bodies})
+
+
+def printed_review(store: Store, record: FormRecord) -> tuple[dict, dict[str, str]]:
+    """The document with its 审核意见 rows as the form's history says they print (the sign-offs of its
+    current version, domain/review_opinions), and the deciding body of each row. A form that never
+    went through the chain prints the rows as they were typed."""
+    from .domain.review_cells import printed_cells
+    from .domain.review_opinions import printed_opinions
+
+    if record.package_version is None or record.id is None:
+        return record.data, {}
+    signed = printed_opinions(store.events(record.id), record.package_version, record.status)
+    unit = store.get_unit(record.unit_id)
+    cells, bodies = printed_cells(form_of(record), signed, record.data,
+                                  own_supervisor=unit.name if unit.code == unit.supervisor_code else "")
+    return {**record.data, **cells}, bodies
 
 
 def installation_role(store: Store) -> Role:
@@ -168,7 +185,7 @@ def export(store: Store, form_instance_id: int, *, pdf: Path | None, xlsx: Path 
         kept = approved_revision(store, record)
         if kept is None:
             raise OperationError(f"表单 {record.id}“{record.title}”没有申请调整前审核通过的版本")
-        record = dataclasses.replace(record, data=kept.data, title=kept.title)
+        record = dataclasses.replace(record, data=kept.data, title=kept.title, status=Status.APPROVED)
     findings = check(store, record)
     errors = blocking(findings)
     if errors:
@@ -244,6 +261,9 @@ def save_document(store: Store, record: FormRecord, doc: dict, title: str | None
     follow the checks. A frozen form (submitted, under review, approved) is refused with what to do
     instead (lifecycle.TransitionRefused), whatever status the caller last saw; `based_on`, the
     version the clerk edited, refuses a save over a newer one (FormConflict)."""
+    from .review_desk import refuse_changing
+
+    refuse_changing(store, record)  # a unit's form received here is the unit's to change
     form: FormDef = form_of(record)
     errors = blocking(run_checks(form, doc, check_context(store, record, role=role)))
     amount: Decimal | None = headline_amount(form, doc)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .domain.dates import format_moment
+from .domain.dates import format_date, format_moment
 from .domain.form_diff import Change, diff
-from .domain.lifecycle import APPROVED_PREFIX, Action, Actor, Status, TransitionRefused, approved_label, find_move
+from .domain.lifecycle import (APPROVED_PREFIX, Action, Actor, Role, Status, TransitionRefused, approved_label,
+                               find_move)
 from .domain.registry import form_of
+from .domain.review_opinions import decisions
 from .store import FormRecord, Store
 from .store.records import EventRecord, RevisionRecord
 
@@ -42,21 +44,11 @@ class Banner:
     opinions: tuple[Opinion, ...]
     frozen: bool
     instead: str  # what the clerk can do (empty where the form is editable)
+    relay: str = ""  # the 主管部门 that passed the answer down, and its note to the unit
 
 
 def _when(event: EventRecord) -> str:
     return format_moment(event.at)
-
-
-def _day(text: str) -> str:
-    """An ISO date or time carried in a package, as official tables write dates."""
-    import datetime as dt
-
-    try:
-        day = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _decision(event: EventRecord) -> str:
@@ -67,35 +59,11 @@ def _decision(event: EventRecord) -> str:
 
 
 def opinions(events: list[EventRecord]) -> list[Opinion]:
-    """Every decision with its opinion or letter, oldest first; a level's decision seen twice (taken
-    here, then arriving as the answer) is listed once."""
-    found, seen = [], set()
-    for e in events:
-        if e.action not in _DECISIONS or not (e.opinion or e.letter):
-            continue
-        key = (e.package_version, e.actor, e.opinion, e.letter)
-        if key in seen:
-            continue
-        seen.add(key)
-        found.append(Opinion(round=e.round or "", level=e.actor.label if e.actor else "", who=e.actor_name or "",
-                             when=_when(e), decision=_decision(e), opinion=e.opinion or "", letter=e.letter or "",
-                             reasons=dict(e.detail.get("reasons") or {})))
-        for earlier in e.detail.get("opinions") or []:  # the levels above, as the answer carries them
-            if not isinstance(earlier, dict):
-                continue
-            try:
-                level = Actor(earlier.get("level")).label
-            except ValueError:
-                continue
-            mark = (e.package_version, level, earlier.get("opinion"))
-            if mark in seen or (e.package_version, e.actor, earlier.get("opinion"), e.letter) in seen:
-                continue
-            seen.add(mark)
-            found.insert(len(found) - 1, Opinion(round=str(earlier.get("round") or ""), level=level,
-                                                 who=str(earlier.get("name") or ""), when=_day(str(earlier.get("at") or "")),
-                                                 decision="审核意见", opinion=str(earlier.get("opinion") or ""),
-                                                 letter="", reasons={}))
-    return found
+    """Every level's decision with its opinion or letter, oldest first, each once (domain/review_opinions:
+    the same decisions the printed 审核意见 rows are taken from)."""
+    return [Opinion(round=d.round, level=d.level.label, who=d.who, when=format_date(d.day), decision=d.decision,
+                    opinion=d.opinion, letter=d.letter, reasons=dict(d.reasons))
+            for d in decisions(events) if d.opinion or d.letter or d.reasons]
 
 
 def banner(store: Store, record: FormRecord) -> Banner:
@@ -107,9 +75,26 @@ def banner(store: Store, record: FormRecord) -> Banner:
     headline = f"状态：{record.status.display}"
     if last is not None:
         headline += f" · {_decision(last)}：{last.actor_name or (last.actor.label if last.actor else '')}，{_when(last)}"
-    frozen = not record.status.editable
-    return Banner(record.status, headline, tuple(opinions(events)), frozen,
-                  instead(record.status) if frozen or record.status in (Status.RETURNED, Status.FEEDBACK) else "")
+    from .review_desk import editable, received_copy, role_here
+
+    frozen = not editable(store, record)
+    if received_copy(store, record) and role_here(store) is not Role.UNIT:  # a 主管部门's or an office's copy
+        from .review_desk import instead_here
+
+        advice = instead_here(store, record)
+    else:
+        advice = instead(record.status) if frozen or record.status in (Status.RETURNED, Status.FEEDBACK) else ""
+    return Banner(record.status, headline, tuple(opinions(events)), frozen, advice,
+                  relay_line(last) if last is not None else "")
+
+
+def relay_line(event: EventRecord) -> str:
+    """“经长治市教育局转发：请按意见修改。” for an answer the 主管部门 passed down; empty otherwise."""
+    by = event.detail.get("relayed_by") if event.action is Action.RESULT else None
+    if not by:
+        return ""
+    note = event.detail.get("relay_note") or ""
+    return f"经{by}转发" + (f"，转发说明：{note}" if note else "")
 
 
 def history_lines(store: Store, record: FormRecord) -> list[str]:
@@ -130,6 +115,8 @@ def history_lines(store: Store, record: FormRecord) -> list[str]:
             line += f"\n　　意见：{e.opinion}"
         if e.letter:
             line += f"\n　　反馈意见：{e.letter}"
+        if relay_line(e):
+            line += f"\n　　{relay_line(e)}"
         for path, why in (e.detail.get("reasons") or {}).items():
             line += f"\n　　{form_of(record).label_of(path)}：{why}"
         lines.append(line)

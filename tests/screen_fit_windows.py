@@ -78,6 +78,7 @@ def dialogs(win, store, tmp_path):
     from perfdesk.ui.packages.trust_dialog import TrustDialog
     from perfdesk.ui.preview import PrintPreviewDialog
     from perfdesk.ui.recycle_bin import RecycleBinDialog
+    from perfdesk.ui.relay_dialog import RelayDialog
     from perfdesk.ui.review_dialog import ReviewDialog
     from perfdesk.ui.setup_dialog import UnitSetupDialog
     from perfdesk.ui.summary_view import SummaryWindow
@@ -100,6 +101,7 @@ def dialogs(win, store, tmp_path):
     yield "新建评价报告", EvaluationFormDialog("evaluation_report", unit, declarations, 2027, parent=win)
     yield "打印预览", PrintPreviewDialog(render(store, store.get_form(declaration.id)).pdf, declaration.title, parent=win)
     yield "审核", ReviewDialog(store, waiting.id, parent=win)
+    yield "转发审核结果", RelayDialog(store, waiting.id, parent=win)
     yield "校验结果", FindingsDialog(declaration.title, ["错误 …"] * 40, win)
     yield "回收站", RecycleBinDialog(store, win)
     yield "批量打印", FormChooser(forms, win)

@@ -258,7 +258,7 @@ def test_menus_are_in_chinese(window):
     assert form_actions == ["复制到新年度", "删除", "校验", "回收站"]
     assert [a.text().split("(")[0] for a in menu["工具"].actions()] == ["指标库", "汇总与图表"]
     assert [a.text().split("(")[0] for a in menu["提交包"].actions() if a.text()] == [
-        "收件记录", "导入数据包", "生成报送数据包", "审核", "可信公钥", "签名密钥"]
+        "收件记录", "导入数据包", "生成报送数据包", "审核", "转发审核结果", "可信公钥", "签名密钥"]
     assert [a.text().split("(")[0] for a in menu["设置"].actions()] == ["单位设置"]
     assert [a.text().split("(")[0] for a in menu["帮助"].actions()] == ["使用手册", "关于"]
 

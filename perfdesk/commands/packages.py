@@ -5,6 +5,7 @@ and running the others stays fast and never depends on it."""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import sys
@@ -409,6 +410,21 @@ def _actual_rows(record, amounts: dict[str, str]) -> dict[str, str]:
     return {tree_row_key(table, name, rows[table.key]): amount for name, amount in amounts.items()}
 
 
+_HOW = {"opinion": "请用 --opinion \"审核意见\" 填写（如 --opinion \"绩效目标符合申报要求，同意。\"）",
+        "letter": "请用 --letter \"反馈意见\" 或 --letter-file 文件 写明"}
+
+
+@contextlib.contextmanager
+def _options_named():
+    """A decision refused for a missing text says which option gives it."""
+    from ..package.review import MissingText
+
+    try:
+        yield
+    except MissingText as exc:
+        raise CommandError(f"{exc}：{_HOW[exc.what]}") from exc
+
+
 def _review(store: Store, args) -> int:
     from ..domain.lifecycle import Action, is_final
     from ..package.identity import identity_of, load_signer
@@ -427,8 +443,10 @@ def _review(store: Store, args) -> int:
         identity_of(store, unit.id)  # no key: said before the passphrase is asked
         signer = load_signer(store, unit.id, passphrase(args))
     seal = _read(args.seal, "公章图片") if args.seal else None
-    decided = decide(store, record.id, signer, decision=args.decision, opinion=args.opinion, reviewer=args.reviewer,
-                     letter=letter, reasons=reasons, finance=finance, target=args.out, seal_png=seal)
+    with _options_named():
+        decided = decide(store, record.id, signer, decision=args.decision, opinion=args.opinion,
+                         reviewer=args.reviewer, letter=letter, reasons=reasons, finance=finance, target=args.out,
+                         seal_png=seal)
     done = decided.record
     if decided.built is None:
         print(f"{decided.level.label}：《{record.title}》第 {record.package_version} 版{decided.move.action.label}，"
@@ -452,8 +470,9 @@ def _forward(store: Store, args) -> int:
     if record.status is Status.SUPERVISOR_REVIEW:
         seal = _read(args.seal, "公章图片") if args.seal else None
         signer = load_signer(store, unit.id, passphrase(args))
-        decide(store, record.id, signer, decision="approve", opinion=args.opinion, reviewer=args.reviewer,
-               target=args.out, seal_png=seal)
+        with _options_named():
+            decide(store, record.id, signer, decision="approve", opinion=args.opinion, reviewer=args.reviewer,
+                   target=args.out, seal_png=seal)
         print(f"已生成转报数据包：{args.out}（《{record.title}》第 {record.package_version} 版，"
               "主管部门审核通过并转报财政部门）")
         return EXIT_OK

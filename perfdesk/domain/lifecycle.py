@@ -295,6 +295,35 @@ def check_editable(status: Status) -> None:
         raise TransitionRefused(f"表单状态为“{status.display}”，不能修改。{instead(status)}")
 
 
+def editable_here(status: Status, role: Role, received: bool) -> bool:
+    """Whether this installation may change a form's document. A 主管部门 or a finance office holds a
+    unit's form as a copy received for review: it decides on it (its own cells through 审核) and passes
+    the answer down, but never changes it, whatever its status — a returned form is changed by its unit
+    and sent again. Forms written here (a 主管部门's own, 部门 level) follow their status as a unit's do."""
+    return status.editable and not (received and role is not Role.UNIT)
+
+
+# What a reviewing installation does with a unit's form it received, instead of changing it.
+_AT_THE_DESK = {
+    Status.DEPT_REVIEW: "已转报财政部门，正在等待财政部门审核；收到审核结果后请在“导入数据包”中导入，再“转发审核结果”给单位。",
+    Status.PERF_REVIEW: "已转报财政部门，正在等待财政部门审核；收到审核结果后请在“导入数据包”中导入，再“转发审核结果”给单位。",
+}
+_RELAY = "这是单位报送的表单，主管部门不能修改，也不能代为报送。财政部门的审核结果请点“转发审核结果…”签名打包，交单位按意见办理。"
+_SENT_DOWN = "这是单位报送的表单，本机不能修改，也不能代为报送；审核结果已交回，单位按审核意见办理（须修改的修改后重新报送）。"
+
+
+def desk_instead(status: Status, role: Role, *, answer_to_relay: bool) -> str:
+    """What to do with a received copy at a 主管部门 or an office, said where a unit would read
+    “请按审核意见修改…重新报送”. `answer_to_relay`: the office's answer waits here to be passed down."""
+    if status in IN_REVIEW and IN_REVIEW[status] in role.actors:
+        return instead(status)
+    if role is Role.SUPERVISOR and answer_to_relay:
+        return _RELAY
+    if role is Role.SUPERVISOR and status in _AT_THE_DESK:
+        return _AT_THE_DESK[status]
+    return _SENT_DOWN
+
+
 def after_save(status: Status, has_errors: bool) -> Status:
     """The status after the document is saved: 草稿 and 已校验 follow the checks; a returned, 一下 or
     adjusting form keeps its status (and its letter) until it is sent again."""

@@ -8,9 +8,11 @@ keeps the opinions in its history only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from .formdef import FormDef
 from .lifecycle import Actor
+from .review_opinions import REVIEW_LEVELS, LevelDecision
 
 _PARTS = ("opinion", "reviewer", "review_date")
 
@@ -25,3 +27,31 @@ def level_cells(form: FormDef, level: Actor, *, opinion: str | None, reviewer: s
     values = {"opinion": opinion, "reviewer": reviewer, "review_date": date.isoformat() if opinion else None}
     return {f"{level.value}_{part}": value for part, value in values.items()
             if value and f"{level.value}_{part}" in form.fields}
+
+
+def printed_cells(form: FormDef, signed: Mapping[Actor, LevelDecision], doc: Mapping[str, object], *,
+                  own_supervisor: str = "") -> tuple[dict[str, object], dict[str, str]]:
+    """The 审核意见 rows as they print for the sign-offs of the current version (review_opinions.
+    printed_opinions): every level's cells, a level that has not signed it left blank whatever the
+    document holds; and the deciding body of each signed row, by its opinion cell.
+
+    `own_supervisor`: the unit's name where it is its own 主管部门 (a 部门's own form). No other
+    主管部门 reviews it, so its row is the one it filled in itself, as typed."""
+    cells: dict[str, object] = {}
+    bodies: dict[str, str] = {}
+    for level in REVIEW_LEVELS:
+        d = signed.get(level)
+        values = {"opinion": d.opinion, "reviewer": d.reviewer or None,
+                  "review_date": d.day.isoformat() if d.day else None} if d else {}
+        if d is None and level is Actor.SUPERVISOR and own_supervisor:
+            values = {part: doc.get(f"{level.value}_{part}") for part in _PARTS}
+            d_body = own_supervisor if values["opinion"] else ""
+        else:
+            d_body = d.body if d else ""
+        for part in _PARTS:
+            key = f"{level.value}_{part}"
+            if key in form.fields:
+                cells[key] = values.get(part)
+        if d_body and f"{level.value}_opinion" in form.fields:
+            bodies[f"{level.value}_opinion"] = d_body
+    return cells, bodies

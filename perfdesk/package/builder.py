@@ -127,7 +127,11 @@ def assemble_form_package(signer: Signer, record: FormRecord, uid: str, version:
 
 def submission_of(store: Store, record: FormRecord) -> Round:
     """The round this form goes up in now, or TransitionRefused when its status does not allow
-    sending it (a draft with errors is refused by the checks, with each error named)."""
+    sending it (a draft with errors is refused by the checks, with each error named). A unit's form
+    received at a 主管部门 or an office is never sent up from there."""
+    from ..review_desk import refuse_sending
+
+    refuse_sending(store, record)
     if record.status is not Status.DRAFT:  # a draft goes once its checks pass (refusal names what fails)
         find_move(Action.SUBMIT, record.status, actor=Actor.UNIT)
     sent_before = any(e.action is Action.SUBMIT for e in store.events(record.id))
@@ -157,7 +161,8 @@ def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, s
         raise PackageError(reason)
     uid = store.ensure_form_uid(record.id, lambda: new_form_uid(signer.unit.code))
     version = next_version(record)
-    rendered = render(store, dataclasses.replace(record, data=data))
+    # A new version: no level has signed it yet, whatever the last one's answer said.
+    rendered = render(store, dataclasses.replace(record, data=data, package_version=version))
     payload = assemble_form_package(signer, record, uid, version, data, rendered.pdf, rendered.xlsx, attachments,
                                     seal_png=seal_png, round=round)
     return Built(payload, uid, version, file_name(signer.unit.code, record.title, version), round)

@@ -28,6 +28,7 @@ from ..domain.lifecycle import (Action, Actor, Move, Role, Round, Status, Transi
                                 decision_target, find_move, is_final, role_of)
 from ..domain.registry import form_of
 from ..domain.review_cells import level_cells, level_paths
+from ..domain.review_opinions import LevelDecision, printed_opinions
 from ..store import FormRecord, Store
 from .builder import Built, file_name, sign_and_zip, write_package
 from .errors import PackageError
@@ -40,6 +41,15 @@ from .verifier import Verified
 DECISIONS = ("approve", "return")
 MAX_LETTER = 20_000
 _ANSWERS = {Status.RETURNED, Status.FEEDBACK, Status.APPROVED}
+
+
+class MissingText(PackageError):
+    """A decision without the text it needs; `what` says which ("opinion" or "letter"), so that the CLI
+    can name its option and the GUI its box."""
+
+    def __init__(self, message: str, what: str) -> None:
+        super().__init__(message)
+        self.what = what
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,7 @@ def _reasons(form: FormDef, reasons: dict[str, str]) -> dict[str, str]:
 
 
 def _reviewed(store: Store, record: FormRecord, level: Actor, decision: str, *, opinion: str, reviewer: str,
-              letter: str, finance: dict[str, Any]) -> tuple[dict, dict[str, Any]]:
+              letter: str, finance: dict[str, Any], today: dt.date) -> tuple[dict, dict[str, Any]]:
     """The document with this level's cells filled, and those cells; or PackageError saying what
     is missing."""
     from ..operations import check_context
@@ -95,12 +105,12 @@ def _reviewed(store: Store, record: FormRecord, level: Actor, decision: str, *, 
     if len(letter) > MAX_LETTER or len(opinion) > MAX_LETTER:
         raise PackageError(f"审核意见或反馈意见过长（超过 {MAX_LETTER} 字）")
     if decision == "approve" and not opinion.strip():
-        raise PackageError(f"{level.label}审核通过须填写审核意见")
+        raise MissingText(f"{level.label}审核通过须填写审核意见", "opinion")
     if decision == "return" and not letter.strip():
-        raise PackageError("退回修改须写明反馈意见，告诉单位要改什么")
+        raise MissingText("退回修改须写明反馈意见，告诉单位要改什么", "letter")
     form = form_of(record)
     own = level_cells(form, level, opinion=opinion.strip() or None, reviewer=reviewer.strip() or None,
-                      date=dt.date.today())
+                      date=today)
     if level is Actor.SUPERVISOR:
         if finance:
             raise PackageError("本年度实际安排资金由财政部门填写，主管部门不能填写")
@@ -120,13 +130,22 @@ def _header(record: FormRecord) -> dict:
 
 
 def _opinions(store: Store, record: FormRecord) -> list[dict]:
-    """Every level's opinion on the version under review, oldest first, as the answer carries them."""
-    found = []
-    for e in store.events(record.id):
-        if e.package_version == record.package_version and e.opinion and e.actor not in (None, Actor.UNIT):
-            found.append({"level": e.actor.value, "name": e.actor_name or "", "opinion": e.opinion,
-                          "at": e.at.isoformat(timespec="seconds"), "round": e.round or ""})
-    return found
+    """The sign-offs of the levels before this one on the version under review, oldest first, as the
+    answer carries them down (the same decisions the printed rows show)."""
+    signed = printed_opinions(store.events(record.id), record.package_version, record.status)
+    return [d.carried() for d in signed.values()]
+
+
+def deciding_body(store: Store, record: FormRecord, level: Actor, signer: Signer | None) -> str:
+    """The body taking a decision here: the installation's signing identity, else the form's 主管部门 or
+    its finance office as the unit's rules name it — never the form's own unit."""
+    if signer is not None:
+        return signer.unit.name
+    own = {i.unit_id for i in store.identities()} - {record.unit_id}
+    if len(own) == 1:
+        return store.get_unit(own.pop()).name
+    unit = store.get_unit(record.unit_id)
+    return unit.supervisor_name if level is Actor.SUPERVISOR else f"{unit.region}财政局"
 
 
 def decide(store: Store, form_instance_id: int, signer: Signer | None, *, decision: str, opinion: str = "",
@@ -145,8 +164,9 @@ def decide(store: Store, form_instance_id: int, signer: Signer | None, *, decisi
         raise TransitionRefused(f"本机不是{level.label}，不能审核处于“{record.status.display}”的表单")
     form = form_of(record)
     reasons = _reasons(form, reasons or {})
+    today = dt.date.today()
     data, cells = _reviewed(store, record, level, decision, opinion=opinion, reviewer=reviewer, letter=letter,
-                            finance=finance or {})
+                            finance=finance or {}, today=today)
     sends = is_final(move) or move.action is Action.FORWARD
     built = None
     if sends:
@@ -154,14 +174,13 @@ def decide(store: Store, form_instance_id: int, signer: Signer | None, *, decisi
             raise PackageError("这一步的审核结果要签名并生成数据包：请指定签名身份和数据包文件名")
         if move.action is Action.FORWARD:
             built = _forward_package(store, record, signer, opinion=opinion, reviewer=reviewer, cells=cells,
-                                     seal_png=seal_png)
+                                     seal_png=seal_png, today=today)
         else:
             built = _review_package(store, record, signer, move, level, round, decision=decision, opinion=opinion,
-                                    reviewer=reviewer, letter=letter, reasons=reasons,
-                                    cells=cells)
+                                    reviewer=reviewer, letter=letter, reasons=reasons, cells=cells, today=today)
         write_package(target, built.data)
-    who = signer.unit.name if signer is not None else store.get_unit(record.unit_id).name
-    detail = {"reviewer": reviewer, "reasons": reasons, "cells": cells}
+    who = deciding_body(store, record, level, signer)
+    detail = {"reviewer": reviewer, "reasons": reasons, "cells": cells, "body": who, "date": today.isoformat()}
     if built is not None:
         detail["file"] = built.file_name
     after = store.transition(record.id, move, data=data, actor_name=f"{who}{'（' + reviewer + '）' if reviewer else ''}",
@@ -173,17 +192,16 @@ def decide(store: Store, form_instance_id: int, signer: Signer | None, *, decisi
 
 def _review_package(store: Store, record: FormRecord, signer: Signer, move: Move, level: Actor, round: Round, *,
                     decision: str, opinion: str, reviewer: str, letter: str, reasons: dict,
-                    cells: dict) -> Built:
+                    cells: dict, today: dt.date) -> Built:
     unit = store.get_unit(record.unit_id)
     review = {
         **_header(record), "unit": {"name": unit.name, "code": unit.code},
         "office": {"name": signer.unit.name, "code": signer.unit.code}, "decision": decision,
         "level": level.value, "status": move.target.value, "round": round.answer, "opinion": opinion,
-        "reviewer": reviewer, "reasons": reasons, "cells": cells, "letter": letter,
-        "opinions": _opinions(store, record) + ([{"level": level.value, "name": signer.unit.name,
-                                                   "opinion": opinion, "round": round.answer,
-                                                   "at": dt.datetime.now(dt.timezone.utc).isoformat(
-                                                       timespec="seconds")}] if opinion else []),
+        "reviewer": reviewer, "reasons": reasons, "cells": cells, "letter": letter, "date": today.isoformat(),
+        "opinions": _opinions(store, record) + ([LevelDecision(
+            level=level, version=record.package_version, body=signer.unit.name, reviewer=reviewer, day=today,
+            opinion=opinion, round=round.answer, approved=decision == "approve").carried()] if opinion else []),
         "reviewed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     # The level is in the signed manifest too, so the signer's role is known before any content is read.
@@ -194,7 +212,7 @@ def _review_package(store: Store, record: FormRecord, signer: Signer, move: Move
 
 
 def _forward_package(store: Store, record: FormRecord, signer: Signer, *, opinion: str, reviewer: str,
-                     cells: dict, seal_png: bytes | None) -> Built:
+                     cells: dict, seal_png: bytes | None, today: dt.date) -> Built:
     inner = store.kept_package(record.id, "form")
     if inner is None:
         raise PackageError("本机没有保存该单位报送的原始数据包，无法转报：请重新导入单位的数据包后再审核")
@@ -202,7 +220,7 @@ def _forward_package(store: Store, record: FormRecord, signer: Signer, *, opinio
     body = {**_header(record), "unit": {"name": unit.name, "code": unit.code},
             "office": {"name": signer.unit.name, "code": signer.unit.code}, "decision": "approve",
             "level": Actor.SUPERVISOR.value, "opinion": opinion, "reviewer": reviewer, "cells": cells,
-            "reviewed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+            "date": today.isoformat(), "reviewed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     members = {FORWARDED: inner, "opinion.json": canonical(body)}
     if seal_png:
         members[SEAL] = seal_png
@@ -214,10 +232,12 @@ def _forward_package(store: Store, record: FormRecord, signer: Signer, *, opinio
 def relay(store: Store, form_instance_id: int, signer: Signer, target: Path, note: str = "") -> Built:
     """At a 主管部门: pass the finance office's answer (kept as it arrived) down to the unit."""
     record = store.get_form(form_instance_id)
+    from ..review_desk import office_answer
+
     move = find_move(Action.RELAY, record.status, actor=Actor.SUPERVISOR)
     inner = store.kept_package(record.id, "review")
-    if inner is None:
-        raise PackageError(f"本机没有收到财政部门对《{record.title}》的审核结果，无可转发")
+    if inner is None or office_answer(store, record) is None:  # none, or one to an earlier version
+        raise PackageError(f"本机没有收到财政部门对《{record.title}》第 {record.package_version} 版的审核结果，无可转发")
     if len(note) > MAX_LETTER:
         raise PackageError(f"转发说明过长（超过 {MAX_LETTER} 字）")
     unit = store.get_unit(record.unit_id)
@@ -259,8 +279,22 @@ def forward_opinion(form: FormDef, outer: Verified) -> tuple[dict, dict]:
     cells = _cells(c, "cells")
     set_cells(form, {}, cells, set(level_paths(form, Actor.SUPERVISOR)))  # refuse other cells now
     name = outer.manifest.unit_name + (f"（{reviewer}）" if reviewer else "")
-    return {"actor_name": name, "opinion": opinion, "detail": {"reviewer": reviewer, "signer": outer.fingerprint,
-                                                              "seal": SEAL in outer.members}}, cells
+    detail = {"reviewer": reviewer, "body": outer.manifest.unit_name, "date": _decided_on(c, Actor.SUPERVISOR),
+              "signer": outer.fingerprint, "seal": SEAL in outer.members}
+    return {"actor_name": name, "opinion": opinion, "detail": detail}, cells
+
+
+def _decided_on(content: dict, level: Actor) -> str:
+    """The day the level decided (ISO), as its package says it: the date it signed its row, or the
+    time of the decision (packages before the date was carried)."""
+    for value in (content.get("date"), (content.get("cells") or {}).get(f"{level.value}_review_date"),
+                  content.get("reviewed_at")):
+        if isinstance(value, str) and len(value) >= 10:
+            try:
+                return dt.date.fromisoformat(value[:10]).isoformat()
+            except ValueError:
+                continue
+    return ""
 
 
 def _answer(c: dict) -> tuple[str, Actor, Status]:
@@ -317,8 +351,10 @@ def receive_review(store: Store, outer: Verified, source: str, trust_new: bool =
     event = {"actor": level, "actor_name": m.unit_name + (f"（{reviewer}）" if reviewer else ""),
              "round": round or None, "package_version": m.version, "opinion": opinion or None,
              "letter": letter or None,
-             "detail": {"reasons": reasons, "opinions": opinions, "signer": v.fingerprint,
-                        **({"relayed_by": outer.manifest.unit_name} if relayed else {})}}
+             "detail": {"reasons": reasons, "opinions": opinions, "signer": v.fingerprint, "reviewer": reviewer,
+                        "body": m.unit_name, "date": _decided_on(c, level),
+                        **({"relayed_by": outer.manifest.unit_name,
+                            "relay_note": _text(outer.content, "note", "转发说明")} if relayed else {})}}
     trust = [trust_row(v)] + ([trust_row(outer)] if relayed else [])
     keep = v.package if role_of(store.get_setting("role")) is Role.SUPERVISOR else None
     received = store.receive_review(

@@ -270,7 +270,9 @@ class _Builder:
         opinion = display(self.form.fields[spec.opinion], self.doc.get(spec.opinion))
         reviewer = display(self.form.fields[spec.reviewer], self.doc.get(spec.reviewer))
         day = display(self.form.fields[spec.date], self.doc.get(spec.date)) or BLANK_DATE
-        text = f"{opinion}\n审核人：{reviewer or BLANK * 3}　　　　　　　　单位公章\n{'　' * 16}{day}"
+        body = self.fmt.context.get("review_bodies", {}).get(spec.opinion)  # who signed the row, by the seal
+        signed = f"{'　' * max(1, 15 - len(body))}{body}　{day}" if body else f"{'　' * 16}{day}"
+        text = f"{opinion}\n审核人：{reviewer or BLANK * 3}　　　　　　　　单位公章\n{signed}"
         return Cell(0, 0, span, rowspan, text, "value", "left", min_lines=4, path=spec.opinion)
 
     def column_cell(self, table_key: str, spec: L.ColumnCell, raw: dict, index: int, prefix: str = "") -> Cell:

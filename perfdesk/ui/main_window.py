@@ -272,6 +272,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self._show_role_actions()
         self.year_box.currentIndexChanged.connect(self._load_forms)
         self.search_box.textChanged.connect(self._search)
         self.nav.currentItemChanged.connect(self._section_changed)
@@ -408,13 +409,15 @@ class MainWindow(QMainWindow):
                                        tip="把选中的表单签名打包，用于报送")
         self.review_action = a("审核(&R)…", "reviewAction", self.review_form,
                                tip="主管部门或财政部门：审核选中的表单（审核通过、转报或退回修改）")
+        self.relay_action = a("转发审核结果(&F)…", "relayAction", self.relay_form,
+                              tip="主管部门：把财政部门对所属单位表单的审核结果签名转发给单位")
         self.trust_action = a("可信公钥(&T)…", "trustRegistryAction", self.show_trust_registry,
                               tip="本机接受哪些单位的数据包")
         self.identity_action = a("签名密钥(&K)…", "identityAction", self.show_identity,
                                  tip="本单位的签名密钥：生成、导入、导出公钥登记表")
         self.package_actions = [self.inbox_action, self.import_packages_action, self.export_package_action,
-                                self.review_action, self.trust_action, self.identity_action]
-        self.form_actions += [self.export_package_action, self.review_action]
+                                self.review_action, self.relay_action, self.trust_action, self.identity_action]
+        self.form_actions += [self.export_package_action, self.review_action, self.relay_action]
 
         # The list's own keys and right-click menu.
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -467,9 +470,9 @@ class MainWindow(QMainWindow):
         self.list_loaded.connect(lambda: self.store_is_open() and deadline())
 
         package_menu = self.menuBar().addMenu("提交包(&K)")
-        package_menu.addActions(self.package_actions[:4])
+        package_menu.addActions(self.package_actions[:5])
         package_menu.addSeparator()
-        package_menu.addActions(self.package_actions[4:])
+        package_menu.addActions(self.package_actions[5:])
 
         settings_menu = self.menuBar().addMenu("设置(&S)")
         settings_menu.addAction(self.unit_action)
@@ -729,6 +732,13 @@ class MainWindow(QMainWindow):
             role = installation.UNIT
         self.role_label.setText(f"使用单位类型：{installation.ROLE_NAMES[role]}")
 
+    def _show_role_actions(self) -> None:
+        """转发审核结果 is a 主管部门's; the list's right-click menu offers it there beside 审核."""
+        supervisor = self.role() == installation.SUPERVISOR
+        self.relay_action.setVisible(supervisor)
+        if supervisor and self.relay_action not in self.table.actions():
+            self.table.addActions([self.review_action, self.relay_action])
+
     def _own_unit_or_setup(self) -> UnitRecord | None:
         """This installation's unit; asks for it (单位设置) when none is set up yet."""
         try:
@@ -944,7 +954,7 @@ class MainWindow(QMainWindow):
             return None
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(self._form_saved)
-        editor.destroyed.connect(lambda *_, fid=form_instance_id: self._editor_closed(fid))
+        editor.destroyed.connect(lambda *_, fid=form_instance_id, key=id(editor): self._editor_closed(fid, key))
         editor.installEventFilter(self)
         self.editors[form_instance_id] = editor
         self._editor_to_front(form_instance_id)
@@ -960,7 +970,14 @@ class MainWindow(QMainWindow):
             self._editor_order = [form_instance_id] + [f for f in self._editor_order if f != form_instance_id]
             self.editors_changed.emit()
 
-    def _editor_closed(self, form_instance_id: int) -> None:
+    def forget_editor(self, form_instance_id: int, editor: QMainWindow) -> None:
+        """That window no longer stands for the form (it closes to be opened again)."""
+        if self.editors.get(form_instance_id) is editor:
+            self._editor_closed(form_instance_id)
+
+    def _editor_closed(self, form_instance_id: int, key: int | None = None) -> None:
+        if key is not None and id(self.editors.get(form_instance_id)) != key:
+            return  # a window forgotten before it closed; the form's new window stays
         self.editors.pop(form_instance_id, None)
         self._editor_order = [f for f in self._editor_order if f != form_instance_id]
         self.editors_changed.emit()
@@ -1097,9 +1114,42 @@ class MainWindow(QMainWindow):
                                                      f"{instead(record.status)}")
             return None
         dialog = ReviewDialog(self.store, record.id, parent=self)
-        dialog.decided.connect(lambda form_instance_id: self.refresh_forms([form_instance_id]))
+        dialog.decided.connect(lambda form_instance_id: self._moved(form_instance_id, "审核", dialog.outcome))
         dialog.open()
         return dialog
+
+    def relay_form(self):
+        """转发审核结果 of the selected form: at a 主管部门, the office's answer passed down to the unit."""
+        from ..review_desk import can_relay, instead_here
+        from .relay_dialog import RelayDialog
+
+        listed = self._selected_or_warn("转发审核结果")
+        if listed is None:
+            return None
+        record = self.store.get_form(listed.id)
+        if not can_relay(self.store, record):
+            QMessageBox.information(self, "转发审核结果", f"《{record.title}》现为“{record.status.display}”，"
+                                                      f"本机没有可转发的财政部门审核结果。{instead_here(self.store, record)}")
+            return None
+        dialog = RelayDialog(self.store, record.id, parent=self)
+        dialog.relayed.connect(lambda form_instance_id: self._moved(form_instance_id, "转发审核结果", dialog.outcome))
+        dialog.open()
+        return dialog
+
+    def _moved(self, form_instance_id: int, title: str, outcome: str) -> QMessageBox:
+        """After a move from the list: its row afresh, an open editor of the form shown as it now
+        stands, and the clerk told what happened and where the package lies."""
+        self.refresh_forms([form_instance_id])
+        editor = self.editors.get(form_instance_id)
+        if editor is not None and hasattr(editor, "show_moved"):
+            editor.show_moved(outcome)
+        self.statusBar().showMessage(outcome.splitlines()[0] if outcome else "", 15000)
+        box = QMessageBox(QMessageBox.Icon.Information, title, outcome, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("outcomeBox")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def export_package(self):
         record = self._selected_or_warn("报送")
@@ -1236,6 +1286,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         self._show_role()  # editors opened from now on use it; open ones keep theirs
+        self._show_role_actions()
         self._section_shown()
         self.refresh()
         return dialog.unit

@@ -23,7 +23,7 @@ from .screen_fit import open_within_screen
 
 
 class ReviewDialog(QDialog):
-    decided = Signal(int)  # the form's id, once the decision is stored
+    decided = Signal(int)  # the form's id, once the decision is stored (then `outcome` says what it did)
 
     def __init__(self, store: Store, form_instance_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +31,7 @@ class ReviewDialog(QDialog):
         from ..workflow import changes_since_approval, previous_version_changes
 
         self.setObjectName("reviewDialog")
+        self.outcome = ""
         self.store = store
         self.record = store.get_form(form_instance_id)
         self.form = form_of(self.record)
@@ -203,13 +204,16 @@ class ReviewDialog(QDialog):
                 signer = load_signer(self.store, unit.id, self.passphrase.text())
                 target = Path(self.target.text().strip())
             amounts = {k: e.text().strip() for k, e in self.actual.items() if e.text().strip()}
-            decide(self.store, self.record.id, signer, decision=self.decision(),
+            decided = decide(self.store, self.record.id, signer, decision=self.decision(),
                    opinion=self.opinion.toPlainText(), reviewer=self.reviewer.text(),
                    letter=self.letter.toPlainText(), reasons=self.reasons_given(),
                    finance=actual_cells(self.record, amounts) if amounts else {}, target=target)
         except (*user_errors(), ValueError) as exc:
             self.show_error(str(exc))
             return
+        from . import move_outcome
+
+        self.outcome = move_outcome.decision(self.store, decided, target)  # what the clerk is told next
         self.decided.emit(self.record.id)
         super().accept()
 

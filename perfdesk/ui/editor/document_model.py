@@ -252,6 +252,15 @@ class DocumentModel(QObject):
         if first != second and 0 <= first < count and 0 <= second < count:
             self._push(SwapRowsCommand(self, table, first, second))
 
+    def take_stored(self, doc: dict) -> None:
+        """The document as now stored (after a move filled a reviewer's cells): each top-level part that
+        differs written in, announced, not undoable; the undo history ends here."""
+        for key in sorted(set(doc) | set(self._doc)):
+            if doc.get(key) != self._doc.get(key):
+                self._write(key, doc.get(key))
+        self.undo_stack.clear()
+        self._last = None
+
     def seal(self) -> None:
         """End the current typing step: the next keystroke starts a new undo step."""
         if self._last is not None and hasattr(self._last, "open"):

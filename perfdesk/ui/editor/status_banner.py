@@ -29,8 +29,10 @@ def _opinion_lines(banner: Banner, label_of) -> list[str]:
 class StatusBanner(QFrame):
     adjust_requested = Signal()
     review_requested = Signal()
+    relay_requested = Signal()
 
-    def __init__(self, banner: Banner, label_of, *, can_review: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, banner: Banner, label_of, *, can_review: bool, parent: QWidget | None = None,
+                 can_adjust: bool = True, can_relay: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("statusBanner")
         self.setStyleSheet(_STYLE[banner.frozen])
@@ -45,6 +47,11 @@ class StatusBanner(QFrame):
         self.instead.setWordWrap(True)
         self.instead.setVisible(bool(banner.instead))
         layout.addWidget(self.instead)
+        self.relay = QLabel(banner.relay, self)  # the 主管部门's note passing the answer down
+        self.relay.setObjectName("bannerRelay")
+        self.relay.setWordWrap(True)
+        self.relay.setVisible(bool(banner.relay))
+        layout.addWidget(self.relay)
         self.opinions = QLabel("\n".join(_opinion_lines(banner, label_of)), self)
         self.opinions.setObjectName("bannerOpinions")
         self.opinions.setWordWrap(True)
@@ -54,7 +61,7 @@ class StatusBanner(QFrame):
         buttons.addStretch(1)
         self.adjust_button = QPushButton("申请调整…", self)
         self.adjust_button.setObjectName("requestAdjustment")
-        self.adjust_button.setVisible(banner.status is Status.APPROVED)
+        self.adjust_button.setVisible(can_adjust and banner.status is Status.APPROVED)
         self.adjust_button.clicked.connect(self.adjust_requested)
         buttons.addWidget(self.adjust_button)
         self.review_button = QPushButton("审核…", self)
@@ -62,7 +69,13 @@ class StatusBanner(QFrame):
         self.review_button.setVisible(can_review)
         self.review_button.clicked.connect(self.review_requested)
         buttons.addWidget(self.review_button)
+        self.relay_button = QPushButton("转发审核结果…", self)  # at a 主管部门: the office's answer, down to the unit
+        self.relay_button.setObjectName("relayButton")
+        self.relay_button.setVisible(can_relay)
+        self.relay_button.clicked.connect(self.relay_requested)
+        buttons.addWidget(self.relay_button)
         layout.addLayout(buttons)
 
     def text(self) -> str:
-        return "\n".join(w.text() for w in (self.headline, self.instead, self.opinions) if w.isVisible() or w.text())
+        return "\n".join(w.text() for w in (self.headline, self.instead, self.relay, self.opinions)
+                         if w.isVisible() or w.text())

@@ -39,7 +39,7 @@ from ...domain.findings import EXPLANATIONS_KEY, Finding, Severity
 from ...domain.returned import returned_findings
 from ...domain.monitoring import Alert, report_parts
 from ...domain.registry import form_of
-from ...domain.lifecycle import IN_REVIEW, role_of
+from ...domain.lifecycle import IN_REVIEW, Role, editable_here, role_of
 from ...errors import user_errors
 from ...operations import check_context, context, profile_of, render, save_document
 from ...returned_fields import returned
@@ -88,8 +88,9 @@ class FormEditor(QMainWindow):
         self.model = DocumentModel(self.form, self.record.data, self, profile=self.profile, year=self.record.year)
         self.returned = returned(store, self.record)  # reasons per field of a reviewer's return, if any
         self._marked: dict[str, str] = {}  # path → reason now marked on the form
-        # A submitted, reviewed or approved form is frozen: it opens read-only under its banner.
-        self.frozen = not self.record.status.editable
+        # A submitted, reviewed or approved form is frozen: it opens read-only under its banner; so is a
+        # unit's form received at a 主管部门 or an office, whatever its status.
+        self.frozen = not self._editable_here()
         self.model.read_only = self.frozen
         self.keys = FieldKeys(self.model, self)
         self._fields: dict[str, FieldBinding] = {}
@@ -99,6 +100,7 @@ class FormEditor(QMainWindow):
         self._section_of: dict[str, int] = {}
         self._dirty = False
         self._navigating = False
+        self._thaw = None  # undoes freeze() when the form becomes editable again (申请调整)
         open_within_screen(self, 1400, 900)
 
         self.help_panel = HelpPanel(self)
@@ -173,16 +175,24 @@ class FormEditor(QMainWindow):
         splitter.setSizes([160, 900])
         self.banner = self._build_banner()
         self.upgrade_banner = self._build_upgrade_banner()
+        # What the clerk's last decision here did (审核, 转发, 申请调整): kept on screen, not a passing message.
+        self.notice = QLabel()
+        self.notice.setObjectName("editorNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.setStyleSheet("QLabel#editorNotice { background: #e8f5e9; border: 1px solid #81c784; "
+                                  "padding: 4px; }")
+        self.notice.hide()
         central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for top in (self.banner, self.upgrade_banner, header):
+        self._top = QVBoxLayout(central)
+        self._top.setContentsMargins(0, 0, 0, 0)
+        for top in (self.notice, self.banner, self.upgrade_banner, header):
             if top is not None:
-                layout.addWidget(top)
-        layout.addWidget(splitter, 1)
+                self._top.addWidget(top)
+        self._top.addWidget(splitter, 1)
         self.setCentralWidget(central)
         if self.frozen:
-            freeze(page)
+            self._thaw = freeze(page)
 
         self._set_tab_order()
 
@@ -190,13 +200,23 @@ class FormEditor(QMainWindow):
         """Where the form is in the review chain, once it has moved or is frozen."""
         if not self.store.events(self.record.id) and not self.frozen:
             return None
+        from ...review_desk import can_relay, received_copy
         from ...workflow import banner
 
         can_review = self.record.status in IN_REVIEW and IN_REVIEW[self.record.status] in self.context.role.actors
-        shown = StatusBanner(banner(self.store, self.record), self.form.label_of, can_review=can_review, parent=self)
-        shown.adjust_requested.connect(self.request_adjustment)
-        shown.review_requested.connect(self.open_review)
-        return shown
+        shown = banner(self.store, self.record)  # at a 主管部门 or an office, the desk's advice for a unit's form
+        received = received_copy(self.store, self.record) and self.context.role is not Role.UNIT
+        strip = StatusBanner(shown, self.form.label_of, can_review=can_review, parent=self,
+                             can_adjust=not received, can_relay=received and can_relay(self.store, self.record))
+        strip.adjust_requested.connect(self.request_adjustment)
+        strip.review_requested.connect(self.open_review)
+        strip.relay_requested.connect(self.open_relay)
+        return strip
+
+    def _editable_here(self) -> bool:
+        from ...review_desk import received_copy
+
+        return editable_here(self.record.status, role_of(self.role), received_copy(self.store, self.record))
 
     def _build_upgrade_banner(self):
         """此表按第1版格式填写，可升级到第2版…: for an editable form whose form file has moved on."""
@@ -243,28 +263,69 @@ class FormEditor(QMainWindow):
         if not ok:
             return False
         try:
-            request_adjustment(self.store, self.record.id, reason)
+            record = request_adjustment(self.store, self.record.id, reason)
         except user_errors() as exc:
             QMessageBox.warning(self, "不能申请调整", str(exc))
             return False
-        self.saved.emit(self.record.id)
-        self._reopen()
+        self.show_moved(f"已申请调整：《{record.title}》现为“{record.status.display}”，可以修改；审核通过的"
+                        f"第 {record.package_version or 1} 版保留在历史中，可打印。修改后请校验，再“生成报送包”重新报送审核。")
         return True
 
     def open_review(self):
         from ..review_dialog import ReviewDialog
 
         dialog = ReviewDialog(self.store, self.record.id, parent=self)
-        dialog.decided.connect(lambda _id: (self.saved.emit(self.record.id), self._reopen()))
+        dialog.decided.connect(lambda _id: self.show_moved(dialog.outcome))
+        dialog.open()
+        return dialog
+
+    def open_relay(self):
+        """转发审核结果: at a 主管部门, the office's answer passed down to the unit."""
+        from ..relay_dialog import RelayDialog
+
+        dialog = RelayDialog(self.store, self.record.id, parent=self)
+        dialog.relayed.connect(lambda _id: self.show_moved(dialog.outcome))
         dialog.open()
         return dialog
 
     def _reopen(self) -> None:
-        """Show the form again as it now is (its status changed what may be edited)."""
-        owner = self.parent()
+        """Open the form again in a new window (its form file changed, so every part is built anew); the
+        owner lets go of this window first, so the new one is not taken for it and closed with it."""
+        owner, form_instance_id = self.parent(), self.record.id
+        if owner is not None and hasattr(owner, "forget_editor"):
+            owner.forget_editor(form_instance_id, self)
         self.close()
         if owner is not None and hasattr(owner, "open_form_id"):
-            owner.open_form_id(self.record.id)
+            owner.open_form_id(form_instance_id)
+
+    def show_moved(self, notice: str = "") -> None:
+        """The form shown as it now stands after a move taken here (a decision, a relay, 申请调整): the
+        stored document and status, its new banner, read-only or editable as the move left it, and
+        what happened said at the top. The window stays open."""
+        self._check_timer.stop()
+        self._autosave_timer.stop()
+        self.record = self.store.get_form(self.record.id)
+        self.model.take_stored(self.record.data)  # a reviewer's cells come in, not as an edit
+        self._dirty = False
+        self._autosave_timer.stop()
+        frozen = not self._editable_here()
+        if frozen and self._thaw is None:
+            self._thaw = freeze(self.scroll.widget())
+        elif not frozen and self._thaw is not None:
+            self._thaw()
+            self._thaw = None
+        self.frozen = self.model.read_only = frozen
+        old, self.banner = self.banner, self._build_banner()
+        if old is not None:
+            self._top.replaceWidget(old, self.banner)
+            old.deleteLater()
+        elif self.banner is not None:
+            self._top.insertWidget(1, self.banner)
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice))
+        self._show_record()
+        self._run_checks()
+        self.saved.emit(self.record.id)
 
     def _build_header(self) -> QWidget | None:
         """The strip above the form: the monitoring period, the due date (where no 绩效预警 dock shows it)
@@ -681,14 +742,26 @@ class FormEditor(QMainWindow):
 DeclarationEditor = FormEditor  # the name the main window and older code know
 
 
-def freeze(page: QWidget) -> None:
-    """Every entry on the page read-only: text can still be selected and copied, nothing typed."""
-    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTableView, QTextEdit
+def freeze(page: QWidget):
+    """Every entry on the page read-only: text can still be selected and copied, nothing typed.
+    Returns what undoes it (for 申请调整, which opens an approved form again)."""
+    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTableView,
+                                   QTextEdit)
 
+    undo = []
     for widget in page.findChildren(QWidget):
-        if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
+        if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)) and not widget.isReadOnly():
             widget.setReadOnly(True)
+            undo.append(lambda w=widget: w.setReadOnly(False))
         elif isinstance(widget, QTableView):
+            undo.append(lambda w=widget, t=widget.editTriggers(): w.setEditTriggers(t))
             widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        elif isinstance(widget, (QAbstractButton, QComboBox)):
+        elif isinstance(widget, (QAbstractButton, QComboBox)) and widget.isEnabled():
             widget.setEnabled(False)
+            undo.append(lambda w=widget: w.setEnabled(True))
+
+    def thaw() -> None:
+        for step in undo:
+            step()
+
+    return thaw

@@ -162,7 +162,9 @@ class ExportDialog(PackageDialog):
             identity = self.store.identity_for_unit(unit.id)
             version = next_version(record)  # the one package_form will give it
         except USER_ERRORS as exc:
-            self.form_label.setText("无法读取表单。")
+            from ...domain.lifecycle import TransitionRefused
+
+            self.form_label.setText("不能生成数据包。" if isinstance(exc, TransitionRefused) else "无法读取表单。")
             self.show_error(str(exc))
             self.inputs.setEnabled(False)
             return False

@@ -14,14 +14,14 @@ def user_errors() -> tuple[type[Exception], ...]:
     """The exception classes whose message is shown to the user as is."""
     found = globals().get("USER_ERRORS")
     if found is None:
-        from .domain.formdef import FormDefinitionError
-        from .domain.formulas import FormulaError
-        from .domain.lifecycle import TransitionRefused
-        from .domain.profiles import ProfileError
-        from .domain.registry import FormVersionError
-        from .domain.scoring import ScoringError
-        from .operations import OperationError
-        from .store.errors import StoreError
+        from perfdesk.domain.formdef import FormDefinitionError
+        from perfdesk.domain.formulas import FormulaError
+        from perfdesk.domain.lifecycle import TransitionRefused
+        from perfdesk.domain.profiles import ProfileError
+        from perfdesk.domain.registry import FormVersionError
+        from perfdesk.domain.scoring import ScoringError
+        from perfdesk.app.operations import OperationError
+        from perfdesk.store.store_errors import StoreError
 
         found = (StoreError, OperationError, FormDefinitionError, ProfileError, FormulaError, ScoringError,
                  TransitionRefused, FormVersionError, UserError)

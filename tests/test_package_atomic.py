@@ -85,6 +85,8 @@ KILLER = textwrap.dedent("""
     import perfdesk.store.packages as sp
     from perfdesk.store import Store
     from perfdesk.package.importer import import_bytes
+    from perfdesk.catalog.form_files import install
+    install()  # as the start-up does
 
     def die(fields):
         os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no rollback: as if the power went

@@ -10,7 +10,7 @@ import pytest
 
 from perfdesk.cli import main
 from perfdesk.package.builder import build_form_package, package_form
-from perfdesk.package.errors import PackageError
+from perfdesk.package.package_errors import PackageError
 from perfdesk.package.importer import import_bytes, import_paths
 from perfdesk.domain.lifecycle import Status, TransitionRefused
 from perfdesk.package.review import actual_cells

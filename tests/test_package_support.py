@@ -63,7 +63,7 @@ def form_id_by_title(store: Store, title: str) -> int:
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory) -> World:
-    from perfdesk.demo import load_demo
+    from perfdesk.demo.demo_forms import load_demo
     from perfdesk.package.builder import package_form
     from perfdesk.package.identity import create_identity, load_signer
 

@@ -148,7 +148,7 @@ def test_a_unit_cannot_forge_the_offices_review_with_its_own_key(world, stores, 
 
 def test_a_form_uid_made_by_one_unit_cannot_be_claimed_by_another(world, stores, tmp_path):
     from perfdesk.package.form_uid import check_form_uid
-    from perfdesk.package.errors import PackageError
+    from perfdesk.package.package_errors import PackageError
 
     uid = json.loads(members(world.package)["form.json"])["form_uid"]
     check_form_uid(uid, UNIT_CODE)

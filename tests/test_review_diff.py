@@ -22,7 +22,7 @@ SAFETY = {"level1": "效益指标", "level2": "社会效益指标", "content": "
 
 @pytest.fixture
 def repair():
-    from perfdesk.demo import samples
+    from perfdesk.demo.demo_forms import samples
 
     return copy.deepcopy(next(doc for *_, doc in samples(YEAR) if doc.get("project_name") == REPAIR))
 

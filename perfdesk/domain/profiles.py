@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from . import sources
+from perfdesk.domain import sources
 
 
 class ProfileError(ValueError):

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping, Sequence, Union
 
-from .formulas import FormulaError, parse_number
-from .profiles import ExAnteRules, Grade, Profile, ProfileError, ScorePart, ScoringRules, Verdict, profile_of
+from perfdesk.domain.formulas import FormulaError, parse_number
+from perfdesk.domain.profiles import (
+    ExAnteRules, Grade, Profile, ProfileError, ScorePart, ScoringRules, Verdict, profile_of)
 
 __all__ = [
     "Execution", "Grade", "ItemScore", "Measured", "PartScore", "Rated", "ScoreResult", "ScoringError",

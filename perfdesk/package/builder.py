@@ -21,18 +21,18 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
-from ..domain.lifecycle import Action, Actor, Role, Round, Status, find_move, submission_round
-from ..os_errors import explain_os
-from ..domain.registry import form_of
-from ..store import FormRecord, Store, UnitRecord
-from . import keys
-from .archive_safety import LIMITS, name_problem
-from .errors import PackageError
-from .form_uid import new_form_uid
-from .formdata import strip_finance
-from .identity import Signer
-from .manifest import ATTACHMENTS, MANIFEST, SIGNATURE, SIGNER, build_manifest, canonical, digest
+from perfdesk.domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
+from perfdesk.domain.lifecycle import Action, Actor, Role, Round, Status, find_move, submission_round
+from perfdesk.os_errors import explain_os
+from perfdesk.domain.registry import form_of
+from perfdesk.store import FormRecord, Store, UnitRecord
+from perfdesk.package import keys
+from perfdesk.package.archive_safety import LIMITS, name_problem
+from perfdesk.package.package_errors import PackageError
+from perfdesk.package.form_uid import new_form_uid
+from perfdesk.package.formdata import strip_finance
+from perfdesk.package.identity import Signer
+from perfdesk.package.manifest import ATTACHMENTS, MANIFEST, SIGNATURE, SIGNER, build_manifest, canonical, digest
 
 UNIT_FIELDS = ("name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile")
 # Fixed zip timestamps: the same members give the same zip, whatever the clock says.
@@ -112,7 +112,7 @@ def assemble_form_package(signer: Signer, record: FormRecord, uid: str, version:
                           seal_png: bytes | None = None, round: Round = Round.SINGLE) -> bytes:
     """The zip from parts already made (checks and rendering are the caller's): the unsigned
     rendering `pdf` is signed here, bound to the form.json it prints (see pdfsign)."""
-    from .pdfsign import sign_pdf
+    from perfdesk.package.pdfsign import sign_pdf
 
     document = form_json(record, signer.unit, uid, version, data, round)
     extra = _attachments(list(attachments))
@@ -129,7 +129,7 @@ def submission_of(store: Store, record: FormRecord) -> Round:
     """The round this form goes up in now, or TransitionRefused when its status does not allow
     sending it (a draft with errors is refused by the checks, with each error named). A unit's form
     received at a 主管部门 or an office is never sent up from there."""
-    from ..review_desk import refuse_sending
+    from perfdesk.app.review_desk import refuse_sending
 
     refuse_sending(store, record)
     if record.status is not Status.DRAFT:  # a draft goes once its checks pass (refusal names what fails)
@@ -147,7 +147,7 @@ def next_version(record: FormRecord) -> int:
 def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, seal_png: bytes | None = None,
                        attachments: list[tuple[str, bytes]] = ()) -> Built:
     """Check, render, sign and pack one form, in memory; the store is not marked (see package_form)."""
-    from ..operations import check_context, render
+    from perfdesk.app.operations import check_context, render
 
     record = store.get_form(form_instance_id)
     if record.deleted_at is not None:

@@ -22,21 +22,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..domain.checks import blocking, run_checks
-from ..domain.formdef import FormDef
-from ..domain.lifecycle import (Action, Actor, Move, Role, Round, Status, TransitionRefused,
-                                decision_target, find_move, is_final, role_of)
-from ..domain.registry import form_of
-from ..domain.review_cells import level_cells, level_paths
-from ..domain.review_opinions import LevelDecision, printed_opinions
-from ..store import FormRecord, Store
-from .builder import Built, file_name, sign_and_zip, write_package
-from .errors import PackageError
-from .formdata import apply_finance, finance_paths, set_cells
-from .identity import Signer
-from .importer import Outcome, inbox_entry, inner_package, trust_row
-from .manifest import FORWARDED, RELAYED, SEAL, canonical
-from .verifier import Verified
+from perfdesk.domain.checks import blocking, run_checks
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.lifecycle import (
+    Action, Actor, Move, Role, Round, Status, TransitionRefused, decision_target, find_move, is_final, role_of)
+from perfdesk.domain.registry import form_of
+from perfdesk.domain.review_cells import level_cells, level_paths
+from perfdesk.domain.review_opinions import LevelDecision, printed_opinions
+from perfdesk.store import FormRecord, Store
+from perfdesk.package.builder import Built, file_name, sign_and_zip, write_package
+from perfdesk.package.package_errors import PackageError
+from perfdesk.package.formdata import apply_finance, finance_paths, set_cells
+from perfdesk.package.identity import Signer
+from perfdesk.package.importer import Outcome, inbox_entry, inner_package, trust_row
+from perfdesk.package.manifest import FORWARDED, RELAYED, SEAL, canonical
+from perfdesk.package.verifier import Verified
 
 DECISIONS = ("approve", "return")
 MAX_LETTER = 20_000
@@ -98,7 +98,7 @@ def _reviewed(store: Store, record: FormRecord, level: Actor, decision: str, *, 
               letter: str, finance: dict[str, Any], today: dt.date) -> tuple[dict, dict[str, Any]]:
     """The document with this level's cells filled, and those cells; or PackageError saying what
     is missing."""
-    from ..operations import check_context
+    from perfdesk.app.operations import check_context
 
     if record.uid is None or record.package_version is None:
         raise PackageError(f"表单 {record.id} 不是通过数据包收到的，无法回复审核结果")
@@ -232,7 +232,7 @@ def _forward_package(store: Store, record: FormRecord, signer: Signer, *, opinio
 def relay(store: Store, form_instance_id: int, signer: Signer, target: Path, note: str = "") -> Built:
     """At a 主管部门: pass the finance office's answer (kept as it arrived) down to the unit."""
     record = store.get_form(form_instance_id)
-    from ..review_desk import office_answer
+    from perfdesk.app.review_desk import office_answer
 
     move = find_move(Action.RELAY, record.status, actor=Actor.SUPERVISOR)
     inner = store.kept_package(record.id, "review")

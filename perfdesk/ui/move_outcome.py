@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..domain.lifecycle import IN_REVIEW, Action
-from ..store import FormRecord, Store
+from perfdesk.domain.lifecycle import IN_REVIEW, Action
+from perfdesk.store import FormRecord, Store
 
 
 def _recipient(store: Store, record: FormRecord, action: Action) -> str:

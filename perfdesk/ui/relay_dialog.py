@@ -11,17 +11,18 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
-from ..domain.registry import form_of
-from ..errors import user_errors
-from ..store import Store
-from . import dialogs, installation
-from .help_window import add_help_button
-from .screen_fit import open_within_screen
+from perfdesk.domain.registry import form_of
+from perfdesk.errors import user_errors
+from perfdesk.store import Store
+from perfdesk.ui import dialogs
+from perfdesk.app import installation
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.screen_fit import open_within_screen
 
 
 def answer_lines(store: Store, form_instance_id: int) -> list[str]:
     """The office's answer as it arrived: who decided, the opinion, the letter and each field's reason."""
-    from ..review_desk import office_answer
+    from perfdesk.app.review_desk import office_answer
 
     record = store.get_form(form_instance_id)
     answer = office_answer(store, record)
@@ -42,8 +43,8 @@ class RelayDialog(QDialog):
 
     def __init__(self, store: Store, form_instance_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ..package.builder import file_name
-        from ..review_desk import relayed
+        from perfdesk.package.builder import file_name
+        from perfdesk.app.review_desk import relayed
 
         self.setObjectName("relayDialog")
         self.setWindowTitle("转发审核结果")
@@ -111,10 +112,10 @@ class RelayDialog(QDialog):
         self.error.show()
 
     def accept(self) -> None:
-        from ..package import PACKAGE_SUFFIX
-        from ..package.identity import load_signer
-        from ..package.review import relay
-        from . import move_outcome
+        from perfdesk.package import PACKAGE_SUFFIX
+        from perfdesk.package.identity import load_signer
+        from perfdesk.package.review import relay
+        from perfdesk.ui import move_outcome
 
         text = self.target.text().strip()
         if not text:

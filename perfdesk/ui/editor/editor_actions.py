@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.document import display
-from ...errors import user_errors
-from .. import dialogs
-from .table_part import TablePart
+from perfdesk.domain.document import display
+from perfdesk.errors import user_errors
+from perfdesk.ui import dialogs
+from perfdesk.ui.editor.table_part import TablePart
 
 
 def install(editor, file_menu, edit_menu) -> None:
@@ -63,7 +63,7 @@ def _saved(editor) -> bool:
 
 
 def export_file(editor, kind: str, path: Path | None = None) -> Path | None:
-    from ...operations import export
+    from perfdesk.app.operations import export
 
     if not _saved(editor):
         return None
@@ -86,7 +86,7 @@ def export_file(editor, kind: str, path: Path | None = None) -> Path | None:
 
 
 def export_template(editor, path: Path | None = None) -> Path | None:
-    from ...xlsx_import import export_template as write
+    from perfdesk.app.xlsx_import import export_template as write
 
     if not _saved(editor):
         return None
@@ -106,7 +106,7 @@ def export_template(editor, path: Path | None = None) -> Path | None:
 
 
 def package(editor):
-    from ..packages import export_package
+    from perfdesk.ui.packages import export_package
 
     if not _saved(editor):
         return None
@@ -116,9 +116,9 @@ def package(editor):
 def print_form(editor) -> int:
     """打印…: the stored form's PDF (pending edits saved first) through the system print dialog;
     a form with errors prints as a draft, as its preview does. Pages printed, 0 when cancelled."""
-    from ...operations import grid_for
-    from ...render.pdf import render_pdf
-    from ..preview import DRAFT_MARK, PdfPages, exec_print_dialog, new_printer, send
+    from perfdesk.app.operations import grid_for
+    from perfdesk.render.pdf import render_pdf
+    from perfdesk.ui.preview import DRAFT_MARK, PdfPages, exec_print_dialog, new_printer, send
 
     if not _saved(editor):
         return 0

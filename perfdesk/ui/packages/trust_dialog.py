@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import USER_ERRORS
-from ...store import Store, TrustRecord
-from . import prompts
-from ..screen_fit import open_within_screen
-from .common import ROLES, TRUST_SOURCES, PackageDialog, close_buttons, when
+from perfdesk.errors import USER_ERRORS
+from perfdesk.store import Store, TrustRecord
+from perfdesk.ui.packages import prompts
+from perfdesk.ui.screen_fit import open_within_screen
+from perfdesk.ui.packages.common import ROLES, TRUST_SOURCES, PackageDialog, close_buttons, when
 
 HEADERS = ("类别", "名称", "编码", "公钥指纹", "登记方式", "登记时间")
 COL_FINGERPRINT = 3
@@ -99,7 +99,7 @@ class TrustDialog(PackageDialog):
         self.reload()
 
     def reload(self) -> None:
-        from ...package import keys
+        from perfdesk.package import keys
 
         try:
             self._rows = self.store.trusted_keys()
@@ -129,7 +129,7 @@ class TrustDialog(PackageDialog):
         self.remove_button.setEnabled(self.selected() is not None)
 
     def add(self) -> None:
-        from ...package import keys
+        from perfdesk.package import keys
 
         self.clear_message()
         code = self.code_edit.text().strip()
@@ -161,7 +161,7 @@ class TrustDialog(PackageDialog):
         self.show_info(f"已登记{who}“{record.unit_name}”（{record.unit_code}）的公钥：{keys.grouped(fp)}")
 
     def remove_selected(self) -> None:
-        from ...package import keys
+        from perfdesk.package import keys
 
         self.clear_message()
         record = self.selected()

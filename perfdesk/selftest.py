@@ -190,9 +190,9 @@ def run(say: Callable[[str], None] = print) -> int:
 def _reason(exc: Exception) -> str:
     if isinstance(exc, SelfTestFailure):
         return str(exc)
-    from perfdesk.errors import user_errors
+    from perfdesk.errors import UserError
 
-    if isinstance(exc, user_errors()):
+    if isinstance(exc, UserError):
         return str(exc)
     # An unexpected failure: its type and where, so support can tell a missing module from a bug.
     where = traceback.extract_tb(exc.__traceback__)[-1]

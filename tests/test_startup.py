@@ -217,11 +217,17 @@ def test_anything_else_goes_through_the_full_parser(monkeypatch, argv):
     assert built == [1]
 
 
-def test_user_errors_are_resolved_on_first_use():
-    import perfdesk.errors as errors
+def test_every_refusal_a_user_may_see_derives_from_one_root():
     from perfdesk.app.operations import OperationError
+    from perfdesk.domain.formdef import FormDefinitionError
+    from perfdesk.domain.formulas import FormulaError
+    from perfdesk.domain.lifecycle import TransitionRefused
+    from perfdesk.domain.profiles import ProfileError
+    from perfdesk.domain.registry import FormVersionError
+    from perfdesk.domain.scoring import ScoringError
+    from perfdesk.errors import UserError
+    from perfdesk.package.package_errors import PackageError
 
-    assert errors.user_errors() is errors.USER_ERRORS
-    assert {StoreError, OperationError, errors.UserError} <= set(errors.USER_ERRORS)
-    with pytest.raises(AttributeError):
-        errors.NOT_THERE  # noqa: B018
+    roots = (StoreError, OperationError, FormDefinitionError, ProfileError, FormulaError, ScoringError,
+             TransitionRefused, FormVersionError, PackageError)
+    assert [root.__name__ for root in roots if not issubclass(root, UserError)] == []

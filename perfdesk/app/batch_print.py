@@ -22,7 +22,7 @@ from typing import Callable
 
 from pypdf import PdfReader
 
-from perfdesk.errors import user_errors
+from perfdesk.errors import UserError
 from perfdesk.app.operations import OperationError, check, check_targets, grid_for, staged
 from perfdesk.render.grid import Cell, Grid, printable
 from perfdesk.render.pdf import render_pdf
@@ -165,7 +165,7 @@ def _render(store: Store, entry: BatchEntry) -> bytes | None:
         record = store.get_form(entry.form_instance_id)
         entry.errors = sum(1 for finding in check(store, record) if finding.blocks_export)
         return render_pdf(grid_for(store, record))
-    except user_errors() as exc:  # a damaged document, a profile this version does not know …
+    except UserError as exc:  # a damaged document, a profile this version does not know …
         entry.failure = str(exc)
         return None
 

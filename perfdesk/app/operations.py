@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
+from perfdesk.errors import UserError
 from perfdesk.domain.checks import CheckContext, blocking, run_checks
 from perfdesk.os_errors import explain_os
 from perfdesk.domain.document import headline_amount
@@ -28,7 +29,7 @@ from perfdesk.domain.registry import form_of, get_form
 from perfdesk.render.grid import Grid, build_grid
 from perfdesk.store import FormRecord, Store, UnitRecord
 
-class OperationError(Exception):
+class OperationError(UserError):
     """A user-facing failure with a Chinese message; nothing was written."""
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfdesk.errors import USER_ERRORS
+from perfdesk.errors import UserError
 from perfdesk.store import Store
 
 LABELS = {"imported": "已导入", "updated": "已更新", "duplicate": "已导入过", "rejected": "已拒绝",
@@ -100,7 +100,7 @@ def new_signer(store: Store, data: bytes) -> NewSigner | None:
         return None  # import_bytes reports it as 已导入过
     try:
         verified = open_envelope(data, store)  # the signer only: no member of an unknown signer is parsed
-    except USER_ERRORS:
+    except UserError:
         return None  # import_bytes refuses it and notes the reason in the inbox
     if verified.trust is None or verified.trust.state != "new":
         return None

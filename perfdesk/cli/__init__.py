@@ -108,10 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         return run()
     if args.verb is None:
         return _gui(args.db)
-    from perfdesk.errors import user_errors
+    from perfdesk.errors import UserError
 
     _tell_form_file_problems()
-    told = user_errors()
     try:
         if getattr(args, "needs_store", True) is False:
             return args.handler(None, args)
@@ -122,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             return args.handler(store, args)
         finally:
             store.close()
-    except told as exc:
+    except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:  # Ctrl-C at a prompt or mid-way: every verb writes in transactions

@@ -7,6 +7,8 @@ The file's schema and the checks between its parts are in form_schema.py; the gr
 
 from __future__ import annotations
 
+from perfdesk.errors import UserError
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +19,7 @@ if TYPE_CHECKING:  # the schema brings pydantic: imported when a form file is pa
     from perfdesk.domain.layout import Layout
 
 
-class FormDefinitionError(ValueError):
+class FormDefinitionError(UserError, ValueError):
     """The form file itself is wrong: raised at load so a bad file never reaches a clerk. `problems`
     lists each problem with its line (see form_schema.Problem)."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from perfdesk.errors import UserError
 from perfdesk.domain import sources
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ ASSESSMENT_FORMS = ("assessment_department", "assessment_county")
 EX_ANTE_FORMS = ("ex_ante_assessment",)
 
 
-class FormVersionError(ValueError):
+class FormVersionError(UserError, ValueError):
     """A stored or received form of a version this installation has no file for."""
 
 

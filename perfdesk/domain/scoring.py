@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping, Sequence, Union
 
+from perfdesk.errors import UserError
 from perfdesk.domain.formulas import FormulaError, parse_number
 from perfdesk.domain.profiles import (
     ExAnteRules, Grade, Profile, ProfileError, ScorePart, ScoringRules, Verdict, profile_of)
@@ -38,7 +39,7 @@ _CENT = Decimal("0.01")
 _HUNDRED = Decimal(100)
 
 
-class ScoringError(ValueError):
+class ScoringError(UserError, ValueError):
     """An evaluation that cannot be scored as given; the message says what to change, in Chinese."""
 
 

@@ -16,7 +16,7 @@ from perfdesk.domain.lifecycle import Action, Actor, Role, Round, find_move, rol
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.registry import FormVersionError, get_form, version_message
-from perfdesk.errors import USER_ERRORS
+from perfdesk.errors import UserError
 from perfdesk.store import Store
 from perfdesk.package import PACKAGE_SUFFIX, keys
 from perfdesk.package.archive_safety import read_package_file
@@ -88,7 +88,7 @@ def import_paths(store: Store, paths: list[Path], *, trust_new: bool = False,
         try:
             data = read_package_file(path)
             outcome = import_bytes(store, data, str(path), trust_new=trust_new, keep_existing=keep_existing)
-        except USER_ERRORS as exc:  # unreadable file, or the store failed while noting a refusal
+        except UserError as exc:  # unreadable file, or the store failed while noting a refusal
             outcome = Outcome(str(path), "rejected", str(exc))
         except Exception as exc:  # noqa: BLE001 - a defect of ours must not cost the rest of the batch
             outcome = Outcome(str(path), "rejected", f"导入时发生内部错误（{type(exc).__name__}），已跳过此数据包，"
@@ -121,7 +121,7 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
         from perfdesk.package.review import receive_review
 
         return receive_review(store, verified, source, trust_new)
-    except USER_ERRORS as exc:
+    except UserError as exc:
         reason = str(exc)
         store.log_rejected(**inbox_entry(verified, sha, source, reason))
         return Outcome(source, "rejected", reason)

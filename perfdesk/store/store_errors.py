@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from perfdesk.errors import UserError
 
-class StoreError(Exception):
+
+class StoreError(UserError):
     """A storage failure with a Chinese message fit to show the user as is."""
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QPushButton
 
-from perfdesk.errors import user_errors
+from perfdesk.errors import UserError
 from perfdesk.ui import dialogs
 from perfdesk.ui.help_window import show_manual
 
@@ -70,7 +70,7 @@ def export_template(window) -> Path | None:
         path = path.with_name(f"{path.name}.xlsx")
     try:
         write(window.store, listed.id, path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法导出模板", str(exc))
         return None
     dialogs.remember_export_dir(path.parent)
@@ -90,7 +90,7 @@ def import_xlsx(window, path: Path | None = None):
         path = Path(chosen)
     try:  # the template names the form it was exported from
         result = read_template(window.store, read_file(path))
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法导入", str(exc))
         return None
     dialog = XlsxImportDialog(window.store, result, str(path), window)
@@ -122,7 +122,7 @@ def import_rows(window, path: Path | None = None):
         if not sheets:
             raise XlsxImportError(f"{path} 中没有可见的工作表")
         dialog = ColumnMappingDialog(window.store, record, sheets, window)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法导入", str(exc))
         return None
     window.column_mapping_dialog = dialog
@@ -148,7 +148,7 @@ def backup(window) -> Path | None:
     try:
         with busy():
             written = write(database_url(window), path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法备份", str(exc))
         return None
     dialogs.remember_export_dir(written.parent)
@@ -169,7 +169,7 @@ def restore(window, path: Path | None = None) -> Path | None:
         path = Path(chosen)
     try:
         held = preview(path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法恢复", str(exc))
         return None
     text = "\n".join(held.lines()) + "\n\n将用此备份替换当前数据库，当前数据库会先另存一份。确定恢复吗？"
@@ -177,7 +177,7 @@ def restore(window, path: Path | None = None) -> Path | None:
         return None
     try:
         kept = replace(database_url(window), path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法恢复", str(exc))
         return None
     window.refresh()
@@ -259,7 +259,7 @@ def load_demo(window) -> list[int]:
     try:
         with busy():
             ids = write(window.store, dt.date.today().year + 1)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法写入示例数据", str(exc))
         return []
     window.refresh(select=ids[0] if ids else None)

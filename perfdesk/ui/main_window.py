@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from perfdesk import __version__
 from perfdesk.domain.lifecycle import status_labels
 from perfdesk.domain.registry import EVALUATION_FORMS
-from perfdesk.errors import user_errors  # failures with a Chinese message fit to show as is
+from perfdesk.errors import UserError  # failures with a Chinese message fit to show as is
 from perfdesk.store.store_errors import StoreError
 from perfdesk.app import installation
 from perfdesk.ui import new_tables
@@ -793,7 +793,7 @@ class MainWindow(QMainWindow):
             from perfdesk.app.operations import new_declaration
 
             record = new_declaration(self.store, unit, year, title.strip())
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法新建", str(exc))
             return None
         return self._show_new(record, f"已新建“{record.title}”")
@@ -824,7 +824,7 @@ class MainWindow(QMainWindow):
                 return None
             with busy():
                 record = start_project_monitoring(self.store, dialog.declaration().id, dialog.months.value())
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法生成项目监控表", str(exc))
             return None
         return self._show_new(record, f"已生成“{record.title}”，请填写执行进度和指标完成情况")
@@ -846,7 +846,7 @@ class MainWindow(QMainWindow):
         try:
             with busy():
                 record = start_department_monitoring(self.store, unit.id, dialog.year.value(), dialog.months.value())
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法生成部门整体监控表", str(exc))
             return None
         return self._show_new(record, f"已生成“{record.title}”")
@@ -870,7 +870,7 @@ class MainWindow(QMainWindow):
                 source = dialog.monitoring()
             with busy():
                 record = start_report(self.store, source.id)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法生成监控分析报告", str(exc))
             return None
         return self._show_new(record, f"已由“{source.title}”生成“{record.title}”，第二部分已按监控表填写")
@@ -899,7 +899,7 @@ class MainWindow(QMainWindow):
                 return None
             record = new_evaluation_form(self.store, form_id, dialog.unit(), dialog.year.value(),
                                                      dialog.project_name())
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法新建", str(exc))
             return None
         return self._show_new(record, f"已新建“{record.title}”")
@@ -938,7 +938,7 @@ class MainWindow(QMainWindow):
         try:
             with busy():
                 editor = factory(self.store, form_instance_id, role=self.role(), parent=self)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法打开", str(exc))
             return None
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1000,7 +1000,7 @@ class MainWindow(QMainWindow):
 
             with busy():
                 copy = duplicate(self.store, source.id, year)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法复制", str(exc))
             return None
         shown = self.selected_year()
@@ -1070,7 +1070,7 @@ class MainWindow(QMainWindow):
         module = importlib.import_module(PACKAGES_MODULE)  # on first use: it loads cryptography
         try:
             return getattr(module, name)(self, self.store, *args)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "提交包", str(exc))
             return None
 
@@ -1164,7 +1164,7 @@ class MainWindow(QMainWindow):
         try:
             record = self.store.get_form(listed.id)
             findings = check(self.store, record)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法校验", f"表单 {listed.id}“{listed.title}”无法校验：\n{exc}")
             return None
         dialog = FindingsDialog(record.title, [finding.line() for finding in findings], self)
@@ -1185,7 +1185,7 @@ class MainWindow(QMainWindow):
                 draft = any(finding.blocks_export for finding in check(self.store, record))
                 pdf = render(self.store, record).pdf
                 dialog = PrintPreviewDialog(pdf, record.title, draft=draft, parent=self)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法预览", str(exc))
             return None
         dialog.show()
@@ -1211,7 +1211,7 @@ class MainWindow(QMainWindow):
             with busy():
                 findings = export(self.store, listed.id, pdf=path if kind == "pdf" else None,
                                   xlsx=path if kind == "xlsx" else None)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法导出", str(exc))
             return None
         dialogs.remember_export_dir(path.parent)

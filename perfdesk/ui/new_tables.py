@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from perfdesk.domain.registry import ASSESSMENT_FORMS, EX_ANTE_FORMS, SELF_EVALUATION_FORMS
-from perfdesk.errors import user_errors
+from perfdesk.errors import UserError
 
 if TYPE_CHECKING:
     from perfdesk.store.records import FormRecord, UnitRecord
@@ -93,7 +93,7 @@ def start(window: MainWindow, form_id: str, fixed: int | None = None) -> FormRec
             if year is None:
                 return None
         record = start_table(window.store, form_id, unit, year, declaration_id)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法新建", str(exc))
         return None
     return window._show_new(record, f"已新建“{record.title}”")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from perfdesk.domain.registry import form_name
 from perfdesk.domain.dates import days_left, format_date
 from perfdesk.domain.tasks import APPROVED, EMPTY, FILTERS, WAITING, Board, Cell, matches
-from perfdesk.errors import user_errors
+from perfdesk.errors import UserError
 from perfdesk.ui.help_window import add_help_button
 from perfdesk.ui.screen_fit import open_within_screen
 
@@ -308,7 +308,7 @@ def show_deadline(win, tries: int = 60) -> None:
         return
     try:
         win.deadline_label.setText(nearest_deadline(win.store, dt.date.today()))
-    except user_errors():
+    except UserError:
         win.deadline_label.setText("")
 
 

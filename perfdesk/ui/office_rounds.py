@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from perfdesk.domain.dates import DateError, format_date, parse_date
 from perfdesk.domain.registry import form_name
 from perfdesk.domain.tasks import TASK_KINDS
-from perfdesk.errors import user_errors
+from perfdesk.errors import UserError
 from perfdesk.ui import dialogs
 from perfdesk.ui.help_window import add_help_button
 from perfdesk.ui.screen_fit import open_within_screen
@@ -240,7 +240,7 @@ class RoundDialog(QDialog):
                 self.saved = create_task(self.store, **fields)
             else:
                 self.saved = change_task(self.store, self.task.id, **fields)
-        except (*user_errors(), DateError, TaskError) as exc:
+        except (UserError, DateError, TaskError) as exc:
             self.message.setText(str(exc))
             return
         super().accept()
@@ -343,7 +343,7 @@ class OfficeRoundsWindow(QDialog):
         """The round's dialog, opened window-modal; saving it lists the round and says what was saved."""
         try:
             dialog = RoundDialog(self.store, self, task)
-        except user_errors() as exc:
+        except UserError as exc:
             self.note.setText(str(exc))
             return None
         self.round_dialog = dialog
@@ -390,7 +390,7 @@ class OfficeRoundsWindow(QDialog):
 
         try:
             own = office_unit(self.store)
-        except user_errors() as exc:
+        except UserError as exc:
             self.note.setText(str(exc))
             return None
         if self.store.identity_for_unit(own.id) is None:
@@ -409,7 +409,7 @@ class OfficeRoundsWindow(QDialog):
             with busy():
                 signer = load_signer(self.store, own.id, self.passphrase.text())
                 sent = export_task(self.store, task.id, signer, path)
-        except user_errors() as exc:
+        except UserError as exc:
             self.note.setText(f"未能导出任务包：{exc}")
             return None
         self.passphrase.clear()

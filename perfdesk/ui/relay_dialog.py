@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayo
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from perfdesk.domain.registry import form_of
-from perfdesk.errors import user_errors
+from perfdesk.errors import UserError
 from perfdesk.store import Store
 from perfdesk.ui import dialogs
 from perfdesk.app import installation
@@ -131,7 +131,7 @@ class RelayDialog(QDialog):
                 raise ValueError("本机还没有设置单位：请先在“设置 → 单位设置”中填写本部门")
             signer = load_signer(self.store, unit.id, self.passphrase.text())
             relay(self.store, self.record.id, signer, target, note=note)
-        except (*user_errors(), ValueError) as exc:
+        except (UserError, ValueError) as exc:
             self.show_error(str(exc))
             return
         dialogs.remember_export_dir(target.parent)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
 
 from perfdesk.domain.lifecycle import IN_REVIEW, Actor, Status, is_final, decision_target
 from perfdesk.domain.registry import form_of
-from perfdesk.errors import user_errors
+from perfdesk.errors import UserError
 from perfdesk.store import Store
 from perfdesk.app import installation
 from perfdesk.ui.help_window import add_help_button
@@ -139,7 +139,7 @@ class ReviewDialog(QDialog):
 
         try:
             move, _ = decision_target(self.record.status, self.decision(), self.round)
-        except user_errors():
+        except UserError:
             return False
         return is_final(move) or move.action is Action.FORWARD
 
@@ -208,7 +208,7 @@ class ReviewDialog(QDialog):
                    opinion=self.opinion.toPlainText(), reviewer=self.reviewer.text(),
                    letter=self.letter.toPlainText(), reasons=self.reasons_given(),
                    finance=actual_cells(self.record, amounts) if amounts else {}, target=target)
-        except (*user_errors(), ValueError) as exc:
+        except (UserError, ValueError) as exc:
             self.show_error(str(exc))
             return
         from perfdesk.ui import move_outcome

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.domain.document import display
-from perfdesk.errors import user_errors
+from perfdesk.errors import UserError
 from perfdesk.ui import dialogs
 from perfdesk.ui.editor.table_part import TablePart
 
@@ -77,7 +77,7 @@ def export_file(editor, kind: str, path: Path | None = None) -> Path | None:
         path = path.with_name(f"{path.name}.{kind}")
     try:
         export(editor.store, editor.record.id, pdf=path if kind == "pdf" else None, xlsx=path if kind == "xlsx" else None)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(editor, "无法导出", str(exc))
         return None
     dialogs.remember_export_dir(path.parent)
@@ -97,7 +97,7 @@ def export_template(editor, path: Path | None = None) -> Path | None:
             return None
     try:
         write(editor.store, editor.record.id, path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(editor, "无法导出模板", str(exc))
         return None
     dialogs.remember_export_dir(path.parent)
@@ -126,7 +126,7 @@ def print_form(editor) -> int:
     draft = any(finding.blocks_export for finding in editor.findings())
     try:
         pdf = render_pdf(grid_for(editor.store, record))
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(editor, "无法打印", str(exc))
         return 0
     pages = PdfPages(pdf)

@@ -40,7 +40,7 @@ from perfdesk.domain.returned import returned_findings
 from perfdesk.domain.monitoring import Alert, report_parts
 from perfdesk.domain.registry import form_of
 from perfdesk.domain.lifecycle import IN_REVIEW, Role, editable_here, role_of
-from perfdesk.errors import user_errors
+from perfdesk.errors import UserError
 from perfdesk.app.operations import check_context, context, profile_of, render, save_document
 from perfdesk.app.returned_fields import returned
 from perfdesk.store import FormConflict, FormRecord, Store, StoreError
@@ -243,7 +243,7 @@ class FormEditor(QMainWindow):
         def upgrade() -> None:
             try:
                 apply_upgrade(self.store, plan_upgrade(self.store.get_form(self.record.id)))
-            except (FormConflict, *user_errors()) as exc:
+            except (FormConflict, UserError) as exc:
                 QMessageBox.warning(self, "未能升级", str(exc))
                 return
             self.saved.emit(self.record.id)
@@ -264,7 +264,7 @@ class FormEditor(QMainWindow):
             return False
         try:
             record = request_adjustment(self.store, self.record.id, reason)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "不能申请调整", str(exc))
             return False
         self.show_moved(f"已申请调整：《{record.title}》现为“{record.status.display}”，可以修改；审核通过的"
@@ -695,7 +695,7 @@ class FormEditor(QMainWindow):
             self.record = self.store.get_form(self.record.id)  # status and title as now stored
         except FormConflict as exc:  # another clerk saved meanwhile: the clerk chooses, never overwritten
             return save_conflict.resolve(self, exc, verb)
-        except user_errors() as exc:
+        except UserError as exc:
             self.save_label.setStyleSheet("color: #c62828;")
             self.save_label.setText(f"保存失败：{exc}。修改仍保留在本窗口中，请按 Ctrl+S 重试。")
             return False

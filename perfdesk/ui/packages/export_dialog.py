@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.errors import USER_ERRORS, UserError
+from perfdesk.errors import UserError
 from perfdesk.os_errors import explain
 from perfdesk.store import Store
 from perfdesk.ui import dialogs
@@ -161,7 +161,7 @@ class ExportDialog(PackageDialog):
                              check_context(self.store, record, role=Role.UNIT))
             identity = self.store.identity_for_unit(unit.id)
             version = next_version(record)  # the one package_form will give it
-        except USER_ERRORS as exc:
+        except UserError as exc:
             from perfdesk.domain.lifecycle import TransitionRefused
 
             self.form_label.setText("不能生成数据包。" if isinstance(exc, TransitionRefused) else "无法读取表单。")

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from perfdesk.errors import USER_ERRORS
+from perfdesk.errors import UserError
 from perfdesk.os_errors import explain
 from perfdesk.store import Store
 from perfdesk.ui import dialogs
@@ -119,7 +119,7 @@ class IdentityDialog(PackageDialog):
             return
         try:
             create_identity(self.store, self.unit.id, passphrase)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return
         self.refresh()
@@ -146,7 +146,7 @@ class IdentityDialog(PackageDialog):
             return
         try:
             import_pkcs12(self.store, self.unit.id, data, p12_secret or None, passphrase)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return
         self.refresh()
@@ -166,7 +166,7 @@ class IdentityDialog(PackageDialog):
             target = target.with_name(target.name + ".pdf")
         try:
             write_package(Path(target), registration_form_pdf(self.store, self.unit.id))
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return
         dialogs.remember_export_dir(target.parent)

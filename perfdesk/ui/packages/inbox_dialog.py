@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.errors import USER_ERRORS
+from perfdesk.errors import UserError
 from perfdesk.store import InboxRecord, Store
 from perfdesk.ui.packages import prompts
 from perfdesk.package.manifest import KIND_LABELS
@@ -118,7 +118,7 @@ class InboxDialog(PackageDialog):
     def reload(self) -> None:
         try:
             self.entries = self.store.inbox(limit=LIMIT)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(f"读取收件记录失败：{exc}")
             self.entries = []
         titles: dict[int, str] = {}
@@ -146,7 +146,7 @@ class InboxDialog(PackageDialog):
         if entry.form_instance_id not in titles:
             try:
                 titles[entry.form_instance_id] = self.store.get_form(entry.form_instance_id).title
-            except USER_ERRORS:
+            except UserError:
                 titles[entry.form_instance_id] = ""  # deleted for good since
         return titles[entry.form_instance_id]
 
@@ -194,7 +194,7 @@ class InboxDialog(PackageDialog):
 
             try:
                 return verify_package(read_package_file(path), store, check_pdf=True), None
-            except USER_ERRORS as exc:
+            except UserError as exc:
                 return None, str(exc)
 
         self.details.setPlainText(f"正在验证 {path}…")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from perfdesk.errors import USER_ERRORS
+from perfdesk.errors import UserError
 from perfdesk.ui.help_window import add_help_button
 
 
@@ -56,7 +56,7 @@ class NewPassphraseDialog(QDialog):
             return
         try:
             check_new_passphrase(self.first.text())
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.message.setText(str(exc))
             self.first.selectAll()
             self.first.setFocus()

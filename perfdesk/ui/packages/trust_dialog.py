@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.errors import USER_ERRORS
+from perfdesk.errors import UserError
 from perfdesk.store import Store, TrustRecord
 from perfdesk.ui.packages import prompts
 from perfdesk.ui.screen_fit import open_within_screen
@@ -103,7 +103,7 @@ class TrustDialog(PackageDialog):
 
         try:
             self._rows = self.store.trusted_keys()
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(f"读取已登记的公钥失败：{exc}")
             self._rows = []
         self.table.setRowCount(len(self._rows))
@@ -148,7 +148,7 @@ class TrustDialog(PackageDialog):
                 return
             record = self.store.add_trusted_key(unit_code=code, unit_name=name, role=role, fingerprint=fp,
                                                 source="registration")
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             self.fingerprint_edit.setFocus()
             return
@@ -175,7 +175,7 @@ class TrustDialog(PackageDialog):
             return
         try:
             removed = self.store.remove_trusted_key(record.fingerprint)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return
         self.reload()

@@ -82,21 +82,16 @@ def printed_review(store: Store, record: FormRecord) -> tuple[dict, dict[str, st
     """The document with its 审核意见 rows as the form's history says they print (the sign-offs of its
     current version, domain/review_opinions), and the deciding body of each row. A form that never
     went through the chain prints the rows as they were typed."""
-    if record.package_version is None or record.id is None:
-        return record.data, {}
-    cells, bodies = review_rows(store, record)
-    return {**record.data, **cells}, bodies
-
-
-def review_rows(store: Store, record: FormRecord, arriving=()) -> tuple[dict, dict[str, str]]:
-    """The 审核意见 cells of the record's version and status, and the body of each signed row, from its
-    history and any entries `arriving` with it (an answer being imported)."""
     from .domain.review_cells import printed_cells, self_supervised
     from .domain.review_opinions import printed_opinions
 
-    signed = printed_opinions([*store.events(record.id), *arriving], record.package_version, record.status)
+    if record.package_version is None or record.id is None:
+        return record.data, {}
+    signed = printed_opinions(store.events(record.id), record.package_version, record.status)
     unit = store.get_unit(record.unit_id)
-    return printed_cells(form_of(record), signed, record.data, own_supervisor=unit.name if self_supervised(unit) else "")
+    cells, bodies = printed_cells(form_of(record), signed, record.data,
+                                  own_supervisor=unit.name if self_supervised(unit) else "")
+    return {**record.data, **cells}, bodies
 
 
 def installation_role(store: Store) -> Role:

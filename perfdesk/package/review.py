@@ -282,19 +282,6 @@ def forward_opinion(form: FormDef, outer: Verified) -> tuple[dict, dict]:
     return {"actor_name": name, "opinion": opinion, "detail": detail}, cells
 
 
-def _rows_with(store: Store, record: FormRecord, answer: dict) -> dict:
-    """The 审核意见 rows of the answered version once `answer` (a history entry's fields) is in the
-    history: the sign-offs it brings and those known here before (operations.review_rows)."""
-    import dataclasses
-    from types import SimpleNamespace
-
-    from ..operations import review_rows
-
-    answered = dataclasses.replace(record, package_version=answer["package_version"], status=answer["target"])
-    rows, _ = review_rows(store, answered, [SimpleNamespace(at=dt.datetime.now(dt.timezone.utc), **answer)])
-    return rows
-
-
 def _decided_on(content: dict, level: Actor) -> str:
     """The day the level decided (ISO), as its package says it: the date it signed its row, or the
     time of the decision (packages before the date was carried)."""
@@ -348,11 +335,11 @@ def receive_review(store: Store, outer: Verified, source: str, trust_new: bool =
     own = {k: v for k, v in cells.items() if k not in finance}
     allowed = set(level_paths(form, level))
 
-    def filled(data: dict) -> dict:
+    def update(data: dict) -> dict:
         return apply_finance(form, set_cells(form, data, own, allowed), finance) if finance else \
             set_cells(form, data, own, allowed)
 
-    filled(local.data)  # refuse cells the reviewer may not fill before writing anything
+    update(local.data)  # refuse cells the reviewer may not fill before writing anything
     status_name = target.display
     entry = inbox_entry(outer, outer.file_sha256, source,
                         f"{m.unit_name}：《{m.title}》第 {m.version} 版 {status_name}"
@@ -365,18 +352,6 @@ def receive_review(store: Store, outer: Verified, source: str, trust_new: bool =
              "detail": {"reasons": reasons, "opinions": opinions, "signer": v.fingerprint, "reviewer": reviewer,
                         "body": m.unit_name, "date": _decided_on(c, level),
                         **({"relayed_by": outer.manifest.unit_name} if relayed else {})}}
-    rows = _rows_with(store, local, dict(event, action=Action.RESULT, target=target))
-
-    def update(data: dict) -> dict:
-        """The reviewed cells, then every 审核意见 row as this answer's version prints it (the office's rows
-        written as the office's, so that the checks here accept them)."""
-        data = filled(data)
-        changed = {k: v for k, v in rows.items() if (data.get(k) or None) != (v or None)}
-        office_rows = {k: v for k, v in changed.items() if k in set(finance_paths(form, data))}
-        if office_rows:
-            data = apply_finance(form, data, office_rows)
-        return {**data, **{k: v for k, v in changed.items() if k not in office_rows}}
-
     trust = [trust_row(v)] + ([trust_row(outer)] if relayed else [])
     keep = v.package if role_of(store.get_setting("role")) is Role.SUPERVISOR else None
     received = store.receive_review(

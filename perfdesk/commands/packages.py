@@ -374,6 +374,21 @@ def _pairs(items: list[str], option: str, example: str) -> dict[str, str]:
     return found
 
 
+_HOW = {"opinion": "请用 --opinion \"审核意见\" 填写（如 --opinion \"绩效目标符合申报要求，同意。\"）",
+        "letter": "请用 --letter \"反馈意见\" 或 --letter-file 文件 写明"}
+
+
+@contextlib.contextmanager
+def _options_named():
+    """A decision refused for a missing text says which option gives it."""
+    from ..package.review import MissingText
+
+    try:
+        yield
+    except MissingText as exc:
+        raise CommandError(f"{exc}：{_HOW[exc.what]}") from exc
+
+
 def _review(store: Store, args) -> int:
     from ..domain.lifecycle import Action, is_final
     from ..package.identity import identity_of, load_signer
@@ -429,18 +444,3 @@ def _forward(store: Store, args) -> int:
     print(f"已生成转发数据包：{args.out}（财政部门对《{record.title}》第 {record.package_version} 版的审核结果"
           f"“{record.status.display}”，转发给单位）")
     return EXIT_OK
-
-
-_HOW = {"opinion": "请用 --opinion \"审核意见\" 填写（如 --opinion \"绩效目标符合申报要求，同意。\"）",
-        "letter": "请用 --letter \"反馈意见\" 或 --letter-file 文件 写明"}
-
-
-@contextlib.contextmanager
-def _options_named():
-    """A decision refused for a missing text says which option gives it."""
-    from ..package.review import MissingText
-
-    try:
-        yield
-    except MissingText as exc:
-        raise CommandError(f"{exc}：{_HOW[exc.what]}") from exc

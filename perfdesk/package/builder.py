@@ -154,7 +154,8 @@ def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, s
     uid = store.ensure_form_uid(record.id, lambda: new_form_uid(signer.unit.code))
     # Every saved change keeps a revision, so this grows with each change and never repeats.
     version = len(store.revisions(record.id)) + 1
-    rendered = render(store, dataclasses.replace(record, data=data))
+    # A new version: no level has signed it yet, whatever the last one's answer said.
+    rendered = render(store, dataclasses.replace(record, data=data, package_version=version))
     payload = assemble_form_package(signer, record, uid, version, data, rendered.pdf, rendered.xlsx, attachments,
                                     seal_png=seal_png, round=round)
     return Built(payload, uid, version, file_name(signer.unit.code, record.title, version), round)

@@ -8,11 +8,9 @@ above it at the 主管部门 and the unit). Read from any of those histories, a 
 deciding body, its reviewer, the day it decided, its opinion, on one version.
 
 What prints is the sign-off of each level that passed the form's current version on (附件1-1: 主管部门,
-业务科室, 预算绩效管理科), while that version stands: under review, or approved. A return is not a
-sign-off: its opinion, letter and reasons are the history's and the banner's, never the printed rows'.
-A form open for change (returned, 一下 answered, 申请调整) is becoming its next version, which no level
-has signed: its rows print blank at every installation, so an opinion on an earlier version never prints
-on a later one.
+业务科室, 预算绩效管理科). A return is not a sign-off: its opinion, letter and reasons are the history's
+and the banner's, never the printed rows'; and an opinion on an earlier version never prints on a later
+one. A form being adjusted (申请调整) is a version not yet reviewed: none of its rows is signed.
 """
 
 from __future__ import annotations
@@ -162,8 +160,8 @@ def decisions(history: Iterable[HistoryEntry]) -> list[LevelDecision]:
 def printed_opinions(history: Iterable[HistoryEntry], version: int | None,
                      status: Status) -> dict[Actor, LevelDecision]:
     """The sign-off each level gave the form's current version, as its 审核意见 rows print it
-    (the latest, where a level answered the same version twice); none while the form is open for change."""
-    if version is None or status.editable:
+    (the latest, where a level answered the same version twice)."""
+    if version is None or status is Status.ADJUSTING:
         return {}
     signed = {}
     for d in decisions(history):

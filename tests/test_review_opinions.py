@@ -324,3 +324,30 @@ def test_the_editors_banner_names_the_office_after_its_second_round_approval_in_
         after.close()
     finally:
         store.close()
+
+
+def test_the_review_dialog_says_where_to_write_the_missing_opinion_not_the_cli_option(qtbot, chain, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    from perfdesk.store import Store
+    from perfdesk.ui.review_dialog import ReviewDialog
+
+    unit, _sup, office = chain
+    unit.run("package", FORM, "--out", str(tmp_path / "v1.pdpkg"))
+    office.take(tmp_path / "v1.pdpkg")
+    store = Store(office.db)
+    try:
+        dialog = ReviewDialog(store, int(office.form))
+        qtbot.addWidget(dialog)
+        qtbot.mouseClick(dialog.approve, Qt.MouseButton.LeftButton)
+        dialog.accept()  # 审核通过 with the opinion box empty
+        said = dialog.findChild(QLabel, "reviewError").text()
+        assert "财政局业务科室审核通过须填写审核意见" in said and "“审核意见”框" in said and "--" not in said, said
+        dialog.give_back.setChecked(True)
+        dialog.accept()
+        said = dialog.findChild(QLabel, "reviewError").text()
+        assert "“反馈意见”框" in said and "--" not in said, said
+        dialog.reject()
+    finally:
+        store.close()

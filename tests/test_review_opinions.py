@@ -227,6 +227,12 @@ def test_the_demo_prints_each_levels_sign_off_of_the_version_it_holds(tmp_path, 
                                     ("绩效目标与预算资金相匹配，指标可衡量，同意。", OFFICE, "李明"),
                                     ("经专家审定，绩效目标合理可行，同意批复。", OFFICE, "周静")):
         assert opinion in approved and f"审核人：{reviewer}" in approved and f"{body} {day}" in approved, approved
+    workbook = tmp_path / "approved.xlsx"  # the Excel copy is laid out from the same rows
+    demo.run("export", demo.form, "--xlsx", str(workbook))
+    from openpyxl import load_workbook
+
+    cells = " ".join(str(c.value) for row in load_workbook(workbook).active.iter_rows() for c in row if c.value)
+    assert "审核人：周静" in cells and f"{OFFICE}　{day}" in cells and "经专家审定" in cells, cells[-600:]
     demo.form = ids["2027年学生宿舍改造项目"]  # 申请调整中: the draft is unsigned, the approved version is not
     _blank(demo.printed())
     assert demo.printed("--approved") == approved

@@ -357,3 +357,23 @@ def test_the_review_dialog_says_where_to_write_the_missing_opinion_not_the_cli_o
         dialog.reject()
     finally:
         store.close()
+
+
+def test_a_unit_cannot_send_its_supervisors_row_filled_in_by_itself(chain, tmp_path):
+    import json
+    import zipfile
+
+    from perfdesk.store import Store
+
+    unit, sup, _office = chain
+    store = Store(unit.db)
+    record = store.get_form(int(FORM))
+    store.save_form(record.id, data=dict(record.data, supervisor_opinion="单位自己写的主管部门意见",
+                                         supervisor_reviewer="王建国"))
+    store.close()
+    unit.run("package", FORM, "--out", str(tmp_path / "v1.pdpkg"))
+    with zipfile.ZipFile(tmp_path / "v1.pdpkg") as package:
+        sent = json.loads(package.read("form.json"))["data"]
+    assert sent["supervisor_opinion"] is None and sent["supervisor_reviewer"] is None
+    sup.take(tmp_path / "v1.pdpkg")
+    _blank(_same(unit, sup))

@@ -194,6 +194,24 @@ class Chain:
         self.hop_done()
         return target
 
+    def editor_shows_the_print(self, name: str) -> None:
+        """The 审核意见 fields of the opened form read what its printed copy reads: the approved version's
+        sign-offs, never an earlier round's return text left in the stored cells."""
+        desk = self.desks[name]
+        desk.select()
+        trigger(desk.win, "openAction")
+        editor = desk.win.editors[desk.form_id()]
+        self.qtbot.waitExposed(editor)
+        shown = {level: editor.field_binding(f"{level}_opinion").widget.toPlainText()
+                 for level in ("supervisor", "finance_dept", "perf_mgmt")}
+        version = desk.record().package_version
+        said = {"supervisor": S, "finance_dept": D, "perf_mgmt": P}
+        for level, text in shown.items():
+            assert text in said[level].values() and text not in self.returns, f"at {name}: {level} shows {text!r}"
+        block = flat(opinion_block(desk.printed(self.folder)))
+        assert all(flat(text) in block for text in shown.values()), (shown, block, version)
+        editor.close()
+
     def fix(self, paths: dict[str, str]) -> None:
         """The unit's clerk types the fixes into the editor, which saves them."""
         unit = self.desks["unit"]
@@ -236,6 +254,7 @@ def test_the_chain_at_three_installations(qtbot, desks, tmp_path, monkeypatch):
     assert chain.status("office") is Status.PERF_REVIEW
     answer = chain.office_decides(3, "perf", approve=True, last=True, opinion=P[3], reviewer=REVIEWERS["perf"])
     chain.down_to_the_unit(answer, Status.APPROVED)
+    chain.editor_shows_the_print("unit")
 
     # 申请调整 at the unit, in the editor; the adjusted version travels the chain again
     from PySide6.QtWidgets import QInputDialog

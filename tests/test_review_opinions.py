@@ -227,6 +227,12 @@ def test_the_demo_prints_each_levels_sign_off_of_the_version_it_holds(tmp_path, 
                                     ("绩效目标与预算资金相匹配，指标可衡量，同意。", OFFICE, "李明"),
                                     ("经专家审定，绩效目标合理可行，同意批复。", OFFICE, "周静")):
         assert opinion in approved and f"审核人：{reviewer}" in approved and f"{body} {day}" in approved, approved
+    workbook = tmp_path / "approved.xlsx"  # the Excel copy is laid out from the same rows
+    demo.run("export", demo.form, "--xlsx", str(workbook))
+    from openpyxl import load_workbook
+
+    cells = " ".join(str(c.value) for row in load_workbook(workbook).active.iter_rows() for c in row if c.value)
+    assert "审核人：周静" in cells and f"{OFFICE}　{day}" in cells and "经专家审定" in cells, cells[-600:]
     demo.form = ids["2027年学生宿舍改造项目"]  # 申请调整中: the draft is unsigned, the approved version is not
     _blank(demo.printed())
     assert demo.printed("--approved") == approved
@@ -324,3 +330,50 @@ def test_the_editors_banner_names_the_office_after_its_second_round_approval_in_
         after.close()
     finally:
         store.close()
+
+
+def test_the_review_dialog_says_where_to_write_the_missing_opinion_not_the_cli_option(qtbot, chain, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    from perfdesk.store import Store
+    from perfdesk.ui.review_dialog import ReviewDialog
+
+    unit, _sup, office = chain
+    unit.run("package", FORM, "--out", str(tmp_path / "v1.pdpkg"))
+    office.take(tmp_path / "v1.pdpkg")
+    store = Store(office.db)
+    try:
+        dialog = ReviewDialog(store, int(office.form))
+        qtbot.addWidget(dialog)
+        qtbot.mouseClick(dialog.approve, Qt.MouseButton.LeftButton)
+        dialog.accept()  # 审核通过 with the opinion box empty
+        said = dialog.findChild(QLabel, "reviewError").text()
+        assert "财政局业务科室审核通过须填写审核意见" in said and "“审核意见”框" in said and "--" not in said, said
+        dialog.give_back.setChecked(True)
+        dialog.accept()
+        said = dialog.findChild(QLabel, "reviewError").text()
+        assert "“反馈意见”框" in said and "--" not in said, said
+        dialog.reject()
+    finally:
+        store.close()
+
+
+def test_a_unit_cannot_send_its_supervisors_row_filled_in_by_itself(chain, tmp_path):
+    import json
+    import zipfile
+
+    from perfdesk.store import Store
+
+    unit, sup, _office = chain
+    store = Store(unit.db)
+    record = store.get_form(int(FORM))
+    store.save_form(record.id, data=dict(record.data, supervisor_opinion="单位自己写的主管部门意见",
+                                         supervisor_reviewer="王建国"))
+    store.close()
+    unit.run("package", FORM, "--out", str(tmp_path / "v1.pdpkg"))
+    with zipfile.ZipFile(tmp_path / "v1.pdpkg") as package:
+        sent = json.loads(package.read("form.json"))["data"]
+    assert sent["supervisor_opinion"] is None and sent["supervisor_reviewer"] is None
+    sup.take(tmp_path / "v1.pdpkg")
+    _blank(_same(unit, sup))

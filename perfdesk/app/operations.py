@@ -83,7 +83,7 @@ def printed_review(store: Store, record: FormRecord) -> tuple[dict, dict[str, st
     """The document with its 审核意见 rows as the form's history says they print (the sign-offs of its
     current version, domain/review_opinions), and the deciding body of each row. A form that never
     went through the chain prints the rows as they were typed."""
-    from perfdesk.domain.review_cells import printed_cells
+    from perfdesk.domain.review_cells import printed_cells, self_supervised
     from perfdesk.domain.review_opinions import printed_opinions
 
     if record.package_version is None or record.id is None:
@@ -91,7 +91,7 @@ def printed_review(store: Store, record: FormRecord) -> tuple[dict, dict[str, st
     signed = printed_opinions(store.events(record.id), record.package_version, record.status)
     unit = store.get_unit(record.unit_id)
     cells, bodies = printed_cells(form_of(record), signed, record.data,
-                                  own_supervisor=unit.name if unit.code == unit.supervisor_code else "")
+                                  own_supervisor=unit.name if self_supervised(unit) else "")
     return {**record.data, **cells}, bodies
 
 

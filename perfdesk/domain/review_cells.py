@@ -55,3 +55,17 @@ def printed_cells(form: FormDef, signed: Mapping[Actor, LevelDecision], doc: Map
         if d_body and f"{level.value}_opinion" in form.fields:
             bodies[f"{level.value}_opinion"] = d_body
     return cells, bodies
+
+
+def unsigned(form: FormDef, doc: Mapping[str, object], *, own_supervisor: bool) -> dict:
+    """The document of a new version as the unit sends it: no 主管部门 has signed it yet, so its row
+    goes blank (unless the unit is its own 主管部门 and signs it itself); the office's rows are the
+    office's and never sent up (formdata.strip_finance)."""
+    if own_supervisor:
+        return dict(doc)
+    return {**doc, **{path: None for path in level_paths(form, Actor.SUPERVISOR)}}
+
+
+def self_supervised(unit) -> bool:
+    """Whether a unit (a 部门) is its own 主管部门: no other level signs the 主管部门 row of its forms."""
+    return unit.code == unit.supervisor_code

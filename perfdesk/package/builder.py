@@ -25,6 +25,7 @@ from perfdesk.domain.checks import CheckContext, blocking, run_checks, unexplain
 from perfdesk.domain.lifecycle import Action, Actor, Role, Round, Status, find_move, submission_round
 from perfdesk.os_errors import explain_os
 from perfdesk.domain.registry import form_of
+from perfdesk.domain.review_cells import self_supervised, unsigned
 from perfdesk.store import FormRecord, Store, UnitRecord
 from perfdesk.package import keys
 from perfdesk.package.archive_safety import LIMITS, name_problem
@@ -155,7 +156,8 @@ def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, s
     round = submission_of(store, record)
     if record.unit_id != signer.unit.id:
         raise PackageError(f"表单 {record.id} 属于另一个单位，不能用“{signer.unit.name}”的密钥签名")
-    data = strip_finance(form_of(record), record.data)
+    form = form_of(record)
+    data = unsigned(form, strip_finance(form, record.data), own_supervisor=self_supervised(signer.unit))
     reason = refusal(record, data, check_context(store, record, role=Role.UNIT))
     if reason:
         raise PackageError(reason)

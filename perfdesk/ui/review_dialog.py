@@ -190,10 +190,10 @@ class ReviewDialog(QDialog):
         from perfdesk.package.review import actual_cells, decide
 
         if self.decision() == "return" and not self.letter.toPlainText().strip():
-            self.show_error("退回修改须写明反馈意见，告诉单位要改什么")  # before asking for the key
+            self.show_error("退回修改须写明反馈意见，告诉单位要改什么：请在“反馈意见”框中填写")  # before asking for the key
             return
         if self.decision() == "approve" and not self.opinion.toPlainText().strip():
-            self.show_error(f"{self.level.label if self.level else ''}审核通过须填写审核意见")
+            self.show_error(f"{self.level.label if self.level else ''}审核通过须填写审核意见：请在“审核意见”框中填写")
             return
         try:
             signer, target = None, None

@@ -41,7 +41,7 @@ from perfdesk.domain.monitoring import Alert, report_parts
 from perfdesk.domain.registry import form_of
 from perfdesk.domain.lifecycle import IN_REVIEW, Role, editable_here, role_of
 from perfdesk.errors import UserError
-from perfdesk.app.operations import check_context, context, profile_of, render, save_document
+from perfdesk.app.operations import check_context, context, printed_review, profile_of, render, save_document
 from perfdesk.app.returned_fields import returned
 from perfdesk.store import FormConflict, FormRecord, Store, StoreError
 from perfdesk.ui.screen_fit import open_within_screen
@@ -85,7 +85,10 @@ class FormEditor(QMainWindow):
         self.unit = store.get_unit(self.record.unit_id)
         self.profile = profile_of(store, self.record)  # None: the checks use their defaults, as when saving
         self.context = check_context(store, self.record, role=role_of(role))
-        self.model = DocumentModel(self.form, self.record.data, self, profile=self.profile, year=self.record.year)
+        # The 审核意见 rows shown as they print (the sign-offs of the current version, from the history), not
+        # as the stored cells last held them: an earlier round's return text never shows on a later version.
+        self.model = DocumentModel(self.form, self.shown_document(), self, profile=self.profile,
+                                   year=self.record.year)
         self.returned = returned(store, self.record)  # reasons per field of a reviewer's return, if any
         self._marked: dict[str, str] = {}  # path → reason now marked on the form
         # A submitted, reviewed or approved form is frozen: it opens read-only under its banner; so is a
@@ -298,6 +301,9 @@ class FormEditor(QMainWindow):
         if owner is not None and hasattr(owner, "open_form_id"):
             owner.open_form_id(form_instance_id)
 
+    def shown_document(self) -> dict:
+        return printed_review(self.store, self.record)[0]
+
     def show_moved(self, notice: str = "") -> None:
         """The form shown as it now stands after a move taken here (a decision, a relay, 申请调整): the
         stored document and status, its new banner, read-only or editable as the move left it, and
@@ -305,7 +311,7 @@ class FormEditor(QMainWindow):
         self._check_timer.stop()
         self._autosave_timer.stop()
         self.record = self.store.get_form(self.record.id)
-        self.model.take_stored(self.record.data)  # a reviewer's cells come in, not as an edit
+        self.model.take_stored(self.shown_document())  # a reviewer's cells come in, not as an edit
         self._dirty = False
         self._autosave_timer.stop()
         frozen = not self._editable_here()

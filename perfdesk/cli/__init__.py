@@ -94,14 +94,19 @@ def _version_line() -> str:
 def main(argv: list[str] | None = None) -> int:
     ensure_streams()
     argv = sys.argv[1:] if argv is None else list(argv)
-    from perfdesk.catalog.form_files import install  # reads no file until a form is asked for
+    # The form catalog, installed here rather than by importing perfdesk (it reads no file until a form is
+    # asked for); a caller that installed its own (a test's) keeps it unless --forms is given.
+    from perfdesk.catalog.form_files import install
+    from perfdesk.domain.sources import installed
 
     db = _gui_db(argv)
     if db is not _NO_GUI:
-        install()
+        if not installed():
+            install()
         return _gui(db)
     args = _parser().parse_args(argv)
-    install(args.forms)
+    if args.forms or not installed():
+        install(args.forms)
     if args.self_test:
         from perfdesk.selftest import run
 

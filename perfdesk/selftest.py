@@ -102,7 +102,7 @@ class _Run:
         return f"{len(self.clean)} 种表格各导出 PDF 与 XLSX 一份"
 
     def packages(self) -> str:
-        from perfdesk.package.builder import build_form_package
+        from perfdesk.app.form_submission import build_form_package
         from perfdesk.package.identity import create_identity, load_signer
         from perfdesk.package.verifier import verify_package
 

@@ -154,7 +154,7 @@ def test_every_earlier_version_of_a_shipped_form_is_shipped():
 def test_package_of_another_version_is_refused_saying_which(world, stores, tmp_path, v2_folder):  # noqa: F811
     from test_package_support import trust_unit, unit_signer
     from perfdesk.app.form_upgrade import apply_upgrade, plan_upgrade
-    from perfdesk.package.builder import package_form
+    from perfdesk.app.form_submission import package_form
     from perfdesk.package.importer import import_bytes
 
     from conftest import put_status

@@ -93,7 +93,7 @@ def qtbot_left():
 def test_the_inbox_names_a_relayed_answer_in_chinese(qtbot, world, stores, tmp_path):
     """A return relayed down by the 主管部门 arrives at the unit; 收件记录's 类型 says what it is."""
     from perfdesk.package.importer import import_bytes
-    from perfdesk.package.review import relay
+    from perfdesk.app.review_moves import relay
     from test_package_support import decide_at, office_signer
     from test_review_chain import SUPERVISOR, SUPERVISOR_PASS, _forwarded, _signer
     from perfdesk.package.identity import create_identity

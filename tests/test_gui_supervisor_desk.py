@@ -207,7 +207,7 @@ def test_asking_to_adjust_keeps_the_editor_open_and_editable(qtbot, desks, monke
 def test_the_core_refuses_changing_or_sending_a_received_copy(desks, tmp_path):
     from perfdesk.domain.lifecycle import TransitionRefused
     from perfdesk.app.operations import save_document
-    from perfdesk.package.builder import package_form
+    from perfdesk.app.form_submission import package_form
     from perfdesk.package.identity import load_signer
 
     _returned_by_the_office(desks, tmp_path)

@@ -19,7 +19,8 @@ from perfdesk.domain.registry import get_form
 from perfdesk.domain.tasks import EMPTY, MISSING, WAITING
 from perfdesk.app.office_operations import create_task
 from perfdesk.app.operations import save_document
-from perfdesk.package.builder import package_form, write_package
+from perfdesk.package.builder import write_package
+from perfdesk.app.form_submission import package_form
 from perfdesk.package.importer import import_paths
 from perfdesk.package.task_packages import build_empty_package, build_task_package
 from perfdesk.store.office import OfficeStore, board_for

@@ -8,11 +8,12 @@ import json
 import pytest
 
 from perfdesk.domain.lifecycle import Action, Actor, Status
-from perfdesk.package.builder import package_form, sign_and_zip
+from perfdesk.package.builder import sign_and_zip
+from perfdesk.app.form_submission import package_form
 from perfdesk.package.identity import create_identity, load_signer
 from perfdesk.package.importer import import_bytes
 from perfdesk.package.manifest import canonical
-from perfdesk.package.review import relay
+from perfdesk.app.review_moves import relay
 from perfdesk.store import Store
 from test_package_support import (UNIT_CODE, decide_at, members, office_signer, resign, stores,  # noqa: F401
                                   trust_office, trust_unit, unit_signer, world)

@@ -20,7 +20,7 @@ from perfdesk.demo.demo_round import load_round
 from perfdesk.domain import money
 from perfdesk.domain.document import column_total
 from perfdesk.domain.registry import get_form
-from perfdesk.package.builder import package_form
+from perfdesk.app.form_submission import package_form
 from perfdesk.package.importer import import_bytes
 from perfdesk.store import Store
 from perfdesk.store.engine import MIGRATIONS

@@ -294,7 +294,7 @@ def _trust_remove(store: Store, args) -> int:
 
 def _package(store: Store, args) -> int:
     from perfdesk.package import keys
-    from perfdesk.package.builder import package_form
+    from perfdesk.app.form_submission import package_form
     from perfdesk.package.identity import load_signer
 
     from perfdesk.package.identity import identity_of
@@ -417,7 +417,7 @@ _HOW = {"opinion": "请用 --opinion \"审核意见\" 填写（如 --opinion \"�
 @contextlib.contextmanager
 def _options_named():
     """A decision refused for a missing text says which option gives it."""
-    from perfdesk.package.review import MissingText
+    from perfdesk.app.review_moves import MissingText
 
     try:
         yield
@@ -428,7 +428,7 @@ def _options_named():
 def _review(store: Store, args) -> int:
     from perfdesk.domain.lifecycle import Action, is_final
     from perfdesk.package.identity import identity_of, load_signer
-    from perfdesk.package.review import actual_cells, decide
+    from perfdesk.app.review_moves import actual_cells, decide
 
     record = store.get_form(args.id)
     letter = args.letter
@@ -463,7 +463,7 @@ def _review(store: Store, args) -> int:
 def _forward(store: Store, args) -> int:
     from perfdesk.domain.lifecycle import Status
     from perfdesk.package.identity import load_signer
-    from perfdesk.package.review import decide, relay
+    from perfdesk.app.review_moves import decide, relay
 
     record = store.get_form(args.id)
     unit = _own_signer_unit(store, args.signer)

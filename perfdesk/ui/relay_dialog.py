@@ -1,7 +1,7 @@
 """转发审核结果: at a 主管部门, the finance office's answer on a unit's form passed down to the unit —
 the office's signed package untouched inside the 主管部门's own, with a note for the unit.
 
-What was answered is shown; the relay itself is `package.review.relay`."""
+What was answered is shown; the relay itself is `app.review_moves.relay`."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ class RelayDialog(QDialog):
     def accept(self) -> None:
         from perfdesk.package import PACKAGE_SUFFIX
         from perfdesk.package.identity import load_signer
-        from perfdesk.package.review import relay
+        from perfdesk.app.review_moves import relay
         from perfdesk.ui import move_outcome
 
         text = self.target.text().strip()

@@ -2,7 +2,7 @@
 reviewer, approve (at a 主管部门: approve and forward) or return with the letter and reasons per field,
 本年度实际安排资金 where the office fills it, and what changed since the version approved before.
 
-The decision itself is `package.review.decide`; this dialog only asks and shows."""
+The decision itself is `app.review_moves.decide`; this dialog only asks and shows."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class ReviewDialog(QDialog):
 
     def __init__(self, store: Store, form_instance_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from perfdesk.package.review import current_round
+        from perfdesk.app.review_moves import current_round
         from perfdesk.app.workflow import changes_since_approval, previous_version_changes
 
         self.setObjectName("reviewDialog")
@@ -187,7 +187,7 @@ class ReviewDialog(QDialog):
 
     def accept(self) -> None:
         from perfdesk.package.identity import load_signer
-        from perfdesk.package.review import actual_cells, decide
+        from perfdesk.app.review_moves import actual_cells, decide
 
         if self.decision() == "return" and not self.letter.toPlainText().strip():
             self.show_error("退回修改须写明反馈意见，告诉单位要改什么：请在“反馈意见”框中填写")  # before asking for the key

@@ -149,7 +149,8 @@ class ExportDialog(PackageDialog):
         from perfdesk.package import keys
         from perfdesk.domain.lifecycle import Role
         from perfdesk.app.operations import check_context
-        from perfdesk.package.builder import file_name, next_version, refusal, submission_of
+        from perfdesk.package.builder import file_name
+        from perfdesk.app.form_submission import next_version, refusal, submission_of
         from perfdesk.package.formdata import strip_finance
 
         try:
@@ -249,7 +250,7 @@ class ExportDialog(PackageDialog):
         seal, attachments = self.seal_path, list(self.attachments)
 
         def work(_context: JobContext) -> Written:
-            from perfdesk.package.builder import package_form
+            from perfdesk.app.form_submission import package_form
             from perfdesk.package.identity import load_signer
 
             record = store.get_form(form_id)

@@ -4,7 +4,7 @@ cancelling between packages), the inbox and 验证….
 
 The unit's and the office's stores come from test_package_support's world (copied per test).
 File dialogs and passphrase prompts are answered by replacing the functions in
-perfdesk.ui.packages.prompts; work in threads is awaited with the dialog's is_busy()."""
+perfdesk.ui.packages.prompts; work in threads is awaited with the dialog's is_working()."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def shown(qtbot, dialog):
 
 
 def settle(qtbot, dialog):
-    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=WAIT)
+    qtbot.waitUntil(lambda: not dialog.is_working(), timeout=WAIT)
     return dialog
 
 
@@ -216,7 +216,7 @@ def test_a_form_with_errors_shows_the_refusal_and_cannot_be_packaged(qtbot, stor
     assert not dialog.generate_button.isEnabled()
     dialog.passphrase_edit.setText(UNIT_PASS)
     dialog.generate()
-    assert not dialog.is_busy() and not list(tmp_path.rglob("*.pdpkg"))
+    assert not dialog.is_working() and not list(tmp_path.rglob("*.pdpkg"))
 
 
 def test_packaging_needs_a_signing_key(qtbot, demo_store):
@@ -251,7 +251,7 @@ def test_packaging_a_valid_form_writes_a_package_that_verifies(qtbot, stores, mo
     dialog.attach_button.click()
     dialog.passphrase_edit.setText(UNIT_PASS)
     dialog.generate_button.click()
-    assert dialog.is_busy() and not dialog.generate_button.isEnabled()
+    assert dialog.is_working() and not dialog.generate_button.isEnabled()
     settle(qtbot, dialog)
     written = tmp_path / "U盘" / "培训.pdpkg"
     verified = verify_package(written.read_bytes(), check_pdf=True)

@@ -31,7 +31,7 @@ from perfdesk.ui.help_window import add_help_button
 from perfdesk.ui.packages import prompts
 from perfdesk.ui.screen_fit import open_within_screen
 from perfdesk.ui.packages.common import PackageDialog
-from perfdesk.ui.jobs import JobContext
+from perfdesk.ui.runner import JobContext
 
 PNG_FILTER = "PNG 图片 (*.png)"
 
@@ -139,7 +139,7 @@ class ExportDialog(PackageDialog):
         self.browse_button.clicked.connect(self.choose_target)
         self.passphrase_edit.returnPressed.connect(self.generate)
         self._ready = self._load()
-        self._set_busy(False)
+        self._set_working(False)
 
     # --- what the form allows -----------------------------------------------------------------
 
@@ -187,7 +187,7 @@ class ExportDialog(PackageDialog):
         self.form_label.setText(self.form_label.text() + f"\n公钥指纹：{keys.grouped(identity.fingerprint)}")
         return True
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_working(self, busy: bool) -> None:
         ready = getattr(self, "_ready", False)
         self.generate_button.setEnabled(ready and not busy and self.written is None)
         self.inputs.setEnabled(ready and not busy and self.written is None)
@@ -272,7 +272,7 @@ class ExportDialog(PackageDialog):
 
         self.written = written
         self.passphrase_edit.clear()
-        self._set_busy(False)
+        self._set_working(False)
         dialogs.remember_export_dir(written.target.parent)
         self.show_info(f"已生成数据包：{written.target}\n"
                        f"《{self.form_title}》第 {written.version} 版，{max(1, written.size // 1024)} KB；表单状态已改为“已报送”。\n"

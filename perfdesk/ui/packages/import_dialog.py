@@ -25,7 +25,7 @@ from perfdesk.app import package_import as importing
 from perfdesk.ui.packages import prompts
 from perfdesk.ui.screen_fit import open_within_screen
 from perfdesk.ui.packages.common import PackageDialog, close_buttons
-from perfdesk.ui.jobs import JobContext
+from perfdesk.ui.runner import JobContext
 
 HEADERS = ("文件", "结果", "原因")
 COL_FILE, COL_RESULT, COL_REASON = range(3)
@@ -93,7 +93,7 @@ class ImportDialog(PackageDialog):
         if folder is not None:
             self.start([folder])
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_working(self, busy: bool) -> None:
         self.files_button.setEnabled(not busy)
         self.folder_button.setEnabled(not busy)
 
@@ -101,7 +101,7 @@ class ImportDialog(PackageDialog):
 
     def start(self, paths: list[Path]) -> None:
         """Import these files and folders; the report replaces the previous one."""
-        if self.is_busy():
+        if self.is_working():
             return
         self.clear_message()
         self.rows = importing.package_rows(list(paths))

@@ -992,8 +992,8 @@ class MainWindow(QMainWindow):
                     break
         return super().eventFilter(watched, event)
 
-    def _form_saved(self, _form_instance_id: int) -> None:
-        self.refresh()  # new status, amount, title and time; the selection stays
+    def _form_saved(self, form_instance_id: int) -> None:
+        self.refresh_forms([form_instance_id])  # its new status, amount, title and time; no other row
 
     def duplicate_form(self) -> FormRecord | None:
         """复制到新年度: copy the selected declaration into a year the clerk names (default: the next)."""

@@ -607,6 +607,11 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self._store_failed(exc)
             return
+        year, kinds = self.selected_year(), self.form_ids()
+        if any(self.model.row_of(row.record.id) < 0 and year in (None, row.record.year)
+               and (kinds is None or row.record.form_id in kinds) for row in rows):
+            self.refresh()  # a form new to what is shown (imported, restored): its place in the order is the list's
+            return
         self.model.update_rows(rows, gone)
         self._update_count()
         self._update_actions()
@@ -1049,7 +1054,6 @@ class MainWindow(QMainWindow):
 
         dialog = RecycleBinDialog(self.store, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(lambda: self.refresh())
         dialog.open()
         return dialog
 
@@ -1097,10 +1101,7 @@ class MainWindow(QMainWindow):
         return self._package_dialog("show_identity")
 
     def import_packages(self):
-        dialog = self._package_dialog("import_packages")
-        if dialog is not None and hasattr(dialog, "imported"):
-            dialog.imported.connect(lambda *_: self.refresh())
-        return dialog
+        return self._package_dialog("import_packages")  # the forms it writes reach the list by forms_changed
 
     def review_form(self):
         """审核 of the selected form, where it waits for a level this installation holds."""
@@ -1145,6 +1146,7 @@ class MainWindow(QMainWindow):
         editor = self.editors.get(form_instance_id)
         if editor is not None and hasattr(editor, "notice") and not editor.has_unsaved_changes():
             editor.notice.setText(outcome)
+            editor.notice.setVisible(bool(outcome))
         self.statusBar().showMessage(outcome.splitlines()[0] if outcome else "", 15000)
         box = QMessageBox(QMessageBox.Icon.Information, title, outcome, QMessageBox.StandardButton.Ok, self)
         box.setObjectName("outcomeBox")
@@ -1158,8 +1160,6 @@ class MainWindow(QMainWindow):
         if record is None:
             return None
         dialog = self._package_dialog("export_package", record.id)
-        if dialog is not None and hasattr(dialog, "packaged"):
-            dialog.packaged.connect(lambda *_: self.refresh())
         return dialog
 
     # --- check, preview, export --------------------------------------------------------

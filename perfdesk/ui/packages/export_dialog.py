@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -54,7 +53,6 @@ def _read(path: Path, what: str) -> bytes:
 
 
 class ExportDialog(PackageDialog):
-    packaged = Signal(int)  # the form's id: it is now 已报送
 
     def __init__(self, store: Store, form_instance_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent, "packageDialog", "生成报送数据包")
@@ -249,7 +247,7 @@ class ExportDialog(PackageDialog):
         store, form_id = self.store, self.form_instance_id
         seal, attachments = self.seal_path, list(self.attachments)
 
-        def work(_context: JobContext) -> Written:
+        def work(context: JobContext) -> Written:
             from perfdesk.app.form_submission import package_form
             from perfdesk.package.identity import load_signer
 
@@ -258,6 +256,7 @@ class ExportDialog(PackageDialog):
             seal_png = _read(seal, "公章图片") if seal is not None else None
             files = [(path.name, _read(path, "附件")) for path in attachments]
             built = package_form(store, form_id, signer, target, seal_png=seal_png, attachments=files)
+            context.changed(form_id)  # now 已报送: its row and open editor show it
             return Written(target, built.version, len(built.data), signer.name, signer.unit.code, signer.fingerprint)
 
         self.run_job("生成数据包", "正在生成数据包：校验、打印 PDF、签名…", work, self._written, failed=self._failed)
@@ -279,4 +278,3 @@ class ExportDialog(PackageDialog):
                        f"签名人：{written.signer_name}（{written.signer_code}），"
                        f"公钥指纹 {keys.grouped(written.fingerprint)}\n"
                        "请把该文件复制到 U 盘交财政部门。")
-        self.packaged.emit(self.form_instance_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,8 +32,13 @@ COL_FILE, COL_RESULT, COL_REASON = range(3)
 _CANCEL = "正在取消：处理完当前数据包后停止…"
 
 
+
+def written(rows) -> list[int]:
+    """The forms the packages added or changed: the runner's forms_changed shows them in the list."""
+    return [row.outcome.form_instance_id for row in rows if row.outcome is not None
+            and row.outcome.status in ("imported", "updated") and row.outcome.form_instance_id is not None]
+
 class ImportDialog(PackageDialog):
-    imported = Signal()  # forms were added or changed (a list to reload)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent, "importDialog", "导入数据包")
@@ -113,6 +118,7 @@ class ImportDialog(PackageDialog):
 
         def work(context: JobContext) -> None:
             importing.first_pass(store, rows, context.progress, lambda: context.cancelled, keep_existing=keep)
+            context.changed(written(rows))
 
         self.summary_label.setText("正在导入…")
         self.run_job("导入数据包", "正在验证并导入数据包", work, self._first_done,
@@ -135,6 +141,7 @@ class ImportDialog(PackageDialog):
         def work(context: JobContext) -> None:
             importing.second_pass(store, rows, trusted, context.progress, lambda: context.cancelled,
                                   keep_existing=keep)
+            context.changed(written(rows))
 
         if cancelled:
             self._finish()  # the waiting packages stay 待确认 (nothing written for them)
@@ -154,8 +161,6 @@ class ImportDialog(PackageDialog):
                 row.signer = None  # cancelled before it was decided: nothing was written for it
         self._show_rows()
         self.summary_label.setText(importing.summary(self.rows))
-        if any(row.outcome is not None and row.outcome.status in ("imported", "updated") for row in self.rows):
-            self.imported.emit()
 
     def _show_rows(self) -> None:
         self.table.setRowCount(len(self.rows))

@@ -78,11 +78,8 @@ engine.dispose()
 
 
 def prepare(folder: Path) -> str:
-    from perfdesk.catalog import form_files
     from perfdesk.demo.demo_forms import load_demo
     from perfdesk.store import Store
-
-    form_files.install()  # the app does it at start-up; this script writes the demo before any app runs
 
     url = f"sqlite:///{folder / 'demo.db'}"
     with Store(url) as store:

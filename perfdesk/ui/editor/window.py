@@ -459,9 +459,18 @@ class FormEditor(QMainWindow):
 
         if self.has_unsaved_changes() and not self.save():
             return None
-        record = self.store.get_form(self.record.id)
         draft = any(finding.blocks_export for finding in self.findings())
-        dialog = PrintPreviewDialog(render(self.store, record).pdf, record.title, draft=draft, parent=self)
+        store, form_instance_id = self.store, self.record.id
+
+        def work(_context):  # rendered off the GUI thread, as the main window's 打印预览
+            record = store.get_form(form_instance_id)
+            return record, render(store, record).pdf
+
+        end = runner_for(self).run(self, "无法预览", "正在生成预览…", work, failure_title="无法预览")
+        if end.error:
+            return None
+        record, pdf = end.value
+        dialog = PrintPreviewDialog(pdf, record.title, draft=draft, parent=self)
         dialog.show()
         return dialog
 

@@ -8,7 +8,7 @@ Three folders, later ones winning for the same id:
 
 In each: the forms at the top, earlier versions of forms in versions/ (any name; the shipped ones
 <id>@<version>.yaml), profiles in profiles/. A variant file is read and checked as the shipped ones
-are (formdef.load_form, profiles.get_profile) the first time anything asks; one that fails is not
+are (form_reading.load_form, profiles.get_profile) the first time anything asks; one that fails is not
 used, and `problems()` says which file and why (the CLI on stderr, the GUI in a message at start).
 The shipped files are parsed only when asked for, as before.
 """
@@ -278,7 +278,7 @@ class _Variants:
 
 
 def _load_form(path: Path, origin: str):
-    from perfdesk.domain.formdef import load_form
+    from perfdesk.catalog.form_reading import load_form
 
     return dataclasses.replace(load_form(path), origin=origin)
 

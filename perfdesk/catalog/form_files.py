@@ -30,7 +30,8 @@ VERSIONS = "versions"
 PROFILES = "profiles"
 ENV = "PERFDESK_FORMS"
 # Data files beside the forms, not forms (the indicator library).
-NOT_FORMS = frozenset({"common_indicators.yaml", "indicator_library.yaml"})
+INDICATOR_LIBRARY = "indicator_library.yaml"
+NOT_FORMS = frozenset({"common_indicators.yaml", INDICATOR_LIBRARY})
 # 汇总表 (a finance office's tables of a round): form-like files read by summary_operations, not forms.
 SUMMARIES = "summary_"
 _ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -183,6 +184,12 @@ class FileCatalog:
             folder = next((f for f in reversed(self.variant_folders) if variant.is_relative_to(f.path)), None)
             return (folder.label if folder else "用户目录"), variant
         return SHIPPED, self.shipped / PROFILES / f"{profile_id}.yaml"
+
+    def indicator_library_raw(self) -> Any:
+        """The indicator library (指标库) as parsed YAML: always the shipped file, which variants do not replace."""
+        from perfdesk.catalog.yaml_files import load_yaml
+
+        return load_yaml(forms_dir() / INDICATOR_LIBRARY)
 
     # --- the variant folders -------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
-"""The declarative form file (forms/*.yaml) read into typed objects, once, and checked as it loads.
+"""The declarative form file (forms/*.yaml) as typed objects.
 
 One file describes one official table: its fields and repeating rows with their types and help text
 (填表说明), the checks between fields, and the printed grid. Editor, checks, PDF and Excel all read it.
-The file's schema and the checks between its parts are in form_schema.py; the grid's nodes in layout.py.
+The file's schema and the checks between its parts are in form_schema.py; the grid's nodes in layout.py;
+reading and checking a file into a FormDef is the catalog's (catalog/form_reading.py).
 """
 
 from __future__ import annotations

@@ -26,14 +26,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from perfdesk.demo import load_demo  # noqa: E402
+from perfdesk.demo.demo_forms import load_demo  # noqa: E402
 from perfdesk.domain.registry import get_form  # noqa: E402
-from perfdesk.operations import render  # noqa: E402
+from perfdesk.app.operations import render  # noqa: E402
 from perfdesk.package.builder import assemble_form_package  # noqa: E402
 from perfdesk.package.formdata import strip_finance  # noqa: E402
 from perfdesk.package.identity import create_identity, load_signer  # noqa: E402
 from perfdesk.package.importer import import_paths  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 TARGET = 30.0  # packages per second on 2 cores
 PASS = "bench-passphrase"

@@ -16,10 +16,13 @@ import time
 from _declaration import UNIT, samples  # noqa: F401  (sets sys.path)
 
 from perfdesk.domain.registry import get_form
-from perfdesk.operations import context
+from perfdesk.app.operations import context
 from perfdesk.render.grid import build_grid
 from perfdesk.render.pdf import render_pdf
 from perfdesk.render.xlsx import render_xlsx
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 TARGET_RATIO = 3.5
 SIZES = (60, 600, 1800, 5400)

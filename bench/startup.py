@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from perfdesk.ui.app import EXIT_AFTER_SHOW, READY_MARK, SHOWN_MARK  # noqa: E402
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 RUNS = 7
 TARGET_RATIO = 2.0
@@ -75,7 +78,7 @@ engine.dispose()
 
 
 def prepare(folder: Path) -> str:
-    from perfdesk.demo import load_demo
+    from perfdesk.demo.demo_forms import load_demo
     from perfdesk.store import Store
 
     url = f"sqlite:///{folder / 'demo.db'}"

@@ -34,7 +34,7 @@ WAIT = 60_000
 def desk_databases(tmp_path_factory) -> Path:
     """unit.db, supervisor.db, office.db: units, roles, own unit and key set; each trusts the keys it
     will meet (as registered from the 公钥登记表)."""
-    from perfdesk.demo import load_declarations_demo
+    from perfdesk.demo.demo_forms import load_declarations_demo
     from perfdesk.package.identity import create_identity
     from perfdesk.store import Store
 
@@ -209,13 +209,13 @@ class Desk:
     # --- what the clerk reads -----------------------------------------------------------------
 
     def history(self, title: str = FORM) -> list[str]:
-        from perfdesk.workflow import history_lines
+        from perfdesk.app.workflow import history_lines
 
         return history_lines(self.store, self.record(title))
 
     def printed(self, folder: Path, title: str = FORM) -> str:
         """The form as 导出 PDF and 打印 print it, as text."""
-        from perfdesk.operations import render
+        from perfdesk.app.operations import render
 
         pdf = folder / f"{self.name}.pdf"
         pdf.write_bytes(render(self.store, self.record(title)).pdf)

@@ -27,6 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pytest  # noqa: E402
 
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
+
 DEMO_YEAR = 2027
 
 
@@ -123,7 +127,7 @@ def store(db_url):
 @pytest.fixture
 def demo_store(store):
     """The demo's units and declarations (5 forms: four of 2027, one of 2026)."""
-    from perfdesk.demo import load_declarations_demo
+    from perfdesk.demo.demo_forms import load_declarations_demo
 
     load_declarations_demo(store, DEMO_YEAR)
     return store
@@ -132,7 +136,7 @@ def demo_store(store):
 @pytest.fixture
 def full_demo_store(store):
     """Everything `perfdesk demo` writes: declarations, the monitoring round, the evaluation round."""
-    from perfdesk.demo import load_demo
+    from perfdesk.demo.demo_forms import load_demo
 
     load_demo(store, DEMO_YEAR)
     return store
@@ -148,7 +152,7 @@ def form():
 @pytest.fixture
 def big_doc():
     """The 60-indicator demo declaration."""
-    from perfdesk.demo import samples
+    from perfdesk.demo.demo_forms import samples
 
     return copy.deepcopy(samples(DEMO_YEAR)[1][3])
 

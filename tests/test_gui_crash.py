@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk.demo import load_declarations_demo
+from perfdesk.demo.demo_forms import load_declarations_demo
 from perfdesk.store import Store
 from perfdesk.store.first_look import first_look
 
@@ -34,6 +34,8 @@ EDITING = textwrap.dedent(f"""
     from PySide6.QtWidgets import QApplication
 
     from perfdesk.store import Store
+    from perfdesk.catalog.form_files import install
+    install()  # as the start-up does
     from perfdesk.ui.app import acquire_db_lock
     from perfdesk.ui.editor import DeclarationEditor
 

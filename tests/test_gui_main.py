@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.ui.app import create_main_window, install_fonts  # noqa: E402
-from perfdesk.ui.form_list_model import (  # noqa: E402
-    COL_ALERTS, COL_AMOUNT, COL_DUE, COL_KIND, COL_TITLE, COL_UNIT, HEADERS)
+from perfdesk.ui.form_list_model import COL_ALERTS, COL_AMOUNT, COL_DUE, COL_KIND, COL_TITLE, COL_UNIT, HEADERS
 from gui_support import type_chinese  # noqa: E402
 
 YEAR = 2027
@@ -32,7 +31,7 @@ def gui_store(tmp_path):
 
 @pytest.fixture
 def window(qtbot, gui_store):
-    from perfdesk.demo import load_declarations_demo
+    from perfdesk.demo.demo_forms import load_declarations_demo
 
     load_declarations_demo(gui_store, YEAR)
     win = create_main_window(gui_store)

@@ -29,7 +29,7 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def office_win(qtbot, tmp_path):
-    from perfdesk.demo_office import load_office_demo
+    from perfdesk.demo.demo_office import load_office_demo
 
     store = Store(f"sqlite:///{tmp_path}/office.db")
     with store.atomic():
@@ -84,7 +84,7 @@ def test_the_matrix_shows_every_unit_by_department_and_filters(qtbot, office_win
 
 
 def test_a_unit_sees_its_tasks_and_starts_a_declaration_from_one(qtbot, tmp_path, monkeypatch):
-    from perfdesk.demo import load_declarations_demo
+    from perfdesk.demo.demo_forms import load_declarations_demo
     from perfdesk.domain.tasks import Deadline, OFFICE_SET
 
     store = Store(f"sqlite:///{tmp_path}/unit.db")
@@ -119,7 +119,7 @@ def test_a_unit_sees_its_tasks_and_starts_a_declaration_from_one(qtbot, tmp_path
 def _unit_with_a_task_of_every_kind(tmp_path, year: int):
     """The plain demo's school (its 2026 forms: approved declarations, monitoring tables) with a task of
     `year` for every kind a unit starts here."""
-    from perfdesk.demo import load_demo
+    from perfdesk.demo.demo_forms import load_demo
     from perfdesk.domain.tasks import Deadline, OFFICE_SET
 
     store = Store(f"sqlite:///{tmp_path}/unit.db")

@@ -23,7 +23,7 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def office_win(qtbot, tmp_path):
-    from perfdesk.demo_office import load_office_demo
+    from perfdesk.demo.demo_office import load_office_demo
 
     store = Store(f"sqlite:///{tmp_path}/office.db")
     with store.atomic():
@@ -69,7 +69,7 @@ def test_the_chase_list_exports_exactly_the_units_the_filter_shows(qtbot, office
 
 def test_the_cli_chase_list_follows_the_filter_too(tmp_path, capsys):
     from perfdesk.cli import main
-    from perfdesk.demo_office import load_office_demo
+    from perfdesk.demo.demo_office import load_office_demo
 
     url = f"sqlite:///{tmp_path}/office.db"
     store = Store(url)
@@ -93,7 +93,7 @@ def qtbot_left():
 def test_the_inbox_names_a_relayed_answer_in_chinese(qtbot, world, stores, tmp_path):
     """A return relayed down by the 主管部门 arrives at the unit; 收件记录's 类型 says what it is."""
     from perfdesk.package.importer import import_bytes
-    from perfdesk.package.review import relay
+    from perfdesk.app.review_moves import relay
     from test_package_support import decide_at, office_signer
     from test_review_chain import SUPERVISOR, SUPERVISOR_PASS, _forwarded, _signer
     from perfdesk.package.identity import create_identity
@@ -134,7 +134,7 @@ def test_the_results_list_sets_each_amount_beside_its_grade(qtbot, office_win, t
     import re
     import subprocess
 
-    from perfdesk.demo_office import round_year
+    from perfdesk.demo.demo_office import round_year
     from perfdesk.domain import money
 
     window = office_win.show_summary()

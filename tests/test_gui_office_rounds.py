@@ -32,7 +32,7 @@ TITLE = "决算及绩效自评报送"
 @pytest.fixture
 def office(qtbot, tmp_path):
     """`perfdesk demo --office` with the office's signing key (`perfdesk identity create`)."""
-    from perfdesk.demo_office import load_office_demo
+    from perfdesk.demo.demo_office import load_office_demo
     from perfdesk.package.identity import create_identity
 
     store = Store(f"sqlite:///{tmp_path}/office.db")
@@ -75,7 +75,7 @@ def _save(qtbot, dialog) -> None:
 
 
 def test_the_office_lists_its_rounds_not_received_tasks(qtbot, office):
-    from perfdesk.demo_office import ROUND_TITLE, round_year
+    from perfdesk.demo.demo_office import ROUND_TITLE, round_year
 
     win, _ = office
     rounds = _rounds(qtbot, win)
@@ -159,7 +159,7 @@ def test_a_round_made_changed_and_exported_in_the_gui_reaches_a_units_tasks(qtbo
     assert rounds.round_texts()[0][6] == "第 1 版（已导出）"
 
     # at the school: the office's key registered, the package imported, its 任务 shows the round
-    from perfdesk.demo import load_declarations_demo
+    from perfdesk.demo.demo_forms import load_declarations_demo
 
     unit_url = f"sqlite:///{tmp_path}/unit.db"
     unit = Store(unit_url)
@@ -241,7 +241,7 @@ def test_a_changed_round_keeps_its_units(qtbot, office):
 
 
 def test_without_a_signing_key_the_office_is_told_before_choosing_a_file(qtbot, tmp_path, monkeypatch):
-    from perfdesk.demo_office import load_office_demo
+    from perfdesk.demo.demo_office import load_office_demo
 
     store = Store(f"sqlite:///{tmp_path}/office.db")
     with store.atomic():

@@ -162,7 +162,7 @@ def test_a_copy_of_the_database_file_made_while_the_app_is_open_holds_the_saved_
 def test_closing_the_store_leaves_everything_in_the_database_file(store, tmp_path):
     import shutil
 
-    from perfdesk.demo import load_declarations_demo
+    from perfdesk.demo.demo_forms import load_declarations_demo
     from perfdesk.store import Store
     from perfdesk.store.location import sqlite_file
 

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtWidgets import QTableWidget  # noqa: E402
 
-from perfdesk.demo_round import load_round  # noqa: E402
+from perfdesk.demo.demo_round import load_round  # noqa: E402
 from perfdesk.domain import money  # noqa: E402
 from perfdesk.ui.app import create_main_window  # noqa: E402
 from perfdesk.ui.summary_view import ChartWidget, SummaryWindow  # noqa: E402
@@ -84,7 +84,7 @@ def test_monitoring_chart_and_export(qtbot, round_store, tmp_path):
 
 
 def test_a_failure_while_composing_is_told_in_the_window(qtbot, monkeypatch, store):
-    import perfdesk.summary_operations as summary_operations
+    import perfdesk.app.summary_operations as summary_operations
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("汇总口径缺失")

@@ -12,16 +12,16 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from openpyxl import load_workbook
 
-from perfdesk.demo_round import load_round
+from perfdesk.demo.demo_round import load_round
 from perfdesk.domain import money
 from perfdesk.domain.computed import computed_document
 from perfdesk.domain.document import column_total, headline_amount, scored_total, tree_values
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.monitoring import spending
 from perfdesk.domain.registry import get_form
-from perfdesk.revision_restore import restore_revision
-from perfdesk.workflow import void
-from perfdesk.summary_operations import compose_summary, kinds, render_pdf, render_xlsx
+from perfdesk.app.revision_restore import restore_revision
+from perfdesk.app.workflow import void
+from perfdesk.app.summary_operations import compose_summary, kinds, render_pdf, render_xlsx
 from table_text import pdf_text
 
 YEAR = 2026

@@ -236,7 +236,7 @@ def _identity_show(store: Store, args) -> int:
 
 def _identity_registration(store: Store, args) -> int:
     from perfdesk.package.builder import write_package
-    from perfdesk.package.registration import registration_form_pdf
+    from perfdesk.app.key_registration import registration_form_pdf
 
     unit = _unit(store, args.unit)
     write_package(args.out, registration_form_pdf(store, unit.id))

@@ -18,35 +18,21 @@ from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.registry import FormVersionError, get_form, version_message
 from perfdesk.errors import UserError
 from perfdesk.store import Store
-from perfdesk.package import PACKAGE_SUFFIX, keys
+from perfdesk.package import PACKAGE_SUFFIX
 from perfdesk.package.archive_safety import read_package_file
 from perfdesk.package.builder import UNIT_FIELDS
 from perfdesk.package.package_errors import PackageError
 from perfdesk.package.form_uid import check_form_uid
 from perfdesk.package.formdata import check_shape, set_cells
 from perfdesk.package.manifest import FORWARDED, canonical, digest
-from perfdesk.package.verifier import Envelope, Verified, open_envelope, read_contents, signer_key_role
+from perfdesk.package.receiving import Outcome, check_trust, inbox_entry, inner_package, read_trusted, trust_row
+from perfdesk.package.review import forward_opinion, receive_review
+from perfdesk.package.task_packages import receive_task_or_empty
+from perfdesk.package.verifier import Verified, open_envelope
 
 # Who takes in a unit's form at this kind of installation, and where the form then waits.
 _RECEIVER = {Role.SUPERVISOR: Actor.SUPERVISOR, Role.FINANCE: Actor.FINANCE_DEPT}
 _PROFILE_ID = re.compile(r"^[a-z0-9_-]{1,64}$")  # it names a file: no path may hide in it
-_LABELS = {"imported": "已导入", "updated": "已更新", "duplicate": "已导入过", "rejected": "已拒绝",
-           "kept": "保留原版本"}
-
-
-@dataclass(frozen=True)
-class Outcome:
-    source: str
-    status: str  # imported | updated | duplicate | kept | rejected
-    message: str
-    form_instance_id: int | None = None
-
-    @property
-    def accepted(self) -> bool:
-        return self.status != "rejected"
-
-    def line(self) -> str:
-        return f"[{_LABELS[self.status]}] {self.source}：{self.message}"
 
 
 @dataclass
@@ -110,71 +96,17 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
     verified = None
     try:
         verified = open_envelope(data, store)
-        _check_trust(verified, trust_new)  # before any member is parsed: an outsider costs only hashes
-        verified = _read(verified)
+        check_trust(verified, trust_new)  # before any member is parsed: an outsider costs only hashes
+        verified = read_trusted(verified)
         if verified.kind in ("task", "empty"):
-            from perfdesk.package.task_packages import receive_task_or_empty
-
             return receive_task_or_empty(store, verified, source, trust_new, keep_existing)
         if verified.kind in ("form", "forward"):
             return _receive_form(store, verified, source, trust_new, keep_existing)
-        from perfdesk.package.review import receive_review
-
         return receive_review(store, verified, source, trust_new)
     except UserError as exc:
         reason = str(exc)
         store.log_rejected(**inbox_entry(verified, sha, source, reason))
         return Outcome(source, "rejected", reason)
-
-
-# Packages whose signer must be registered beforehand, never trusted on first sight, and how to register it.
-_REGISTER_FIRST = {"task": "perfdesk trust add --office", "empty": "perfdesk trust add"}
-
-
-def _check_trust(v: Envelope, trust_new: bool) -> None:
-    if v.trust.ok or (v.trust.state == "new" and trust_new and v.kind not in _REGISTER_FIRST):
-        return
-    hint = "；核对对方的公钥登记表后，用 perfdesk trust add 登记，或确认无误后加 --trust-new 导入" \
-        if v.trust.state == "new" else ""
-    if v.trust.state == "new" and v.kind in _REGISTER_FIRST:
-        hint = f"；此类数据包只接受已登记的公钥：核对对方的公钥登记表后，用 {_REGISTER_FIRST[v.kind]} 登记后再导入"
-    raise PackageError(f"签名人未获信任：{v.trust.note}{hint}，已拒绝")
-
-
-def inbox_entry(v: Envelope | Verified | None, sha: str, source: str, reason: str) -> dict:
-    entry = {"file_sha256": sha, "file_name": Path(source).name, "reason": reason}
-    if v is not None:
-        m = v.manifest
-        entry.update(kind=m.kind, unit_code=m.unit_code, signer_name=v.signer_name,
-                     signer_fingerprint=v.fingerprint, form_uid=m.form_uid, package_version=m.version,
-                     signed_at=m.created_at)
-    return entry
-
-
-def trust_row(v: Verified) -> dict:
-    return {"unit_code": v.manifest.unit_code, "unit_name": v.manifest.unit_name,
-            "role": signer_key_role(v.manifest), "fingerprint": v.fingerprint,
-            "cert_pem": keys.cert_pem(v.cert), "source": "first-import"}
-
-
-def _read(envelope) -> Verified:
-    """The contents of a package whose signer is trusted; a form's PDF must be its signed rendering."""
-    verified = read_contents(envelope, check_pdf=envelope.kind == "form")
-    if verified.kind == "form" and not verified.pdf.ok:
-        raise PackageError(f"{verified.pdf.problem}，已拒绝")
-    return verified
-
-
-def inner_package(store: Store, outer: Verified, member: str, kind: str, trust_new: bool) -> Verified:
-    """The package a 主管部门 passed on inside its own, verified as if it came alone: its own signer,
-    trusted for its own role, naming the same form and version as the outer one."""
-    inner = open_envelope(outer.members[member], store)
-    _check_trust(inner, trust_new)
-    inner = _read(inner)
-    om, im = outer.manifest, inner.manifest
-    if im.kind != kind or (im.form_uid, im.version, im.form_id) != (om.form_uid, om.version, om.form_id):
-        raise PackageError(f"{member} 与外层数据包不是同一表单、同一版本，已拒绝")
-    return inner
 
 
 def _unit(v: Verified) -> dict:
@@ -245,8 +177,6 @@ def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool, k
     round = _round(v)
     events, trust = [], [trust_row(v)]
     if forwarded:
-        from perfdesk.package.review import forward_opinion
-
         if receiver is not Actor.FINANCE_DEPT:
             raise PackageError("主管部门转报的数据包应由财政部门导入")
         if outer.manifest.unit_code != unit["supervisor_code"]:

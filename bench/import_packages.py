@@ -32,7 +32,7 @@ from perfdesk.app.operations import render  # noqa: E402
 from perfdesk.package.builder import assemble_form_package  # noqa: E402
 from perfdesk.package.formdata import strip_finance  # noqa: E402
 from perfdesk.package.identity import create_identity, load_signer  # noqa: E402
-from perfdesk.package.importer import import_paths  # noqa: E402
+from perfdesk.app.package_import import import_paths  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 
 TARGET = 30.0  # packages per second on 2 cores

@@ -13,7 +13,7 @@ from perfdesk.app import package_import  # noqa: E402
 from perfdesk.cli import main  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.ui.packages import import_packages, prompts  # noqa: E402
-from test_package_support import REPAIR, UNIT_CODE, world  # noqa: E402, F401 - fixtures
+from test_package_support import REPAIR, UNIT_CODE, world  # noqa: E402, F401 - fixture
 
 WAIT = 60_000
 

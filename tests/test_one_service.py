@@ -88,3 +88,46 @@ def test_cli_import_and_the_import_dialog_share_one_service(qtbot, world, tmp_pa
     finally:
         by_cli.close()
         by_gui.close()
+
+
+def test_cli_window_and_editor_export_through_one_service(qtbot, demo_store, monkeypatch, tmp_path, capsys):
+    """导出 PDF from `perfdesk export`, the main window and the editor: one operations.export, the same
+    printed bytes, the same history entry."""
+    from perfdesk.app import operations
+    from perfdesk.domain.lifecycle import Action
+    from perfdesk.ui import dialogs
+    from perfdesk.ui.app import create_main_window
+    from perfdesk.ui.editor import DeclarationEditor, editor_actions
+    from gui_support import select, settle
+
+    title = "2027年教师能力提升培训专项"
+    form_id = next(f.id for f in demo_store.list_forms() if f.title == title)
+    calls, real = [], operations.export
+
+    def export(store, form_instance_id, **kw):
+        calls.append((form_instance_id, kw["pdf"]))
+        return real(store, form_instance_id, **kw)
+
+    monkeypatch.setattr(operations, "export", export)
+    by_cli, by_window, by_editor = (tmp_path / f"{who}.pdf" for who in ("cli", "window", "editor"))
+
+    assert main(["--db", demo_store.url, "export", str(form_id), "--pdf", str(by_cli)]) == 0
+    capsys.readouterr()
+    window = create_main_window(demo_store)
+    qtbot.addWidget(window)
+    window.show()
+    settle(window)
+    select(window, title)
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: by_window)
+    assert window.export_file("pdf") == by_window
+    editor = DeclarationEditor(demo_store, form_id, autosave_ms=60_000)
+    qtbot.addWidget(editor)
+    editor.show()
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: by_editor)
+    assert editor_actions.export_file(editor, "pdf") == by_editor
+    editor.close()
+
+    assert calls == [(form_id, by_cli), (form_id, by_window), (form_id, by_editor)]
+    assert by_cli.read_bytes() == by_window.read_bytes() == by_editor.read_bytes()
+    noted = [e.detail for e in demo_store.events(form_id) if e.action is Action.EXPORT]
+    assert noted == [{"files": [str(path)]} for path in (by_cli, by_window, by_editor)]

@@ -5,10 +5,7 @@ A rejected package is noted in the inbox with its reason."""
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from perfdesk.domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
 from perfdesk.domain.document import headline_amount
@@ -18,8 +15,6 @@ from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.registry import FormVersionError, get_form, version_message
 from perfdesk.errors import UserError
 from perfdesk.store import Store
-from perfdesk.package import PACKAGE_SUFFIX
-from perfdesk.package.archive_safety import read_package_file
 from perfdesk.package.builder import UNIT_FIELDS
 from perfdesk.package.package_errors import PackageError
 from perfdesk.package.form_uid import check_form_uid
@@ -33,54 +28,6 @@ from perfdesk.package.verifier import Verified, open_envelope
 # Who takes in a unit's form at this kind of installation, and where the form then waits.
 _RECEIVER = {Role.SUPERVISOR: Actor.SUPERVISOR, Role.FINANCE: Actor.FINANCE_DEPT}
 _PROFILE_ID = re.compile(r"^[a-z0-9_-]{1,64}$")  # it names a file: no path may hide in it
-
-
-@dataclass
-class ImportReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def rejected(self) -> list[Outcome]:
-        return [o for o in self.outcomes if not o.accepted]
-
-    def summary(self) -> str:
-        kept = f"保留原版本 {self.count('kept')} 个，" if self.count("kept") else ""
-        return (f"共 {len(self.outcomes)} 个数据包：导入 {self.count('imported')} 个，更新 {self.count('updated')} 个，"
-                f"已导入过 {self.count('duplicate')} 个，{kept}拒绝 {self.count('rejected')} 个")
-
-
-def package_files(paths: list[Path]) -> list[Path]:
-    """Files as given; folders contribute their *.pdpkg files (sub-folders too), in name order
-    so that a unit's v1 comes before its v2. Symlinked folders are not followed."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                found += [Path(root) / f for f in sorted(files) if f.lower().endswith(PACKAGE_SUFFIX)]
-        else:
-            found.append(path)
-    return found
-
-
-def import_paths(store: Store, paths: list[Path], *, trust_new: bool = False,
-                 keep_existing: bool = False) -> ImportReport:
-    """Each package decided alone: whatever one does, the others are still read and reported."""
-    report = ImportReport()
-    for path in package_files(paths):
-        try:
-            data = read_package_file(path)
-            outcome = import_bytes(store, data, str(path), trust_new=trust_new, keep_existing=keep_existing)
-        except UserError as exc:  # unreadable file, or the store failed while noting a refusal
-            outcome = Outcome(str(path), "rejected", str(exc))
-        except Exception as exc:  # noqa: BLE001 - a defect of ours must not cost the rest of the batch
-            outcome = Outcome(str(path), "rejected", f"导入时发生内部错误（{type(exc).__name__}），已跳过此数据包，"
-                                                     "其他数据包照常导入；请把此文件交给技术支持")
-        report.outcomes.append(outcome)
-    return report
 
 
 def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = False,

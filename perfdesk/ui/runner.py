@@ -61,9 +61,17 @@ class JobContext:
 
     def changed(self, *form_ids: int | Iterable[int]) -> None:
         """These forms were written (ids, or lists of ids): their rows and open editors show them afresh
-        when the job ends."""
+        when the job ends. A work returning a service's result that names its changed forms need not."""
         for each in form_ids:
             self._worker.changed.update([each] if isinstance(each, int) else each)
+
+
+def changed_forms(value: Any) -> frozenset[int]:
+    """The forms a work's result says it changed: a service's result names them as `changed`
+    (perfdesk.app.results.Changed) or is that Changed itself; nothing for any other result."""
+    changed = getattr(value, "changed", value)
+    form_ids = getattr(changed, "form_ids", None)
+    return form_ids if isinstance(form_ids, frozenset) else frozenset()
 
 
 def failure_text(exc: BaseException) -> str:
@@ -90,6 +98,7 @@ class _Worker(QObject):
         value, error = None, ""
         try:
             value = self._work(JobContext(self))
+            self.changed.update(changed_forms(value))
         except Exception as exc:  # noqa: BLE001 - the dialog must hear of it, or it waits for ever
             error = failure_text(exc)
         self.ended.emit(JobEnd(value, error, self.cancel_event.is_set(), frozenset(self.changed)))

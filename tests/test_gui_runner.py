@@ -173,3 +173,21 @@ def test_a_user_error_is_told_as_its_own_message(window, boxes):
 
     end = window.runner.run(window, "新建", "正在新建…", refused, failure_title="无法新建")
     assert boxes == [("warning", "无法新建", "请先在“设置 → 单位设置”中填写本单位")] and end.value is None
+
+
+def test_a_service_result_naming_its_changed_forms_is_reported_without_more(window, demo_store):
+    from perfdesk.app.results import Changed
+
+    training = form_id(window, TRAINING)
+    heard = []
+    window.runner.forms_changed.connect(heard.append)
+
+    def rename(_context):  # a service in perfdesk/app returns what it changed; the work just hands it on
+        stored = demo_store.get_form(training)
+        demo_store.save_form(training, data={**stored.data, "project_name": RENAMED}, title=RENAMED,
+                             based_on=stored.version)
+        return Changed(frozenset({training}))
+
+    end = window.runner.run(window, "改名", "正在改名…", rename)
+    assert end.changed == frozenset({training}) and heard == [frozenset({training})]
+    assert window.proxy.index(window.proxy.row_of(training), COL_TITLE).data() == RENAMED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -120,22 +121,74 @@ def store(db_url):
     s.close()
 
 
-@pytest.fixture
-def demo_store(store):
-    """The demo's units and declarations (5 forms: four of 2027, one of 2026)."""
+class DemoTemplates:
+    """Each demo variant built once per session into an SQLite file of its own, then copied into every test's
+    database: a copy holds the same ids, settings and rows as a fresh build (the demo keeps no key files or
+    QSettings outside the database; each test has its own settings folder, see settings_dir)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._built: dict[str, Path] = {}
+
+    def template(self, name: str, build) -> Path:
+        """The closed SQLite file holding what build(store) writes into an empty database, built on first use."""
+        if name not in self._built:
+            from perfdesk.store import Store
+
+            path = self._folder / f"{name}.db"
+            with Store(f"sqlite:///{path}") as made:
+                build(made)
+            self._built[name] = path
+        return self._built[name]
+
+    def load(self, store, name: str, build):
+        """Fill the test's new, empty store with the demo variant `name`; returns the same store."""
+        from perfdesk.store.copy import copy_database
+        from perfdesk.store.location import sqlite_file
+
+        loaded = getattr(store, "_test_demo", None)
+        if loaded is not None:  # a copy replaces the database: two demos cannot be layered this way
+            pytest.fail(f"the test asks for two demo databases at once ({loaded}, {name}); ask for one")
+        store._test_demo = name
+        template = self.template(name, build)
+        target = sqlite_file(store.url)
+        if target is None:  # PostgreSQL: the product's own `perfdesk db copy`, row for row with ids and sequences
+            copy_database(f"sqlite:///{template}", store.url)
+            return store
+        store.close()  # every connection gone; the engine reconnects, to the copy, on next use
+        for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(template, target)
+        return store
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory) -> DemoTemplates:
+    return DemoTemplates(tmp_path_factory.mktemp("demo-templates"))
+
+
+def _declarations_demo(store) -> None:
     from perfdesk.demo import load_declarations_demo
 
     load_declarations_demo(store, DEMO_YEAR)
-    return store
 
 
-@pytest.fixture
-def full_demo_store(store):
-    """Everything `perfdesk demo` writes: declarations, the monitoring round, the evaluation round."""
+def _full_demo(store) -> None:
     from perfdesk.demo import load_demo
 
     load_demo(store, DEMO_YEAR)
-    return store
+
+
+@pytest.fixture
+def demo_store(store, demo_templates):
+    """The demo's units and declarations (5 forms: four of 2027, one of 2026)."""
+    return demo_templates.load(store, "declarations", _declarations_demo)
+
+
+@pytest.fixture
+def full_demo_store(store, demo_templates):
+    """Everything `perfdesk demo` writes: declarations, the monitoring round, the evaluation round."""
+    return demo_templates.load(store, "full", _full_demo)
 
 
 @pytest.fixture

@@ -217,3 +217,55 @@ def put_status(store, form_instance_id: int, status) -> None:
     with store.engine.begin() as conn:  # Core, so the same on SQLite and PostgreSQL
         conn.execute(update(form_instances).where(form_instances.c.id == form_instance_id)
                      .values(status=Status(status).value))
+
+
+@pytest.fixture
+def open_editor(qtbot, store):
+    """open_editor(form, **options): a form editor shown on a stored form (its id, or its title), in this test's
+    store unless store= says otherwise; focused unless focus=False. At the end the editors still open are closed
+    (saving) while the store is still open. open_editor.opened lists them, the first opened first."""
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    from perfdesk.ui.editor import FormEditor
+
+    opened: list[FormEditor] = []
+
+    def open_(form: int | str, *, store=store, focus: bool = True, **options) -> FormEditor:
+        if isinstance(form, str):
+            form = next(f.id for f in store.list_forms() if f.title == form)
+        editor = FormEditor(store, form, **options)
+        qtbot.addWidget(editor)
+        editor.show()
+        qtbot.waitExposed(editor)
+        if focus:
+            editor.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+        opened.append(editor)
+        return editor
+
+    open_.opened = opened
+    yield open_
+    for editor in opened:
+        if shiboken6.isValid(editor) and editor.isVisible():
+            editor.close()
+
+
+@pytest.fixture
+def window(qtbot, store):
+    """The main window on this test's store (a module asks for demo_store or full_demo_store first, e.g. with
+    pytestmark = pytest.mark.usefixtures("full_demo_store")), shown, its list loaded. At the end its editors are
+    closed and its background printing is waited for."""
+    from gui_support import settle
+    from perfdesk.ui.app import create_main_window
+
+    win = create_main_window(store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield settle(win)
+    for editor in list(win.editors.values()):
+        editor.close()
+    for job in (getattr(win, "batch", None), getattr(win, "batch_print", None)):
+        if job is not None:
+            job.wait()

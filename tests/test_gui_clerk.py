@@ -40,11 +40,9 @@ SHOTS = os.environ.get("PERFDESK_SHOTS")
 
 
 @pytest.fixture
-def window(qtbot, demo_store):
-    win = create_main_window(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    return settle(win)
+def window(demo_store, window):
+    """The conftest's main window, on the demo."""
+    return window
 
 
 def shot(widget, name: str) -> None:

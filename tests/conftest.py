@@ -121,27 +121,55 @@ def store(db_url):
     s.close()
 
 
+def build_demo(store, name: str) -> None:
+    """Write the demo variant `name` into an empty store: "declarations" (load_declarations_demo of DEMO_YEAR),
+    "full" (`perfdesk demo --year DEMO_YEAR`: load_demo) or "office YYYY-MM-DD" (`perfdesk demo --office` on
+    that day: load_office_demo)."""
+    if name == "declarations":
+        from perfdesk.demo import load_declarations_demo
+
+        load_declarations_demo(store, DEMO_YEAR)
+    elif name == "full":
+        from perfdesk.demo import load_demo
+
+        load_demo(store, DEMO_YEAR)
+    elif name.startswith("office "):
+        import datetime as dt
+
+        from perfdesk.demo_office import load_office_demo
+
+        with store.atomic():
+            load_office_demo(store, dt.date.fromisoformat(name.removeprefix("office ")))
+    else:
+        raise ValueError(f"no demo variant {name!r}")
+
+
 class DemoTemplates:
-    """Each demo variant built once per session into an SQLite file of its own, then copied into every test's
-    database: a copy holds the same ids, settings and rows as a fresh build (the demo keeps no key files or
-    QSettings outside the database; each test has its own settings folder, see settings_dir)."""
+    """Each demo variant built once per session into an SQLite file of its own, then copied for every test that
+    asks: a copy holds the same ids, settings and rows as a fresh build (the demo keeps no key files or QSettings
+    outside the database; each test has its own settings folder, see settings_dir)."""
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._built: dict[str, Path] = {}
 
-    def template(self, name: str, build) -> Path:
-        """The closed SQLite file holding what build(store) writes into an empty database, built on first use."""
+    def template(self, name: str) -> Path:
+        """The closed SQLite file holding the demo variant `name` (see build_demo), built on first use."""
         if name not in self._built:
             from perfdesk.store import Store
 
-            path = self._folder / f"{name}.db"
+            path = self._folder / f"{name.replace(' ', '-')}.db"
             with Store(f"sqlite:///{path}") as made:
-                build(made)
+                build_demo(made, name)
             self._built[name] = path
         return self._built[name]
 
-    def load(self, store, name: str, build):
+    def copy(self, name: str, target: Path) -> str:
+        """A copy of the demo variant `name` as the SQLite file `target` (none there yet); returns its URL."""
+        shutil.copyfile(self.template(name), target)
+        return f"sqlite:///{target}"
+
+    def load(self, store, name: str):
         """Fill the test's new, empty store with the demo variant `name`; returns the same store."""
         from perfdesk.store.copy import copy_database
         from perfdesk.store.location import sqlite_file
@@ -150,7 +178,7 @@ class DemoTemplates:
         if loaded is not None:  # a copy replaces the database: two demos cannot be layered this way
             pytest.fail(f"the test asks for two demo databases at once ({loaded}, {name}); ask for one")
         store._test_demo = name
-        template = self.template(name, build)
+        template = self.template(name)
         target = sqlite_file(store.url)
         if target is None:  # PostgreSQL: the product's own `perfdesk db copy`, row for row with ids and sequences
             copy_database(f"sqlite:///{template}", store.url)
@@ -167,28 +195,24 @@ def demo_templates(tmp_path_factory) -> DemoTemplates:
     return DemoTemplates(tmp_path_factory.mktemp("demo-templates"))
 
 
-def _declarations_demo(store) -> None:
-    from perfdesk.demo import load_declarations_demo
-
-    load_declarations_demo(store, DEMO_YEAR)
-
-
-def _full_demo(store) -> None:
-    from perfdesk.demo import load_demo
-
-    load_demo(store, DEMO_YEAR)
-
-
 @pytest.fixture
 def demo_store(store, demo_templates):
     """The demo's units and declarations (5 forms: four of 2027, one of 2026)."""
-    return demo_templates.load(store, "declarations", _declarations_demo)
+    return demo_templates.load(store, "declarations")
 
 
 @pytest.fixture
 def full_demo_store(store, demo_templates):
     """Everything `perfdesk demo` writes: declarations, the monitoring round, the evaluation round."""
-    return demo_templates.load(store, "full", _full_demo)
+    return demo_templates.load(store, "full")
+
+
+@pytest.fixture
+def office_demo_store(store, demo_templates):
+    """Everything `perfdesk demo --office` writes today: the finance office, its register, its round, the forms."""
+    import datetime as dt
+
+    return demo_templates.load(store, f"office {dt.date.today().isoformat()}")
 
 
 @pytest.fixture

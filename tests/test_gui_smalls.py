@@ -159,14 +159,13 @@ def test_a_copy_of_the_database_file_made_while_the_app_is_open_holds_the_saved_
     win.close()
 
 
-def test_closing_the_store_leaves_everything_in_the_database_file(store, tmp_path):
+def test_closing_the_store_leaves_everything_in_the_database_file(demo_store, tmp_path):
     import shutil
 
-    from perfdesk.demo import load_declarations_demo
     from perfdesk.store import Store
     from perfdesk.store.location import sqlite_file
 
-    load_declarations_demo(store, 2027)
+    store = demo_store
     record = store.list_forms()[0]
     store.save_form(record.id, data=dict(store.get_form(record.id).data, preparer="关闭前"))
     other = Store(store.url)  # another window or a CLI command still has it open

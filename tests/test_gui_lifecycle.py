@@ -6,9 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 
 from perfdesk.domain.lifecycle import Status
-from perfdesk.ui.app import create_main_window
 from perfdesk.ui.form_list_model import COL_STATUS
-from gui_support import settle
 
 APPROVED = "2027年学生食堂设备更新项目"
 RETURNED = "2027年高标准农田建设项目"
@@ -44,10 +42,7 @@ def test_a_returned_form_keeps_its_letter_on_screen_while_it_is_edited(qtbot, fu
     assert full_demo_store.get_form(_id(full_demo_store, RETURNED)).status is Status.RETURNED
 
 
-def test_status_filter_shows_one_status(qtbot, full_demo_store):
-    window = create_main_window(full_demo_store)
-    qtbot.addWidget(window)
-    settle(window)
+def test_status_filter_shows_one_status(qtbot, full_demo_store, window):
     window.status_box.setCurrentIndex(window.status_box.findText("财政审核中"))
     shown = {window.proxy.index(r, COL_STATUS).data() for r in range(window.proxy.rowCount())}
     assert shown == {"财政审核中（业务科室）", "财政审核中（预算绩效管理科）"}

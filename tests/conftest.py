@@ -121,10 +121,10 @@ def store(db_url):
     s.close()
 
 
-def build_demo(store, name: str) -> None:
+def build_demo(store, name: str):
     """Write the demo variant `name` into an empty store: "declarations" (load_declarations_demo of DEMO_YEAR),
-    "full" (`perfdesk demo --year DEMO_YEAR`: load_demo) or "office YYYY-MM-DD" (`perfdesk demo --office` on
-    that day: load_office_demo)."""
+    "full" (`perfdesk demo --year DEMO_YEAR`: load_demo), "office YYYY-MM-DD" (`perfdesk demo --office` on
+    that day: load_office_demo) or "round YEAR UNITS PROJECTS" (load_round, whose Round it returns)."""
     if name == "declarations":
         from perfdesk.demo import load_declarations_demo
 
@@ -140,6 +140,11 @@ def build_demo(store, name: str) -> None:
 
         with store.atomic():
             load_office_demo(store, dt.date.fromisoformat(name.removeprefix("office ")))
+    elif name.startswith("round "):
+        from perfdesk.demo_round import load_round
+
+        year, units, projects = map(int, name.split()[1:])
+        return load_round(store, year, units=units, projects=projects)
     else:
         raise ValueError(f"no demo variant {name!r}")
 
@@ -152,6 +157,7 @@ class DemoTemplates:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._built: dict[str, Path] = {}
+        self._made: dict[str, object] = {}
 
     def template(self, name: str) -> Path:
         """The closed SQLite file holding the demo variant `name` (see build_demo), built on first use."""
@@ -159,10 +165,15 @@ class DemoTemplates:
             from perfdesk.store import Store
 
             path = self._folder / f"{name.replace(' ', '-')}.db"
-            with Store(f"sqlite:///{path}") as made:
-                build_demo(made, name)
+            with Store(f"sqlite:///{path}") as store:
+                self._made[name] = build_demo(store, name)
             self._built[name] = path
         return self._built[name]
+
+    def made(self, name: str):
+        """What building the demo variant `name` returned (load_round's Round: ids the same in every copy)."""
+        self.template(name)
+        return self._made[name]
 
     def copy(self, name: str, target: Path) -> str:
         """A copy of the demo variant `name` as the SQLite file `target` (none there yet); returns its URL."""

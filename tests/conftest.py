@@ -206,14 +206,25 @@ def demo_templates(tmp_path_factory) -> DemoTemplates:
     return DemoTemplates(tmp_path_factory.mktemp("demo-templates"))
 
 
+# Session-scoped, so built before any test's own fixtures (a monkeypatch, a form variant) could touch them.
+@pytest.fixture(scope="session")
+def declarations_template(demo_templates) -> Path:
+    return demo_templates.template("declarations")
+
+
+@pytest.fixture(scope="session")
+def full_template(demo_templates) -> Path:
+    return demo_templates.template("full")
+
+
 @pytest.fixture
-def demo_store(store, demo_templates):
+def demo_store(store, demo_templates, declarations_template):
     """The demo's units and declarations (5 forms: four of 2027, one of 2026)."""
     return demo_templates.load(store, "declarations")
 
 
 @pytest.fixture
-def full_demo_store(store, demo_templates):
+def full_demo_store(store, demo_templates, full_template):
     """Everything `perfdesk demo` writes: declarations, the monitoring round, the evaluation round."""
     return demo_templates.load(store, "full")
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 
 
@@ -158,6 +159,7 @@ class DemoTemplates:
         self._folder = folder
         self._built: dict[str, Path] = {}
         self._made: dict[str, object] = {}
+        self._loaded: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store → the variant copied into it
 
     def template(self, name: str) -> Path:
         """The closed SQLite file holding the demo variant `name` (see build_demo), built on first use."""
@@ -185,10 +187,9 @@ class DemoTemplates:
         from perfdesk.store.copy import copy_database
         from perfdesk.store.location import sqlite_file
 
-        loaded = getattr(store, "_test_demo", None)
-        if loaded is not None:  # a copy replaces the database: two demos cannot be layered this way
-            pytest.fail(f"the test asks for two demo databases at once ({loaded}, {name}); ask for one")
-        store._test_demo = name
+        if store in self._loaded:  # a copy replaces the database: two demos cannot be layered this way
+            pytest.fail(f"the test asks for two demo databases at once ({self._loaded[store]}, {name}); ask for one")
+        self._loaded[store] = name
         template = self.template(name)
         target = sqlite_file(store.url)
         if target is None:  # PostgreSQL: the product's own `perfdesk db copy`, row for row with ids and sequences

@@ -268,9 +268,9 @@ def put_status(store, form_instance_id: int, status) -> None:
 
 @pytest.fixture
 def open_editor(qtbot, store):
-    """open_editor(form, **options): a form editor shown on a stored form (its id, or its title), in this test's
-    store unless store= says otherwise; focused unless focus=False. At the end the editors still open are closed
-    (saving) while the store is still open. open_editor.opened lists them, the first opened first."""
+    """open_editor(form, **options): a form editor shown on a form of this test's store (its id, or its title),
+    focused unless focus=False. At the end the editors still open are closed (saving) while the store is still
+    open. open_editor.opened lists them, the first opened first."""
     import shiboken6
     from PySide6.QtWidgets import QApplication
 
@@ -278,7 +278,7 @@ def open_editor(qtbot, store):
 
     opened: list[FormEditor] = []
 
-    def open_(form: int | str, *, store=store, focus: bool = True, **options) -> FormEditor:
+    def open_(form: int | str, *, focus: bool = True, **options) -> FormEditor:
         if isinstance(form, str):
             form = next(f.id for f in store.list_forms() if f.title == form)
         editor = FormEditor(store, form, **options)
@@ -300,9 +300,9 @@ def open_editor(qtbot, store):
 
 @pytest.fixture
 def window(qtbot, store):
-    """The main window on this test's store (a module asks for demo_store or full_demo_store first, e.g. with
-    pytestmark = pytest.mark.usefixtures("full_demo_store")), shown, its list loaded. At the end its editors are
-    closed and its background printing is waited for."""
+    """The main window on this test's store, shown, its list loaded (a test or a module's `window(demo_store,
+    window)` asks for the demo first, so that the window opens on it). At the end its editors are closed and its
+    background work is waited for."""
     from gui_support import settle
     from perfdesk.ui.app import create_main_window
 

@@ -10,9 +10,9 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from perfdesk.demo import samples  # noqa: E402
+from perfdesk.demo.demo_forms import samples  # noqa: E402
 from perfdesk.domain.registry import get_form  # noqa: E402
-from perfdesk.operations import context  # noqa: E402
+from perfdesk.app.operations import context  # noqa: E402
 from perfdesk.render.grid import Grid, build_grid  # noqa: E402
 from perfdesk.store import UnitRecord  # noqa: E402
 

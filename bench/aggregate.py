@@ -2,7 +2,7 @@
 报送情况 matrix of the same round built (target ≤ 200 ms), each beside plain SQL over the same database (the
 floor) as a ratio.
 
-Fills a temporary store through the Store API (perfdesk/demo_round.py, documents kept to what the 汇总
+Fills a temporary store through the Store API (perfdesk/demo/demo_round.py, documents kept to what the 汇总
 reads): per unit 20 projects, each with a declaration, a 1-6月 monitoring table and an evaluation report,
 and a department self-evaluation — 30,500 forms whose figures the store indexes as it saves them. Then,
 for each 汇总 table (by unit and by 主管部门), the median of 5 runs of compose_summary: the indexed
@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text  # noqa: E402
 
 from status_board import TARGET_MS as BOARD_TARGET_MS, add_receipts, add_round, measure  # noqa: E402
-from perfdesk.demo_round import load_round  # noqa: E402
+from perfdesk.demo.demo_round import load_round  # noqa: E402
 from perfdesk.domain.tasks import UnitEntry  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.store.office import OfficeStore  # noqa: E402
-from perfdesk.summary_operations import RESULTS, compose_summary  # noqa: E402
+from perfdesk.app.summary_operations import RESULTS, compose_summary  # noqa: E402
 
 TARGET_MS = 300.0
 RUNS = 5

@@ -21,7 +21,7 @@ TARGET_S, TARGET_GROWTH = 60.0, 1.2
 _CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
-from perfdesk.batch_print import print_batch
+from perfdesk.app.batch_print import print_batch
 from perfdesk.store import Store
 store = Store("sqlite:///" + sys.argv[1])
 forms = sorted(store.list_summaries(), key=lambda f: f.id)[:int(sys.argv[2])]  # the kinds in turn
@@ -35,7 +35,7 @@ print(f"{{took:.1f}}\\t{{peak:.0f}}\\t{{outcome.pages}}\\t{{len(outcome.entries)
 
 def make_database(path: Path, count: int) -> None:
     """The demo (27 forms of 13 kinds), its rows copied until there are `count` forms, kinds mixed."""
-    from perfdesk.demo import load_demo
+    from perfdesk.demo.demo_forms import load_demo
     from perfdesk.store import Store
 
     with Store(f"sqlite:///{path}") as store:

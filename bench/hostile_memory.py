@@ -39,8 +39,8 @@ print(f"{{peak:.0f}}\\t{{took:.2f}}\\t{{outcome.status}}\\t{{outcome.message[:60
 
 
 def _world(folder: Path):
-    from perfdesk.demo import load_demo
-    from perfdesk.package.builder import build_form_package
+    from perfdesk.demo.demo_forms import load_demo
+    from perfdesk.app.form_submission import build_form_package
     from perfdesk.package.identity import create_identity, load_signer
     from perfdesk.store import Store
 

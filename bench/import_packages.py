@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from perfdesk.demo import load_demo  # noqa: E402
+from perfdesk.demo.demo_forms import load_demo  # noqa: E402
 from perfdesk.domain.registry import get_form  # noqa: E402
-from perfdesk.operations import render  # noqa: E402
+from perfdesk.app.operations import render  # noqa: E402
 from perfdesk.package.builder import assemble_form_package  # noqa: E402
 from perfdesk.package.formdata import strip_finance  # noqa: E402
 from perfdesk.package.identity import create_identity, load_signer  # noqa: E402

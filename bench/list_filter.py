@@ -28,7 +28,7 @@ from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from perfdesk.demo import load_declarations_demo, samples  # noqa: E402
+from perfdesk.demo.demo_forms import load_declarations_demo, samples  # noqa: E402
 from perfdesk.domain.document import headline_amount  # noqa: E402
 from perfdesk.domain.registry import get_form  # noqa: E402
 from perfdesk.store import Store  # noqa: E402

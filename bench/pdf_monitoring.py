@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from perfdesk.demo import CITY_UNIT, _indicators, samples  # noqa: E402
+from perfdesk.demo.demo_forms import CITY_UNIT, _indicators, samples  # noqa: E402
 from perfdesk.domain import monitoring  # noqa: E402
 from perfdesk.domain.registry import get_form  # noqa: E402
-from perfdesk.operations import context  # noqa: E402
+from perfdesk.app.operations import context  # noqa: E402
 from perfdesk.render.grid import build_grid  # noqa: E402
 from perfdesk.render.pdf import render_pdf  # noqa: E402
 from perfdesk.store import UnitRecord  # noqa: E402

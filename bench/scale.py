@@ -16,7 +16,7 @@ import time
 from _declaration import UNIT, samples  # noqa: F401  (sets sys.path)
 
 from perfdesk.domain.registry import get_form
-from perfdesk.operations import context
+from perfdesk.app.operations import context
 from perfdesk.render.grid import build_grid
 from perfdesk.render.pdf import render_pdf
 from perfdesk.render.xlsx import render_xlsx

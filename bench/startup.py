@@ -75,7 +75,7 @@ engine.dispose()
 
 
 def prepare(folder: Path) -> str:
-    from perfdesk.demo import load_demo
+    from perfdesk.demo.demo_forms import load_demo
     from perfdesk.store import Store
 
     url = f"sqlite:///{folder / 'demo.db'}"

@@ -44,19 +44,19 @@ class _Run:
                 store.close()
 
     def files(self) -> str:
-        from .paths import fonts_dir, forms_dir
+        from perfdesk.paths import fonts_dir, forms_dir
 
         forms = sorted(forms_dir().glob("*.yaml"))
         fonts = sorted(fonts_dir().glob("*.tt[fc]"))
         _expect(bool(forms), f"找不到表格定义文件（{forms_dir()}），安装不完整，请重新安装")
         _expect(bool(fonts), f"找不到 PDF 字体（{fonts_dir()}），安装不完整，请重新安装")
-        from .domain.registry import all_forms
+        from perfdesk.domain.registry import all_forms
 
         return f"{len(all_forms())} 种表格定义，字体 {fonts[0].name}"
 
     def database(self) -> str:
-        from .store import Store
-        from .store.location import head_revision
+        from perfdesk.store import Store
+        from perfdesk.store.location import head_revision
 
         url = f"sqlite:///{self.folder / 'selftest.db'}"
         self.store = Store(url, clerk="自检")
@@ -66,16 +66,16 @@ class _Run:
         return f"临时数据库已建立并迁移到版本 {version}"
 
     def demo(self) -> str:
-        from .demo import load_demo
+        from perfdesk.demo.demo_forms import load_demo
 
         ids = load_demo(self.store, self.year)
         _expect(len(ids) > 0, "示例数据未写入任何表单")
         return f"{self.year} 年度示例数据 {len(ids)} 份表单"
 
     def checks(self) -> str:
-        from .domain.checks import blocking
-        from .domain.registry import all_forms
-        from .operations import check
+        from perfdesk.domain.checks import blocking
+        from perfdesk.domain.registry import all_forms
+        from perfdesk.app.operations import check
 
         found = 0
         for record in self.store.list_forms():
@@ -90,7 +90,7 @@ class _Run:
     def exports(self) -> str:
         from openpyxl import load_workbook
 
-        from .operations import export
+        from perfdesk.app.operations import export
 
         for form_id, form_instance_id in sorted(self.clean.items()):
             pdf, xlsx = self.folder / f"{form_id}.pdf", self.folder / f"{form_id}.xlsx"
@@ -102,11 +102,11 @@ class _Run:
         return f"{len(self.clean)} 种表格各导出 PDF 与 XLSX 一份"
 
     def packages(self) -> str:
-        from .package.builder import build_form_package
-        from .package.identity import create_identity, load_signer
-        from .package.verifier import verify_package
+        from perfdesk.app.form_submission import build_form_package
+        from perfdesk.package.identity import create_identity, load_signer
+        from perfdesk.package.verifier import verify_package
 
-        from .domain.lifecycle import Status
+        from perfdesk.domain.lifecycle import Status
 
         # one the unit may send: checked and not yet sent (the demo holds one at every step of the chain)
         record = next(f for f in self.store.list_forms(form_id="declaration") if f.status is Status.CHECKED)
@@ -120,8 +120,8 @@ class _Run:
         return f"数据包 {built.file_name}（{len(built.data) // 1024} KB）已签名，签名与各文件完整性验证通过"
 
     def import_at_office(self) -> str:
-        from .package.importer import import_bytes
-        from .store import Store
+        from perfdesk.package.importer import import_bytes
+        from perfdesk.store import Store
 
         self.office = Store(f"sqlite:///{self.folder / 'office.db'}", clerk="自检")
         self.office.add_unit(name="自检财政局", code="999001", supervisor_name="自检财政局",
@@ -135,8 +135,8 @@ class _Run:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from PySide6.QtWidgets import QApplication
 
-        from .ui.app import apply_chinese_font
-        from .ui.editor import FormEditor
+        from perfdesk.ui.app import apply_chinese_font
+        from perfdesk.ui.editor import FormEditor
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         apply_chinese_font(app)
@@ -166,7 +166,7 @@ STEPS = [
 
 def run(say: Callable[[str], None] = print) -> int:
     """Run every step, saying each; 0 when all pass, 1 at the first failure."""
-    from . import __version__
+    from perfdesk import __version__
 
     say(f"PerfDesk {__version__} 自检开始（Python {sys.version.split()[0]}，{sys.platform}）")
     with tempfile.TemporaryDirectory(prefix="perfdesk-selftest-") as folder:
@@ -190,9 +190,9 @@ def run(say: Callable[[str], None] = print) -> int:
 def _reason(exc: Exception) -> str:
     if isinstance(exc, SelfTestFailure):
         return str(exc)
-    from .errors import user_errors
+    from perfdesk.errors import UserError
 
-    if isinstance(exc, user_errors()):
+    if isinstance(exc, UserError):
         return str(exc)
     # An unexpected failure: its type and where, so support can tell a missing module from a bug.
     where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -200,9 +200,11 @@ def _reason(exc: Exception) -> str:
 
 
 def main() -> int:
-    from .console import ensure_streams
+    from perfdesk.catalog.form_files import install
+    from perfdesk.cli.console import ensure_streams
 
     ensure_streams()
+    install()
     return run()
 
 

@@ -208,13 +208,13 @@ class Desk:
     # --- what the clerk reads -----------------------------------------------------------------
 
     def history(self, title: str = FORM) -> list[str]:
-        from perfdesk.workflow import history_lines
+        from perfdesk.app.workflow import history_lines
 
         return history_lines(self.store, self.record(title))
 
     def printed(self, folder: Path, title: str = FORM) -> str:
         """The form as 导出 PDF and 打印 print it, as text."""
-        from perfdesk.operations import render
+        from perfdesk.app.operations import render
 
         pdf = folder / f"{self.name}.pdf"
         pdf.write_bytes(render(self.store, self.record(title)).pdf)

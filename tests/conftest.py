@@ -29,6 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pytest  # noqa: E402
 
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
+
 DEMO_YEAR = 2027
 
 
@@ -127,22 +131,22 @@ def build_demo(store, name: str):
     "full" (`perfdesk demo --year DEMO_YEAR`: load_demo), "office YYYY-MM-DD" (`perfdesk demo --office` on
     that day: load_office_demo) or "round YEAR UNITS PROJECTS" (load_round, whose Round it returns)."""
     if name == "declarations":
-        from perfdesk.demo import load_declarations_demo
+        from perfdesk.demo.demo_forms import load_declarations_demo
 
         load_declarations_demo(store, DEMO_YEAR)
     elif name == "full":
-        from perfdesk.demo import load_demo
+        from perfdesk.demo.demo_forms import load_demo
 
         load_demo(store, DEMO_YEAR)
     elif name.startswith("office "):
         import datetime as dt
 
-        from perfdesk.demo_office import load_office_demo
+        from perfdesk.demo.demo_office import load_office_demo
 
         with store.atomic():
             load_office_demo(store, dt.date.fromisoformat(name.removeprefix("office ")))
     elif name.startswith("round "):
-        from perfdesk.demo_round import load_round
+        from perfdesk.demo.demo_round import load_round
 
         year, units, projects = map(int, name.split()[1:])
         return load_round(store, year, units=units, projects=projects)
@@ -248,7 +252,7 @@ def form():
 @pytest.fixture
 def big_doc():
     """The 60-indicator demo declaration."""
-    from perfdesk.demo import samples
+    from perfdesk.demo.demo_forms import samples
 
     return copy.deepcopy(samples(DEMO_YEAR)[1][3])
 

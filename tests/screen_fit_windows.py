@@ -53,10 +53,10 @@ def editors(win, store):
 def dialogs(win, store, tmp_path):
     """(name, window) for every other window and dialog, built with the parent the app gives it."""
     from form_variants import declaration_v2, write
-    from perfdesk import form_files
+    from perfdesk.catalog import form_files
     from perfdesk.domain.lifecycle import Status
-    from perfdesk.form_upgrade import plan_upgrade
-    from perfdesk.operations import render
+    from perfdesk.app.form_upgrade import plan_upgrade
+    from perfdesk.app.operations import render
     from perfdesk.ui.batch_print_dialog import FormChooser
     from perfdesk.ui.column_mapping_dialog import ColumnMappingDialog
     from perfdesk.ui.editor.indicator_picker import IndicatorPicker
@@ -64,10 +64,10 @@ def dialogs(win, store, tmp_path):
     from perfdesk.ui.help_window import show_manual
     from perfdesk.ui.library_browser import LibraryBrowser
     from perfdesk.ui.main_window import FindingsDialog
-    from perfdesk.ui.new_form_dialogs import DepartmentMonitoringDialog, EvaluationFormDialog, \
-        MonitoringSourceDialog, ProjectMonitoringDialog
+    from perfdesk.ui.new_form_dialogs import (
+        DepartmentMonitoringDialog, EvaluationFormDialog, MonitoringSourceDialog, ProjectMonitoringDialog)
     from perfdesk.ui.office_desk import StatusBoardWindow, UnitTasksWindow
-    from perfdesk.demo_office import load_office_demo
+    from perfdesk.demo.demo_office import load_office_demo
     from perfdesk.store import Store
     from perfdesk.ui.office_rounds import OfficeRoundsWindow, RoundDialog
     from perfdesk.ui.packages.export_dialog import ExportDialog
@@ -83,8 +83,8 @@ def dialogs(win, store, tmp_path):
     from perfdesk.ui.setup_dialog import UnitSetupDialog
     from perfdesk.ui.summary_view import SummaryWindow
     from perfdesk.ui.xlsx_import_dialog import XlsxImportDialog
-    from perfdesk.xlsx_columns import read_sheets
-    from perfdesk.xlsx_import import export_template, read_file, read_template
+    from perfdesk.app.xlsx_columns import read_sheets
+    from perfdesk.app.xlsx_import import export_template, read_file, read_template
 
     forms = store.list_forms()
     unit = store.units()[0]

@@ -8,8 +8,8 @@ import re
 
 from pypdf import PdfReader
 
-from perfdesk.demo import CITY_UNIT
-from perfdesk.operations import context
+from perfdesk.demo.demo_forms import CITY_UNIT
+from perfdesk.app.operations import context
 from perfdesk.render.grid import build_grid
 from perfdesk.render.pdf import render_pdf
 from perfdesk.store import UnitRecord

@@ -100,7 +100,7 @@ def test_a_score_over_its_cap_is_refused():
 
 
 def test_an_over_cap_score_blocks_export_and_writes_nothing(full_demo_store, tmp_path):
-    from perfdesk.operations import OperationError, export
+    from perfdesk.app.operations import OperationError, export
 
     store = full_demo_store
     record = next(f for f in store.list_forms(form_id="assessment_department"))
@@ -196,7 +196,7 @@ def test_criteria_scores_are_within_their_points_which_add_up_to_100():
 
 
 def test_a_declaration_links_to_its_assessment(full_demo_store):
-    from perfdesk.tables_operations import assessments_of, start_ex_ante
+    from perfdesk.app.tables_operations import assessments_of, start_ex_ante
 
     store = full_demo_store
     declaration = next(f for f in store.list_forms(year=DEMO_YEAR, form_id="declaration")

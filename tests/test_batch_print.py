@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from perfdesk.batch_print import BatchCancelled, print_batch, select_forms
+from perfdesk.app.batch_print import BatchCancelled, print_batch, select_forms
 from perfdesk.cli import main
-from perfdesk.operations import grid_for
+from perfdesk.app.operations import grid_for
 from perfdesk.render.pdf import render_pdf
 from perfdesk.store import Store
 
@@ -116,7 +116,7 @@ def test_cli_prints_a_batch_and_ctrl_c_leaves_no_file(store, tmp_path, capsys, m
     assert len(PdfReader(out_file).pages) > wanted
     out_file.unlink()
 
-    import perfdesk.batch_print as batch
+    import perfdesk.app.batch_print as batch
 
     real = batch._render
     calls = []

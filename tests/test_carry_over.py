@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perfdesk.operations import check, duplicate, new_declaration
+from perfdesk.app.operations import check, duplicate, new_declaration
 
 
 def test_duplicate_into_next_year(demo_store):

@@ -172,7 +172,7 @@ def _titles(url: str) -> list[str]:
 def test_a_label_split_across_pages_stays_inside_its_cell(full_demo_store, monkeypatch):
     """产出指标 whose last row starts page 2 of a monitoring table had one row for two lines; the
     second line ran through the cell border. Every label line must sit inside its cell."""
-    from perfdesk.operations import grid_for
+    from perfdesk.app.operations import grid_for
     from perfdesk.render import pdf as pdf_mod
 
     outside: list[str] = []
@@ -213,7 +213,7 @@ def test_setup_refuses_a_supervisor_code_the_declaration_refuses():
 def test_ctrl_c_at_the_passphrase_prompt_cancels_quietly(signing, capsys, monkeypatch, tmp_path):
     import getpass
 
-    from perfdesk.commands import packages
+    from perfdesk.cli import verbs_packages as packages
 
     monkeypatch.delenv("PERFDESK_PASSPHRASE")
     monkeypatch.setattr(packages.sys.stdin, "isatty", lambda: True, raising=False)

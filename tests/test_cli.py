@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from perfdesk.cli import main
 from perfdesk.domain import money
-from perfdesk.operations import save_document
+from perfdesk.app.operations import save_document
 from perfdesk.store import Store
 
 
@@ -159,7 +159,7 @@ def test_a_failed_export_leaves_the_existing_file_untouched(full_demo_store, db_
 
 def test_exporting_does_not_undo_an_approval(full_demo_store, tmp_path):
     demo_store = full_demo_store
-    from perfdesk.operations import export
+    from perfdesk.app.operations import export
 
     record = next(f for f in demo_store.list_forms() if f.title == "2027年学生食堂设备更新项目")
     assert record.status.label == "审核通过"
@@ -175,7 +175,7 @@ def test_exporting_does_not_undo_an_approval(full_demo_store, tmp_path):
 def test_text_pasted_with_control_characters_exports(demo_store, tmp_path):
     from openpyxl import load_workbook
 
-    from perfdesk.operations import export, save_document
+    from perfdesk.app.operations import export, save_document
 
     record = next(f for f in demo_store.list_forms() if f.title == "2027年校舍维修改造项目")
     save_document(demo_store, record, dict(record.data, necessity="现有设施老化\x0b存在安全隐患\x07"))
@@ -197,9 +197,9 @@ def test_template_batch_print_and_summary_files_are_readable_like_any_saved_file
     # one writer (operations.staged) for every file PerfDesk saves: none is left 0600 by its temporary name
     import os
 
-    from perfdesk.batch_print import print_batch, select_forms
-    from perfdesk.summary_operations import compose_summary, write
-    from perfdesk.xlsx_import import export_template
+    from perfdesk.app.batch_print import print_batch, select_forms
+    from perfdesk.app.summary_operations import compose_summary, write
+    from perfdesk.app.xlsx_import import export_template
 
     old = os.umask(0o022)
     try:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pytest
 
-from perfdesk.demo import samples
+from perfdesk.demo.demo_forms import samples
 from perfdesk.domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
 from perfdesk.domain.document import blank_document, column_total
 from perfdesk.domain.findings import Finding, Severity

@@ -9,13 +9,13 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from perfdesk.demo import CITY_UNIT
+from perfdesk.demo.demo_forms import CITY_UNIT
 from perfdesk.domain.checks import CheckContext, run_checks
 from perfdesk.domain.deadlines import assessment_year, due_date
 from perfdesk.domain.document import blank_document
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.registry import get_form
-from perfdesk.operations import context
+from perfdesk.app.operations import context
 from perfdesk.render.grid import build_grid
 from perfdesk.render.pdf import render_pdf
 from perfdesk.store import UnitRecord

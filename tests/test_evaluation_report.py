@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from perfdesk.demo import CITY_UNIT, evaluation_report
+from perfdesk.demo.demo_forms import CITY_UNIT, evaluation_report
 from perfdesk.domain.checks import CheckContext, run_checks
 from perfdesk.domain.registry import get_form
-from perfdesk.operations import context
+from perfdesk.app.operations import context
 from perfdesk.render.grid import build_grid
 from perfdesk.render.pdf import render_pdf
 from perfdesk.render.xlsx import render_xlsx

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from form_variants import county_declaration, declaration_v2, write
-from perfdesk import form_files
+from perfdesk.catalog import form_files
 from perfdesk.cli import main
 from perfdesk.domain.document import display
 from perfdesk.domain.registry import get_form
-from perfdesk.operations import save_document
+from perfdesk.app.operations import save_document
 from table_text import pdf_text
 from test_package_support import OFFICE, UNIT_CODE
 

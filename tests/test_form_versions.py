@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 
 from form_variants import declaration_v2, write
-from perfdesk import form_files
+from perfdesk.catalog import form_files
 from perfdesk.cli import main
 from perfdesk.domain.form_migrations import upgrade
 from perfdesk.domain.formdef import FormDefinitionError
 from perfdesk.domain.registry import form_of, get_form
-from perfdesk.operations import render, save_document
+from perfdesk.app.operations import render, save_document
 from perfdesk.paths import forms_dir
 from table_text import pdf_text
 from test_package_support import stores, world  # noqa: F401 - fixtures
@@ -153,8 +153,8 @@ def test_every_earlier_version_of_a_shipped_form_is_shipped():
 
 def test_package_of_another_version_is_refused_saying_which(world, stores, tmp_path, v2_folder):  # noqa: F811
     from test_package_support import trust_unit, unit_signer
-    from perfdesk.form_upgrade import apply_upgrade, plan_upgrade
-    from perfdesk.package.builder import package_form
+    from perfdesk.app.form_upgrade import apply_upgrade, plan_upgrade
+    from perfdesk.app.form_submission import package_form
     from perfdesk.package.importer import import_bytes
 
     from conftest import put_status

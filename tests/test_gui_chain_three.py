@@ -134,7 +134,7 @@ class Chain:
                 else:
                     continue
                 assert body in head and UNIT_BODY not in head, f"at {name}: {head}"
-            from perfdesk.workflow import banner
+            from perfdesk.app.workflow import banner
 
             for o in banner(desk.store, desk.record()).opinions:
                 if o.level in ("财政局业务科室", "预算绩效管理科"):

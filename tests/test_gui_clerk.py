@@ -33,7 +33,7 @@ from perfdesk.store.backup import backup, integrity  # noqa: E402
 from perfdesk.ui import clerk_menus, dialogs  # noqa: E402
 from perfdesk.ui.app import create_main_window  # noqa: E402
 from perfdesk.ui.qt_setup import install_translations  # noqa: E402
-from perfdesk.xlsx_import import export_template  # noqa: E402
+from perfdesk.app.xlsx_import import export_template  # noqa: E402
 from gui_support import settle, type_chinese  # noqa: E402
 
 SHOTS = os.environ.get("PERFDESK_SHOTS")
@@ -202,7 +202,7 @@ def test_f1_opens_the_chinese_manual(window, qtbot):
 def test_a_dialogs_help_button_opens_its_page(window, demo_store, tmp_path, monkeypatch):
     from perfdesk.ui import help_window
     from perfdesk.ui.xlsx_import_dialog import XlsxImportDialog
-    from perfdesk.xlsx_import import read_file, read_template
+    from perfdesk.app.xlsx_import import read_file, read_template
 
     record = by_title(demo_store, "2027年校舍维修改造项目")
     path = export_template(demo_store, record.id, tmp_path / "t.xlsx")

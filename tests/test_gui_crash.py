@@ -33,6 +33,8 @@ EDITING = textwrap.dedent(f"""
     from PySide6.QtWidgets import QApplication
 
     from perfdesk.store import Store
+    from perfdesk.catalog.form_files import install
+    install()  # as the start-up does
     from perfdesk.ui.app import acquire_db_lock
     from perfdesk.ui.editor import DeclarationEditor
 

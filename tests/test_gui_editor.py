@@ -665,7 +665,7 @@ def test_print_preview_from_the_editor_shows_the_saved_form(qtbot, demo_store):
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QDialog
 
-    from perfdesk.operations import render
+    from perfdesk.app.operations import render
 
     record = next(f for f in demo_store.list_forms() if f.title == "2027年校舍维修改造项目")
     editor = DeclarationEditor(demo_store, record.id, autosave_ms=60_000)

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (  # noqa: E402
     QTableView,
 )
 
-from perfdesk.demo import evaluation_report, load_monitoring_demo  # noqa: E402
+from perfdesk.demo.demo_forms import evaluation_report, load_monitoring_demo  # noqa: E402
 from perfdesk.domain.document import blank_document  # noqa: E402
 from perfdesk.domain.monitoring import report_figures  # noqa: E402
 from perfdesk.domain.registry import get_form  # noqa: E402
-from perfdesk.operations import save_document  # noqa: E402
+from perfdesk.app.operations import save_document  # noqa: E402
 from perfdesk.ui.editor import DeclarationEditor, FormEditor  # noqa: E402
 from perfdesk.ui.editor.window import CHECK_DELAY_MS  # noqa: E402
 from gui_support import dock_lines, type_chinese  # noqa: E402

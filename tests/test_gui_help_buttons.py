@@ -35,8 +35,8 @@ def dialogs(store):
     from perfdesk.ui.editor.indicator_picker import IndicatorPicker
     from perfdesk.ui.library_browser import LibraryBrowser
     from perfdesk.ui.main_window import FindingsDialog
-    from perfdesk.ui.new_form_dialogs import DepartmentMonitoringDialog, EvaluationFormDialog, \
-        MonitoringSourceDialog, ProjectMonitoringDialog
+    from perfdesk.ui.new_form_dialogs import (
+        DepartmentMonitoringDialog, EvaluationFormDialog, MonitoringSourceDialog, ProjectMonitoringDialog)
     from perfdesk.ui.packages.export_dialog import ExportDialog
     from perfdesk.ui.packages.import_dialog import ImportDialog
     from perfdesk.ui.packages.passphrase import NewPassphraseDialog
@@ -47,7 +47,7 @@ def dialogs(store):
     from perfdesk.ui.setup_dialog import UnitSetupDialog
     from perfdesk.ui.office_desk import StatusBoardWindow, UnitTasksWindow
     from perfdesk.ui.summary_view import SummaryWindow
-    from perfdesk.operations import render
+    from perfdesk.app.operations import render
 
     forms = store.list_forms()
     unit = store.units()[0]

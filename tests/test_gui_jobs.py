@@ -15,7 +15,7 @@ from PySide6.QtCore import QThread  # noqa: E402
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidget  # noqa: E402
 
 from perfdesk.domain.lifecycle import EDITABLE  # noqa: E402
-from perfdesk.operations import OperationError  # noqa: E402
+from perfdesk.app.operations import OperationError  # noqa: E402
 from perfdesk.ui.form_list_model import COL_TITLE  # noqa: E402
 from perfdesk.ui.jobs import Job  # noqa: E402
 
@@ -153,7 +153,7 @@ def test_the_forms_a_job_wrote_show_afresh_without_reading_the_list_again(qtbot,
 def test_a_review_decision_shows_in_its_row_without_reading_the_list_again(qtbot, monkeypatch, tmp_path,
                                                                            full_demo_store, request):
     from perfdesk.package.identity import create_identity
-    from perfdesk.ui import installation
+    from perfdesk.app import installation
     from perfdesk.ui.review_dialog import ReviewDialog
     from gui_support import select
 

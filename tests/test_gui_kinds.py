@@ -147,7 +147,7 @@ def test_alert_column_counts_the_warnings_by_level(window, full_demo_store):
     show(window, "monitoring")
     alerts = {row[COL_TITLE]: row[COL_ALERTS] for row in rows(window)}
     assert alerts[LATE].startswith("红色预警 1 / 黄色预警 ")
-    from perfdesk import monitoring_operations
+    from perfdesk.app import monitoring_operations
 
     record = full_demo_store.get_form(form_id(full_demo_store, LATE))
     yellow = sum(a.level == "黄色预警" for a in monitoring_operations.alerts(full_demo_store, record))

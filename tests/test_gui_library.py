@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is impor
 import pytest  # noqa: E402
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTextBrowser, QTreeWidget  # noqa: E402
 
-from perfdesk.demo import load_evaluation_demo  # noqa: E402
+from perfdesk.demo.demo_forms import load_evaluation_demo  # noqa: E402
 from perfdesk.domain import indicator_library  # noqa: E402
 from perfdesk.ui.editor import FormEditor  # noqa: E402
 from perfdesk.ui.library_browser import NO_TARGET, LibraryBrowser  # noqa: E402

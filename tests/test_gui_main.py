@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.ui.app import create_main_window, install_fonts  # noqa: E402
-from perfdesk.ui.form_list_model import (  # noqa: E402
-    COL_ALERTS, COL_AMOUNT, COL_DUE, COL_KIND, COL_TITLE, COL_UNIT, HEADERS)
+from perfdesk.ui.form_list_model import COL_ALERTS, COL_AMOUNT, COL_DUE, COL_KIND, COL_TITLE, COL_UNIT, HEADERS
 from gui_support import type_chinese  # noqa: E402
 
 YEAR = 2027

@@ -79,7 +79,7 @@ def qtbot_left():
 def test_the_inbox_names_a_relayed_answer_in_chinese(qtbot, world, stores, tmp_path):
     """A return relayed down by the 主管部门 arrives at the unit; 收件记录's 类型 says what it is."""
     from perfdesk.package.importer import import_bytes
-    from perfdesk.package.review import relay
+    from perfdesk.app.review_moves import relay
     from test_package_support import decide_at, office_signer
     from test_review_chain import SUPERVISOR, SUPERVISOR_PASS, _forwarded, _signer
     from perfdesk.package.identity import create_identity
@@ -120,7 +120,7 @@ def test_the_results_list_sets_each_amount_beside_its_grade(qtbot, office_win, t
     import re
     import subprocess
 
-    from perfdesk.demo_office import round_year
+    from perfdesk.demo.demo_office import round_year
     from perfdesk.domain import money
 
     window = office_win.show_summary()

@@ -67,7 +67,7 @@ def _save(qtbot, dialog) -> None:
 
 
 def test_the_office_lists_its_rounds_not_received_tasks(qtbot, office):
-    from perfdesk.demo_office import ROUND_TITLE, round_year
+    from perfdesk.demo.demo_office import ROUND_TITLE, round_year
 
     win, _ = office
     rounds = _rounds(qtbot, win)

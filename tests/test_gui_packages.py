@@ -24,14 +24,8 @@ from PySide6.QtWidgets import QMessageBox, QPushButton  # noqa: E402
 from perfdesk.package import keys  # noqa: E402
 from perfdesk.package.importer import import_bytes  # noqa: E402
 from perfdesk.package.verifier import verify_package  # noqa: E402
-from perfdesk.ui.packages import (  # noqa: E402
-    export_package,
-    import_packages,
-    prompts,
-    show_identity,
-    show_inbox,
-    show_trust_registry,
-)
+from perfdesk.ui.packages import (
+    export_package, import_packages, prompts, show_identity, show_inbox, show_trust_registry)
 from perfdesk.ui.packages.common import installation_unit  # noqa: E402
 from perfdesk.ui.packages.passphrase import NewPassphraseDialog  # noqa: E402
 from test_package_support import (  # noqa: E402, F401 - fixtures

@@ -82,7 +82,7 @@ def test_monitoring_chart_and_export(qtbot, round_store, tmp_path):
 
 
 def test_a_failure_while_composing_is_told_in_the_window(qtbot, monkeypatch, store):
-    import perfdesk.summary_operations as summary_operations
+    import perfdesk.app.summary_operations as summary_operations
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("汇总口径缺失")

@@ -206,8 +206,8 @@ def test_asking_to_adjust_keeps_the_editor_open_and_editable(qtbot, desks, monke
 
 def test_the_core_refuses_changing_or_sending_a_received_copy(desks, tmp_path):
     from perfdesk.domain.lifecycle import TransitionRefused
-    from perfdesk.operations import save_document
-    from perfdesk.package.builder import package_form
+    from perfdesk.app.operations import save_document
+    from perfdesk.app.form_submission import package_form
     from perfdesk.package.identity import load_signer
 
     _returned_by_the_office(desks, tmp_path)
@@ -219,7 +219,7 @@ def test_the_core_refuses_changing_or_sending_a_received_copy(desks, tmp_path):
     with pytest.raises(TransitionRefused, match="不能代为生成报送数据包"):
         package_form(sup, record.id, load_signer(sup, own.id, desks["supervisor"].passphrase), tmp_path / "x.pdpkg")
     assert sup.get_form(record.id).data == record.data and not (tmp_path / "x.pdpkg").exists()
-    from perfdesk.workflow import banner
+    from perfdesk.app.workflow import banner
 
     said = banner(sup, record)  # what `perfdesk status` says there too
     assert said.frozen and "转发审核结果" in said.instead and "重新报送" not in said.instead

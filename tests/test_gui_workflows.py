@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QPushButton,
 )
 
-from perfdesk import operations  # noqa: E402
+from perfdesk.app import operations  # noqa: E402
 from perfdesk.store import Store, StoreError  # noqa: E402
 from perfdesk.ui import dialogs, jobs, workers  # noqa: E402
 from perfdesk.ui.app import acquire_db_lock, lock_path, run_gui  # noqa: E402

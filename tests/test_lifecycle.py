@@ -9,9 +9,10 @@ import sqlite3
 import pytest
 
 from perfdesk.cli import main
-from perfdesk.domain.lifecycle import (EDITABLE, MOVES, Action, Actor, Round, Status, TransitionRefused, after_save,
-                                       check_editable, decision_target, find_move)
-from perfdesk.operations import export, save_document
+from perfdesk.domain.lifecycle import (
+    EDITABLE, MOVES, Action, Actor, Round, Status, TransitionRefused, after_save, check_editable, decision_target,
+    find_move)
+from perfdesk.app.operations import export, save_document
 from perfdesk.store import Store
 
 

@@ -11,13 +11,13 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from perfdesk.demo import CITY_UNIT, COUNTY_UNIT, samples
+from perfdesk.demo.demo_forms import CITY_UNIT, COUNTY_UNIT, samples
 from perfdesk.domain import monitoring
 from perfdesk.domain.checks import CheckContext, run_checks
 from perfdesk.domain.document import blank_document, derived_values
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.registry import get_form
-from perfdesk.operations import context
+from perfdesk.app.operations import context
 from perfdesk.render.grid import build_grid
 from perfdesk.render.pdf import render_pdf
 from perfdesk.store import UnitRecord

@@ -8,10 +8,10 @@ import datetime as dt
 from pypdf import PdfReader
 
 from perfdesk.cli import main
-from perfdesk.demo import load_monitoring_demo
-from perfdesk.deadlines import due
-from perfdesk.monitoring_operations import start_department_monitoring, start_project_monitoring, start_report
-from perfdesk.operations import check, save_document
+from perfdesk.demo.demo_forms import load_monitoring_demo
+from perfdesk.app.due_dates import due
+from perfdesk.app.monitoring_operations import start_department_monitoring, start_project_monitoring, start_report
+from perfdesk.app.operations import check, save_document
 
 
 def run(capsys, *argv):

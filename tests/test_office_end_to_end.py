@@ -17,13 +17,14 @@ from perfdesk.domain.monitoring import alerts
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.registry import get_form
 from perfdesk.domain.tasks import EMPTY, MISSING, WAITING
-from perfdesk.office_desk import create_task
-from perfdesk.operations import save_document
-from perfdesk.package.builder import package_form, write_package
+from perfdesk.app.office_operations import create_task
+from perfdesk.app.operations import save_document
+from perfdesk.package.builder import write_package
+from perfdesk.app.form_submission import package_form
 from perfdesk.package.importer import import_paths
-from perfdesk.package.tasks import build_empty_package, build_task_package
+from perfdesk.package.task_packages import build_empty_package, build_task_package
 from perfdesk.store.office import OfficeStore, board_for
-from perfdesk.summary_operations import RESULTS, compose_summary
+from perfdesk.app.summary_operations import RESULTS, compose_summary
 from test_package_support import (UNIT_CODE, decide_at, office_signer, stores, trust_office,  # noqa: F401
                                   trust_unit, unit_signer, world)
 
@@ -119,7 +120,7 @@ def _send(unit, office, form_id: int, tmp_path, name: str) -> str:
 
 
 def test_a_round_from_task_to_the_summaries(stores, world, tmp_path):
-    from perfdesk.demo_office import load_office_demo
+    from perfdesk.demo.demo_office import load_office_demo
 
     unit, office = stores
     _, count = load_office_demo(office, TODAY)

@@ -10,10 +10,10 @@ import datetime as dt
 import pytest
 
 from perfdesk.domain.tasks import EMPTY, MISSING, WAITING, filtered
-from perfdesk.office_desk import chase_items, create_task, write_chase
+from perfdesk.app.office_operations import chase_items, create_task, write_chase
 from perfdesk.package.builder import write_package
 from perfdesk.package.importer import import_bytes, import_paths
-from perfdesk.package.tasks import build_empty_package, build_task_package
+from perfdesk.package.task_packages import build_empty_package, build_task_package
 from perfdesk.store.office import OfficeStore, board_for
 from table_text import pdf_text
 from test_package_support import (UNIT_CODE, YEAR, members, office_signer, rezip, stores, trust_office,  # noqa: F401
@@ -25,7 +25,7 @@ DECLARATIONS_DUE = TODAY - dt.timedelta(days=6)
 
 
 def _round(office):
-    from perfdesk.demo_office import load_office_demo
+    from perfdesk.demo.demo_office import load_office_demo
 
     load_office_demo(office, TODAY)
     return create_task(office, year=YEAR, kinds=["declaration", "project_monitoring"], title="预算编制及绩效监控",
@@ -138,7 +138,7 @@ def test_a_task_is_taken_only_by_its_units(stores, world, tmp_path, who):
 
 
 def _demo_office(office):
-    from perfdesk.demo_office import load_office_demo
+    from perfdesk.demo.demo_office import load_office_demo
 
     load_office_demo(office, TODAY)
     return office

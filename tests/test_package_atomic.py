@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import perfdesk.store.packages as store_packages
-from perfdesk.package.builder import build_form_package
+from perfdesk.app.form_submission import build_form_package
 from perfdesk.package.importer import import_bytes
 from perfdesk.store import Store
 from test_package_support import (back_to_unit, counts, decide_at, office_signer, stores, trust_office, trust_unit, unit_signer,  # noqa: F401
@@ -85,6 +85,8 @@ KILLER = textwrap.dedent("""
     import perfdesk.store.packages as sp
     from perfdesk.store import Store
     from perfdesk.package.importer import import_bytes
+    from perfdesk.catalog.form_files import install
+    install()  # as the start-up does
 
     def die(fields):
         os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no rollback: as if the power went

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from perfdesk.package import verifier
-from perfdesk.package.errors import PackageError
+from perfdesk.package.package_errors import PackageError
 from perfdesk.package.importer import import_bytes, import_paths
 from perfdesk.package.manifest import digest
 from perfdesk.package.verifier import verify_package
@@ -91,7 +91,7 @@ def test_review_with_a_list_as_decision_is_refused(world, stores, tmp_path):
 def _good_packages(unit, count: int) -> list[bytes]:
     """`count` distinct forms of the unit, each a genuine signed package (one rendering reused)."""
     from perfdesk.domain.registry import get_form
-    from perfdesk.operations import render
+    from perfdesk.app.operations import render
     from perfdesk.package.builder import assemble_form_package
     from perfdesk.package.formdata import strip_finance
 

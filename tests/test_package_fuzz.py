@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfdesk.errors import USER_ERRORS
+from perfdesk.errors import UserError
 from perfdesk.package.importer import import_bytes
 from perfdesk.package.verifier import verify_package
 from perfdesk.store import Store
@@ -57,7 +57,7 @@ def byte_mutation(draw, data: bytes) -> bytes:
 def _check(office, package: bytes, original: dict[str, bytes]) -> None:
     try:
         verified = verify_package(package, office)
-    except USER_ERRORS:
+    except UserError:
         verified = None
     if verified is not None:  # only an authentic re-wrapping may verify: the very same signed members
         assert verified.members == original

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 from perfdesk.package.archive_safety import LIMITS, Limits, name_problem, read_members
-from perfdesk.package.errors import PackageError
+from perfdesk.package.package_errors import PackageError
 from perfdesk.package.importer import import_bytes
 from perfdesk.package.verifier import verify_package
 from test_package_support import counts, members, rezip, stores, trust_unit, world  # noqa: F401 - fixtures

@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from perfdesk.package import keys
-from perfdesk.package.builder import build_form_package
-from perfdesk.package.errors import IdentityError
+from perfdesk.app.form_submission import build_form_package
+from perfdesk.package.package_errors import IdentityError
 from perfdesk.package.identity import create_identity, import_pkcs12, load_signer
 from perfdesk.package.registration import registration_form_pdf
 from perfdesk.package.verifier import verify_package

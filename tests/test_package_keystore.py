@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from perfdesk.package import keys
-from perfdesk.package.errors import IdentityError
+from perfdesk.package.package_errors import IdentityError
 from perfdesk.package.identity import _self_issued, create_identity, load_signer
 from perfdesk.store import Store
 

@@ -9,11 +9,11 @@ import json
 import pytest
 
 from perfdesk.cli import main
-from perfdesk.package.builder import build_form_package, package_form
-from perfdesk.package.errors import PackageError
+from perfdesk.app.form_submission import build_form_package, package_form
+from perfdesk.package.package_errors import PackageError
 from perfdesk.package.importer import import_bytes, import_paths
 from perfdesk.domain.lifecycle import Status, TransitionRefused
-from perfdesk.package.review import actual_cells
+from perfdesk.app.review_moves import actual_cells
 from perfdesk.package.verifier import verify_package
 from test_package_support import (OFFICE_CODE, OFFICE_PASS, REPAIR, UNIT_CODE, UNIT_PASS, YEAR, back_to_unit,
                                   counts, decide_at, members, office_signer, seal_png, stores, trust_office,

@@ -63,7 +63,7 @@ def form_id_by_title(store: Store, title: str) -> int:
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory, demo_templates) -> World:
-    from perfdesk.package.builder import package_form
+    from perfdesk.app.form_submission import package_form
     from perfdesk.package.identity import create_identity, load_signer
 
     folder = tmp_path_factory.mktemp("world")
@@ -174,7 +174,7 @@ def counts(store: Store) -> dict[str, int]:
 
 def decide_at(store: Store, form_instance_id: int, decision: str, folder: Path, signer=None, **kw):
     """One level's decision at a reviewing store; the package bytes when it sends one, else None."""
-    from perfdesk.package.review import decide
+    from perfdesk.app.review_moves import decide
 
     target = folder / f"decision-{form_instance_id}-{len(list(folder.glob('decision-*')))}.pdpkg"
     made = decide(store, form_instance_id, signer, decision=decision, target=target, **kw)

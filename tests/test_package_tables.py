@@ -8,7 +8,7 @@ import json
 
 from openpyxl import load_workbook
 
-from perfdesk.package.builder import build_form_package
+from perfdesk.app.form_submission import build_form_package
 from perfdesk.package.importer import import_bytes
 from table_text import pdf_text
 from test_package_support import members, stores, trust_unit, unit_signer, world  # noqa: F401 - fixtures

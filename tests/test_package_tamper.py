@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from perfdesk.package.errors import PackageError
+from perfdesk.package.package_errors import PackageError
 from perfdesk.package.importer import import_bytes
 from perfdesk.package.verifier import verify_package
 from test_package_support import (OFFICE_CODE, UNIT_CODE, counts, members, office_signer, resign, rezip,

@@ -89,7 +89,7 @@ def xlsx_digest(data: bytes) -> str:
 
 
 def printed(store) -> dict[str, tuple[str, str]]:
-    from perfdesk.operations import render
+    from perfdesk.app.operations import render
 
     out = {}
     for record in sorted(store.list_forms(), key=lambda r: r.id):
@@ -108,7 +108,7 @@ def test_every_demo_form_prints_byte_identical(full_demo_store):
 if __name__ == "__main__":
     import tempfile
 
-    from perfdesk.demo import load_demo
+    from perfdesk.demo.demo_forms import load_demo
     from perfdesk.store import Store
 
     with tempfile.TemporaryDirectory() as folder:

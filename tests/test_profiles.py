@@ -123,7 +123,7 @@ grades:
 @pytest.fixture
 def profile_dir(tmp_path):
     """Profiles of the test's own, as the only shipped ones (no user folder)."""
-    from perfdesk import form_files
+    from perfdesk.catalog import form_files
     from perfdesk.domain import sources
 
     folder = tmp_path / "profiles"

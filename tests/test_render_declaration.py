@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from perfdesk.operations import context
+from perfdesk.app.operations import context
 from perfdesk.render.grid import build_grid
 from perfdesk.render.pdf import render_pdf
 from perfdesk.render.xlsx import render_xlsx
@@ -59,7 +59,7 @@ def _flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def big_pdf():
-    from perfdesk.demo import samples
+    from perfdesk.demo.demo_forms import samples
     from perfdesk.domain.registry import get_form
 
     doc = samples(2027)[1][3]

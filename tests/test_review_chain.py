@@ -8,11 +8,12 @@ import json
 import pytest
 
 from perfdesk.domain.lifecycle import Action, Actor, Status
-from perfdesk.package.builder import package_form, sign_and_zip
+from perfdesk.package.builder import sign_and_zip
+from perfdesk.app.form_submission import package_form
 from perfdesk.package.identity import create_identity, load_signer
 from perfdesk.package.importer import import_bytes
 from perfdesk.package.manifest import canonical
-from perfdesk.package.review import relay
+from perfdesk.app.review_moves import relay
 from perfdesk.store import Store
 from test_package_support import (UNIT_CODE, decide_at, members, office_signer, resign, stores,  # noqa: F401
                                   trust_office, trust_unit, unit_signer, world)
@@ -148,7 +149,7 @@ def test_a_unit_cannot_forge_the_offices_review_with_its_own_key(world, stores, 
 
 def test_a_form_uid_made_by_one_unit_cannot_be_claimed_by_another(world, stores, tmp_path):
     from perfdesk.package.form_uid import check_form_uid
-    from perfdesk.package.errors import PackageError
+    from perfdesk.package.package_errors import PackageError
 
     uid = json.loads(members(world.package)["form.json"])["form_uid"]
     check_form_uid(uid, UNIT_CODE)

@@ -11,7 +11,7 @@ import pytest
 from perfdesk.cli import main
 from perfdesk.domain.form_diff import diff
 from perfdesk.domain.registry import get_form
-from perfdesk.package.builder import package_form
+from perfdesk.app.form_submission import package_form
 from perfdesk.package.importer import import_bytes
 from test_package_support import (REPAIR, YEAR, decide_at, office_signer, stores,  # noqa: F401
                                   trust_office, trust_unit, unit_signer, world)
@@ -22,7 +22,7 @@ SAFETY = {"level1": "效益指标", "level2": "社会效益指标", "content": "
 
 @pytest.fixture
 def repair():
-    from perfdesk.demo import samples
+    from perfdesk.demo.demo_forms import samples
 
     return copy.deepcopy(next(doc for *_, doc in samples(YEAR) if doc.get("project_name") == REPAIR))
 

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from perfdesk.domain.profiles import Grade, get_profile
 from perfdesk.domain.result_application import apply_result
 from perfdesk.domain.scoring import (
-    Execution, Measured, Rated, ScoringError, evaluate, ex_ante_verdict, grade, quantitative_score,
-)
+    Execution, Measured, Rated, ScoringError, evaluate, ex_ante_verdict, grade, quantitative_score)
 
 D = Decimal
 NATIONAL_LIKE = ["national-2020", "xinzhou", "shuozhou", "zhongwei"]

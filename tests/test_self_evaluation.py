@@ -13,7 +13,7 @@ from perfdesk.domain.document import blank_document
 from perfdesk.domain.profiles import SelfEvalCap, get_profile
 from perfdesk.domain.registry import get_form
 from perfdesk.domain.self_evaluation import execution_score, indicator_score, split_value, total_score
-from perfdesk.operations import OperationError
+from perfdesk.app.operations import OperationError
 from table_text import printed
 
 PROJECT = get_form("project_self_evaluation")
@@ -144,7 +144,7 @@ def _unit(profile: str):
 
 
 def test_the_demos_declaration_and_monitoring_fill_the_self_evaluation(full_demo_store):
-    from perfdesk.tables_operations import start_project_self_evaluation
+    from perfdesk.app.tables_operations import start_project_self_evaluation
 
     store, past = full_demo_store, DEMO_YEAR - 1
     declaration = next(f for f in store.list_forms(year=past, form_id="declaration")
@@ -173,7 +173,7 @@ def test_the_demos_declaration_and_monitoring_fill_the_self_evaluation(full_demo
 
 
 def test_only_an_approved_declaration_starts_a_self_evaluation(full_demo_store):
-    from perfdesk.tables_operations import start_project_self_evaluation
+    from perfdesk.app.tables_operations import start_project_self_evaluation
 
     draft = next(f for f in full_demo_store.list_forms(year=DEMO_YEAR, form_id="declaration")
                  if f.title == f"{DEMO_YEAR}年校园安全监控系统建设")
@@ -184,7 +184,7 @@ def test_only_an_approved_declaration_starts_a_self_evaluation(full_demo_store):
 
 
 def test_the_department_table_starts_from_the_department_monitoring(full_demo_store):
-    from perfdesk.tables_operations import start_dept_self_evaluation
+    from perfdesk.app.tables_operations import start_dept_self_evaluation
 
     store, past = full_demo_store, DEMO_YEAR - 1
     city = store.unit_by_code("201003")
@@ -197,7 +197,7 @@ def test_the_department_table_starts_from_the_department_monitoring(full_demo_st
 
 
 def test_the_demo_self_evaluation_passes_its_checks_and_prints_its_grade(full_demo_store):
-    from perfdesk.operations import check, render
+    from perfdesk.app.operations import check, render
 
     store = full_demo_store
     record = next(f for f in store.list_forms(form_id="project_self_evaluation"))

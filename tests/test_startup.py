@@ -17,7 +17,7 @@ from perfdesk.store import Store, StoreError
 from perfdesk.store.engine import MIGRATIONS, at_head, head_revision
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("alembic", "sqlalchemy.orm", "perfdesk.commands.forms", "perfdesk.commands.packages")
+HEAVY = ("alembic", "sqlalchemy.orm", "perfdesk.cli.verbs_forms", "perfdesk.cli.verbs_packages")
 
 
 def imported_after(code: str, *modules: str) -> list[str]:
@@ -36,7 +36,7 @@ def test_head_revision_is_the_newest_migration_file():
 
 
 def test_cli_and_errors_import_no_area():
-    areas = ("sqlalchemy", "perfdesk.store", "perfdesk.operations", "perfdesk.domain.formdef", *HEAVY)
+    areas = ("sqlalchemy", "perfdesk.store", "perfdesk.app.operations", "perfdesk.domain.formdef", *HEAVY)
     assert imported_after("import perfdesk.cli, perfdesk.errors", *areas) == []
 
 
@@ -46,8 +46,9 @@ def test_gui_module_imports_neither_alembic_nor_the_orm_nor_the_verbs():
 
 def test_gui_module_imports_no_sqlalchemy_no_form_files_and_no_rules():
     # What the window needs before its first paint; the rest comes once it shows.
-    later = ("sqlalchemy", "yaml", "pydantic", "perfdesk.operations", "perfdesk.domain.formdef", "perfdesk.deadlines",
-             "perfdesk.monitoring_operations", "perfdesk.store.store", "perfdesk.ui.new_form_dialogs")
+    later = ("sqlalchemy", "yaml", "pydantic", "perfdesk.app.operations", "perfdesk.domain.formdef",
+             "perfdesk.app.due_dates", "perfdesk.app.monitoring_operations", "perfdesk.store.store",
+             "perfdesk.ui.new_form_dialogs")
     assert imported_after("import perfdesk.ui.app", *later) == []
 
 
@@ -61,6 +62,8 @@ import json, sys
 from PySide6.QtWidgets import QApplication
 from perfdesk.store.first_look import first_look
 from perfdesk.ui.app import MainWindow, apply_chinese_font
+from perfdesk.catalog.form_files import install
+install()  # as the start-up does
 app = QApplication([])
 apply_chinese_font(app)
 opened = []
@@ -115,7 +118,7 @@ def test_form_names_read_from_the_top_of_the_files_are_the_parsed_names():
 
 def test_a_form_name_written_otherwise_is_read_by_the_full_parser(tmp_path):
     import perfdesk.domain.registry as registry
-    from perfdesk import form_files
+    from perfdesk.catalog import form_files
     from perfdesk.domain import sources
     from perfdesk.paths import forms_dir
 
@@ -208,11 +211,17 @@ def test_anything_else_goes_through_the_full_parser(monkeypatch, argv):
     assert built == [1]
 
 
-def test_user_errors_are_resolved_on_first_use():
-    import perfdesk.errors as errors
-    from perfdesk.operations import OperationError
+def test_every_refusal_a_user_may_see_derives_from_one_root():
+    from perfdesk.app.operations import OperationError
+    from perfdesk.domain.formdef import FormDefinitionError
+    from perfdesk.domain.formulas import FormulaError
+    from perfdesk.domain.lifecycle import TransitionRefused
+    from perfdesk.domain.profiles import ProfileError
+    from perfdesk.domain.registry import FormVersionError
+    from perfdesk.domain.scoring import ScoringError
+    from perfdesk.errors import UserError
+    from perfdesk.package.package_errors import PackageError
 
-    assert errors.user_errors() is errors.USER_ERRORS
-    assert {StoreError, OperationError, errors.UserError} <= set(errors.USER_ERRORS)
-    with pytest.raises(AttributeError):
-        errors.NOT_THERE  # noqa: B018
+    roots = (StoreError, OperationError, FormDefinitionError, ProfileError, FormulaError, ScoringError,
+             TransitionRefused, FormVersionError, PackageError)
+    assert [root.__name__ for root in roots if not issubclass(root, UserError)] == []

@@ -144,7 +144,7 @@ def _tables(path: Path) -> dict[str, int]:
 
 
 def test_demo_failing_midway_leaves_nothing(tmp_path, monkeypatch, capsys):
-    from perfdesk import demo
+    from perfdesk.demo import demo_forms as demo
     from perfdesk.store import StoreError
 
     path = tmp_path / "d.db"
@@ -165,7 +165,7 @@ def test_demo_killed_midway_leaves_nothing(tmp_path):
     script = f"""
 import os, signal, sys
 sys.path.insert(0, {str(ROOT)!r})
-from perfdesk import demo
+from perfdesk.demo import demo_forms as demo
 from perfdesk.cli import main
 def killed(store, year):
     os.kill(os.getpid(), signal.SIGKILL)

@@ -18,9 +18,9 @@ from perfdesk.domain.document import column_total, headline_amount, scored_total
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.monitoring import spending
 from perfdesk.domain.registry import get_form
-from perfdesk.revision_restore import restore_revision
-from perfdesk.workflow import void
-from perfdesk.summary_operations import compose_summary, kinds, render_pdf, render_xlsx
+from perfdesk.app.revision_restore import restore_revision
+from perfdesk.app.workflow import void
+from perfdesk.app.summary_operations import compose_summary, kinds, render_pdf, render_xlsx
 from table_text import pdf_text
 
 YEAR = 2026

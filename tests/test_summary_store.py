@@ -16,15 +16,15 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine
 
 from perfdesk.cli import main
-from perfdesk.demo_round import load_round
+from perfdesk.demo.demo_round import load_round
 from perfdesk.domain import money
 from perfdesk.domain.document import column_total
 from perfdesk.domain.registry import get_form
-from perfdesk.package.builder import package_form
+from perfdesk.app.form_submission import package_form
 from perfdesk.package.importer import import_bytes
 from perfdesk.store import Store
 from perfdesk.store.engine import MIGRATIONS
-from perfdesk.summary_operations import compose_summary
+from perfdesk.app.summary_operations import compose_summary
 from table_text import pdf_text
 from perfdesk.package.importer import import_paths
 from test_package_support import (YEAR, decide_at, members, office_signer, stores,  # noqa: F401 - fixtures
@@ -126,7 +126,7 @@ def test_an_empty_round_prints_blank_totals_and_says_the_chart_has_no_data(db_ur
 
 def test_a_county_adds_its_own_summary_table_as_a_file(db_url, tmp_path, capsys, demo_templates):
     """A summary_*.yaml in --forms (or the user's folder) is a 汇总表 of its own, not a form to fill."""
-    from perfdesk import form_files
+    from perfdesk.catalog import form_files
     from perfdesk.domain.registry import form_ids
     from perfdesk.paths import forms_dir
 

@@ -20,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from perfdesk.operations import grid_for
+from perfdesk.app.operations import grid_for
 from perfdesk.render.grid import Grid
 from perfdesk.render.pdf import pagination, render_pdf
 from perfdesk.render.xlsx import render_xlsx
@@ -224,8 +224,8 @@ def test_the_sheet_breaks_where_the_pdf_breaks_and_repeats_its_headers(demo_form
 
 
 def test_a_text_longer_than_a_page_is_split_into_one_row_per_page(form, big_doc):
-    from perfdesk.demo import CITY_UNIT
-    from perfdesk.operations import context
+    from perfdesk.demo.demo_forms import CITY_UNIT
+    from perfdesk.app.operations import context
     from perfdesk.render.grid import build_grid
     from perfdesk.store import UnitRecord
 

@@ -250,7 +250,7 @@ def test_rows_inserted_in_the_sheet_are_rows_of_their_table(demo_store, repair, 
 
 
 def test_an_untouched_template_of_every_demo_form_changes_nothing(full_demo_store):
-    from perfdesk.xlsx_import import read_template, template_bytes
+    from perfdesk.app.xlsx_import import read_template, template_bytes
 
     for listed in full_demo_store.list_forms():
         record = full_demo_store.get_form(listed.id)
@@ -261,7 +261,7 @@ def test_an_untouched_template_of_every_demo_form_changes_nothing(full_demo_stor
 def test_a_county_variants_own_field_is_in_its_template(demo_store, repair, tmp_path, capsys):
     from form_variants import county_declaration, write
 
-    from perfdesk import form_files
+    from perfdesk.catalog import form_files
 
     county = tmp_path / "county-forms"
     write(county, "declaration.yaml", county_declaration())

@@ -18,9 +18,9 @@ from perfdesk.domain.document import blank_document, rows
 from perfdesk.domain.formdef import FieldDef, FormDef
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.registry import all_forms, form_of
-from perfdesk.operations import check
+from perfdesk.app.operations import check
 from perfdesk.render.xlsx_template import FIRST_COLUMN, LEVELS, shown_columns
-from perfdesk.xlsx_import import export_template
+from perfdesk.app.xlsx_import import export_template
 
 from xlsx_filling import excel_value, insert_row, run, sample_form, through_libreoffice, typed_text
 

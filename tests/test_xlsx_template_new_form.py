@@ -15,9 +15,9 @@ from perfdesk.domain.checks import blocking
 from perfdesk.domain.document import blank_document
 from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.registry import form_of
-from perfdesk.operations import check
+from perfdesk.app.operations import check
 from perfdesk.render.xlsx_template import MAP_SHEET
-from perfdesk.xlsx_import import export_template
+from perfdesk.app.xlsx_import import export_template
 
 from xlsx_filling import excel_value, run, sample_form, through_libreoffice, typed_text
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from perfdesk.cli import main
 from perfdesk.domain.checks import blocking
 from perfdesk.domain.formdef import FieldDef
-from perfdesk.operations import check
+from perfdesk.app.operations import check
 
 
 def run(capsys, *argv):

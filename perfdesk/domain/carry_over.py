@@ -11,9 +11,9 @@ import copy
 import datetime as dt
 import re
 
-from . import dates
-from .document import blank_document
-from .formdef import FormDef
+from perfdesk.domain import dates
+from perfdesk.domain.document import blank_document
+from perfdesk.domain.formdef import FormDef
 
 _REVIEW_FIELDS = ("supervisor_opinion", "supervisor_reviewer", "supervisor_review_date", "fill_date")
 

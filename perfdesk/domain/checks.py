@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .field_checks import check_fields
-from .findings import EXPLANATIONS_KEY, Finding, Severity
-from .formdef import FormDef
-from .lifecycle import Role
-from . import scored_rules  # noqa: F401  (registers the score tables' rules)
-from .computed import computed_document
-from .rules import RULES
+from perfdesk.domain.field_checks import check_fields
+from perfdesk.domain.findings import EXPLANATIONS_KEY, Finding, Severity
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.lifecycle import Role
+from perfdesk.domain import scored_rules  # noqa: F401  (registers the score tables' rules)
+from perfdesk.domain.computed import computed_document
+from perfdesk.domain.rules import RULES
 
 _ORDER = {Severity.RETURNED: 0, Severity.ERROR: 1, Severity.WARNING: 2, Severity.HINT: 3}
 

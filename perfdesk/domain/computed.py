@@ -14,11 +14,11 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from . import money
-from .document import lenient, rows, tree_values
-from .formdef import FormDef
-from .profiles import Profile, ProfileError, get_profile
-from .self_evaluation import execution_rate, execution_score, grade_name, indicator_score, total_score
+from perfdesk.domain import money
+from perfdesk.domain.document import lenient, rows, tree_values
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.profiles import Profile, ProfileError, get_profile
+from perfdesk.domain.self_evaluation import execution_rate, execution_score, grade_name, indicator_score, total_score
 
 # Without a known profile (a unit naming none): the rules the table comes from.
 _FALLBACK = {"self_evaluation": "national-2020", "assessment": "changzhi", "ex_ante": "zhongwei"}

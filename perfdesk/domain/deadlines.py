@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import dates
-from .monitoring import due_date as monitoring_due, months_of
+from perfdesk.domain import dates
+from perfdesk.domain.monitoring import due_date as monitoring_due, months_of
 
 RECTIFICATION_DAYS = 60  # 第四十五条（二）: within 60 days of receiving the feedback report
 # The field a kind's due date is read from (反馈意见函: 书面意见反馈期限) or counted from (整改: 收到反馈报告之日).

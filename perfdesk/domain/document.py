@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from . import dates, money
-from .formdef import FieldDef, FormDef, TableDef
+from perfdesk.domain import dates, money
+from perfdesk.domain.formdef import FieldDef, FormDef, TableDef
 
 
 def blank_document(form: FormDef, defaults: dict[str, Any] | None = None) -> dict:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from . import dates, money
-from .document import rows, typed
-from .findings import FINANCE_CELLS_KEY, Finding, Severity
-from .formdef import FieldDef, FormDef
-from .lifecycle import Role
+from perfdesk.domain import dates, money
+from perfdesk.domain.document import rows, typed
+from perfdesk.domain.findings import FINANCE_CELLS_KEY, Finding, Severity
+from perfdesk.domain.formdef import FieldDef, FormDef
+from perfdesk.domain.lifecycle import Role
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")

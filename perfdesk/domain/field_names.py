@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from ..errors import UserError
-from .formdef import FormDef, TableDef
-from .lifecycle import Actor
-from .review_cells import level_paths
+from perfdesk.errors import UserError
+from perfdesk.domain.formdef import FormDef, TableDef
+from perfdesk.domain.lifecycle import Actor
+from perfdesk.domain.review_cells import level_paths
 
 _NUMBERING = "一二三四五六七八九十0123456789、.．"
 

@@ -21,12 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import money
-from .computed import computed_document
-from .document import column_total, scored_total, tree_values
-from .formdef import FormDef
-from .monitoring import alerts, months_of, spending
-from .profiles import Profile
+from perfdesk.domain import money
+from perfdesk.domain.computed import computed_document
+from perfdesk.domain.document import column_total, scored_total, tree_values
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.monitoring import alerts, months_of, spending
+from perfdesk.domain.profiles import Profile
 
 DECLARATION, MONITORING, EVALUATION = "declaration", "monitoring", "evaluation"
 PROJECT, DEPARTMENT = "project", "department"

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterator
 
-from .document import display, rows
-from .formdef import FormDef, TableDef
-from .layout import Group, cells_of, walk
-from .lifecycle import Actor
-from .review_cells import level_paths
+from perfdesk.domain.document import display, rows
+from perfdesk.domain.formdef import FormDef, TableDef
+from perfdesk.domain.layout import Group, cells_of, walk
+from perfdesk.domain.lifecycle import Actor
+from perfdesk.domain.review_cells import level_paths
 
 
 @dataclass(frozen=True)

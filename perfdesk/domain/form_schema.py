@@ -17,8 +17,9 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
 
-from .layout import (CELL_TAGS, NODE_KEYS, FieldCell, FieldParagraph, IndicatorRows, Layout, Node, RepeatRows,
-                     TickCell, TreeRows, span_problems, walk)
+from perfdesk.domain.layout import (
+    CELL_TAGS, NODE_KEYS, FieldCell, FieldParagraph, IndicatorRows, Layout, Node, RepeatRows, TickCell, TreeRows,
+    span_problems, walk)
 
 FIELD_TYPES = ("text", "longtext", "phone", "amount", "score", "date", "choice", "year", "code", "grade",
                "indicator_kind")
@@ -184,7 +185,7 @@ class FormParts:
 def _all_keys() -> set[str]:
     keys: set[str] = set()
     pending = [FormHead, FieldSpec, TreeRowSpec, DerivedSpec, TableSpec, CheckSpec, Computation, Layout]
-    from . import layout as layout_module
+    from perfdesk.domain import layout as layout_module
 
     pending += [c for c in vars(layout_module).values() if isinstance(c, type) and issubclass(c, Node)]
     for model in pending:
@@ -463,8 +464,8 @@ class _References:
                          f"表 {key} 各计分项的分值合计 {caps}，与表中的合计 {table.total_points} 不符")
 
     def checks(self, checks: list[CheckSpec]) -> None:
-        from . import scored_rules  # noqa: F401  (registers the score tables' rules)
-        from .rules import PARAMS
+        from perfdesk.domain import scored_rules  # noqa: F401  (registers the score tables' rules)
+        from perfdesk.domain.rules import PARAMS
 
         codes: dict[str, int] = {}
         for check in checks:

@@ -7,17 +7,19 @@ The file's schema and the checks between its parts are in form_schema.py; the gr
 
 from __future__ import annotations
 
+from perfdesk.errors import UserError
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the schema brings pydantic: imported when a form file is parsed, not with this module
-    from .form_schema import FieldSpec, Problem, TableSpec, TreeRowSpec
-    from .layout import Layout
+    from perfdesk.domain.form_schema import FieldSpec, Problem, TableSpec, TreeRowSpec
+    from perfdesk.domain.layout import Layout
 
 
-class FormDefinitionError(ValueError):
+class FormDefinitionError(UserError, ValueError):
     """The form file itself is wrong: raised at load so a bad file never reaches a clerk. `problems`
     lists each problem with its line (see form_schema.Problem)."""
 
@@ -195,9 +197,9 @@ def _table(key: str, spec: TableSpec) -> TableDef:
 
 def parse_form(text: str, file: str, source: Path | None = None) -> tuple[FormDef | None, list[Problem]]:
     """The form file's text as a FormDef, or None, and every problem found (each with its line)."""
-    from ..yaml_files import YAMLError, load_yaml_lines
-    from .form_migrations import MigrationError, parse_migrations
-    from .form_schema import Problem, check_form
+    from perfdesk.catalog.yaml_files import YAMLError, load_yaml_lines
+    from perfdesk.domain.form_migrations import MigrationError, parse_migrations
+    from perfdesk.domain.form_schema import Problem, check_form
 
     try:
         raw = load_yaml_lines(text)
@@ -235,7 +237,7 @@ def parse_form(text: str, file: str, source: Path | None = None) -> tuple[FormDe
         summary=dict(head.summary or {}),
     )
     if head.summary is not None:  # a 汇总表: its aggregation is checked with the rest of the file
-        from .summary import parse_spec
+        from perfdesk.domain.summary import parse_spec
 
         try:
             parse_spec(form)

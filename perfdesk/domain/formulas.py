@@ -7,6 +7,8 @@ multiplied by 100; every result is rounded half up to its places (two unless the
 
 from __future__ import annotations
 
+from perfdesk.errors import UserError
+
 import ast
 import re
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ _OPERATORS = {ast.Add: "＋", ast.Sub: "－", ast.Mult: "×", ast.Div: "÷"}
 _RANK = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
 
 
-class FormulaError(ValueError):
+class FormulaError(UserError, ValueError):
     """A formula that cannot be computed from what was given; the message says what to fill in, in Chinese."""
 
 

@@ -14,9 +14,9 @@ from functools import lru_cache
 from typing import Mapping
 
 
-from ..paths import forms_dir
-from ..yaml_files import load_yaml
-from .formulas import Formula, FormulaError, FormulaResult, formula_from_data
+from perfdesk.paths import forms_dir
+from perfdesk.catalog.yaml_files import load_yaml
+from perfdesk.domain.formulas import Formula, FormulaError, FormulaResult, formula_from_data
 
 LIBRARY_FILE = "indicator_library.yaml"
 

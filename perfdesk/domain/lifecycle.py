@@ -13,6 +13,8 @@ knows it: at the unit, 已报送 means “sent up, no answer yet”. Statuses ar
 
 from __future__ import annotations
 
+from perfdesk.errors import UserError
+
 from dataclasses import dataclass
 from enum import Enum
 
@@ -249,7 +251,7 @@ MOVES: tuple[Move, ...] = (
 )
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(UserError):
     """A move the lifecycle does not allow; the message says what to do instead."""
 
 

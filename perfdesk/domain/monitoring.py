@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import money
-from .document import blank_document, derived_values, rows, tree_values
-from .formdef import FormDef
-from .profiles import MonitoringRules
+from perfdesk.domain import money
+from perfdesk.domain.document import blank_document, derived_values, rows, tree_values
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.profiles import MonitoringRules
 
 DEFAULT_TOLERANCE = Decimal(10)  # percentage points; used when a profile names none
 DEFAULT_DUE = (7, 31)            # 003 第十三条: the January–June report is due by 31 July

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .profiles import Profile, profile_of
+from perfdesk.domain.profiles import Profile, profile_of
 
 PROGRAM_CHOICE = "本程序设定"
 _SECTIONS = {
@@ -123,7 +123,7 @@ def _deadline_origin(profile: Profile, key: str) -> str:
 
 def form_checks():
     """(form, check spec) of every form file: each names its `source` (enforced when the file loads)."""
-    from .registry import all_forms
+    from perfdesk.domain.registry import all_forms
 
     return [(form, spec) for form in all_forms() for spec in form.checks]
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from . import sources
+from perfdesk.errors import UserError
+from perfdesk.domain import sources
 
 
-class ProfileError(ValueError):
+class ProfileError(UserError, ValueError):
     """An unknown or malformed profile; the message says which, in Chinese."""
 
 

@@ -1,4 +1,4 @@
-"""The forms PerfDesk knows, as the loader (perfdesk/form_files.py) hands them in: the shipped files,
+"""The forms PerfDesk knows, as the loader (perfdesk/catalog/form_files.py) hands them in: the shipped files,
 the user's folder and `--forms DIR`, a file there replacing the shipped one of the same id.
 
 A stored form names its form id and version; `form_of(record)` is the definition it was filled with,
@@ -10,10 +10,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from . import sources
+from perfdesk.errors import UserError
+from perfdesk.domain import sources
 
 if TYPE_CHECKING:
-    from .formdef import FormDef
+    from perfdesk.domain.formdef import FormDef
 
 # The shipped forms: id → file in forms/.
 FORM_FILES = {
@@ -41,14 +42,14 @@ ASSESSMENT_FORMS = ("assessment_department", "assessment_county")
 EX_ANTE_FORMS = ("ex_ante_assessment",)
 
 
-class FormVersionError(ValueError):
+class FormVersionError(UserError, ValueError):
     """A stored or received form of a version this installation has no file for."""
 
 
 @lru_cache(maxsize=None)
 def get_form(form_id: str, version: int | None = None) -> FormDef:
     """The form's current definition, or the one of `version` (FormVersionError where there is none)."""
-    from .formdef import FormDefinitionError
+    from perfdesk.domain.formdef import FormDefinitionError
 
     catalog = sources.catalog()
     form = catalog.form(form_id, version)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import money
-from .profiles import CutRule, Grade, Profile, profile_of
-from .scoring import ScoringError, grade as grade_of
+from perfdesk.domain import money
+from perfdesk.domain.profiles import CutRule, Grade, Profile, profile_of
+from perfdesk.domain.scoring import ScoringError, grade as grade_of
 
 PROJECT, DEPARTMENT = "project", "department"
 KEEP, CUT, STOP = "keep", "cut", "stop"

@@ -7,10 +7,10 @@ an indicator inserted above it moves the mark with the row, and a row deleted co
 
 from __future__ import annotations
 
-from .document import display, rows
-from .findings import Finding, Severity
-from .form_diff import pair_rows, row_label
-from .formdef import FormDef
+from perfdesk.domain.document import display, rows
+from perfdesk.domain.findings import Finding, Severity
+from perfdesk.domain.form_diff import pair_rows, row_label
+from perfdesk.domain.formdef import FormDef
 
 RETURNED_CODE = "returned:"
 

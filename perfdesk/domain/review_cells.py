@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from .formdef import FormDef
-from .lifecycle import Actor
-from .review_opinions import REVIEW_LEVELS, LevelDecision
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.lifecycle import Actor
+from perfdesk.domain.review_opinions import REVIEW_LEVELS, LevelDecision
 
 _PARTS = ("opinion", "reviewer", "review_date")
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from .lifecycle import Action, Actor, Status
+from perfdesk.domain.lifecycle import Action, Actor, Status
 
 REVIEW_LEVELS = (Actor.SUPERVISOR, Actor.FINANCE_DEPT, Actor.PERF_MGMT)
 _SIGN_OFFS = (Action.FORWARD, Action.APPROVE)

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterator
 
-from . import dates, money
-from .document import column_total, lenient, rows, tree_values
-from .findings import Finding, Severity
-from .formdef import FormDef
+from perfdesk.domain import dates, money
+from perfdesk.domain.document import column_total, lenient, rows, tree_values
+from perfdesk.domain.findings import Finding, Severity
+from perfdesk.domain.formdef import FormDef
 
 Rule = Callable[[FormDef, dict, dict], Iterator[Finding]]
 RULES: dict[str, Rule] = {}
@@ -176,7 +176,7 @@ def impossible_needs_measures(form: FormDef, doc: dict, spec: dict) -> Iterator[
 
 @rule("deviation_needs_cause", tables=("table",))
 def deviation_needs_cause(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
-    from .monitoring import falls_short
+    from perfdesk.domain.monitoring import falls_short
 
     table = form.tables[spec["table"]]
     for index, row in enumerate(rows(doc, table)):
@@ -190,7 +190,7 @@ def deviation_needs_cause(form: FormDef, doc: dict, spec: dict) -> Iterator[Find
 @rule("spending_behind", tables=("table",), fields=("explanation_field",))
 def spending_behind(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     """支出进度 trailing the period's share by more than the profile's tolerance needs a cause."""
-    from .monitoring import months_of, period_share, spending, tolerance
+    from perfdesk.domain.monitoring import months_of, period_share, spending, tolerance
 
     rate = spending(form, doc, spec["table"]).get("spend_rate")
     share, allowed = period_share(months_of(doc)), tolerance(doc.get("_profile"))

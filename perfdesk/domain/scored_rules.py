@@ -7,13 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from . import money
-from .document import lenient, rows, tree_values
-from .findings import Finding, Severity
-from .formdef import FormDef
-from .profiles import get_profile
-from .rules import rule
-from .self_evaluation import indicator_score
+from perfdesk.domain import money
+from perfdesk.domain.document import lenient, rows, tree_values
+from perfdesk.domain.findings import Finding, Severity
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.profiles import get_profile
+from perfdesk.domain.rules import rule
+from perfdesk.domain.self_evaluation import indicator_score
 
 
 def _find(form: FormDef, spec: dict, code: str, path: str, message: str) -> Finding:

@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping, Sequence, Union
 
-from .formulas import FormulaError, parse_number
-from .profiles import ExAnteRules, Grade, Profile, ProfileError, ScorePart, ScoringRules, Verdict, profile_of
+from perfdesk.errors import UserError
+from perfdesk.domain.formulas import FormulaError, parse_number
+from perfdesk.domain.profiles import (
+    ExAnteRules, Grade, Profile, ProfileError, ScorePart, ScoringRules, Verdict, profile_of)
 
 __all__ = [
     "Execution", "Grade", "ItemScore", "Measured", "PartScore", "Rated", "ScoreResult", "ScoringError",
@@ -37,7 +39,7 @@ _CENT = Decimal("0.01")
 _HUNDRED = Decimal(100)
 
 
-class ScoringError(ValueError):
+class ScoringError(UserError, ValueError):
     """An evaluation that cannot be scored as given; the message says what to change, in Chinese."""
 
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .profiles import Profile, Rating, SelfEvalRules
+from perfdesk.domain.profiles import Profile, Rating, SelfEvalRules
 
 NATURES = ("=", "≥", "≤", "定性")
 _CENT = Decimal("0.01")

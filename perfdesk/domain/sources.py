@@ -1,9 +1,9 @@
 """Where the domain gets its form and profile definitions from.
 
-The domain reads no files: a loader outside it (perfdesk/form_files.py, installed when the perfdesk
-package is imported) finds the shipped files, the user's folder and `--forms DIR`, parses them and
-answers the registry's and the profiles' questions. Installing another catalog (a test's, `--forms`)
-clears what was worked out from the one before.
+The domain reads no files: a loader outside it (perfdesk/catalog/form_files.py, installed at
+start-up) finds the shipped files, the user's folder and `--forms DIR`, parses them and answers
+the registry's and the profiles' questions. Installing another catalog (a test's, `--forms`) clears
+what was worked out from the one before.
 """
 
 from __future__ import annotations
@@ -40,9 +40,13 @@ def use(catalog: Catalog) -> None:
         clear()
 
 
+def installed() -> bool:
+    return _catalog is not None
+
+
 def catalog() -> Catalog:
     if _catalog is None:
-        raise RuntimeError("no form catalog installed: import perfdesk first")
+        raise RuntimeError("no form catalog installed: call perfdesk.catalog.form_files.install() at start-up")
     return _catalog
 
 

@@ -25,12 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import money
-from .figures import AMOUNT_FIGURES, COUNT_FIGURES, PROJECT, from_units
-from .formdef import FormDef, FormDefinitionError
-from .monitoring import period_share
-from .profiles import Profile, ProfileError, get_profile
-from .result_application import apply_result
+from perfdesk.domain import money
+from perfdesk.domain.figures import AMOUNT_FIGURES, COUNT_FIGURES, PROJECT, from_units
+from perfdesk.domain.formdef import FormDef, FormDefinitionError
+from perfdesk.domain.monitoring import period_share
+from perfdesk.domain.profiles import Profile, ProfileError, get_profile
+from perfdesk.domain.result_application import apply_result
 
 GROUPS = ("unit", "supervisor", "form")
 GROUP_LABELS = {"unit": ("预算单位", "主管部门"), "supervisor": ("主管部门", "单位数")}

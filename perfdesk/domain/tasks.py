@@ -16,9 +16,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..errors import UserError
-from .lifecycle import Status
-from .registry import FORM_FILES
+from perfdesk.errors import UserError
+from perfdesk.domain.lifecycle import Status
+from perfdesk.domain.registry import FORM_FILES
 
 # Form kinds whose deadline a profile gives, and which deadline it is.
 MONITORING_KINDS = ("project_monitoring", "dept_monitoring", "monitoring_report")

@@ -16,8 +16,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PackageError
-from ..os_errors import explain_os
+from perfdesk.package.package_errors import PackageError
+from perfdesk.os_errors import explain_os
 
 KiB, MiB = 1024, 1024 * 1024
 

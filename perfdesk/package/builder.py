@@ -1,4 +1,5 @@
-"""Build a unit's signed submission package (.pdpkg) from a stored form.
+"""A unit's signed submission package (.pdpkg): assembled, signed, zipped and written. Checking a stored
+form and marking it sent is perfdesk/app/form_submission.py.
 
 Layout of the zip (all members in memory, written once, atomically):
   form.json      the form data with its id, version, uid, package version, unit, year, title, status
@@ -12,7 +13,6 @@ Layout of the zip (all members in memory, written once, atomically):
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import re
@@ -21,19 +21,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
-from ..domain.lifecycle import Action, Actor, Role, Round, Status, find_move, submission_round
-from ..os_errors import explain_os
-from ..domain.registry import form_of
-from ..domain.review_cells import self_supervised, unsigned
-from ..store import FormRecord, Store, UnitRecord
-from . import keys
-from .archive_safety import LIMITS, name_problem
-from .errors import PackageError
-from .form_uid import new_form_uid
-from .formdata import strip_finance
-from .identity import Signer
-from .manifest import ATTACHMENTS, MANIFEST, SIGNATURE, SIGNER, build_manifest, canonical, digest
+from perfdesk.domain.lifecycle import Round, Status
+from perfdesk.os_errors import explain_os
+from perfdesk.store import FormRecord, UnitRecord
+from perfdesk.package import keys
+from perfdesk.package.archive_safety import LIMITS, name_problem
+from perfdesk.package.package_errors import PackageError
+from perfdesk.package.identity import Signer
+from perfdesk.package.manifest import ATTACHMENTS, MANIFEST, SIGNATURE, SIGNER, build_manifest, canonical, digest
 
 UNIT_FIELDS = ("name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile")
 # Fixed zip timestamps: the same members give the same zip, whatever the clock says.
@@ -47,18 +42,6 @@ class Built:
     version: int
     file_name: str
     round: Round = Round.SINGLE
-
-
-def refusal(record: FormRecord, data: dict, context: CheckContext) -> str | None:
-    """Why this document may not leave the unit (errors, unexplained warnings), or None; checked
-    as the unit checks it (the finance-only cells are blank in what it sends)."""
-    findings = run_checks(form_of(record), data, context)
-    for problems, what in ((blocking(findings), "个错误"), (unexplained_warnings(findings), "个警告未填写说明")):
-        if problems:
-            listed = "\n".join(f.line() for f in problems[:20])
-            more = f"\n……共 {len(problems)} 个" if len(problems) > 20 else ""
-            return f"表单 {record.id}“{record.title}”有 {len(problems)} {what}，不能打包报送，请先处理：\n{listed}{more}"
-    return None
 
 
 def file_name(unit_code: str, title: str, version: int, kind: str = "") -> str:
@@ -113,7 +96,7 @@ def assemble_form_package(signer: Signer, record: FormRecord, uid: str, version:
                           seal_png: bytes | None = None, round: Round = Round.SINGLE) -> bytes:
     """The zip from parts already made (checks and rendering are the caller's): the unsigned
     rendering `pdf` is signed here, bound to the form.json it prints (see pdfsign)."""
-    from .pdfsign import sign_pdf
+    from perfdesk.package.pdfsign import sign_pdf
 
     document = form_json(record, signer.unit, uid, version, data, round)
     extra = _attachments(list(attachments))
@@ -124,65 +107,6 @@ def assemble_form_package(signer: Signer, record: FormRecord, uid: str, version:
     return sign_and_zip(signer, members, kind="form", form_id=record.form_id,
                         form_version=record.form_version, form_uid=uid, version=version,
                         year=record.year, title=record.title)
-
-
-def submission_of(store: Store, record: FormRecord) -> Round:
-    """The round this form goes up in now, or TransitionRefused when its status does not allow
-    sending it (a draft with errors is refused by the checks, with each error named). A unit's form
-    received at a 主管部门 or an office is never sent up from there."""
-    from ..review_desk import refuse_sending
-
-    refuse_sending(store, record)
-    if record.status is not Status.DRAFT:  # a draft goes once its checks pass (refusal names what fails)
-        find_move(Action.SUBMIT, record.status, actor=Actor.UNIT)
-    sent_before = any(e.action is Action.SUBMIT for e in store.events(record.id))
-    return submission_round(form_of(record).raw_kind, record.status, sent_before)
-
-
-def next_version(record: FormRecord) -> int:
-    """The 第 N 版 the form's next submission carries: one more than its last submission's. Versions count
-    what was sent (the office keeps the newest), never the saves in between."""
-    return (record.package_version or 0) + 1
-
-
-def build_form_package(store: Store, form_instance_id: int, signer: Signer, *, seal_png: bytes | None = None,
-                       attachments: list[tuple[str, bytes]] = ()) -> Built:
-    """Check, render, sign and pack one form, in memory; the store is not marked (see package_form)."""
-    from ..operations import check_context, render
-
-    record = store.get_form(form_instance_id)
-    if record.deleted_at is not None:
-        raise PackageError(f"表单 {record.id}“{record.title}”在回收站中，请先还原")
-    round = submission_of(store, record)
-    if record.unit_id != signer.unit.id:
-        raise PackageError(f"表单 {record.id} 属于另一个单位，不能用“{signer.unit.name}”的密钥签名")
-    form = form_of(record)
-    data = unsigned(form, strip_finance(form, record.data), own_supervisor=self_supervised(signer.unit))
-    reason = refusal(record, data, check_context(store, record, role=Role.UNIT))
-    if reason:
-        raise PackageError(reason)
-    uid = store.ensure_form_uid(record.id, lambda: new_form_uid(signer.unit.code))
-    version = next_version(record)
-    # A new version: no level has signed it yet, whatever the last one's answer said.
-    rendered = render(store, dataclasses.replace(record, data=data, package_version=version))
-    payload = assemble_form_package(signer, record, uid, version, data, rendered.pdf, rendered.xlsx, attachments,
-                                    seal_png=seal_png, round=round)
-    return Built(payload, uid, version, file_name(signer.unit.code, record.title, version), round)
-
-
-def package_form(store: Store, form_instance_id: int, signer: Signer, target: Path, *,
-                 seal_png: bytes | None = None, attachments: list[tuple[str, bytes]] = ()) -> Built:
-    """Build, write, and only then mark the form 已报送 with the version and round it was sent in
-    (the review will name that version)."""
-    built = build_form_package(store, form_instance_id, signer, seal_png=seal_png, attachments=attachments)
-    write_package(target, built.data)
-    record = store.get_form(form_instance_id)
-    if record.status is Status.DRAFT:  # saved before its last fix was checked: it passes now
-        record = store.transition(record.id, find_move(Action.CHECK, Status.DRAFT))
-    store.transition(record.id, find_move(Action.SUBMIT, record.status, actor=Actor.UNIT),
-                     actor_name=signer.unit.name, round=built.round.value, package_version=built.version,
-                     detail={"file": built.file_name, "signer": signer.fingerprint})
-    return built
 
 
 def write_package(target: Path, payload: bytes) -> None:

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 import uuid
 
-from .errors import PackageError
+from perfdesk.package.package_errors import PackageError
 
 _VERSION = 8
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterator
 
-from ..domain.document import value_at
-from ..domain.formdef import FormDef
-from ..domain.findings import FINANCE_CELLS_KEY
-from .errors import PackageError
+from perfdesk.domain.document import value_at
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.findings import FINANCE_CELLS_KEY
+from perfdesk.package.package_errors import PackageError
 
 MAX_DEPTH = 8
 MAX_NODES = 200_000
@@ -130,8 +130,8 @@ def apply_finance(form: FormDef, data: dict, values: dict[str, Any]) -> dict:
 def set_cells(form: FormDef, data: dict, cells: dict[str, Any], allowed: set[str] | None = None) -> dict:
     """The document with a reviewer's own cells (its opinion, reviewer, date) set; only those cells
     (`allowed`, default: every review level's cells the form has) may change."""
-    from ..domain.lifecycle import Actor
-    from ..domain.review_cells import level_paths
+    from perfdesk.domain.lifecycle import Actor
+    from perfdesk.domain.review_cells import level_paths
 
     allowed = allowed if allowed is not None else {p for a in Actor for p in level_paths(form, a)}
     doc = copy.deepcopy(data)

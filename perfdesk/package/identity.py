@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from ..store import IdentityRecord, Store, StoreError, UnitRecord
-from . import keys, keystore
-from .errors import IdentityError
+from perfdesk.store import IdentityRecord, Store, StoreError, UnitRecord
+from perfdesk.package import keys, keystore
+from perfdesk.package.package_errors import IdentityError
 
 MIN_PASSPHRASE = 8
 DEFAULT_YEARS = 5

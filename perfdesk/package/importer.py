@@ -10,22 +10,22 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
-from ..domain.document import headline_amount
-from ..domain.lifecycle import Action, Actor, Role, Round, find_move, role_of
-from ..domain.profiles import get_profile
-from ..domain.formdef import FormDef
-from ..domain.registry import FormVersionError, get_form, version_message
-from ..errors import USER_ERRORS
-from ..store import Store
-from . import PACKAGE_SUFFIX, keys
-from .archive_safety import read_package_file
-from .builder import UNIT_FIELDS
-from .errors import PackageError
-from .form_uid import check_form_uid
-from .formdata import check_shape, set_cells
-from .manifest import FORWARDED, canonical, digest
-from .verifier import Envelope, Verified, open_envelope, read_contents, signer_key_role
+from perfdesk.domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
+from perfdesk.domain.document import headline_amount
+from perfdesk.domain.lifecycle import Action, Actor, Role, Round, find_move, role_of
+from perfdesk.domain.profiles import get_profile
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.registry import FormVersionError, get_form, version_message
+from perfdesk.errors import UserError
+from perfdesk.store import Store
+from perfdesk.package import PACKAGE_SUFFIX, keys
+from perfdesk.package.archive_safety import read_package_file
+from perfdesk.package.builder import UNIT_FIELDS
+from perfdesk.package.package_errors import PackageError
+from perfdesk.package.form_uid import check_form_uid
+from perfdesk.package.formdata import check_shape, set_cells
+from perfdesk.package.manifest import FORWARDED, canonical, digest
+from perfdesk.package.verifier import Envelope, Verified, open_envelope, read_contents, signer_key_role
 
 # Who takes in a unit's form at this kind of installation, and where the form then waits.
 _RECEIVER = {Role.SUPERVISOR: Actor.SUPERVISOR, Role.FINANCE: Actor.FINANCE_DEPT}
@@ -88,7 +88,7 @@ def import_paths(store: Store, paths: list[Path], *, trust_new: bool = False,
         try:
             data = read_package_file(path)
             outcome = import_bytes(store, data, str(path), trust_new=trust_new, keep_existing=keep_existing)
-        except USER_ERRORS as exc:  # unreadable file, or the store failed while noting a refusal
+        except UserError as exc:  # unreadable file, or the store failed while noting a refusal
             outcome = Outcome(str(path), "rejected", str(exc))
         except Exception as exc:  # noqa: BLE001 - a defect of ours must not cost the rest of the batch
             outcome = Outcome(str(path), "rejected", f"导入时发生内部错误（{type(exc).__name__}），已跳过此数据包，"
@@ -113,15 +113,15 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
         _check_trust(verified, trust_new)  # before any member is parsed: an outsider costs only hashes
         verified = _read(verified)
         if verified.kind in ("task", "empty"):
-            from .tasks import receive_task_or_empty
+            from perfdesk.package.task_packages import receive_task_or_empty
 
             return receive_task_or_empty(store, verified, source, trust_new, keep_existing)
         if verified.kind in ("form", "forward"):
             return _receive_form(store, verified, source, trust_new, keep_existing)
-        from .review import receive_review
+        from perfdesk.package.review import receive_review
 
         return receive_review(store, verified, source, trust_new)
-    except USER_ERRORS as exc:
+    except UserError as exc:
         reason = str(exc)
         store.log_rejected(**inbox_entry(verified, sha, source, reason))
         return Outcome(source, "rejected", reason)
@@ -190,7 +190,7 @@ def _unit(v: Verified) -> dict:
 def package_form(form_id: str, version: int) -> FormDef:
     """The definition a package was filled with; where this installation has no file of that version, the
     clerk is told which version each side has instead of a failure."""
-    from ..domain.formdef import FormDefinitionError
+    from perfdesk.domain.formdef import FormDefinitionError
 
     try:
         return get_form(form_id, version)
@@ -245,7 +245,7 @@ def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool, k
     round = _round(v)
     events, trust = [], [trust_row(v)]
     if forwarded:
-        from .review import forward_opinion
+        from perfdesk.package.review import forward_opinion
 
         if receiver is not Actor.FINANCE_DEPT:
             raise PackageError("主管部门转报的数据包应由财政部门导入")

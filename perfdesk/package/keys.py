@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
-from .errors import IdentityError, PackageError
+from perfdesk.package.package_errors import IdentityError, PackageError
 
 # pyHanko signs PDFs with these; SM2 and others would sign the manifest but not the PDF.
 _CURVES = (ec.SECP256R1, ec.SECP384R1)

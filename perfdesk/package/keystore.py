@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, padding, serialization
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from .errors import IdentityError
+from perfdesk.package.package_errors import IdentityError
 
 ITERATIONS = 600_000
 _PEM_LABEL = "ENCRYPTED PRIVATE KEY"

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import __version__
-from .archive_safety import LIMITS, name_problem
-from .errors import PackageError
+from perfdesk import __version__
+from perfdesk.package.archive_safety import LIMITS, name_problem
+from perfdesk.package.package_errors import PackageError
 
 MANIFEST_VERSION = 1
 MANIFEST, SIGNATURE, SIGNER = "manifest.json", "manifest.sig", "signer.pem"

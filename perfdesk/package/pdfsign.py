@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from .errors import PackageError
-from .identity import Signer
+from perfdesk.package.package_errors import PackageError
+from perfdesk.package.identity import Signer
 
 FIELD = "PerfDeskSignature"
 SEAL_SIZE = 113.0  # points: a 40 mm round seal, the size of an official 公章
@@ -170,7 +170,7 @@ def check_pdf(pdf: bytes, signer: x509.Certificate, *, form_sha256: str) -> PdfC
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from . import keys
+    from perfdesk.package import keys
 
     _quiet()
     anchor = ax509.Certificate.load(signer.public_bytes(serialization.Encoding.DER))

@@ -14,10 +14,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from ..render.pdf import FONT, register_font
-from ..store import Store
-from . import keys
-from .identity import identity_of
+from perfdesk.render.pdf import FONT, register_font
+from perfdesk.store import Store
+from perfdesk.package import keys
+from perfdesk.package.identity import identity_of
 
 _SOURCE = {"self-issued": "本单位自行生成（自签名证书）", "pkcs12": "认证机构颁发（PKCS#12 导入）"}
 

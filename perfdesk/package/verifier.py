@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 
-from ..store import Store, TrustRecord
-from . import keys
-from .archive_safety import read_members
-from .errors import PackageError
-from .manifest import (CONTENT, ENVELOPE, MANIFEST, MANIFEST_LIMIT, SIGNATURE, SIGNER, Manifest, digest, parse_manifest,
-                       strict_json)
-from .pdfsign import PdfCheck
+from perfdesk.store import Store, TrustRecord
+from perfdesk.package import keys
+from perfdesk.package.archive_safety import read_members
+from perfdesk.package.package_errors import PackageError
+from perfdesk.package.manifest import (
+    CONTENT, ENVELOPE, MANIFEST, MANIFEST_LIMIT, SIGNATURE, SIGNER, Manifest, digest, parse_manifest, strict_json)
+from perfdesk.package.pdfsign import PdfCheck
 
 KiB, MiB = 1024, 1024 * 1024
 _ENVELOPE_LIMITS = {MANIFEST: MANIFEST_LIMIT, SIGNATURE: KiB, SIGNER: 64 * KiB}
@@ -195,7 +195,7 @@ def read_contents(envelope: Envelope, *, check_pdf: bool = False) -> Verified:
     content = _content(m, members)
     pdf = None
     if check_pdf and m.kind == "form":
-        from .pdfsign import check_pdf as validate
+        from perfdesk.package.pdfsign import check_pdf as validate
 
         pdf = validate(members["form.pdf"], envelope.cert, form_sha256=digest(members["form.json"]))
     return Verified(manifest=m, members=members, content=content, cert=envelope.cert,

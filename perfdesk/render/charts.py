@@ -19,9 +19,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from ..domain import money
-from ..domain.summary import ChartData
-from .pdf import FONT, register_font
+from perfdesk.domain import money
+from perfdesk.domain.summary import ChartData
+from perfdesk.render.pdf import FONT, register_font
 
 PALETTE = [colors.HexColor(c) for c in ("#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#7f8c8d")]
 BAR, REFERENCE = colors.HexColor("#2f6db5"), colors.HexColor("#c0392b")

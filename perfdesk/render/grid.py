@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..domain import money
-from ..domain.document import column_total, derived_values, display, lenient, rows, scored_total, tree_values
-from ..domain import layout as L
-from ..domain.formdef import FormDef
-from ..domain.layout import Occupancy
+from perfdesk.domain import money
+from perfdesk.domain.document import column_total, derived_values, display, lenient, rows, scored_total, tree_values
+from perfdesk.domain import layout as L
+from perfdesk.domain.formdef import FormDef
+from perfdesk.domain.layout import Occupancy
 
 TICKED, UNTICKED = "☑", "□"
 BLANK_DATE = "　　年　　月　　日"
@@ -99,7 +99,7 @@ class _Builder:
             cover=[(self.cover_line(x), x.align, float(x.size)) for x in layout.cover],
         )
         self.occupancy = Occupancy()
-        from ..domain.computed import summed_fields
+        from perfdesk.domain.computed import summed_fields
 
         self.summed = summed_fields(form, doc)  # 合计 fields the Excel sheet writes as formulas
 
@@ -410,7 +410,7 @@ class _Builder:
 
 def build_grid(form: FormDef, doc: dict, context: dict[str, Any]) -> Grid:
     """context: region, level, year, finance_office — what the title and labels need."""
-    from ..domain.computed import computed_document
+    from perfdesk.domain.computed import computed_document
 
     # the computed cells (得分, 合计, 等次) as the unit's rules give them, never as stored
     doc = computed_document(form, doc, context.get("profile"))

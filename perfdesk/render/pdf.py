@@ -18,8 +18,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from ..paths import fonts_dir
-from .grid import TICKED, UNTICKED, Cell, Grid
+from perfdesk.paths import fonts_dir
+from perfdesk.render.grid import TICKED, UNTICKED, Cell, Grid
 
 FONT = "WenQuanYiMicroHei"
 FONT_FILE = "wqy-microhei.ttc"

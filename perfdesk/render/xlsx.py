@@ -31,10 +31,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from .grid import Cell, Grid
-from .pdf import FOOTER, MARGIN, SIZE, PrintedPage, pagination, register_font, wrap
-from .xlsx_cached import save
-from .xlsx_formulas import formula
+from perfdesk.render.grid import Cell, Grid
+from perfdesk.render.pdf import FOOTER, MARGIN, SIZE, PrintedPage, pagination, register_font, wrap
+from perfdesk.render.xlsx_cached import save
+from perfdesk.render.xlsx_formulas import formula
 
 AMOUNT_FORMAT = "#,##0.00##"  # 万元: two decimals, up to four when the yuan matter
 RATE_FORMAT = "0.00"  # a rate in per cent, as the PDF prints it under 下达率%

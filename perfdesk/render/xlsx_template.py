@@ -3,7 +3,7 @@ the form file's layout prints them, each value in a yellow unlocked cell with va
 dates and amounts; the rest protected.
 
 Each sheet row says what it holds in a hidden first column (`field:KEY`, `head:TABLE`, `row:TABLE:N`,
-`tree:TABLE:ROW`, `end:TABLE`), so perfdesk.xlsx_import reads the file back by those keys, not by
+`tree:TABLE:ROW`, `end:TABLE`), so perfdesk.app.xlsx_import reads the file back by those keys, not by
 fixed cells: a row the clerk inserts inside a table (it has no key) is one more row of that table, and
 under an indicator table's 二级指标 one more indicator of that 二级指标. Repeating tables get blank
 rows to fill (TEMPLATE_BLANK_ROWS, under every 二级指标 of an indicator table). A very hidden sheet
@@ -19,9 +19,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..domain import dates, layout as L, money
-from ..domain.document import rows
-from ..domain.formdef import FieldDef, FormDef, TableDef
+from perfdesk.domain import dates, layout as L, money
+from perfdesk.domain.document import rows
+from perfdesk.domain.formdef import FieldDef, FormDef, TableDef
 
 MAP_SHEET = "_perfdesk"
 TEMPLATE_KIND = "perfdesk-xlsx-template/2"

@@ -12,7 +12,7 @@ import importlib
 
 _WHERE = {
     "Store": "store", "ROLES": "store", "SETTING_ROLE": "store", "SETTING_UNIT_ID": "store",
-    "StoreError": "errors", "DamagedFormError": "errors", "FormConflict": "errors", "default_url": "location",
+    "StoreError": "store_errors", "DamagedFormError": "store_errors", "FormConflict": "store_errors", "default_url": "location",
     "Received": "packages",
     "UnitRecord": "records", "FormRecord": "records", "FormSummary": "records", "RevisionRecord": "records",
     "IdentityRecord": "records", "TrustRecord": "records", "InboxRecord": "records",

@@ -13,10 +13,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.dates import format_moment
-from ..os_errors import explain_os, explain_sqlite
-from .errors import StoreError
-from .location import sqlite_file
+from perfdesk.domain.dates import format_moment
+from perfdesk.os_errors import explain_os, explain_sqlite
+from perfdesk.store.store_errors import StoreError
+from perfdesk.store.location import sqlite_file
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from .errors import StoreError
+from perfdesk.store.store_errors import StoreError
 
 # Only these leaf types survive a JSON round trip unchanged. float is refused on purpose:
 # money must never pass through binary floating point.

@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .codec import aware_utc
-from .engine import migrate, open_engine, reason, shown
-from .errors import StoreError
-from .tables import metadata
+from perfdesk.store.codec import aware_utc
+from perfdesk.store.engine import migrate, open_engine, reason, shown
+from perfdesk.store.store_errors import StoreError
+from perfdesk.store.tables import metadata
 
 _BATCH = 500
 

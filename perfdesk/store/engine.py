@@ -14,8 +14,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from .errors import StoreError
-from .location import MIGRATIONS, default_url, head_revision, sqlite_file  # noqa: F401 - where callers have found them
+from perfdesk.store.store_errors import StoreError
+from perfdesk.store.location import MIGRATIONS, default_url, head_revision, sqlite_file  # noqa: F401 - where callers have found them
 
 # Execution option read by the "begin" listener: writers take SQLite's write lock up front,
 # so a read-then-write (save_form) cannot interleave with another process's write.
@@ -32,7 +32,7 @@ def shown(url: str) -> str:
 
 def reason(exc: BaseException) -> str:
     # The driver's own message is the useful part; SQLAlchemy's wrapper adds SQL and links.
-    from ..os_errors import explain
+    from perfdesk.os_errors import explain
 
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         return explain(exc.orig)

@@ -20,10 +20,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from ..domain.lifecycle import parse_status
-from .codec import aware_utc, load_amount
-from .location import head_revision, sqlite_file
-from .records import SUMMARY_COLUMNS, FormSummary
+from perfdesk.domain.lifecycle import parse_status
+from perfdesk.store.codec import aware_utc, load_amount
+from perfdesk.store.location import head_revision, sqlite_file
+from perfdesk.store.records import SUMMARY_COLUMNS, FormSummary
 
 _TIMES = ("created_at", "updated_at", "deleted_at")
 

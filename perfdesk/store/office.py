@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
 
-from ..domain.lifecycle import Action, parse_status
-from ..domain.tasks import Deadline, EmptyFact, FormFact, UnitEntry, contact_of
-from .codec import aware_utc, load_json, now_utc
-from .errors import StoreError
-from .packages import IMPORTED, UPDATED, _add_entry
-from .tables import empty_statements, form_events, form_instances, office_units, tasks, units
+from perfdesk.domain.lifecycle import Action, parse_status
+from perfdesk.domain.tasks import Deadline, EmptyFact, FormFact, UnitEntry, contact_of
+from perfdesk.store.codec import aware_utc, load_json, now_utc
+from perfdesk.store.store_errors import StoreError
+from perfdesk.store.packages import IMPORTED, UPDATED, _add_entry
+from perfdesk.store.tables import empty_statements, form_events, form_instances, office_units, tasks, units
 
 _U, _T, _S, _F, _EV = office_units.c, tasks.c, empty_statements.c, form_instances.c, form_events.c
 
@@ -88,7 +88,7 @@ class OfficeStore:
     def own_unit(self):
         """This installation's own unit: the one set up here, else the only one with a signing key,
         else the only unit; None when it cannot be told."""
-        from .store import SETTING_UNIT_ID
+        from perfdesk.store.store import SETTING_UNIT_ID
 
         store = self.store
         units = store.units()
@@ -283,7 +283,7 @@ def _deadlines_json(deadlines: dict[str, Deadline]) -> str:
 
 def board_for(office: OfficeStore, task: TaskRecord, today: dt.date):
     """The 报送情况 matrix of `task` as of `today`."""
-    from ..domain.tasks import build_board
+    from perfdesk.domain.tasks import build_board
 
     kinds = list(task.deadlines)
     return build_board(office.units(task.unit_codes), {k: task.due(k) for k in kinds},

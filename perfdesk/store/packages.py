@@ -15,14 +15,14 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from .codec import aware_utc, dump_amount, dump_json, load_json, now_utc
-from .errors import StoreError
-from .figures import refresh_figures
-from .records import (FormRecord, IdentityRecord, InboxRecord, TrustRecord, form_record,
-                      identity_record, inbox_record, trust_record)
-from ..domain.lifecycle import Move, Status, approved_label
-from .statements import add_event, add_unit_row, form_row, keep_revision, stored_status, update_form
-from .tables import form_instances, identities, inbox, kept_packages, trusted_keys, units
+from perfdesk.store.codec import aware_utc, dump_amount, dump_json, load_json, now_utc
+from perfdesk.store.store_errors import StoreError
+from perfdesk.store.figure_store import refresh_figures
+from perfdesk.store.records import (
+    FormRecord, IdentityRecord, InboxRecord, TrustRecord, form_record, identity_record, inbox_record, trust_record)
+from perfdesk.domain.lifecycle import Move, Status, approved_label
+from perfdesk.store.statements import add_event, add_unit_row, form_row, keep_revision, stored_status, update_form
+from perfdesk.store.tables import form_instances, identities, inbox, kept_packages, trusted_keys, units
 
 # Inbox statuses that mean "this package's content is in the store".
 IMPORTED = "已导入"

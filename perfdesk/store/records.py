@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from ..domain.lifecycle import Action, Actor, Status, parse_status
-from .codec import aware_utc, load_amount, load_json
-from .errors import DamagedFormError
+from perfdesk.domain.lifecycle import Action, Actor, Status, parse_status
+from perfdesk.store.codec import aware_utc, load_amount, load_json
+from perfdesk.store.store_errors import DamagedFormError
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from ..domain.lifecycle import Action, Actor, Status, parse_status
-from .codec import dump_json, now_utc
-from .errors import StoreError
-from .figures import refresh_figures
-from .tables import form_events, form_instances, revisions, units
+from perfdesk.domain.lifecycle import Action, Actor, Status, parse_status
+from perfdesk.store.codec import dump_json, now_utc
+from perfdesk.store.store_errors import StoreError
+from perfdesk.store.figure_store import refresh_figures
+from perfdesk.store.tables import form_events, form_instances, revisions, units
 
 
 def unit_row(conn: Connection, unit_id: int) -> Row:

@@ -14,21 +14,22 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ..domain.lifecycle import Action, Move, Status, TransitionRefused, after_save, check_editable
-from .clerk import clerk_name
-from .codec import aware_utc, dump_amount, dump_json, dump_value, load_value, now_utc
-from .engine import (at_head, default_url, migrate, open_engine, read_only_file, reason, shown, sqlite_file,
-                     wal_checkpoint)
-from .errors import DamagedFormError, FormConflict, StoreError
-from .figures import FigureStore, forget_figures, refresh_figures, rename_unit, settle
-from .packages import PackageStore
-from .records import (SUMMARY_COLUMNS, EventRecord, FormRecord, FormSummary, RevisionRecord, UnitRecord,
-                      event_record, form_record, form_summary, revision_record, unit_record)
-from .statements import add_event, add_unit_row, keep_revision, stored_status
-from .statements import form_row as _form
-from .statements import unit_row as _unit
-from .statements import update_form as _update_form
-from .tables import form_events, form_instances, revisions, settings, units
+from perfdesk.domain.lifecycle import Action, Move, Status, TransitionRefused, after_save, check_editable
+from perfdesk.store.clerk import clerk_name
+from perfdesk.store.codec import aware_utc, dump_amount, dump_json, dump_value, load_value, now_utc
+from perfdesk.store.engine import (
+    at_head, default_url, migrate, open_engine, read_only_file, reason, shown, sqlite_file, wal_checkpoint)
+from perfdesk.store.store_errors import DamagedFormError, FormConflict, StoreError
+from perfdesk.store.figure_store import FigureStore, forget_figures, refresh_figures, rename_unit, settle
+from perfdesk.store.packages import PackageStore
+from perfdesk.store.records import (
+    SUMMARY_COLUMNS, EventRecord, FormRecord, FormSummary, RevisionRecord, UnitRecord, event_record, form_record,
+    form_summary, revision_record, unit_record)
+from perfdesk.store.statements import add_event, add_unit_row, keep_revision, stored_status
+from perfdesk.store.statements import form_row as _form
+from perfdesk.store.statements import unit_row as _unit
+from perfdesk.store.statements import update_form as _update_form
+from perfdesk.store.tables import form_events, form_instances, revisions, settings, units
 
 UNIT_FIELDS = frozenset(
     {"name", "code", "supervisor_name", "supervisor_code", "region", "level", "profile"}

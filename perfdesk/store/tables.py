@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import (BigInteger, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
                         Text)
 
-from ..domain.lifecycle import Status
+from perfdesk.domain.lifecycle import Status
 
 # Named constraints let future Alembic batch migrations on SQLite find and alter them.
 NAMING = {

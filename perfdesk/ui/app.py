@@ -18,16 +18,16 @@ from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from ..paths import fonts_dir
-from ..os_errors import explain
-from ..store.errors import StoreError
-from ..store.first_look import first_look
-from ..store.location import default_url, sqlite_file
-from .main_window import MainWindow, cannot_open_message
-from .qt_setup import install_translations, quit_on_ctrl_c
+from perfdesk.paths import fonts_dir
+from perfdesk.os_errors import explain
+from perfdesk.store.store_errors import StoreError
+from perfdesk.store.first_look import first_look
+from perfdesk.store.location import default_url, sqlite_file
+from perfdesk.ui.main_window import MainWindow, cannot_open_message
+from perfdesk.ui.qt_setup import install_translations, quit_on_ctrl_c
 
 if TYPE_CHECKING:
-    from ..store import Store
+    from perfdesk.store import Store
 
 APP_NAME = "PerfDesk"
 # Set (to anything) to quit as soon as the main window has painted with its list, printing
@@ -78,7 +78,7 @@ def apply_chinese_font(app: QApplication) -> str | None:
 
 def app_icon() -> QIcon:
     """The icon set of resources/icons, every size, for the windows and the task bar."""
-    from ..paths import icons_dir
+    from perfdesk.paths import icons_dir
 
     icon = QIcon()
     for png in sorted(icons_dir().glob("perfdesk-*.png")):
@@ -135,7 +135,7 @@ def database_shown(db_url: str) -> str:
     database = sqlite_file(db_url)
     if database is not None:
         return str(database)
-    from ..store.engine import shown
+    from perfdesk.store.engine import shown
 
     return shown(db_url)
 
@@ -221,7 +221,7 @@ class _ExitWhenShown(QObject):
 
 def first_run_setup(store: Store) -> bool:
     """Ask for the unit when the store has none; False when the clerk cancelled (the app then quits)."""
-    from .setup_dialog import UnitSetupDialog
+    from perfdesk.ui.setup_dialog import UnitSetupDialog
 
     if store.units():
         return True
@@ -230,6 +230,11 @@ def first_run_setup(store: Store) -> bool:
 
 
 def run_gui(db_url: str | None) -> int:
+    from perfdesk.catalog.form_files import install
+    from perfdesk.domain.sources import installed
+
+    if not installed():  # perfdesk.cli.main installs it (with --forms); a direct call gets the default
+        install()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
@@ -238,7 +243,7 @@ def run_gui(db_url: str | None) -> int:
     apply_chinese_font(app)
     app.setWindowIcon(app_icon())
     url = db_url or default_url()
-    from .clerk_menus import remember_database
+    from perfdesk.ui.clerk_menus import remember_database
 
     remember_database(url)  # 文件 → 最近使用的数据库
     try:
@@ -263,7 +268,7 @@ def _run_from_first_look(app: QApplication, url: str, look) -> int:
     """The window painted from the first look; the store opened right after its first paint."""
 
     def open_store() -> Store:
-        from ..store import Store
+        from perfdesk.store import Store
 
         return Store(url)
 
@@ -292,7 +297,7 @@ def _show(app: QApplication, window: MainWindow) -> int:
 def tell_form_file_problems(window: QWidget) -> QMessageBox | None:
     """A variant form or profile file (用户目录, --forms) that failed its checks is not used: said once
     at start, without stopping the program. Returns the message box shown, if any."""
-    from ..form_files import problems
+    from perfdesk.catalog.form_files import problems
 
     found = problems()
     if not found:
@@ -306,7 +311,7 @@ def tell_form_file_problems(window: QWidget) -> QMessageBox | None:
 
 
 def _run_with_store(app: QApplication, url: str) -> int:
-    from ..store import Store
+    from perfdesk.store import Store
 
     try:
         store = Store(url)

@@ -1,5 +1,5 @@
 """文件 → 批量打印…: the forms listed in the main window (its year, kind, status and search chosen
-there), ticked in a chooser, printed into one PDF with a contents page (perfdesk/batch_print.py) by
+there), ticked in a chooser, printed into one PDF with a contents page (perfdesk/app/batch_print.py) by
 a Job (perfdesk/ui/jobs.py) behind a progress dialog whose 取消 stops it before the next form.
 
 `install(window, file_menu)` is the one call the main window makes.
@@ -14,9 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
-from . import dialogs
-from .jobs import Job, JobContext, JobEnd
-from .screen_fit import open_within_screen
+from perfdesk.ui import dialogs
+from perfdesk.ui.jobs import Job, JobContext, JobEnd
+from perfdesk.ui.screen_fit import open_within_screen
 
 
 def choose_and_print(window) -> FormChooser | None:
@@ -138,7 +138,7 @@ class FormChooser(QDialog):
 def print_chosen(store, ids: list[int], path: Path, context: JobContext):
     """The chosen forms into one PDF; a Job's work. Its BatchOutcome, or None when 取消 stopped it
     before the file was written. Printing moves no status: no row of the list changes."""
-    from ..batch_print import BatchCancelled, print_batch, select_forms
+    from perfdesk.app.batch_print import BatchCancelled, print_batch, select_forms
 
     try:
         return print_batch(store, select_forms(store, ids), path, progress=context.progress,

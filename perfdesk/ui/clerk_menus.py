@@ -13,9 +13,9 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QPushButton
 
-from ..errors import user_errors
-from . import dialogs
-from .help_window import show_manual
+from perfdesk.errors import UserError
+from perfdesk.ui import dialogs
+from perfdesk.ui.help_window import show_manual
 
 RECENT_KEY = "databases/recent"
 RECENT_MAX = 8
@@ -49,7 +49,7 @@ def install(window, file_menu: QMenu, help_menu: QMenu) -> None:
     manual = action("使用手册(&M)", "manualAction", lambda: show_manual(window, "start"), QKeySequence.StandardKey.HelpContents)
     help_menu.insertAction(help_menu.actions()[0] if help_menu.actions() else None, manual)
     _demo_button(window)
-    from .list_columns import keep_title_readable
+    from perfdesk.ui.list_columns import keep_title_readable
 
     window.title_width = keep_title_readable(window)
 
@@ -57,7 +57,7 @@ def install(window, file_menu: QMenu, help_menu: QMenu) -> None:
 # --- Excel -------------------------------------------------------------------------------------
 
 def export_template(window) -> Path | None:
-    from ..xlsx_import import export_template as write
+    from perfdesk.app.xlsx_import import export_template as write
 
     listed = window._selected_or_warn("导出模板")
     if listed is None:
@@ -70,7 +70,7 @@ def export_template(window) -> Path | None:
         path = path.with_name(f"{path.name}.xlsx")
     try:
         write(window.store, listed.id, path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法导出模板", str(exc))
         return None
     dialogs.remember_export_dir(path.parent)
@@ -79,8 +79,8 @@ def export_template(window) -> Path | None:
 
 
 def import_xlsx(window, path: Path | None = None):
-    from ..xlsx_import import read_file, read_template
-    from .xlsx_import_dialog import XlsxImportDialog
+    from perfdesk.app.xlsx_import import read_file, read_template
+    from perfdesk.ui.xlsx_import_dialog import XlsxImportDialog
 
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(window, "从 Excel 导入", str(dialogs.last_export_dir()),
@@ -90,7 +90,7 @@ def import_xlsx(window, path: Path | None = None):
         path = Path(chosen)
     try:  # the template names the form it was exported from
         result = read_template(window.store, read_file(path))
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法导入", str(exc))
         return None
     dialog = XlsxImportDialog(window.store, result, str(path), window)
@@ -103,9 +103,9 @@ def import_xlsx(window, path: Path | None = None):
 
 
 def import_rows(window, path: Path | None = None):
-    from ..xlsx_columns import read_sheets
-    from ..xlsx_import import XlsxImportError, read_file
-    from .column_mapping_dialog import ColumnMappingDialog
+    from perfdesk.app.xlsx_columns import read_sheets
+    from perfdesk.app.xlsx_import import XlsxImportError, read_file
+    from perfdesk.ui.column_mapping_dialog import ColumnMappingDialog
 
     listed = window._selected_or_warn("导入表格行")
     if listed is None:
@@ -122,7 +122,7 @@ def import_rows(window, path: Path | None = None):
         if not sheets:
             raise XlsxImportError(f"{path} 中没有可见的工作表")
         dialog = ColumnMappingDialog(window.store, record, sheets, window)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法导入", str(exc))
         return None
     window.column_mapping_dialog = dialog
@@ -136,10 +136,10 @@ def import_rows(window, path: Path | None = None):
 # --- the database file -------------------------------------------------------------------------
 
 def backup(window) -> Path | None:
-    from ..store.backup import backup as write
+    from perfdesk.store.backup import backup as write
     import datetime as dt
 
-    from .main_window import busy
+    from perfdesk.ui.main_window import busy
 
     suggested = dialogs.last_export_dir() / f"perfdesk-备份-{dt.date.today():%Y%m%d}.db"
     path = dialogs.save_file_name(window, "备份数据库", suggested, DB_FILTER)
@@ -148,7 +148,7 @@ def backup(window) -> Path | None:
     try:
         with busy():
             written = write(database_url(window), path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法备份", str(exc))
         return None
     dialogs.remember_export_dir(written.parent)
@@ -157,7 +157,7 @@ def backup(window) -> Path | None:
 
 
 def restore(window, path: Path | None = None) -> Path | None:
-    from ..store.backup import preview, restore as replace
+    from perfdesk.store.backup import preview, restore as replace
 
     if window.open_editors():
         QMessageBox.information(window, "恢复备份", "请先关闭所有编辑窗口，再恢复备份。")
@@ -169,7 +169,7 @@ def restore(window, path: Path | None = None) -> Path | None:
         path = Path(chosen)
     try:
         held = preview(path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法恢复", str(exc))
         return None
     text = "\n".join(held.lines()) + "\n\n将用此备份替换当前数据库，当前数据库会先另存一份。确定恢复吗？"
@@ -177,7 +177,7 @@ def restore(window, path: Path | None = None) -> Path | None:
         return None
     try:
         kept = replace(database_url(window), path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法恢复", str(exc))
         return None
     window.refresh()
@@ -192,7 +192,7 @@ def open_other(window, path: Path | None = None) -> subprocess.Popen | None:
         if not chosen:
             return None
         path = Path(chosen)
-    from ..store.location import sqlite_url
+    from perfdesk.store.location import sqlite_url
 
     url = sqlite_url(path.resolve())
     remember_database(url)
@@ -220,7 +220,7 @@ def remember_database(url: str | None) -> None:
 
 
 def _fill_recent(window, menu: QMenu) -> None:
-    from ..store.location import sqlite_file
+    from perfdesk.store.location import sqlite_file
 
     menu.clear()
     own = database_url(window)
@@ -253,13 +253,13 @@ def _demo_button(window) -> None:
 def load_demo(window) -> list[int]:
     import datetime as dt
 
-    from ..demo import load_demo as write
-    from .main_window import busy
+    from perfdesk.demo.demo_forms import load_demo as write
+    from perfdesk.ui.main_window import busy
 
     try:
         with busy():
             ids = write(window.store, dt.date.today().year + 1)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法写入示例数据", str(exc))
         return []
     window.refresh(select=ids[0] if ids else None)

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.registry import form_of
-from ..errors import user_errors
-from ..store import FormRecord, Store
-from ..xlsx_columns import SheetRows, apply_rows, importable_tables, map_rows, remember, remembered
-from .help_window import add_help_button
+from perfdesk.domain.registry import form_of
+from perfdesk.errors import UserError
+from perfdesk.store import FormRecord, Store
+from perfdesk.app.xlsx_columns import SheetRows, apply_rows, importable_tables, map_rows, remember, remembered
+from perfdesk.ui.help_window import add_help_button
 
 SKIP = "（不导入）"
 
@@ -121,7 +121,7 @@ class ColumnMappingDialog(QDialog):
         try:
             self.saved = apply_rows(self.store, self.record, mapped, keep_good=keep)
             remember(self.store, self.form.id, self.table(), mapping, self.first_row.value())
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法导入", str(exc))
             return
         self.imported = len(mapped.rows)

@@ -1,7 +1,7 @@
 """The form list as a Qt table: one row per stored form, shown the way a clerk reads it.
 
 The model only formats what the store returned; amounts go through `domain.money` so the list and
-the printed tables agree to the last digit; due dates and 绩效预警 are what `deadlines.due` and
+the printed tables agree to the last digit; due dates and 绩效预警 are what `due_dates.due` and
 `monitoring_operations.alerts` found for the row (worked out by the loader while it still holds the
 document). Every shown string, sort key and search text is worked out once when the forms are set, so
 painting, sorting and filtering 10,000 rows stay cheap.
@@ -16,10 +16,10 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..domain.dates import days_left, describe_due
-from ..domain.money import format_listed
-from ..domain.registry import form_name
-from ..store.records import FormRecord
+from perfdesk.domain.dates import days_left, describe_due
+from perfdesk.domain.money import format_listed
+from perfdesk.domain.registry import form_name
+from perfdesk.store.records import FormRecord
 
 (COL_ID, COL_YEAR, COL_KIND, COL_STATUS, COL_TITLE, COL_UNIT, COL_AMOUNT, COL_DUE, COL_ALERTS,
  COL_UPDATED) = range(10)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialogButtonBox, QMainWindow, QPushButton, QTextBrowser, QWidget
 
-from ..paths import resources_dir
-from .screen_fit import open_within_screen
+from perfdesk.paths import resources_dir
+from perfdesk.ui.screen_fit import open_within_screen
 
 PAGES = ("start", "new", "fill", "indicators", "check", "print", "excel", "paste", "package", "finance", "office",
          "tasks", "board", "chase", "results", "batch", "summary", "review", "recycle", "backup", "cli")

@@ -1,6 +1,6 @@
 """A long GUI action off the GUI thread: one plain function run in a QThread behind a QProgressDialog.
 
-The work is `work(context) -> result`; it calls the store and `perfdesk.operations`, never a widget.
+The work is `work(context) -> result`; it calls the store and `perfdesk.app.operations`, never a widget.
 It reports progress with `context.progress(number, total, text)`, looks at `context.cancelled`
 between items when the job can be cancelled (an item is never cut in two), and names the forms it
 wrote with `context.changed(form_id, ...)` so the main list refreshes only those rows.
@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from ..errors import user_errors  # the areas are imported on first failure, not at start-up
+from perfdesk.errors import UserError
 
 PER_ITEM = "{label}（{number}/{total}）\n{text}"  # the label while item `number` of `total` runs
 
@@ -56,7 +56,7 @@ class JobContext:
 
 def failure_text(exc: BaseException) -> str:
     """The reason a clerk reads: a user error's own message, else a plain note for support."""
-    if isinstance(exc, user_errors()):
+    if isinstance(exc, UserError):
         return str(exc) or "操作失败"
     return f"程序内部错误（{type(exc).__name__}：{exc}），请把此信息告知技术支持"
 

@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import indicator_library as library
-from ..domain.formulas import PERCENT, Formula, FormulaError, parse_number
-from ..domain.indicator_library import Indicator, QualitativeIndicator
-from .help_window import add_help_button
-from .screen_fit import open_within_screen
+from perfdesk.domain import indicator_library as library
+from perfdesk.domain.formulas import PERCENT, Formula, FormulaError, parse_number
+from perfdesk.domain.indicator_library import Indicator, QualitativeIndicator
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.screen_fit import open_within_screen
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # (what, id): ("entry", "common.12"), ("group", "spending"), …
 # The forms an indicator can be added to, and their indicator tables in the order offered.

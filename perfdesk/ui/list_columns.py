@@ -9,8 +9,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from ..domain.lifecycle import Status
-from .form_list_model import COL_TITLE
+from perfdesk.domain.lifecycle import Status
+from perfdesk.ui.form_list_model import COL_TITLE
 
 READABLE = "2026年校舍维修改造项目（2026年"  # about 18 characters of a title
 

@@ -1,7 +1,7 @@
 """Reading the form list of one navigation entry (one or several form kinds) in a background thread,
 with each row's due date and 绩效预警 worked out while the documents are still at hand.
 
-The due dates come from `deadlines.due` and the warnings from `monitoring_operations.alerts`; this
+The due dates come from `due_dates.due` and the warnings from `monitoring_operations.alerts`; this
 module only feeds them the units read once per load instead of one database query per row.
 """
 
@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from ..store.errors import DamagedFormError, StoreError
-from .form_list_model import NO_FACTS, Facts, build_rows
+from perfdesk.store.store_errors import DamagedFormError, StoreError
+from perfdesk.ui.form_list_model import NO_FACTS, Facts, build_rows
 
 if TYPE_CHECKING:
-    from ..store import FormRecord, Store, UnitRecord
+    from perfdesk.store import FormRecord, Store, UnitRecord
 
 # Kinds whose rows need no document: no due date (`domain.deadlines.due_date` gives none) and no
 # 绩效预警 (monitoring tables only). Read as summaries, without decoding 10,000 documents.
@@ -25,7 +25,7 @@ WITHOUT_DOCUMENT = frozenset({"declaration", "ex_ante_assessment"})
 
 
 class UnitBook:
-    """`get_unit` over the units read once: `deadlines.due` and `monitoring_operations.alerts` ask
+    """`get_unit` over the units read once: `due_dates.due` and `monitoring_operations.alerts` ask
     for the unit (its rules profile) of every row, which would otherwise be a query per row."""
 
     def __init__(self, units: Iterable[UnitRecord]) -> None:
@@ -44,7 +44,7 @@ class UnitBook:
 def row_facts(book: UnitBook, today: dt.date | None = None):
     """A function giving (due, alert levels) for a record with its document."""
     # Imported here, in the loader's thread: the window paints before the domain rules are loaded.
-    from .. import deadlines, monitoring_operations
+    from perfdesk.app import due_dates, monitoring_operations
 
     today = today or dt.date.today()
 
@@ -52,7 +52,7 @@ def row_facts(book: UnitBook, today: dt.date | None = None):
         if not hasattr(record, "data"):  # a summary: a kind without due date or warnings
             return NO_FACTS
         try:
-            due = deadlines.due(book, record, today)  # type: ignore[arg-type] - only get_unit is used
+            due = due_dates.due(book, record, today)  # type: ignore[arg-type] - only get_unit is used
             levels = [alert.level for alert in monitoring_operations.alerts(book, record)]  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - one unreadable document must not cost the whole list
             return NO_FACTS  # its checks say what is wrong when it is opened

@@ -44,35 +44,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
-from ..domain.lifecycle import status_labels
-from ..domain.registry import EVALUATION_FORMS
-from ..errors import user_errors  # failures with a Chinese message fit to show as is
-from ..store.errors import StoreError
-from . import installation, new_tables
-from .help_window import add_help_button
-from .form_list_model import (
-    COL_ALERTS,
-    COL_AMOUNT,
-    COL_DUE,
-    COL_ID,
-    COL_KIND,
-    COL_STATUS,
-    COL_TITLE,
-    COL_UNIT,
-    COL_UPDATED,
-    COL_YEAR,
-    FormFilterModel,
-    FormListModel,
-    build_rows,
-)
-from .list_columns import widest_status
-from .list_loader import WITHOUT_DOCUMENT, FormListLoader
-from .screen_fit import open_within_screen
+from perfdesk import __version__
+from perfdesk.domain.lifecycle import status_labels
+from perfdesk.domain.registry import EVALUATION_FORMS
+from perfdesk.errors import UserError  # failures with a Chinese message fit to show as is
+from perfdesk.store.store_errors import StoreError
+from perfdesk.app import installation
+from perfdesk.ui import new_tables
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.form_list_model import (
+    COL_ALERTS, COL_AMOUNT, COL_DUE, COL_ID, COL_KIND, COL_STATUS, COL_TITLE, COL_UNIT, COL_UPDATED, COL_YEAR,
+    FormFilterModel, FormListModel, build_rows)
+from perfdesk.ui.list_columns import widest_status
+from perfdesk.ui.list_loader import WITHOUT_DOCUMENT, FormListLoader
+from perfdesk.ui.screen_fit import open_within_screen
 
 if TYPE_CHECKING:
-    from ..store import FormRecord, Store, UnitRecord
-    from ..store.first_look import FirstLook
+    from perfdesk.store import FormRecord, Store, UnitRecord
+    from perfdesk.store.first_look import FirstLook
 
 WINDOW_TITLE = "PerfDesk 预算绩效填报桌面端"
 ALL_YEARS = "全部年度"
@@ -479,7 +468,7 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(self.about_action)
-        from . import clerk_menus  # Excel template, backup, other databases, manual, demo button
+        from perfdesk.ui import clerk_menus  # Excel template, backup, other databases, manual, demo button
 
         clerk_menus.install(self, file_menu, help_menu)
 
@@ -612,7 +601,7 @@ class MainWindow(QMainWindow):
     def refresh_forms(self, form_ids) -> None:
         """Show those forms afresh in the rows they hold (after a job wrote them), without reading
         the whole list again; a form no longer stored leaves the list."""
-        from .list_loader import read_rows_of
+        from perfdesk.ui.list_loader import read_rows_of
 
         try:
             rows, gone = read_rows_of(self.store, form_ids)
@@ -789,22 +778,22 @@ class MainWindow(QMainWindow):
 
     def new_declaration(self, year: int | None = None) -> FormRecord | None:
         """新建绩效目标申报表: ask the project name, create a blank declaration for the unit, open it."""
-        from . import dialogs
+        from perfdesk.ui import dialogs
 
         unit = self._own_unit_or_setup()
         if unit is None:
             return None
         year = year or self.selected_year() or dt.date.today().year + 1
-        from .new_form_dialogs import form_source
+        from perfdesk.ui.new_form_dialogs import form_source
 
         title = dialogs.ask_text(self, "新建绩效目标申报表", f"{form_source(DECLARATION)}\n\n{year}年度的项目名称：")
         if title is None:
             return None
         try:
-            from ..operations import new_declaration
+            from perfdesk.app.operations import new_declaration
 
             record = new_declaration(self.store, unit, year, title.strip())
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法新建", str(exc))
             return None
         return self._show_new(record, f"已新建“{record.title}”")
@@ -819,8 +808,8 @@ class MainWindow(QMainWindow):
 
     def new_project_monitoring(self, year: int | None = None) -> FormRecord | None:
         """新建项目监控表: from a declaration (the selected one, if a declaration is selected)."""
-        from ..monitoring_operations import start_project_monitoring
-        from . import new_form_dialogs as new_dialogs
+        from perfdesk.app.monitoring_operations import start_project_monitoring
+        from perfdesk.ui import new_form_dialogs as new_dialogs
 
         current = self._current_of(year)
         preselect = current.id if current is not None and current.form_id == DECLARATION else None
@@ -835,15 +824,15 @@ class MainWindow(QMainWindow):
                 return None
             with busy():
                 record = start_project_monitoring(self.store, dialog.declaration().id, dialog.months.value())
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法生成项目监控表", str(exc))
             return None
         return self._show_new(record, f"已生成“{record.title}”，请填写执行进度和指标完成情况")
 
     def new_department_monitoring(self, year: int | None = None) -> FormRecord | None:
         """新建部门整体监控表 for this installation's unit."""
-        from ..monitoring_operations import start_department_monitoring
-        from . import new_form_dialogs as new_dialogs
+        from perfdesk.app.monitoring_operations import start_department_monitoring
+        from perfdesk.ui import new_form_dialogs as new_dialogs
 
         unit = self._own_unit_or_setup()
         if unit is None:
@@ -857,15 +846,15 @@ class MainWindow(QMainWindow):
         try:
             with busy():
                 record = start_department_monitoring(self.store, unit.id, dialog.year.value(), dialog.months.value())
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法生成部门整体监控表", str(exc))
             return None
         return self._show_new(record, f"已生成“{record.title}”")
 
     def new_monitoring_report(self, year: int | None = None) -> FormRecord | None:
         """生成监控分析报告 from the selected monitoring table (or one chosen when none is selected)."""
-        from ..monitoring_operations import start_report
-        from . import new_form_dialogs as new_dialogs
+        from perfdesk.app.monitoring_operations import start_report
+        from perfdesk.ui import new_form_dialogs as new_dialogs
 
         current = self._current_of(year)
         try:
@@ -881,15 +870,15 @@ class MainWindow(QMainWindow):
                 source = dialog.monitoring()
             with busy():
                 record = start_report(self.store, source.id)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法生成监控分析报告", str(exc))
             return None
         return self._show_new(record, f"已由“{source.title}”生成“{record.title}”，第二部分已按监控表填写")
 
     def new_evaluation_form(self, form_id: str, year: int | None = None) -> FormRecord | None:
         """新建绩效报告（提纲）/ 预算绩效评价报告 / 反馈意见函 / 整改报告书."""
-        from ..operations import new_evaluation_form
-        from . import new_form_dialogs as new_dialogs
+        from perfdesk.app.operations import new_evaluation_form
+        from perfdesk.ui import new_form_dialogs as new_dialogs
 
         unit = self._own_unit_or_setup()
         if unit is None:
@@ -910,7 +899,7 @@ class MainWindow(QMainWindow):
                 return None
             record = new_evaluation_form(self.store, form_id, dialog.unit(), dialog.year.value(),
                                                      dialog.project_name())
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法新建", str(exc))
             return None
         return self._show_new(record, f"已新建“{record.title}”")
@@ -929,7 +918,7 @@ class MainWindow(QMainWindow):
         if self.editor_factory is not None:
             return self.editor_factory
         try:
-            from .editor import FormEditor
+            from perfdesk.ui.editor import FormEditor
         except ImportError as exc:  # an installation without (or with a broken) editor package
             QMessageBox.warning(self, "无法打开", f"表单编辑器无法加载：{exc}")
             return None
@@ -949,7 +938,7 @@ class MainWindow(QMainWindow):
         try:
             with busy():
                 editor = factory(self.store, form_instance_id, role=self.role(), parent=self)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法打开", str(exc))
             return None
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -995,7 +984,7 @@ class MainWindow(QMainWindow):
 
     def duplicate_form(self) -> FormRecord | None:
         """复制到新年度: copy the selected declaration into a year the clerk names (default: the next)."""
-        from . import dialogs
+        from perfdesk.ui import dialogs
 
         source = self._selected_or_warn("复制")
         if source is None:
@@ -1007,11 +996,11 @@ class MainWindow(QMainWindow):
         if year is None:
             return None
         try:
-            from ..operations import duplicate
+            from perfdesk.app.operations import duplicate
 
             with busy():
                 copy = duplicate(self.store, source.id, year)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法复制", str(exc))
             return None
         shown = self.selected_year()
@@ -1021,7 +1010,7 @@ class MainWindow(QMainWindow):
 
     def delete_form(self) -> bool:
         """删除: after confirmation, to the recycle bin."""
-        from . import dialogs
+        from perfdesk.ui import dialogs
 
         record = self._selected_or_warn("删除")
         if record is None:
@@ -1043,7 +1032,7 @@ class MainWindow(QMainWindow):
         return True
 
     def show_recycle_bin(self):
-        from .recycle_bin import RecycleBinDialog
+        from perfdesk.ui.recycle_bin import RecycleBinDialog
 
         dialog = RecycleBinDialog(self.store, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1055,7 +1044,7 @@ class MainWindow(QMainWindow):
 
     def show_library(self):
         """工具 → 指标库: one non-blocking browser, which adds indicators to the open editors."""
-        from .library_browser import LibraryBrowser
+        from perfdesk.ui.library_browser import LibraryBrowser
 
         if self.library is None:
             self.library = LibraryBrowser(self.open_editors, self)
@@ -1070,7 +1059,7 @@ class MainWindow(QMainWindow):
 
     def show_summary(self):
         """工具 → 汇总与图表: a non-blocking window over the figures of the selected year's round."""
-        from .summary_view import SummaryWindow
+        from perfdesk.ui.summary_view import SummaryWindow
 
         window = SummaryWindow(self.store, self.selected_year(), self)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1081,7 +1070,7 @@ class MainWindow(QMainWindow):
         module = importlib.import_module(PACKAGES_MODULE)  # on first use: it loads cryptography
         try:
             return getattr(module, name)(self, self.store, *args)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "提交包", str(exc))
             return None
 
@@ -1102,13 +1091,13 @@ class MainWindow(QMainWindow):
 
     def review_form(self):
         """审核 of the selected form, where it waits for a level this installation holds."""
-        from .review_dialog import ReviewDialog, reviewable
+        from perfdesk.ui.review_dialog import ReviewDialog, reviewable
 
         record = self._selected_or_warn("审核")
         if record is None:
             return None
         if not reviewable(self.store, record.status):
-            from ..domain.lifecycle import instead
+            from perfdesk.domain.lifecycle import instead
 
             QMessageBox.information(self, "不能审核", f"表单状态为“{record.status.display}”，本机不能审核。"
                                                      f"{instead(record.status)}")
@@ -1120,8 +1109,8 @@ class MainWindow(QMainWindow):
 
     def relay_form(self):
         """转发审核结果 of the selected form: at a 主管部门, the office's answer passed down to the unit."""
-        from ..review_desk import can_relay, instead_here
-        from .relay_dialog import RelayDialog
+        from perfdesk.app.review_desk import can_relay, instead_here
+        from perfdesk.ui.relay_dialog import RelayDialog
 
         listed = self._selected_or_warn("转发审核结果")
         if listed is None:
@@ -1169,13 +1158,13 @@ class MainWindow(QMainWindow):
         """Check the form in that row (as it is stored now) and show the findings, without blocking."""
         if not index.isValid():
             return None
-        from ..operations import check
+        from perfdesk.app.operations import check
 
         listed = self.record_at(index)
         try:
             record = self.store.get_form(listed.id)
             findings = check(self.store, record)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法校验", f"表单 {listed.id}“{listed.title}”无法校验：\n{exc}")
             return None
         dialog = FindingsDialog(record.title, [finding.line() for finding in findings], self)
@@ -1184,8 +1173,8 @@ class MainWindow(QMainWindow):
 
     def print_preview(self):
         """打印预览 of the PDF export would write; a form with errors shows as a draft."""
-        from ..operations import check, render
-        from .preview import PrintPreviewDialog
+        from perfdesk.app.operations import check, render
+        from perfdesk.ui.preview import PrintPreviewDialog
 
         listed = self._selected_or_warn("预览")
         if listed is None:
@@ -1196,7 +1185,7 @@ class MainWindow(QMainWindow):
                 draft = any(finding.blocks_export for finding in check(self.store, record))
                 pdf = render(self.store, record).pdf
                 dialog = PrintPreviewDialog(pdf, record.title, draft=draft, parent=self)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法预览", str(exc))
             return None
         dialog.show()
@@ -1204,7 +1193,7 @@ class MainWindow(QMainWindow):
 
     def export_file(self, kind: str) -> Path | None:
         """导出 PDF… / 导出 Excel…: ask where (last folder remembered), then write; errors block."""
-        from . import dialogs
+        from perfdesk.ui import dialogs
 
         listed = self._selected_or_warn("导出")
         if listed is None:
@@ -1216,13 +1205,13 @@ class MainWindow(QMainWindow):
             return None
         if path.suffix.lower() != f".{kind}":
             path = path.with_name(f"{path.name}.{kind}")
-        from ..operations import export
+        from perfdesk.app.operations import export
 
         try:
             with busy():
                 findings = export(self.store, listed.id, pdf=path if kind == "pdf" else None,
                                   xlsx=path if kind == "xlsx" else None)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法导出", str(exc))
             return None
         dialogs.remember_export_dir(path.parent)
@@ -1237,8 +1226,8 @@ class MainWindow(QMainWindow):
 
     def batch_export(self):
         """批量导出: every listed form that passes its checks, in a worker thread."""
-        from . import dialogs
-        from .workers import batch_export_job
+        from perfdesk.ui import dialogs
+        from perfdesk.ui.workers import batch_export_job
 
         if self.batch_running():
             return None
@@ -1258,7 +1247,7 @@ class MainWindow(QMainWindow):
         return self.batch
 
     def _batch_done(self, end, folder: Path) -> None:
-        from .workers import show_summary
+        from perfdesk.ui.workers import show_summary
 
         self.last_batch_result = end.value
         self._update_actions()
@@ -1275,7 +1264,7 @@ class MainWindow(QMainWindow):
 
     def edit_unit(self) -> UnitRecord | None:
         """设置 → 单位设置 (also asked by 新建 when no unit is set up)."""
-        from .setup_dialog import UnitSetupDialog
+        from perfdesk.ui.setup_dialog import UnitSetupDialog
 
         try:
             unit = self.own_unit()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..domain.lifecycle import IN_REVIEW, Action
-from ..store import FormRecord, Store
+from perfdesk.domain.lifecycle import IN_REVIEW, Action
+from perfdesk.store import FormRecord, Store
 
 
 def _recipient(store: Store, record: FormRecord, action: Action) -> str:
@@ -24,7 +24,7 @@ def _written(what: str, target: Path, recipient: str) -> str:
 
 
 def decision(store: Store, decided, target: Path | None) -> str:
-    """After `package.review.decide`: “主管部门审核通过并转报财政部门：…现为…” and the package, if one was written."""
+    """After `app.review_moves.decide`: “主管部门审核通过并转报财政部门：…现为…” and the package, if one was written."""
     before, after = decided.record, decided.move
     record = store.get_form(before.id)
     said = (f"{decided.level.label}{after.action.label}：《{record.title}》第 {record.package_version} 版"

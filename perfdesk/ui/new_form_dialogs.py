@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.lifecycle import Status
-from ..domain.registry import EVALUATION_FORMS, get_form
-from ..store.records import FormRecord, UnitRecord
-from .help_window import add_help_button
+from perfdesk.domain.lifecycle import Status
+from perfdesk.domain.registry import EVALUATION_FORMS, get_form
+from perfdesk.store.records import FormRecord, UnitRecord
+from perfdesk.ui.help_window import add_help_button
 
 DEFAULT_MONTHS = 6
 # A declaration in one of these states was approved or handed in: offered first, in this order.

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from ..domain.registry import ASSESSMENT_FORMS, EX_ANTE_FORMS, SELF_EVALUATION_FORMS
-from ..errors import user_errors
+from perfdesk.domain.registry import ASSESSMENT_FORMS, EX_ANTE_FORMS, SELF_EVALUATION_FORMS
+from perfdesk.errors import UserError
 
 if TYPE_CHECKING:
-    from ..store.records import FormRecord, UnitRecord
-    from .main_window import MainWindow
+    from perfdesk.store.records import FormRecord, UnitRecord
+    from perfdesk.ui.main_window import MainWindow
 
 # form id → (menu text, object name, tip), as main_window.NEW_FORMS
 ACTIONS = {
@@ -38,9 +38,9 @@ def default_year(window: MainWindow, form_id: str, unit: UnitRecord) -> int:
     budget; a 考核评分表 is of the year whose assessment is due next; a self-evaluation looks back a year."""
     import datetime as dt
 
-    from ..domain.deadlines import assessment_year
-    from ..domain.profiles import ProfileError, get_profile
-    from . import new_form_dialogs as new_dialogs
+    from perfdesk.domain.deadlines import assessment_year
+    from perfdesk.domain.profiles import ProfileError, get_profile
+    from perfdesk.ui import new_form_dialogs as new_dialogs
 
     selected = window.selected_year()
     if form_id in EX_ANTE_FORMS:
@@ -56,9 +56,9 @@ def default_year(window: MainWindow, form_id: str, unit: UnitRecord) -> int:
 
 def start(window: MainWindow, form_id: str, fixed: int | None = None) -> FormRecord | None:
     """Ask what the form starts from and create it; `fixed`: the year a task gives, not asked again."""
-    from ..domain.registry import get_form
-    from ..tables_operations import approved_declarations, start_table
-    from . import new_form_dialogs as new_dialogs
+    from perfdesk.domain.registry import get_form
+    from perfdesk.app.tables_operations import approved_declarations, start_table
+    from perfdesk.ui import new_form_dialogs as new_dialogs
 
     unit = window._own_unit_or_setup()
     if unit is None:
@@ -87,13 +87,13 @@ def start(window: MainWindow, form_id: str, fixed: int | None = None) -> FormRec
         elif fixed is not None:
             year = fixed
         else:
-            from . import dialogs
+            from perfdesk.ui import dialogs
 
             year = dialogs.ask_year(window, f"新建{name}", "年度：", default_year(window, form_id, unit))
             if year is None:
                 return None
         record = start_table(window.store, form_id, unit, year, declaration_id)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(window, "无法新建", str(exc))
         return None
     return window._show_new(record, f"已新建“{record.title}”")

@@ -16,12 +16,12 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..domain.registry import form_name
-from ..domain.dates import days_left, format_date
-from ..domain.tasks import APPROVED, EMPTY, FILTERS, WAITING, Board, Cell, matches
-from ..errors import user_errors
-from .help_window import add_help_button
-from .screen_fit import open_within_screen
+from perfdesk.domain.registry import form_name
+from perfdesk.domain.dates import days_left, format_date
+from perfdesk.domain.tasks import APPROVED, EMPTY, FILTERS, WAITING, Board, Cell, matches
+from perfdesk.errors import UserError
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.screen_fit import open_within_screen
 
 ALL = "全部"
 # Cell colours: what needs chasing stands out, what is settled recedes.
@@ -40,7 +40,7 @@ class StatusBoardWindow(QDialog):
 
     def __init__(self, store, parent: QWidget | None = None, *, today: dt.date | None = None) -> None:
         super().__init__(parent)
-        from ..store.office import OfficeStore
+        from perfdesk.store.office import OfficeStore
 
         self.store, self.today = store, today or dt.date.today()
         self.office = OfficeStore(store)
@@ -96,7 +96,7 @@ class StatusBoardWindow(QDialog):
         return None if task_id is None else self.office.task(task_id)
 
     def load(self) -> None:
-        from ..store.office import board_for
+        from perfdesk.store.office import board_for
 
         task = self.task()
         self.table.clear()
@@ -206,8 +206,8 @@ class StatusBoardWindow(QDialog):
     def export_chase(self, path: Path, kind: str):
         """Write the 催报 list of the units shown under the current filter off the GUI thread; says how
         many units it lists when done."""
-        from ..office_desk import write_chase
-        from .jobs import Job
+        from perfdesk.app.office_operations import write_chase
+        from perfdesk.ui.jobs import Job
 
         task, today, store = self.task(), self.today, self.store
         target = {"pdf": path} if kind == "pdf" else {"xlsx": path}
@@ -230,7 +230,7 @@ class UnitTasksWindow(QDialog):
 
     def __init__(self, win, store, *, today: dt.date | None = None) -> None:
         super().__init__(win)
-        from ..store.office import OfficeStore
+        from perfdesk.store.office import OfficeStore
 
         self.win, self.today = win, today or dt.date.today()
         self.setWindowTitle("下发任务")
@@ -288,7 +288,7 @@ def start_from_task(win, task, kind: str):
 
 def nearest_deadline(store, today: dt.date) -> str:
     """The status bar's line at a unit: the nearest deadline of its tasks, or ''."""
-    from ..store.office import OfficeStore
+    from perfdesk.store.office import OfficeStore
 
     upcoming = sorted((task.due(kind), kind, task) for task in OfficeStore(store).tasks("received")
                       for kind in task.deadlines)
@@ -308,7 +308,7 @@ def show_deadline(win, tries: int = 60) -> None:
         return
     try:
         win.deadline_label.setText(nearest_deadline(win.store, dt.date.today()))
-    except user_errors():
+    except UserError:
         win.deadline_label.setText("")
 
 
@@ -321,10 +321,10 @@ def show_status_board(win, today: dt.date | None = None) -> StatusBoardWindow:
 
 def show_tasks(win, today: dt.date | None = None):
     """任务 → 下发任务: at a finance office the rounds it sends down (office_rounds), at a unit the tasks it received."""
-    from . import installation
+    from perfdesk.app import installation
 
     if win.role() == installation.FINANCE:
-        from .office_rounds import show_rounds
+        from perfdesk.ui.office_rounds import show_rounds
 
         return show_rounds(win)
     return show_unit_tasks(win, today)

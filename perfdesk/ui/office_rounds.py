@@ -14,13 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..domain.dates import DateError, format_date, parse_date
-from ..domain.registry import form_name
-from ..domain.tasks import TASK_KINDS
-from ..errors import user_errors
-from . import dialogs
-from .help_window import add_help_button
-from .screen_fit import open_within_screen
+from perfdesk.domain.dates import DateError, format_date, parse_date
+from perfdesk.domain.registry import form_name
+from perfdesk.domain.tasks import TASK_KINDS
+from perfdesk.errors import UserError
+from perfdesk.ui import dialogs
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.screen_fit import open_within_screen
 
 COL_KIND, COL_DUE, COL_RULE, COL_SOURCE = range(4)
 _ERROR_STYLE = "color: #b00020;"
@@ -28,7 +28,7 @@ _ERROR_STYLE = "color: #b00020;"
 
 def _rules(profile) -> dict:
     """The deadlines of the office's profile it may name for any kind, counted from the day it sends the round."""
-    from ..domain.tasks import RULES
+    from perfdesk.domain.tasks import RULES
 
     deadlines = getattr(profile, "deadlines", None) or {}
     return {k: deadlines[k] for k in RULES if k in deadlines}
@@ -40,9 +40,9 @@ class RoundDialog(QDialog):
 
     def __init__(self, store, parent: QWidget | None = None, task=None) -> None:
         super().__init__(parent)
-        from ..domain.profiles import get_profile
-        from ..office_desk import office_unit
-        from ..store.office import OfficeStore
+        from perfdesk.domain.profiles import get_profile
+        from perfdesk.app.office_operations import office_unit
+        from perfdesk.store.office import OfficeStore
 
         self.store, self.task, self.saved = store, task, None
         self.own = office_unit(store)
@@ -137,7 +137,7 @@ class RoundDialog(QDialog):
 
     def _fill(self, task) -> None:
         """A changed round starts from what it holds: its dates typed, its rules chosen, the rest by the regulations."""
-        from ..domain.tasks import OFFICE_SET, profile_deadline
+        from perfdesk.domain.tasks import OFFICE_SET, profile_deadline
 
         self.issued.setText((task.issued_on if task else dt.date.today()).isoformat())
         if task is None:
@@ -180,7 +180,7 @@ class RoundDialog(QDialog):
 
     def _deadline(self, kind: str, year: int, issued: dt.date):
         """The kind's deadline as the round would get it, or the reason there is none (DateError, TaskError)."""
-        from ..domain.tasks import OFFICE_SET, Deadline, TaskError, profile_deadline
+        from perfdesk.domain.tasks import OFFICE_SET, Deadline, TaskError, profile_deadline
 
         name = form_name(kind) or kind
         typed = self.due_edit(kind).text()
@@ -196,7 +196,7 @@ class RoundDialog(QDialog):
 
     def show_sources(self) -> None:
         """Beside each kind, its deadline and where it comes from, as the round will hold them."""
-        from ..domain.tasks import TaskError
+        from perfdesk.domain.tasks import TaskError
 
         self.message.clear()  # the reason a save was refused goes once the clerk changes something
         try:
@@ -217,8 +217,8 @@ class RoundDialog(QDialog):
             item.setToolTip(item.text())
 
     def accept(self) -> None:
-        from ..domain.tasks import TaskError
-        from ..office_desk import change_task, create_task
+        from perfdesk.domain.tasks import TaskError
+        from perfdesk.app.office_operations import change_task, create_task
 
         kinds = self.chosen_kinds()
         try:
@@ -240,7 +240,7 @@ class RoundDialog(QDialog):
                 self.saved = create_task(self.store, **fields)
             else:
                 self.saved = change_task(self.store, self.task.id, **fields)
-        except (*user_errors(), DateError, TaskError) as exc:
+        except (UserError, DateError, TaskError) as exc:
             self.message.setText(str(exc))
             return
         super().accept()
@@ -298,8 +298,8 @@ class OfficeRoundsWindow(QDialog):
         self.load()
 
     def load(self, select: int | None = None) -> None:
-        from ..office_desk import exported_version
-        from ..store.office import OfficeStore
+        from perfdesk.app.office_operations import exported_version
+        from perfdesk.store.office import OfficeStore
 
         self.rounds = OfficeStore(self.store).tasks("own")
         self.table.setRowCount(len(self.rounds))
@@ -343,7 +343,7 @@ class OfficeRoundsWindow(QDialog):
         """The round's dialog, opened window-modal; saving it lists the round and says what was saved."""
         try:
             dialog = RoundDialog(self.store, self, task)
-        except user_errors() as exc:
+        except UserError as exc:
             self.note.setText(str(exc))
             return None
         self.round_dialog = dialog
@@ -365,7 +365,7 @@ class OfficeRoundsWindow(QDialog):
     def ask_export(self) -> Path | None:
         """The selected round written as a signed task package where the clerk chooses; the window says
         what it wrote and where, or why it did not."""
-        from ..package.builder import file_name
+        from perfdesk.package.builder import file_name
 
         task, own = self.selected(), self._signing_unit()
         if task is None or own is None:
@@ -386,11 +386,11 @@ class OfficeRoundsWindow(QDialog):
 
     def _signing_unit(self):
         """This office's unit when it has a signing key; else None, the window saying how to make one."""
-        from ..office_desk import office_unit
+        from perfdesk.app.office_operations import office_unit
 
         try:
             own = office_unit(self.store)
-        except user_errors() as exc:
+        except UserError as exc:
             self.note.setText(str(exc))
             return None
         if self.store.identity_for_unit(own.id) is None:
@@ -400,16 +400,16 @@ class OfficeRoundsWindow(QDialog):
         return own
 
     def export(self, task, own, path: Path) -> Path | None:
-        from ..office_desk import export_task
-        from ..package import keys
-        from ..package.identity import load_signer
-        from .main_window import busy
+        from perfdesk.app.office_operations import export_task
+        from perfdesk.package import keys
+        from perfdesk.package.identity import load_signer
+        from perfdesk.ui.main_window import busy
 
         try:
             with busy():
                 signer = load_signer(self.store, own.id, self.passphrase.text())
                 sent = export_task(self.store, task.id, signer, path)
-        except user_errors() as exc:
+        except UserError as exc:
             self.note.setText(f"未能导出任务包：{exc}")
             return None
         self.passphrase.clear()

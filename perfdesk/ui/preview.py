@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..os_errors import explain_os
-from .help_window import show_manual
-from .screen_fit import open_within_screen
+from perfdesk.os_errors import explain_os
+from perfdesk.ui.help_window import show_manual
+from perfdesk.ui.screen_fit import open_within_screen
 
 DRAFT_MARK = "（草稿，含错误）"
 ZOOMS = (50, 75, 100, 125, 150, 200)

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..store import FormRecord, Store, StoreError
-from . import dialogs
-from .help_window import add_help_button
-from .screen_fit import open_within_screen
+from perfdesk.store import FormRecord, Store, StoreError
+from perfdesk.ui import dialogs
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.screen_fit import open_within_screen
 
 HEADERS = ("编号", "年度", "状态", "标题", "删除时间")
 

@@ -1,7 +1,7 @@
 """转发审核结果: at a 主管部门, the finance office's answer on a unit's form passed down to the unit —
 the office's signed package untouched inside the 主管部门's own, with a note for the unit.
 
-What was answered is shown; the relay itself is `package.review.relay`."""
+What was answered is shown; the relay itself is `app.review_moves.relay`."""
 
 from __future__ import annotations
 
@@ -11,17 +11,18 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
-from ..domain.registry import form_of
-from ..errors import user_errors
-from ..store import Store
-from . import dialogs, installation
-from .help_window import add_help_button
-from .screen_fit import open_within_screen
+from perfdesk.domain.registry import form_of
+from perfdesk.errors import UserError
+from perfdesk.store import Store
+from perfdesk.ui import dialogs
+from perfdesk.app import installation
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.screen_fit import open_within_screen
 
 
 def answer_lines(store: Store, form_instance_id: int) -> list[str]:
     """The office's answer as it arrived: who decided, the opinion, the letter and each field's reason."""
-    from ..review_desk import office_answer
+    from perfdesk.app.review_desk import office_answer
 
     record = store.get_form(form_instance_id)
     answer = office_answer(store, record)
@@ -42,8 +43,8 @@ class RelayDialog(QDialog):
 
     def __init__(self, store: Store, form_instance_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ..package.builder import file_name
-        from ..review_desk import relayed
+        from perfdesk.package.builder import file_name
+        from perfdesk.app.review_desk import relayed
 
         self.setObjectName("relayDialog")
         self.setWindowTitle("转发审核结果")
@@ -111,10 +112,10 @@ class RelayDialog(QDialog):
         self.error.show()
 
     def accept(self) -> None:
-        from ..package import PACKAGE_SUFFIX
-        from ..package.identity import load_signer
-        from ..package.review import relay
-        from . import move_outcome
+        from perfdesk.package import PACKAGE_SUFFIX
+        from perfdesk.package.identity import load_signer
+        from perfdesk.app.review_moves import relay
+        from perfdesk.ui import move_outcome
 
         text = self.target.text().strip()
         if not text:
@@ -130,7 +131,7 @@ class RelayDialog(QDialog):
                 raise ValueError("本机还没有设置单位：请先在“设置 → 单位设置”中填写本部门")
             signer = load_signer(self.store, unit.id, self.passphrase.text())
             relay(self.store, self.record.id, signer, target, note=note)
-        except (*user_errors(), ValueError) as exc:
+        except (UserError, ValueError) as exc:
             self.show_error(str(exc))
             return
         dialogs.remember_export_dir(target.parent)

@@ -2,7 +2,7 @@
 reviewer, approve (at a 主管部门: approve and forward) or return with the letter and reasons per field,
 本年度实际安排资金 where the office fills it, and what changed since the version approved before.
 
-The decision itself is `package.review.decide`; this dialog only asks and shows."""
+The decision itself is `app.review_moves.decide`; this dialog only asks and shows."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton,
                                QTableWidget, QVBoxLayout, QWidget)
 
-from ..domain.lifecycle import IN_REVIEW, Actor, Status, is_final, decision_target
-from ..domain.registry import form_of
-from ..errors import user_errors
-from ..store import Store
-from . import installation
-from .help_window import add_help_button
-from .screen_fit import open_within_screen
+from perfdesk.domain.lifecycle import IN_REVIEW, Actor, Status, is_final, decision_target
+from perfdesk.domain.registry import form_of
+from perfdesk.errors import UserError
+from perfdesk.store import Store
+from perfdesk.app import installation
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.screen_fit import open_within_screen
 
 
 class ReviewDialog(QDialog):
@@ -27,8 +27,8 @@ class ReviewDialog(QDialog):
 
     def __init__(self, store: Store, form_instance_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ..package.review import current_round
-        from ..workflow import changes_since_approval, previous_version_changes
+        from perfdesk.app.review_moves import current_round
+        from perfdesk.app.workflow import changes_since_approval, previous_version_changes
 
         self.setObjectName("reviewDialog")
         self.outcome = ""
@@ -135,11 +135,11 @@ class ReviewDialog(QDialog):
 
     def sends(self) -> bool:
         """Whether this decision is signed into a package (else the next level is on this computer)."""
-        from ..domain.lifecycle import Action
+        from perfdesk.domain.lifecycle import Action
 
         try:
             move, _ = decision_target(self.record.status, self.decision(), self.round)
-        except user_errors():
+        except UserError:
             return False
         return is_final(move) or move.action is Action.FORWARD
 
@@ -186,8 +186,8 @@ class ReviewDialog(QDialog):
         self.error.show()
 
     def accept(self) -> None:
-        from ..package.identity import load_signer
-        from ..package.review import actual_cells, decide
+        from perfdesk.package.identity import load_signer
+        from perfdesk.app.review_moves import actual_cells, decide
 
         if self.decision() == "return" and not self.letter.toPlainText().strip():
             self.show_error("退回修改须写明反馈意见，告诉单位要改什么：请在“反馈意见”框中填写")  # before asking for the key
@@ -208,10 +208,10 @@ class ReviewDialog(QDialog):
                    opinion=self.opinion.toPlainText(), reviewer=self.reviewer.text(),
                    letter=self.letter.toPlainText(), reasons=self.reasons_given(),
                    finance=actual_cells(self.record, amounts) if amounts else {}, target=target)
-        except (*user_errors(), ValueError) as exc:
+        except (UserError, ValueError) as exc:
             self.show_error(str(exc))
             return
-        from . import move_outcome
+        from perfdesk.ui import move_outcome
 
         self.outcome = move_outcome.decision(self.store, decided, target)  # what the clerk is told next
         self.decided.emit(self.record.id)

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.profiles import ProfileError, all_profiles
-from ..store import Store, StoreError, UnitRecord
-from . import installation
+from perfdesk.domain.profiles import ProfileError, all_profiles
+from perfdesk.store import Store, StoreError, UnitRecord
+from perfdesk.app import installation
 
 LEVELS = ("市级", "县级")
 
@@ -64,7 +64,7 @@ def unit_code_problem(supervisor_code: str) -> str | None:
     own checks would refuse is refused here, with their wording, instead of in each new form."""
     import re
 
-    from ..domain.registry import get_form
+    from perfdesk.domain.registry import get_form
 
     field = get_form("declaration").fields["supervisor_code"]
     if field.pattern and not re.fullmatch(field.pattern, supervisor_code, re.ASCII):
@@ -139,7 +139,7 @@ class UnitSetupDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        from .help_window import add_help_button
+        from perfdesk.ui.help_window import add_help_button
 
         add_help_button(buttons, "start")  # the manual's 开始使用 page
         layout.addWidget(buttons)

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QSpinBox,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from ..domain import money
-from .help_window import add_help_button
-from .jobs import failure_text
-from .screen_fit import open_within_screen
+from perfdesk.domain import money
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.jobs import failure_text
+from perfdesk.ui.screen_fit import open_within_screen
 
 PALETTE = ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#7f8c8d"]
 LONG_TEXT_WIDTH = 320  # pixels: about twenty characters a line
@@ -139,7 +139,7 @@ class SummaryWindow(QDialog):
 
     def __init__(self, store, year: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ..summary_operations import kinds
+        from perfdesk.app.summary_operations import kinds
 
         self.store = store
         self.composed = None
@@ -201,7 +201,7 @@ class SummaryWindow(QDialog):
 
     @Slot()
     def compose(self) -> None:
-        from ..summary_operations import compose_summary
+        from perfdesk.app.summary_operations import compose_summary
 
         self._request += 1
         request, store, relay = self._request, self.store, self._relay
@@ -266,7 +266,7 @@ class SummaryWindow(QDialog):
             self.loaded.emit()
 
     def export(self, kind: str, target: Path | None = None) -> None:
-        from ..summary_operations import write
+        from perfdesk.app.summary_operations import write
 
         if self.composed is None:
             return

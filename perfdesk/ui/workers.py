@@ -9,11 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..errors import USER_ERRORS
-from ..operations import check, export
-from ..store import Store
-from .dialogs import safe_file_name
-from .jobs import Job, JobContext
+from perfdesk.errors import UserError
+from perfdesk.app.operations import check, export
+from perfdesk.store import Store
+from perfdesk.ui.dialogs import safe_file_name
+from perfdesk.ui.jobs import Job, JobContext
 
 
 def batch_file_stem(form_instance_id: int, title: str) -> str:
@@ -61,7 +61,7 @@ def export_forms(store: Store, form_ids: list[int], folder: Path, context: JobCo
                 stem = batch_file_stem(form_id, title)
                 export(store, form_id, pdf=folder / f"{stem}.pdf", xlsx=folder / f"{stem}.xlsx")
                 result.exported.append(title)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             result.failed.append((title, str(exc)))
     return result
 

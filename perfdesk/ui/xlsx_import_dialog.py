@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..errors import user_errors
-from ..store import FormRecord, Store
-from ..xlsx_import import TemplateImport, remaining_errors, save_template_import
-from .help_window import add_help_button
-from .screen_fit import open_within_screen
+from perfdesk.errors import UserError
+from perfdesk.store import FormRecord, Store
+from perfdesk.app.xlsx_import import TemplateImport, remaining_errors, save_template_import
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.screen_fit import open_within_screen
 
 COLUMNS = ("工作表", "单元格", "栏目", "问题")
 
@@ -86,7 +86,7 @@ class XlsxImportDialog(QDialog):
         try:
             self.saved = save_template_import(self.store, self.outcome, keep_good=keep_good)
             left = remaining_errors(self.store, self.saved)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "无法导入", str(exc))
             return
         if left:

@@ -2,6 +2,6 @@
 
 `DeclarationEditor` is the same class under the name it was first given."""
 
-from .window import DeclarationEditor, FormEditor
+from perfdesk.ui.editor.window import DeclarationEditor, FormEditor
 
 __all__ = ["DeclarationEditor", "FormEditor"]

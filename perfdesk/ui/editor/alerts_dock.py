@@ -1,6 +1,6 @@
 """绩效预警: the live warnings of a monitoring form, and when it is due.
 
-The dock only shows what `monitoring_operations.alerts` and `deadlines.due` say of the document being
+The dock only shows what `monitoring_operations.alerts` and `due_dates.due` say of the document being
 edited; every rule (执行缓慢, 目标存在风险, 目标不可能完成) and every date lives in the domain.
 """
 
@@ -12,9 +12,9 @@ from typing import Sequence
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from ...deadlines import describe
-from ...domain.dates import format_date
-from ...domain.monitoring import Alert
+from perfdesk.domain.dates import describe_due as describe
+from perfdesk.domain.dates import format_date
+from perfdesk.domain.monitoring import Alert
 
 RED, YELLOW = "红色预警", "黄色预警"
 COLOURS = {RED: QColor("#c62828"), YELLOW: QColor("#b26a00")}

@@ -12,9 +12,9 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from ...domain.formdef import FieldDef
-from .entries import NUMERIC, entry_error
-from .field_widgets import ERROR_STYLE
+from perfdesk.domain.formdef import FieldDef
+from perfdesk.ui.editor.entries import NUMERIC, entry_error
+from perfdesk.ui.editor.field_widgets import ERROR_STYLE
 
 ColumnOf = Callable[[QModelIndex], "FieldDef | None"]
 LiveError = Callable[[QModelIndex, str], None]

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.findings import Finding, Severity
+from perfdesk.domain.findings import Finding, Severity
 
 COLOURS = {Severity.ERROR: QColor("#c62828"), Severity.WARNING: QColor("#b26a00"), Severity.HINT: QColor("#1f5fa8"),
            Severity.RETURNED: QColor("#e65100")}

@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ...domain.computed import fill_computed
-from ...domain.findings import EXPLANATIONS_KEY
-from ...domain.formdef import FormDef
+from perfdesk.domain.computed import fill_computed
+from perfdesk.domain.findings import EXPLANATIONS_KEY
+from perfdesk.domain.formdef import FormDef
 
 _SET_VALUE_ID = 1
 _EXPLANATION_ID = 2

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.document import display
-from ...errors import user_errors
-from .. import dialogs
-from .table_part import TablePart
+from perfdesk.domain.document import display
+from perfdesk.errors import UserError
+from perfdesk.ui import dialogs
+from perfdesk.ui.editor.table_part import TablePart
 
 
 def install(editor, file_menu, edit_menu) -> None:
@@ -63,7 +63,7 @@ def _saved(editor) -> bool:
 
 
 def export_file(editor, kind: str, path: Path | None = None) -> Path | None:
-    from ...operations import export
+    from perfdesk.app.operations import export
 
     if not _saved(editor):
         return None
@@ -77,7 +77,7 @@ def export_file(editor, kind: str, path: Path | None = None) -> Path | None:
         path = path.with_name(f"{path.name}.{kind}")
     try:
         export(editor.store, editor.record.id, pdf=path if kind == "pdf" else None, xlsx=path if kind == "xlsx" else None)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(editor, "无法导出", str(exc))
         return None
     dialogs.remember_export_dir(path.parent)
@@ -86,7 +86,7 @@ def export_file(editor, kind: str, path: Path | None = None) -> Path | None:
 
 
 def export_template(editor, path: Path | None = None) -> Path | None:
-    from ...xlsx_import import export_template as write
+    from perfdesk.app.xlsx_import import export_template as write
 
     if not _saved(editor):
         return None
@@ -97,7 +97,7 @@ def export_template(editor, path: Path | None = None) -> Path | None:
             return None
     try:
         write(editor.store, editor.record.id, path)
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(editor, "无法导出模板", str(exc))
         return None
     dialogs.remember_export_dir(path.parent)
@@ -106,7 +106,7 @@ def export_template(editor, path: Path | None = None) -> Path | None:
 
 
 def package(editor):
-    from ..packages import export_package
+    from perfdesk.ui.packages import export_package
 
     if not _saved(editor):
         return None
@@ -116,9 +116,9 @@ def package(editor):
 def print_form(editor) -> int:
     """打印…: the stored form's PDF (pending edits saved first) through the system print dialog;
     a form with errors prints as a draft, as its preview does. Pages printed, 0 when cancelled."""
-    from ...operations import grid_for
-    from ...render.pdf import render_pdf
-    from ..preview import DRAFT_MARK, PdfPages, exec_print_dialog, new_printer, send
+    from perfdesk.app.operations import grid_for
+    from perfdesk.render.pdf import render_pdf
+    from perfdesk.ui.preview import DRAFT_MARK, PdfPages, exec_print_dialog, new_printer, send
 
     if not _saved(editor):
         return 0
@@ -126,7 +126,7 @@ def print_form(editor) -> int:
     draft = any(finding.blocks_export for finding in editor.findings())
     try:
         pdf = render_pdf(grid_for(editor.store, record))
-    except user_errors() as exc:
+    except UserError as exc:
         QMessageBox.warning(editor, "无法打印", str(exc))
         return 0
     pages = PdfPages(pdf)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...domain import dates, money
-from ...domain.formdef import FieldDef
+from perfdesk.domain import dates, money
+from perfdesk.domain.formdef import FieldDef
 
 NUMERIC = ("amount", "score")  # typed and checked alike; the messages name 金额 or 分值
 WHAT = {"amount": "金额", "score": "分值"}

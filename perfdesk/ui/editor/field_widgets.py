@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain import dates
-from ...domain.formdef import FieldDef
-from .document_model import DocumentModel
-from .entries import entry_error, shown_text, stored_value
-from .returned_marks import returned_frame, returned_tip
-from ...domain.lifecycle import role_of
+from perfdesk.domain import dates
+from perfdesk.domain.formdef import FieldDef
+from perfdesk.ui.editor.document_model import DocumentModel
+from perfdesk.ui.editor.entries import entry_error, shown_text, stored_value
+from perfdesk.ui.editor.returned_marks import returned_frame, returned_tip
+from perfdesk.domain.lifecycle import role_of
 
 FINANCE_ONLY_TIP = "由财政部门填写"
 COMPUTED_TIP = "由程序计算，不需填写"

@@ -13,18 +13,18 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
-from ...domain import money
-from ...domain.document import derived_values, display, tree_values
-from ...domain.formdef import FieldDef, TableDef
-from .cell_delegates import READ_ONLY_BACKGROUND, RIGHT_ALIGNED, cell_background, cell_flags
-from .document_model import DocumentModel
-from .entries import entry_error, stored_value
-from .field_widgets import FINANCE_ONLY_TIP
-from .returned_marks import returned_look
-from .headers import fill_months, period_of, printed_columns, short_header
-from .row_tables import total_name, totals_text
-from .table_part import TablePart, error_label, fit_table_height
-from ...domain.lifecycle import role_of
+from perfdesk.domain import money
+from perfdesk.domain.document import derived_values, display, tree_values
+from perfdesk.domain.formdef import FieldDef, TableDef
+from perfdesk.ui.editor.cell_delegates import READ_ONLY_BACKGROUND, RIGHT_ALIGNED, cell_background, cell_flags
+from perfdesk.ui.editor.document_model import DocumentModel
+from perfdesk.ui.editor.entries import entry_error, stored_value
+from perfdesk.ui.editor.field_widgets import FINANCE_ONLY_TIP
+from perfdesk.ui.editor.returned_marks import returned_look
+from perfdesk.ui.editor.headers import fill_months, period_of, printed_columns, short_header
+from perfdesk.ui.editor.row_tables import total_name, totals_text
+from perfdesk.ui.editor.table_part import TablePart, error_label, fit_table_height
+from perfdesk.domain.lifecycle import role_of
 
 SUMMED_COLOUR = QColor("#808080")
 NO_RATE = "—"  # a rate whose denominator is zero or blank

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...domain import layout as L
-from ...domain.formdef import FormDef, TableDef
-from ...domain.layout import Occupancy
-from ...domain.monitoring import months_of
+from perfdesk.domain import layout as L
+from perfdesk.domain.formdef import FormDef, TableDef
+from perfdesk.domain.layout import Occupancy
+from perfdesk.domain.monitoring import months_of
 
 MONTHS = "{months}"
 PERIOD_FIELD = "period_months"  # the monitoring period, as the domain reads it (1-N月)

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field as dataclass_field
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from .entries import entry_error, stored_value
-from .table_clipboard import parse_tsv, to_tsv
+from perfdesk.ui.editor.entries import entry_error, stored_value
+from perfdesk.ui.editor.table_clipboard import parse_tsv, to_tsv
 
 TICK = "√"
 LEVEL_SUFFIX = "指标"  # “产出” is taken for 产出指标, as clerks often shorten it
@@ -128,7 +128,7 @@ def _match(text: str, names: list[str]) -> str | None:
 
 def _is_heading_row(part, cells: list[str]) -> bool:
     """Whether a row holds only the table's headings (一级指标, 指标值, 确定能 …), as a sheet's top rows do."""
-    from .headers import short_header
+    from perfdesk.ui.editor.headers import short_header
 
     names = {c.label for c in part.table.columns} | {o for o in part.options if o}
     for column in range(len(part.columns)):
@@ -156,7 +156,7 @@ def _layout(part, block: list[list[str]], heading: list[str], skip: int, *, prin
 
 def _named_by_heading(part, heading: list[str]) -> list[int] | None:
     """The columns a heading row names, each heading one column; None when any is not a column's heading."""
-    from .headers import short_header
+    from perfdesk.ui.editor.headers import short_header
 
     texts = [" ".join(h.split()) for h in heading]
     if not any(texts):

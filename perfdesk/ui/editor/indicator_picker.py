@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...paths import forms_dir
-from ...yaml_files import YAMLError, load_yaml
-from ..help_window import add_help_button
-from ..screen_fit import open_within_screen
+from perfdesk.paths import forms_dir
+from perfdesk.catalog.yaml_files import YAMLError, load_yaml
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.screen_fit import open_within_screen
 
 COMMON_FILE = "common_indicators.yaml"
 Levels = tuple[str, str]

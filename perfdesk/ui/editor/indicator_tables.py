@@ -23,20 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain import money
-from ...domain.document import column_total, display
-from ...domain.formdef import FieldDef, TableDef
-from . import indicator_clipboard
-from .cell_delegates import INVALID_BACKGROUND, EntryDelegate
-from .document_model import DocumentModel
-from .entries import NUMERIC, entry_error, stored_value
-from .field_widgets import ERROR_LABEL_STYLE
-from .returned_marks import RETURNED_BACKGROUND, returned_tip
-from .headers import fill_months, period_of, printed_columns, short_header
-from .indicator_picker import IndicatorPicker, Levels, common_indicators
-from .row_tables import total_name
-from .table_clipboard import add_shortcuts
-from .table_part import TablePart, button_row, error_label
+from perfdesk.domain import money
+from perfdesk.domain.document import column_total, display
+from perfdesk.domain.formdef import FieldDef, TableDef
+from perfdesk.ui.editor import indicator_clipboard
+from perfdesk.ui.editor.cell_delegates import INVALID_BACKGROUND, EntryDelegate
+from perfdesk.ui.editor.document_model import DocumentModel
+from perfdesk.ui.editor.entries import NUMERIC, entry_error, stored_value
+from perfdesk.ui.editor.field_widgets import ERROR_LABEL_STYLE
+from perfdesk.ui.editor.returned_marks import RETURNED_BACKGROUND, returned_tip
+from perfdesk.ui.editor.headers import fill_months, period_of, printed_columns, short_header
+from perfdesk.ui.editor.indicator_picker import IndicatorPicker, Levels, common_indicators
+from perfdesk.ui.editor.row_tables import total_name
+from perfdesk.ui.editor.table_clipboard import add_shortcuts
+from perfdesk.ui.editor.table_part import TablePart, button_row, error_label
 
 LEVELS = ("level1", "level2")  # shown as the tree's headings, not as columns
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

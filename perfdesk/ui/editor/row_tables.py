@@ -6,16 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
-from ...domain import money
-from ...domain.document import column_total, display
-from ...domain.formdef import FieldDef, TableDef
-from .cell_delegates import RIGHT_ALIGNED, cell_background, cell_flags
-from .document_model import DocumentModel
-from .entries import entry_error, stored_value
-from .field_widgets import FINANCE_ONLY_TIP
-from .returned_marks import returned_look
-from .table_part import TablePart, button_row, error_label, fit_table_height
-from ...domain.lifecycle import role_of
+from perfdesk.domain import money
+from perfdesk.domain.document import column_total, display
+from perfdesk.domain.formdef import FieldDef, TableDef
+from perfdesk.ui.editor.cell_delegates import RIGHT_ALIGNED, cell_background, cell_flags
+from perfdesk.ui.editor.document_model import DocumentModel
+from perfdesk.ui.editor.entries import entry_error, stored_value
+from perfdesk.ui.editor.field_widgets import FINANCE_ONLY_TIP
+from perfdesk.ui.editor.returned_marks import returned_look
+from perfdesk.ui.editor.table_part import TablePart, button_row, error_label, fit_table_height
+from perfdesk.domain.lifecycle import role_of
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -7,7 +7,7 @@ import dataclasses
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ...store import FormConflict
+from perfdesk.store import FormConflict
 
 RELOAD, SAVE_AS_NEW, CANCEL = "reload", "save-as-new", "cancel"
 

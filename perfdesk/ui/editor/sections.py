@@ -14,8 +14,8 @@ from typing import Callable, Union
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ...domain import layout as L
-from ...domain.formdef import FormDef
+from perfdesk.domain import layout as L
+from perfdesk.domain.formdef import FormDef
 
 BELOW_TITLE = "填报信息"  # the signature line printed under the table
 COVER_TITLE = "封面"

@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...domain.lifecycle import Status
-from ...workflow import Banner
+from perfdesk.domain.lifecycle import Status
+from perfdesk.app.workflow import Banner
 
 _STYLE = {True: "QFrame#statusBanner { background: #fff4e5; border: 1px solid #f0b35a; }",
           False: "QFrame#statusBanner { background: #eef5ff; border: 1px solid #9bbbe8; }"}

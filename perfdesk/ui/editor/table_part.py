@@ -9,13 +9,13 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
 
-from ...domain.formdef import FieldDef, FormDef, TableDef
-from . import table_clipboard
-from .cell_delegates import EntryDelegate
-from .document_model import DocumentModel
-from .field_widgets import ERROR_LABEL_STYLE, mark_help
-from .returned_marks import returned_frame, returned_tip
-from ...domain.lifecycle import role_of
+from perfdesk.domain.formdef import FieldDef, FormDef, TableDef
+from perfdesk.ui.editor import table_clipboard
+from perfdesk.ui.editor.cell_delegates import EntryDelegate
+from perfdesk.ui.editor.document_model import DocumentModel
+from perfdesk.ui.editor.field_widgets import ERROR_LABEL_STYLE, mark_help
+from perfdesk.ui.editor.returned_marks import returned_frame, returned_tip
+from perfdesk.domain.lifecycle import role_of
 
 
 class TablePart(QWidget):

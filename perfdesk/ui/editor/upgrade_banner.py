@@ -7,8 +7,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ...form_upgrade import UpgradePlan
-from ..screen_fit import open_within_screen
+from perfdesk.app.form_upgrade import UpgradePlan
+from perfdesk.ui.screen_fit import open_within_screen
 
 
 class UpgradeBanner(QFrame):

@@ -3,7 +3,7 @@ for every form file (申报表, 监控表, 监控分析报告, 评价报告, 绩
 
 The window wires parts together and holds no rule of its own: values go through the document model
 (and its undo stack), findings come from `run_checks`, 绩效预警 from `monitoring_operations.alerts`,
-due dates from `deadlines.due`, computed cells (综合得分, 评价等次) from the domain, saving from
+due dates from `due_dates.due`, computed cells (综合得分, 评价等次) from the domain, saving from
 `operations.save_document`.
 """
 
@@ -30,34 +30,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import deadlines, monitoring_operations
-from ...domain import money
-from ...domain.checks import run_checks
-from ...domain.deadlines import DUE_FROM
-from ...domain.document import column_total, scored_total
-from ...domain.findings import EXPLANATIONS_KEY, Finding, Severity
-from ...domain.returned import returned_findings
-from ...domain.monitoring import Alert, report_parts
-from ...domain.registry import form_of
-from ...domain.lifecycle import IN_REVIEW, Role, editable_here, role_of
-from ...errors import user_errors
-from ...operations import check_context, context, printed_review, profile_of, render, save_document
-from ...returned_fields import returned
-from ...store import FormConflict, FormRecord, Store, StoreError
-from ..screen_fit import open_within_screen
-from . import save_conflict
-from .alerts_dock import AlertsDock, due_label, show_due
-from .checks_dock import ChecksDock
-from .document_model import DocumentModel
-from .field_widgets import FieldBinding, FieldKeys, PeriodBinding, make_binding
-from .fund_table import FundTableEditor
-from .headers import PERIOD_FIELD
-from .help_panel import HelpPanel
-from .indicator_tables import IndicatorEditor
-from .row_tables import RowTableEditor
-from .sections import Computed, build_section, plan_sections
-from .status_banner import StatusBanner
-from .table_part import TablePart
+from perfdesk.app import due_dates, monitoring_operations
+from perfdesk.domain import money
+from perfdesk.domain.checks import run_checks
+from perfdesk.domain.deadlines import DUE_FROM
+from perfdesk.domain.document import column_total, scored_total
+from perfdesk.domain.findings import EXPLANATIONS_KEY, Finding, Severity
+from perfdesk.domain.returned import returned_findings
+from perfdesk.domain.monitoring import Alert, report_parts
+from perfdesk.domain.registry import form_of
+from perfdesk.domain.lifecycle import IN_REVIEW, Role, editable_here, role_of
+from perfdesk.errors import UserError
+from perfdesk.app.operations import check_context, context, printed_review, profile_of, render, save_document
+from perfdesk.app.returned_fields import returned
+from perfdesk.store import FormConflict, FormRecord, Store, StoreError
+from perfdesk.ui.screen_fit import open_within_screen
+from perfdesk.ui.editor import save_conflict
+from perfdesk.ui.editor.alerts_dock import AlertsDock, due_label, show_due
+from perfdesk.ui.editor.checks_dock import ChecksDock
+from perfdesk.ui.editor.document_model import DocumentModel
+from perfdesk.ui.editor.field_widgets import FieldBinding, FieldKeys, PeriodBinding, make_binding
+from perfdesk.ui.editor.fund_table import FundTableEditor
+from perfdesk.ui.editor.headers import PERIOD_FIELD
+from perfdesk.ui.editor.help_panel import HelpPanel
+from perfdesk.ui.editor.indicator_tables import IndicatorEditor
+from perfdesk.ui.editor.row_tables import RowTableEditor
+from perfdesk.ui.editor.sections import Computed, build_section, plan_sections
+from perfdesk.ui.editor.status_banner import StatusBanner
+from perfdesk.ui.editor.table_part import TablePart
 
 CHECK_DELAY_MS = 200  # findings follow typing within 300 ms without re-checking every keystroke
 _TABLE_EDITORS = {"rows": RowTableEditor, "fixed": RowTableEditor, "tree": FundTableEditor,
@@ -203,8 +203,8 @@ class FormEditor(QMainWindow):
         """Where the form is in the review chain, once it has moved or is frozen."""
         if not self.store.events(self.record.id) and not self.frozen:
             return None
-        from ...review_desk import can_relay, received_copy
-        from ...workflow import banner
+        from perfdesk.app.review_desk import can_relay, received_copy
+        from perfdesk.app.workflow import banner
 
         can_review = self.record.status in IN_REVIEW and IN_REVIEW[self.record.status] in self.context.role.actors
         shown = banner(self.store, self.record)  # at a 主管部门 or an office, the desk's advice for a unit's form
@@ -217,18 +217,18 @@ class FormEditor(QMainWindow):
         return strip
 
     def _editable_here(self) -> bool:
-        from ...review_desk import received_copy
+        from perfdesk.app.review_desk import received_copy
 
         return editable_here(self.record.status, role_of(self.role), received_copy(self.store, self.record))
 
     def _build_upgrade_banner(self):
         """此表按第1版格式填写，可升级到第2版…: for an editable form whose form file has moved on."""
-        from ...form_upgrade import newer_version
+        from perfdesk.app.form_upgrade import newer_version
 
         newer = newer_version(self.record)
         if newer is None or self.frozen:
             return None
-        from .upgrade_banner import UpgradeBanner
+        from perfdesk.ui.editor.upgrade_banner import UpgradeBanner
 
         shown = UpgradeBanner(self.record.form_version, newer.version, self)
         shown.upgrade_requested.connect(self.preview_upgrade)
@@ -236,8 +236,8 @@ class FormEditor(QMainWindow):
 
     def preview_upgrade(self):
         """Show what the upgrade changes; 升级 applies it (pending edits saved first) and reopens the form."""
-        from ...form_upgrade import apply_upgrade, plan_upgrade
-        from .upgrade_banner import UpgradePreview
+        from perfdesk.app.form_upgrade import apply_upgrade, plan_upgrade
+        from perfdesk.ui.editor.upgrade_banner import UpgradePreview
 
         if self._dirty and not self.save():
             return None
@@ -246,7 +246,7 @@ class FormEditor(QMainWindow):
         def upgrade() -> None:
             try:
                 apply_upgrade(self.store, plan_upgrade(self.store.get_form(self.record.id)))
-            except (FormConflict, *user_errors()) as exc:
+            except (FormConflict, UserError) as exc:
                 QMessageBox.warning(self, "未能升级", str(exc))
                 return
             self.saved.emit(self.record.id)
@@ -260,14 +260,14 @@ class FormEditor(QMainWindow):
         """申请调整: the approved version stays in the history; the form opens again, editable."""
         from PySide6.QtWidgets import QInputDialog
 
-        from ...workflow import request_adjustment
+        from perfdesk.app.workflow import request_adjustment
 
         reason, ok = QInputDialog.getMultiLineText(self, "申请调整", "调整理由（报送审核时一并说明）：")
         if not ok:
             return False
         try:
             record = request_adjustment(self.store, self.record.id, reason)
-        except user_errors() as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "不能申请调整", str(exc))
             return False
         self.show_moved(f"已申请调整：《{record.title}》现为“{record.status.display}”，可以修改；审核通过的"
@@ -275,7 +275,7 @@ class FormEditor(QMainWindow):
         return True
 
     def open_review(self):
-        from ..review_dialog import ReviewDialog
+        from perfdesk.ui.review_dialog import ReviewDialog
 
         dialog = ReviewDialog(self.store, self.record.id, parent=self)
         dialog.decided.connect(lambda _id: self.show_moved(dialog.outcome))
@@ -284,7 +284,7 @@ class FormEditor(QMainWindow):
 
     def open_relay(self):
         """转发审核结果: at a 主管部门, the office's answer passed down to the unit."""
-        from ..relay_dialog import RelayDialog
+        from perfdesk.ui.relay_dialog import RelayDialog
 
         dialog = RelayDialog(self.store, self.record.id, parent=self)
         dialog.relayed.connect(lambda _id: self.show_moved(dialog.outcome))
@@ -434,7 +434,7 @@ class FormEditor(QMainWindow):
         file_menu.addActions([save, preview, close])
         edit_menu = menus.addMenu("编辑(&E)")
         edit_menu.addActions([self.undo_action, self.redo_action])
-        from . import editor_actions  # export, package, copy/paste, find
+        from perfdesk.ui.editor import editor_actions  # export, package, copy/paste, find
 
         editor_actions.install(self, file_menu, edit_menu)
         check_menu = menus.addMenu("校验(&C)")
@@ -448,7 +448,7 @@ class FormEditor(QMainWindow):
     def print_preview(self):
         """打印预览 of exactly what export writes: pending edits are saved first, then the stored form
         is rendered; a form with errors prints as a draft."""
-        from ..preview import PrintPreviewDialog
+        from perfdesk.ui.preview import PrintPreviewDialog
 
         if self.has_unsaved_changes() and not self.save():
             return None
@@ -465,7 +465,7 @@ class FormEditor(QMainWindow):
         self.status_label = QLabel(self)
         self.status_label.setObjectName("recordStatus")
         # which form file this is drawn from: 第1版 · 随程序安装 / 用户目录 … / --forms …
-        from ...form_files import short_origin
+        from perfdesk.catalog.form_files import short_origin
 
         self.origin_label = QLabel(f"表单定义：第{self.form.version}版 · {short_origin(self.form.origin)}", self)
         self.origin_label.setObjectName("formOrigin")
@@ -622,7 +622,7 @@ class FormEditor(QMainWindow):
         if self.due_label is not None:
             record = self.current_record()
             source = self.form.fields.get(DUE_FROM.get(self.form.raw_kind, ""))
-            show_due(self.due_label, self._deadline(), day=deadlines.due_day(self.store, record),
+            show_due(self.due_label, self._deadline(), day=due_dates.due_day(self.store, record),
                      status=record.status.display, due_from=source.label if source else "")
 
     def _mark_returned(self, marks: dict[str, str]) -> None:
@@ -637,7 +637,7 @@ class FormEditor(QMainWindow):
         self._marked = marks
 
     def _deadline(self) -> tuple[dt.date, int] | None:
-        return deadlines.due(self.store, self.current_record())
+        return due_dates.due(self.store, self.current_record())
 
     def _show_computed(self, item: Computed, label: QLabel) -> None:
         """综合得分, 评价等次, 结果应用 as the printed form works them out."""
@@ -701,7 +701,7 @@ class FormEditor(QMainWindow):
             self.record = self.store.get_form(self.record.id)  # status and title as now stored
         except FormConflict as exc:  # another clerk saved meanwhile: the clerk chooses, never overwritten
             return save_conflict.resolve(self, exc, verb)
-        except user_errors() as exc:
+        except UserError as exc:
             self.save_label.setStyleSheet("color: #c62828;")
             self.save_label.setText(f"保存失败：{exc}。修改仍保留在本窗口中，请按 Ctrl+S 重试。")
             return False

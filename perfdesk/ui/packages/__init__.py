@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QWidget
 
-    from ...store import Store
+    from perfdesk.store import Store
 
 __all__ = ["export_package", "import_packages", "show_identity", "show_inbox", "show_trust_registry"]
 
 
 def show_identity(parent: QWidget | None, store: Store) -> QDialog:
     """签名密钥: the installation's unit's key; generate, import PKCS#12, export 公钥登记表."""
-    from .identity_dialog import IdentityDialog
+    from perfdesk.ui.packages.identity_dialog import IdentityDialog
 
     dialog = IdentityDialog(store, parent)
     dialog.open()
@@ -30,7 +30,7 @@ def show_identity(parent: QWidget | None, store: Store) -> QDialog:
 
 def show_trust_registry(parent: QWidget | None, store: Store) -> QDialog:
     """可信公钥: the keys this installation accepts packages from; add from a 公钥登记表, remove."""
-    from .trust_dialog import TrustDialog
+    from perfdesk.ui.packages.trust_dialog import TrustDialog
 
     dialog = TrustDialog(store, parent)
     dialog.show()
@@ -39,7 +39,7 @@ def show_trust_registry(parent: QWidget | None, store: Store) -> QDialog:
 
 def export_package(parent: QWidget | None, store: Store, form_instance_id: int) -> QDialog:
     """生成报送数据包 for one form; its `packaged(int)` signal says the form became 已报送."""
-    from .export_dialog import ExportDialog
+    from perfdesk.ui.packages.export_dialog import ExportDialog
 
     dialog = ExportDialog(store, form_instance_id, parent)
     dialog.open()
@@ -48,7 +48,7 @@ def export_package(parent: QWidget | None, store: Store, form_instance_id: int) 
 
 def import_packages(parent: QWidget | None, store: Store) -> QDialog:
     """导入数据包 from files or a folder; its `imported()` signal says forms were added or changed."""
-    from .import_dialog import ImportDialog
+    from perfdesk.ui.packages.import_dialog import ImportDialog
 
     dialog = ImportDialog(store, parent)
     dialog.open()
@@ -57,7 +57,7 @@ def import_packages(parent: QWidget | None, store: Store) -> QDialog:
 
 def show_inbox(parent: QWidget | None, store: Store) -> QDialog:
     """收件记录: packages imported or refused, and 验证… for any package file."""
-    from .inbox_dialog import InboxDialog
+    from perfdesk.ui.packages.inbox_dialog import InboxDialog
 
     dialog = InboxDialog(store, parent)
     dialog.show()

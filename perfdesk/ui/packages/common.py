@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
-from ...store import Store, StoreError, UnitRecord
-from ..jobs import Job, JobContext
+from perfdesk.store import Store, StoreError, UnitRecord
+from perfdesk.ui.jobs import Job, JobContext
 
 ROLES = {"unit": "单位", "supervisor": "主管部门", "office": "财政部门"}
 TRUST_SOURCES = {"registration": "按登记表登记", "first-import": "首次导入时确认"}
@@ -26,7 +26,7 @@ def close_buttons(dialog: QDialog) -> QDialogButtonBox:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
     buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
     buttons.rejected.connect(dialog.reject)
-    from ..help_window import add_help_button
+    from perfdesk.ui.help_window import add_help_button
 
     add_help_button(buttons, "package")  # the manual's 报送包 page
     return buttons

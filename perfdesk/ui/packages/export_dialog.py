@@ -23,15 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import USER_ERRORS, UserError
-from ...os_errors import explain
-from ...store import Store
-from .. import dialogs
-from ..help_window import add_help_button
-from . import prompts
-from ..screen_fit import open_within_screen
-from .common import PackageDialog
-from ..jobs import JobContext
+from perfdesk.errors import UserError
+from perfdesk.os_errors import explain
+from perfdesk.store import Store
+from perfdesk.ui import dialogs
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.packages import prompts
+from perfdesk.ui.screen_fit import open_within_screen
+from perfdesk.ui.packages.common import PackageDialog
+from perfdesk.ui.jobs import JobContext
 
 PNG_FILTER = "PNG 图片 (*.png)"
 
@@ -145,12 +145,13 @@ class ExportDialog(PackageDialog):
 
     def _load(self) -> bool:
         """Show the form and whether it may be packaged; False when it may not."""
-        from ...domain.registry import form_of
-        from ...package import keys
-        from ...domain.lifecycle import Role
-        from ...operations import check_context
-        from ...package.builder import file_name, next_version, refusal, submission_of
-        from ...package.formdata import strip_finance
+        from perfdesk.domain.registry import form_of
+        from perfdesk.package import keys
+        from perfdesk.domain.lifecycle import Role
+        from perfdesk.app.operations import check_context
+        from perfdesk.package.builder import file_name
+        from perfdesk.app.form_submission import next_version, refusal, submission_of
+        from perfdesk.package.formdata import strip_finance
 
         try:
             record = self.store.get_form(self.form_instance_id)
@@ -161,8 +162,8 @@ class ExportDialog(PackageDialog):
                              check_context(self.store, record, role=Role.UNIT))
             identity = self.store.identity_for_unit(unit.id)
             version = next_version(record)  # the one package_form will give it
-        except USER_ERRORS as exc:
-            from ...domain.lifecycle import TransitionRefused
+        except UserError as exc:
+            from perfdesk.domain.lifecycle import TransitionRefused
 
             self.form_label.setText("不能生成数据包。" if isinstance(exc, TransitionRefused) else "无法读取表单。")
             self.show_error(str(exc))
@@ -225,7 +226,7 @@ class ExportDialog(PackageDialog):
     # --- building -----------------------------------------------------------------------------
 
     def generate(self) -> None:
-        from ...package import PACKAGE_SUFFIX
+        from perfdesk.package import PACKAGE_SUFFIX
 
         if not self.generate_button.isEnabled():
             return
@@ -249,8 +250,8 @@ class ExportDialog(PackageDialog):
         seal, attachments = self.seal_path, list(self.attachments)
 
         def work(_context: JobContext) -> Written:
-            from ...package.builder import package_form
-            from ...package.identity import load_signer
+            from perfdesk.app.form_submission import package_form
+            from perfdesk.package.identity import load_signer
 
             record = store.get_form(form_id)
             signer = load_signer(store, record.unit_id, passphrase)
@@ -267,7 +268,7 @@ class ExportDialog(PackageDialog):
         self.passphrase_edit.setFocus()
 
     def _written(self, written: Written) -> None:
-        from ...package import keys
+        from perfdesk.package import keys
 
         self.written = written
         self.passphrase_edit.clear()

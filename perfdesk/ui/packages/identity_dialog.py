@@ -9,13 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...errors import USER_ERRORS
-from ...os_errors import explain
-from ...store import Store
-from .. import dialogs
-from . import prompts
-from ..screen_fit import open_within_screen
-from .common import IDENTITY_SOURCES, PackageDialog, close_buttons, day, installation_unit, two_lines
+from perfdesk.errors import UserError
+from perfdesk.os_errors import explain
+from perfdesk.store import Store
+from perfdesk.ui import dialogs
+from perfdesk.ui.packages import prompts
+from perfdesk.ui.screen_fit import open_within_screen
+from perfdesk.ui.packages.common import (
+    IDENTITY_SOURCES, PackageDialog, close_buttons, day, installation_unit, two_lines)
 
 
 class IdentityDialog(PackageDialog):
@@ -77,7 +78,7 @@ class IdentityDialog(PackageDialog):
     def refresh(self) -> None:
         from cryptography import x509
 
-        from ...package import keys
+        from perfdesk.package import keys
 
         if self.unit is None:
             self.unit_label.setText("本机还没有设置单位。")
@@ -106,7 +107,7 @@ class IdentityDialog(PackageDialog):
         self.details.show()
 
     def generate(self) -> None:
-        from ...package.identity import create_identity
+        from perfdesk.package.identity import create_identity
 
         self.clear_message()
         if self.store.identity_for_unit(self.unit.id) is not None and not prompts.confirm(
@@ -118,7 +119,7 @@ class IdentityDialog(PackageDialog):
             return
         try:
             create_identity(self.store, self.unit.id, passphrase)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return
         self.refresh()
@@ -126,7 +127,7 @@ class IdentityDialog(PackageDialog):
         self.show_info("已生成签名密钥。请导出公钥登记表，核对指纹与本窗口显示的一致后签字盖章，交对方登记。")
 
     def import_pkcs12(self) -> None:
-        from ...package.identity import import_pkcs12
+        from perfdesk.package.identity import import_pkcs12
 
         self.clear_message()
         path = prompts.open_file(self, "选择认证机构颁发的证书文件", "PKCS#12 证书 (*.p12 *.pfx);;所有文件 (*)")
@@ -145,7 +146,7 @@ class IdentityDialog(PackageDialog):
             return
         try:
             import_pkcs12(self.store, self.unit.id, data, p12_secret or None, passphrase)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return
         self.refresh()
@@ -153,8 +154,8 @@ class IdentityDialog(PackageDialog):
         self.show_info("已导入证书。请导出公钥登记表，签字盖章后交对方登记。")
 
     def export_registration(self) -> None:
-        from ...package.builder import write_package
-        from ...package.registration import registration_form_pdf
+        from perfdesk.package.builder import write_package
+        from perfdesk.package.registration import registration_form_pdf
 
         self.clear_message()
         suggested = dialogs.last_export_dir() / dialogs.safe_file_name(f"公钥登记表_{self.unit.name}.pdf")
@@ -165,7 +166,7 @@ class IdentityDialog(PackageDialog):
             target = target.with_name(target.name + ".pdf")
         try:
             write_package(Path(target), registration_form_pdf(self.store, self.unit.id))
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return
         dialogs.remember_export_dir(target.parent)

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...store import Store
-from . import importing, prompts
-from ..screen_fit import open_within_screen
-from .common import PackageDialog, close_buttons
-from ..jobs import JobContext
+from perfdesk.store import Store
+from perfdesk.app import package_import as importing
+from perfdesk.ui.packages import prompts
+from perfdesk.ui.screen_fit import open_within_screen
+from perfdesk.ui.packages.common import PackageDialog, close_buttons
+from perfdesk.ui.jobs import JobContext
 
 HEADERS = ("文件", "结果", "原因")
 COL_FILE, COL_RESULT, COL_REASON = range(3)

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import USER_ERRORS
-from ...store import InboxRecord, Store
-from . import prompts
-from ...package.manifest import KIND_LABELS
-from ..screen_fit import open_within_screen
-from .common import PackageDialog, close_buttons, when
-from ..jobs import JobContext
+from perfdesk.errors import UserError
+from perfdesk.store import InboxRecord, Store
+from perfdesk.ui.packages import prompts
+from perfdesk.package.manifest import KIND_LABELS
+from perfdesk.ui.screen_fit import open_within_screen
+from perfdesk.ui.packages.common import PackageDialog, close_buttons, when
+from perfdesk.ui.jobs import JobContext
 
 HEADERS = ("接收时间", "结果", "类型", "签名人", "单位编码", "签名时间", "表单", "版本", "文件", "说明")
 COL_RESULT, COL_SIGNER, COL_TITLE, COL_VERSION, COL_REASON = 1, 3, 6, 7, 9
@@ -41,7 +41,7 @@ def kind_label(kind: str | None) -> str:
 
 def verification_text(path: Path, verified, error: str | None) -> str:
     """What 验证 found, in the words the CLI's `perfdesk verify` uses."""
-    from ...package import keys
+    from perfdesk.package import keys
 
     lines = [f"数据包：{path}"]
     if verified is None:
@@ -118,7 +118,7 @@ class InboxDialog(PackageDialog):
     def reload(self) -> None:
         try:
             self.entries = self.store.inbox(limit=LIMIT)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(f"读取收件记录失败：{exc}")
             self.entries = []
         titles: dict[int, str] = {}
@@ -146,12 +146,12 @@ class InboxDialog(PackageDialog):
         if entry.form_instance_id not in titles:
             try:
                 titles[entry.form_instance_id] = self.store.get_form(entry.form_instance_id).title
-            except USER_ERRORS:
+            except UserError:
                 titles[entry.form_instance_id] = ""  # deleted for good since
         return titles[entry.form_instance_id]
 
     def _show_selected(self) -> None:
-        from ...package import keys
+        from perfdesk.package import keys
 
         rows = {index.row() for index in self.table.selectionModel().selectedRows()}
         if not rows:
@@ -189,12 +189,12 @@ class InboxDialog(PackageDialog):
         store = self.store
 
         def work(_context: JobContext):
-            from ...package.archive_safety import read_package_file
-            from ...package.verifier import verify_package
+            from perfdesk.package.archive_safety import read_package_file
+            from perfdesk.package.verifier import verify_package
 
             try:
                 return verify_package(read_package_file(path), store, check_pdf=True), None
-            except USER_ERRORS as exc:
+            except UserError as exc:
                 return None, str(exc)
 
         self.details.setPlainText(f"正在验证 {path}…")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...errors import USER_ERRORS
-from ..help_window import add_help_button
+from perfdesk.errors import UserError
+from perfdesk.ui.help_window import add_help_button
 
 
 class NewPassphraseDialog(QDialog):
     def __init__(self, parent: QWidget | None, title: str = "设置签名密钥口令") -> None:
         super().__init__(parent)
-        from ...package.identity import MIN_PASSPHRASE
+        from perfdesk.package.identity import MIN_PASSPHRASE
 
         self.setObjectName("newPassphraseDialog")
         self.setWindowTitle(title)
@@ -47,7 +47,7 @@ class NewPassphraseDialog(QDialog):
         return self.first.text()
 
     def accept(self) -> None:
-        from ...package.identity import check_new_passphrase
+        from perfdesk.package.identity import check_new_passphrase
 
         if self.first.text() != self.second.text():
             self.message.setText("两次输入的口令不一致，请重新输入")
@@ -56,7 +56,7 @@ class NewPassphraseDialog(QDialog):
             return
         try:
             check_new_passphrase(self.first.text())
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.message.setText(str(exc))
             self.first.selectAll()
             self.first.setFocus()

@@ -7,31 +7,19 @@ dialogs start in the folder the user last exported to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from .. import dialogs
+from perfdesk.app.package_import import NewSigner  # noqa: F401 - the dialogs name it
+from perfdesk.ui import dialogs
 
 PACKAGE_FILTER = "签名数据包 (*.pdpkg);;所有文件 (*)"
 
 
-@dataclass
-class NewSigner:
-    """A package signer this installation has not registered, as the user must check it."""
-
-    fingerprint: str
-    signer_name: str
-    unit_name: str
-    unit_code: str
-    role: str  # unit | office
-    files: list[str] = field(default_factory=list)
-
-
 def ask_new_passphrase(parent: QWidget | None, title: str = "设置签名密钥口令") -> str | None:
     """A new passphrase typed twice and long enough, or None when cancelled."""
-    from .passphrase import NewPassphraseDialog
+    from perfdesk.ui.packages.passphrase import NewPassphraseDialog
 
     dialog = NewPassphraseDialog(parent, title)
     return dialog.passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -68,11 +56,11 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 def confirm_new_signer(parent: QWidget | None, signer: NewSigner) -> bool:
     """Trust a signer on first import? Shows who it is and the fingerprint to compare with the
     signer's 公钥登记表; the safe answer (不信任) is the default."""
-    from ...package import keys
+    from perfdesk.package import keys
 
-    from .common import two_lines
+    from perfdesk.ui.packages.common import two_lines
 
-    from ...package.verifier import KEY_ROLE_NAMES
+    from perfdesk.package.verifier import KEY_ROLE_NAMES
 
     who = KEY_ROLE_NAMES.get(signer.role, "单位")
     files = "、".join(signer.files[:3]) + (f" 等 {len(signer.files)} 个" if len(signer.files) > 3 else "")

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import USER_ERRORS
-from ...store import Store, TrustRecord
-from . import prompts
-from ..screen_fit import open_within_screen
-from .common import ROLES, TRUST_SOURCES, PackageDialog, close_buttons, when
+from perfdesk.errors import UserError
+from perfdesk.store import Store, TrustRecord
+from perfdesk.ui.packages import prompts
+from perfdesk.ui.screen_fit import open_within_screen
+from perfdesk.ui.packages.common import ROLES, TRUST_SOURCES, PackageDialog, close_buttons, when
 
 HEADERS = ("类别", "名称", "编码", "公钥指纹", "登记方式", "登记时间")
 COL_FINGERPRINT = 3
@@ -99,11 +99,11 @@ class TrustDialog(PackageDialog):
         self.reload()
 
     def reload(self) -> None:
-        from ...package import keys
+        from perfdesk.package import keys
 
         try:
             self._rows = self.store.trusted_keys()
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(f"读取已登记的公钥失败：{exc}")
             self._rows = []
         self.table.setRowCount(len(self._rows))
@@ -129,7 +129,7 @@ class TrustDialog(PackageDialog):
         self.remove_button.setEnabled(self.selected() is not None)
 
     def add(self) -> None:
-        from ...package import keys
+        from perfdesk.package import keys
 
         self.clear_message()
         code = self.code_edit.text().strip()
@@ -148,7 +148,7 @@ class TrustDialog(PackageDialog):
                 return
             record = self.store.add_trusted_key(unit_code=code, unit_name=name, role=role, fingerprint=fp,
                                                 source="registration")
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             self.fingerprint_edit.setFocus()
             return
@@ -161,7 +161,7 @@ class TrustDialog(PackageDialog):
         self.show_info(f"已登记{who}“{record.unit_name}”（{record.unit_code}）的公钥：{keys.grouped(fp)}")
 
     def remove_selected(self) -> None:
-        from ...package import keys
+        from perfdesk.package import keys
 
         self.clear_message()
         record = self.selected()
@@ -175,7 +175,7 @@ class TrustDialog(PackageDialog):
             return
         try:
             removed = self.store.remove_trusted_key(record.fingerprint)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return
         self.reload()

@@ -56,7 +56,7 @@ def upgrade() -> None:
 
 def _backfill(conn) -> None:
     from perfdesk.domain.figures import ROUNDS
-    from perfdesk.store.figures import refresh_figures
+    from perfdesk.store.figure_store import refresh_figures
 
     ids = conn.execute(sa.text("SELECT id FROM form_instances WHERE form_id IN :ids ORDER BY id")
                        .bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(ROUNDS)}).scalars().all()

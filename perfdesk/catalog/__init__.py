@@ -1,0 +1,1 @@
+"""Finding and reading the form, profile and indicator files; installed explicitly at start-up (install())."""

@@ -11,12 +11,10 @@ import threading
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
 import pytest  # noqa: E402
-import shiboken6  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from perfdesk.errors import UserError  # noqa: E402
 from perfdesk.ui import dialogs, list_loader  # noqa: E402
-from perfdesk.ui.app import create_main_window  # noqa: E402
 from perfdesk.ui.editor import editor_actions  # noqa: E402
 from perfdesk.ui.form_list_model import COL_TITLE  # noqa: E402
 from gui_support import select, settle  # noqa: E402
@@ -27,16 +25,10 @@ RENAMED = f"{YEAR}年教师能力提升培训专项（修订）"
 
 
 @pytest.fixture
-def window(qtbot, demo_store):
-    win = create_main_window(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.set_year(YEAR)
-    yield settle(win)
-    for editor in list(win.editors.values()):
-        if shiboken6.isValid(editor):
-            editor.close()
+def window(demo_store, window):
+    """The conftest's main window, on the demo, showing the 2027 forms."""
+    window.set_year(YEAR)
+    return settle(window)
 
 
 @pytest.fixture

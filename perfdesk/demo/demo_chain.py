@@ -99,11 +99,6 @@ class Chain:
                    detail=self._signed(actor, reasons=reasons or {}, opinions=opinions))
         return self
 
-    def ret(self, actor: Actor, round: Round, letter: str, reasons: dict) -> Chain:
-        self._move(Action.RETURN, actor, actor_name=self._who(actor), round=round.answer, letter=letter,
-                   package_version=self.version, detail=self._signed(actor, reasons=reasons))
-        return self
-
 
 def walk(store: Store, record: FormRecord, unit: UnitRecord, to: Status, *, day: dt.date,
          finance: dict | None = None) -> FormRecord:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from perfdesk.domain.lifecycle import Action, Actor, Round, Status, find_move
+from perfdesk.domain.lifecycle import ROUND_KINDS, Action, Actor, Round, Status, find_move
 from perfdesk.domain.registry import form_of
 from perfdesk.domain.review_cells import level_cells
 from perfdesk.package.form_uid import new_form_uid
@@ -104,7 +104,7 @@ def walk(store: Store, record: FormRecord, unit: UnitRecord, to: Status, *, day:
          finance: dict | None = None) -> FormRecord:
     """Take a freshly made demo form to `to` the way the chain would."""
     c = Chain(store, record, unit, day)
-    kind_rounds = form_of(record).raw_kind == "declaration"
+    kind_rounds = form_of(record).raw_kind in ROUND_KINDS
     first, second = (Round.FIRST, Round.SECOND) if kind_rounds else (Round.SINGLE, Round.SINGLE)
     if to is Status.DRAFT:
         return c.record

@@ -14,6 +14,7 @@ knows it: at the unit, 已报送 means “sent up, no answer yet”. Statuses ar
 from __future__ import annotations
 
 from perfdesk.errors import UserError
+from perfdesk.domain.form_kinds import DECLARATION
 
 from dataclasses import dataclass
 from enum import Enum
@@ -124,7 +125,7 @@ class Round(str, Enum):
 
 
 # Forms reviewed in the rounds of budget preparation; the others go up once per version.
-ROUND_KINDS = frozenset({"declaration"})
+ROUND_KINDS = frozenset({DECLARATION})
 
 
 def submission_round(kind: str, status: Status, submitted_before: bool) -> Round:

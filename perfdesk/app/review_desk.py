@@ -7,8 +7,8 @@ The rules are the lifecycle table's (domain/lifecycle.py); this module reads the
 from __future__ import annotations
 
 from perfdesk.domain.lifecycle import (
-    Action, Actor, Role, TransitionRefused, desk_instead, editable_here, find_move, role_of)
-from perfdesk.store import SETTING_ROLE, FormRecord, Store
+    Action, Actor, Role, TransitionRefused, desk_instead, editable_here, find_move)
+from perfdesk.store import FormRecord, Store
 from perfdesk.store.records import EventRecord
 
 # The levels whose answer a 主管部门 passes down (its own return goes to the unit directly).
@@ -16,7 +16,7 @@ _OFFICE_LEVELS = (Actor.FINANCE_DEPT, Actor.PERF_MGMT)
 
 
 def role_here(store: Store) -> Role:
-    return role_of(store.get_setting(SETTING_ROLE))
+    return store.role()
 
 
 def received_copy(store: Store, record: FormRecord) -> bool:

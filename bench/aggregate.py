@@ -38,6 +38,9 @@ from perfdesk.domain.tasks import UnitEntry  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.store.office import OfficeStore  # noqa: E402
 from perfdesk.app.summary_operations import RESULTS, compose_summary  # noqa: E402
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 TARGET_MS = 300.0
 RUNS = 5

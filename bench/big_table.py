@@ -10,6 +10,9 @@ import argparse
 import subprocess
 import sys
 from pathlib import Path
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S, TARGET_MB = 10.0, 500.0

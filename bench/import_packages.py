@@ -34,6 +34,9 @@ from perfdesk.package.formdata import strip_finance  # noqa: E402
 from perfdesk.package.identity import create_identity, load_signer  # noqa: E402
 from perfdesk.package.importer import import_paths  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 TARGET = 30.0  # packages per second on 2 cores
 PASS = "bench-passphrase"

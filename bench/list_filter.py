@@ -34,6 +34,9 @@ from perfdesk.domain.registry import get_form  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.store.codec import dump_amount, dump_json  # noqa: E402
 from perfdesk.store.tables import form_instances  # noqa: E402
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 FORMS = 10_000
 QUERY = "校舍维修"

@@ -16,6 +16,9 @@ from perfdesk.app.operations import context  # noqa: E402
 from perfdesk.render.grid import build_grid  # noqa: E402
 from perfdesk.render.pdf import render_pdf  # noqa: E402
 from perfdesk.store import UnitRecord  # noqa: E402
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 RUNS, TARGET_MS = 20, 150.0
 

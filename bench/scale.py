@@ -20,6 +20,9 @@ from perfdesk.app.operations import context
 from perfdesk.render.grid import build_grid
 from perfdesk.render.pdf import render_pdf
 from perfdesk.render.xlsx import render_xlsx
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 TARGET_RATIO = 3.5
 SIZES = (60, 600, 1800, 5400)

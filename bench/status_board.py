@@ -28,6 +28,9 @@ from perfdesk.domain.tasks import Deadline, OFFICE_SET, UnitEntry  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.store.office import OfficeStore, board_for  # noqa: E402
 from perfdesk.store.tables import empty_statements, form_events, form_instances, office_units, units  # noqa: E402
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 UNITS, PROJECTS, YEAR, RUNS, TARGET_MS = 500, 10_000, 2026, 9, 200.0
 KINDS = ("declaration", "project_monitoring", "project_self_evaluation")

@@ -3,6 +3,9 @@
 from _declaration import report
 
 from perfdesk.render.xlsx import render_xlsx
+from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
+
+install_catalog()  # what the start-up (perfdesk.cli.main) does
 
 if __name__ == "__main__":
     report("XLSX", render_xlsx)

@@ -96,16 +96,11 @@ def printed_review(store: Store, record: FormRecord) -> tuple[dict, dict[str, st
     return {**record.data, **cells}, bodies
 
 
-def installation_role(store: Store) -> Role:
-    """The role of this installation (the store's "role" setting): unit, 主管部门 or finance office."""
-    return store.role()
-
-
 def check_context(store: Store, record, *, role: Role | None = None) -> CheckContext:
     """The one place a stored form's check context is built: its year and form version, its unit's
     rules profile, and who checks — this installation's role unless told (a received package is
     checked as its unit would check it)."""
-    return CheckContext(year=record.year, role=installation_role(store) if role is None else role,
+    return CheckContext(year=record.year, role=store.role() if role is None else role,
                         profile=profile_of(store, record), form_version=record.form_version)
 
 

@@ -32,7 +32,7 @@ from perfdesk.app.operations import render  # noqa: E402
 from perfdesk.package.builder import assemble_form_package  # noqa: E402
 from perfdesk.package.formdata import strip_finance  # noqa: E402
 from perfdesk.package.identity import create_identity, load_signer  # noqa: E402
-from perfdesk.package.importer import import_paths  # noqa: E402
+from perfdesk.app.package_import import import_paths  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 from perfdesk.catalog.form_files import install as install_catalog  # noqa: E402
 

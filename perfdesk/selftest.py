@@ -203,7 +203,7 @@ def _reason(exc: Exception) -> str:
 
 def main() -> int:
     from perfdesk.catalog.form_files import install
-    from perfdesk.cli.console import ensure_streams
+    from perfdesk.console import ensure_streams
 
     ensure_streams()
     install()

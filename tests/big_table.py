@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from perfdesk.domain.formdef import FormDef, load_form
+from perfdesk.catalog.form_reading import load_form
+from perfdesk.domain.formdef import FormDef
 
 FORM_FILE = Path(__file__).resolve().parent / "forms" / "project_summary.yaml"
 GRADES = ("优", "良", "中", "差")

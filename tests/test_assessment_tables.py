@@ -11,7 +11,8 @@ import pytest
 from perfdesk.domain.checks import CheckContext, blocking, run_checks
 from perfdesk.domain.computed import computed_document
 from perfdesk.domain.document import blank_document
-from perfdesk.domain.formdef import FormDefinitionError, load_form
+from perfdesk.catalog.form_reading import load_form
+from perfdesk.domain.formdef import FormDefinitionError
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.registry import get_form
 from table_text import printed

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from perfdesk.cli import main
-from perfdesk.domain.formdef import FormDefinitionError, load_form
+from perfdesk.catalog.form_reading import load_form
+from perfdesk.domain.formdef import FormDefinitionError
 from perfdesk.domain.registry import FORM_FILES
 from perfdesk.paths import forms_dir
 

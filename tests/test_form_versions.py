@@ -133,7 +133,7 @@ def test_migration_steps_are_pure_and_typed(tmp_path):
 def test_a_bad_migration_is_refused_when_the_file_loads(tmp_path, steps, said):
     text = declaration_v2().split("\nmigrations:\n")[0] + "\nmigrations:\n  - to: 2\n    steps:\n" + steps
     path = write(tmp_path, "declaration.yaml", text)
-    from perfdesk.domain.formdef import load_form
+    from perfdesk.catalog.form_reading import load_form
 
     with pytest.raises(FormDefinitionError, match=said):
         load_form(path)

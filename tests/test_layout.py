@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "perfdesk"
-LOOSE = {"__init__.py", "__main__.py", "errors.py", "paths.py", "os_errors.py", "display.py", "selftest.py"}
+LOOSE = {"__init__.py", "__main__.py", "errors.py", "paths.py", "os_errors.py", "display.py", "console.py", "selftest.py"}
 
 
 def _modules() -> list[Path]:

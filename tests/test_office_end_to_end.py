@@ -21,7 +21,7 @@ from perfdesk.app.office_operations import create_task
 from perfdesk.app.operations import save_document
 from perfdesk.package.builder import write_package
 from perfdesk.app.form_submission import package_form
-from perfdesk.package.importer import import_paths
+from perfdesk.app.package_import import import_paths
 from perfdesk.package.task_packages import build_empty_package, build_task_package
 from perfdesk.store.office import OfficeStore, board_for
 from perfdesk.app.summary_operations import RESULTS, compose_summary

@@ -12,7 +12,8 @@ import pytest
 from perfdesk.domain.tasks import EMPTY, MISSING, WAITING, filtered
 from perfdesk.app.office_operations import chase_items, create_task, write_chase
 from perfdesk.package.builder import write_package
-from perfdesk.package.importer import import_bytes, import_paths
+from perfdesk.app.package_import import import_paths
+from perfdesk.package.importer import import_bytes
 from perfdesk.package.task_packages import build_empty_package, build_task_package
 from perfdesk.store.office import OfficeStore, board_for
 from table_text import pdf_text

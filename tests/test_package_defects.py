@@ -19,7 +19,8 @@ import pytest
 
 from perfdesk.package import verifier
 from perfdesk.package.package_errors import PackageError
-from perfdesk.package.importer import import_bytes, import_paths
+from perfdesk.app.package_import import import_paths
+from perfdesk.package.importer import import_bytes
 from perfdesk.package.manifest import digest
 from perfdesk.package.verifier import verify_package
 from test_package_support import (decide_at, OFFICE_CODE, UNIT_CODE, counts, impostor, members, office_signer,

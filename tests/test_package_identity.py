@@ -18,7 +18,7 @@ from perfdesk.package import keys
 from perfdesk.app.form_submission import build_form_package
 from perfdesk.package.package_errors import IdentityError
 from perfdesk.package.identity import create_identity, import_pkcs12, load_signer
-from perfdesk.package.registration import registration_form_pdf
+from perfdesk.app.key_registration import registration_form_pdf
 from perfdesk.package.verifier import verify_package
 from test_package_support import REPAIR, form_id_by_title
 
@@ -146,7 +146,7 @@ def test_bad_fingerprints_are_refused(text):
 def test_registration_form_pdf(demo_store, unit, monkeypatch):
     import pypdfium2
 
-    import perfdesk.package.registration as registration
+    import perfdesk.app.key_registration as registration
 
     record = create_identity(demo_store, unit.id, PASS)
     encoded = []

@@ -11,7 +11,8 @@ import pytest
 from perfdesk.cli import main
 from perfdesk.app.form_submission import build_form_package, package_form
 from perfdesk.package.package_errors import PackageError
-from perfdesk.package.importer import import_bytes, import_paths
+from perfdesk.app.package_import import import_paths
+from perfdesk.package.importer import import_bytes
 from perfdesk.domain.lifecycle import Status, TransitionRefused
 from perfdesk.app.review_moves import actual_cells
 from perfdesk.package.verifier import verify_package

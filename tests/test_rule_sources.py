@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from perfdesk.cli import main
-from perfdesk.domain.formdef import FormDefinitionError, load_form
+from perfdesk.catalog.form_reading import load_form
+from perfdesk.domain.formdef import FormDefinitionError
 from perfdesk.domain.profile_sources import explain, form_checks, unsourced
 from perfdesk.domain.profiles import all_profiles
 from perfdesk.domain.registry import get_form

@@ -26,7 +26,7 @@ from perfdesk.store import Store
 from perfdesk.store.engine import MIGRATIONS
 from perfdesk.app.summary_operations import compose_summary
 from table_text import pdf_text
-from perfdesk.package.importer import import_paths
+from perfdesk.app.package_import import import_paths
 from test_package_support import (YEAR, decide_at, members, office_signer, stores,  # noqa: F401 - fixtures
                                   trust_office, trust_unit, unit_signer, world)
 

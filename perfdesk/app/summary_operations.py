@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from perfdesk.domain import sources
-from perfdesk.domain.formdef import FormDef, FormDefinitionError, load_form
+from perfdesk.catalog.form_reading import load_form
+from perfdesk.domain.formdef import FormDef, FormDefinitionError
 from perfdesk.domain.summary import Summary, SummarySpec, compose, group_of, office_profile, parse_spec
 from perfdesk.errors import UserError
 from perfdesk.paths import forms_dir

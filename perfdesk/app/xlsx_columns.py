@@ -15,7 +15,8 @@ from perfdesk.domain.findings import Severity
 from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.registry import form_of
 from perfdesk.store import FormRecord, Store
-from perfdesk.app.xlsx_import import CellProblem, XlsxImportError, cell_text, open_workbook, sheet_numbers, stored_value
+from perfdesk.app.xlsx_cells import CellProblem, cell_text, stored_value
+from perfdesk.app.xlsx_import import XlsxImportError, open_workbook, sheet_numbers
 
 SETTING = "column_map/{form_id}/{table}"
 _LETTERS = re.compile(r"^[A-Za-z]{1,3}$")

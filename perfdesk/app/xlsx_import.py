@@ -13,12 +13,9 @@ import copy
 import datetime as dt
 import io
 import zipfile
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from xml.etree import ElementTree
 
-from perfdesk.domain import dates, money
 from perfdesk.domain.checks import blocking
 from perfdesk.domain.computed import fill_computed
 from perfdesk.domain.document import blank_document, headline_amount
@@ -28,6 +25,8 @@ from perfdesk.errors import UserError
 from perfdesk.os_errors import explain_os
 from perfdesk.render.xlsx_template import MAP_SHEET, TEMPLATE_KIND, render_template
 from perfdesk.store import FormRecord, Store
+from perfdesk.app.xlsx_cells import TemplateImport
+from perfdesk.app.xlsx_template_reader import read_sheet
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -36,37 +35,6 @@ _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 class XlsxImportError(UserError):
     """A file that cannot be read as a PerfDesk template at all; nothing was saved."""
-
-
-@dataclass(frozen=True)
-class CellProblem:
-    sheet: str
-    cell: str
-    label: str
-    message: str
-    severity: str = "error"  # error: the value was not taken | warning: taken, worth a look
-
-    def line(self) -> str:
-        kind = "错误" if self.severity == "error" else "警告"
-        return f"[{kind}] 工作表“{self.sheet}” {self.cell}（{self.label}）：{self.message}"
-
-
-@dataclass
-class TemplateImport:
-    form_id: str
-    meta: dict[str, str]
-    doc: dict
-    target: FormRecord | None
-    values: int = 0
-    problems: list[CellProblem] = field(default_factory=list)
-
-    @property
-    def refused(self) -> list[CellProblem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    def summary(self) -> str:
-        return (f"读取 {self.values} 个单元格：{len(self.refused)} 个有误未导入，"
-                f"{len(self.problems) - len(self.refused)} 个警告")
 
 
 # --- the template ----------------------------------------------------------------------------
@@ -147,27 +115,6 @@ def _template_meta(wb) -> dict[str, str]:
     return meta
 
 
-def cell_text(value, number_text: str | None) -> str | None:
-    """A cell's value as the text a clerk would have typed; numbers never through float."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        if number_text is None:  # pragma: no cover - a number always has its text in the sheet
-            return str(value)
-        try:
-            return format(Decimal(number_text), "f")
-        except InvalidOperation:
-            return number_text
-    text = str(value)
-    return text if text.strip() else None
-
-
 def read_template(store: Store, data: bytes, into: int | None = None) -> TemplateImport:
     """Read a filled template; nothing is written. `into`: the stored form to fill (else the
     template's own form, or a new one when that is gone)."""
@@ -183,8 +130,6 @@ def read_template(store: Store, data: bytes, into: int | None = None) -> Templat
                               "请重新导出模板后填写")
     base = copy.deepcopy(target.data) if target is not None else blank_document(form)
     result = TemplateImport(form.id, meta, base, target)
-    from perfdesk.app.xlsx_template_reader import read_sheet  # it reads with this module's cell helpers
-
     read_sheet(form, wb[sheet_title], sheet_numbers(data, sheet_title), result)
     unit = store.get_unit(target.unit_id) if target is not None else store.unit_by_code(meta.get("unit_code", ""))
     fill_computed(form, result.doc, _profile(unit))  # 得分, 合计, 等次 as the editor works them out
@@ -196,27 +141,6 @@ def _profile(unit):
         return get_profile(unit.profile) if unit is not None else None
     except (KeyError, ProfileError):
         return None
-
-
-def stored_value(field_def, text: str | None, before):
-    """What the document keeps, as the editor would store it typed: an amount or date normalised,
-    and the stored value itself when the cell says the same (62.5 for a stored 62.50)."""
-    if text is None:
-        return before if before == "" else None
-    if text == before:
-        return before
-    try:
-        if field_def.type in ("amount", "score"):
-            value = money.parse_amount(text)
-            same = before is not None and money.parse_amount(str(before)) == value
-            return before if same else money.to_json(value)
-        if field_def.type == "date":
-            value = dates.parse_date(text)
-            same = before is not None and dates.parse_date(str(before)) == value
-            return before if same else dates.to_json(value)
-    except (money.AmountError, dates.DateError):
-        return text  # refused below, by the same parse, with the reason
-    return text
 
 
 def _target(store: Store, meta: dict[str, str], into: int | None, form) -> FormRecord | None:

@@ -20,7 +20,7 @@ from perfdesk.domain.findings import Severity
 from perfdesk.domain.formdef import FieldDef, FormDef, TableDef
 from perfdesk.domain.lifecycle import Role
 from perfdesk.render.xlsx_template import FIRST_COLUMN, LEVELS, shown_columns, unit_fills
-from perfdesk.app.xlsx_import import CellProblem, TemplateImport, cell_text, stored_value
+from perfdesk.app.xlsx_cells import CellProblem, TemplateImport, cell_text, stored_value
 
 
 @dataclass

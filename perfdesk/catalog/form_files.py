@@ -8,7 +8,7 @@ Three folders, later ones winning for the same id:
 
 In each: the forms at the top, earlier versions of forms in versions/ (any name; the shipped ones
 <id>@<version>.yaml), profiles in profiles/. A variant file is read and checked as the shipped ones
-are (formdef.load_form, profiles.get_profile) the first time anything asks; one that fails is not
+are (form_reading.load_form, profiles.get_profile) the first time anything asks; one that fails is not
 used, and `problems()` says which file and why (the CLI on stderr, the GUI in a message at start).
 The shipped files are parsed only when asked for, as before.
 """
@@ -30,7 +30,8 @@ VERSIONS = "versions"
 PROFILES = "profiles"
 ENV = "PERFDESK_FORMS"
 # Data files beside the forms, not forms (the indicator library).
-NOT_FORMS = frozenset({"common_indicators.yaml", "indicator_library.yaml"})
+INDICATOR_LIBRARY = "indicator_library.yaml"
+NOT_FORMS = frozenset({"common_indicators.yaml", INDICATOR_LIBRARY})
 # 汇总表 (a finance office's tables of a round): form-like files read by summary_operations, not forms.
 SUMMARIES = "summary_"
 _ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -184,6 +185,12 @@ class FileCatalog:
             return (folder.label if folder else "用户目录"), variant
         return SHIPPED, self.shipped / PROFILES / f"{profile_id}.yaml"
 
+    def indicator_library_raw(self) -> Any:
+        """The indicator library (指标库) as parsed YAML: always the shipped file, which variants do not replace."""
+        from perfdesk.catalog.yaml_files import load_yaml
+
+        return load_yaml(forms_dir() / INDICATOR_LIBRARY)
+
     # --- the variant folders -------------------------------------------------------------------
 
     def problems(self) -> list[str]:
@@ -278,7 +285,7 @@ class _Variants:
 
 
 def _load_form(path: Path, origin: str):
-    from perfdesk.domain.formdef import load_form
+    from perfdesk.catalog.form_reading import load_form
 
     return dataclasses.replace(load_form(path), origin=origin)
 

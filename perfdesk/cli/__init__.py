@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from perfdesk.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from perfdesk.cli.console import ensure_streams
+from perfdesk.console import ensure_streams
 
 
 class _Parser(argparse.ArgumentParser):

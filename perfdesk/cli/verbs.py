@@ -12,9 +12,9 @@ def modules():
     # Imported here: `perfdesk` opening the GUI reads only the exit codes of this package.
     import importlib
     import pkgutil
+    from pathlib import Path
 
-    from . import __path__ as cli_path
-
-    for info in sorted(pkgutil.iter_modules(cli_path), key=lambda m: m.name):
+    # the folder, not `from . import __path__`: this module does not import the package that imports it
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
         if info.name.startswith("verbs_"):
             yield importlib.import_module(f"{__package__}.{info.name}")

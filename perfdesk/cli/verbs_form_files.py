@@ -26,7 +26,7 @@ def register(verbs, common) -> None:
 
 def lint_file(path: Path) -> list[str]:
     """Every problem of a form or profile file, one line each ("文件 第 N 行：…")."""
-    from perfdesk.domain.formdef import parse_form
+    from perfdesk.catalog.form_reading import parse_form
     from perfdesk.domain.profiles import profile_problems
     from perfdesk.catalog.yaml_files import YAMLError, load_yaml_lines
 

@@ -164,7 +164,7 @@ def _task_export(store: Store, args) -> int:
 
 
 def _task_import(store: Store, args) -> int:
-    from perfdesk.package.importer import import_paths
+    from perfdesk.app.package_import import import_paths
 
     report = import_paths(store, args.paths)
     for outcome in report.outcomes:

@@ -236,7 +236,7 @@ def _identity_show(store: Store, args) -> int:
 
 def _identity_registration(store: Store, args) -> int:
     from perfdesk.package.builder import write_package
-    from perfdesk.package.registration import registration_form_pdf
+    from perfdesk.app.key_registration import registration_form_pdf
 
     unit = _unit(store, args.unit)
     write_package(args.out, registration_form_pdf(store, unit.id))
@@ -340,20 +340,21 @@ def _verify(store: Store, args) -> int:
 
 
 def _import(store: Store, args) -> int:
-    from perfdesk.package.importer import ImportReport, import_paths, package_files
+    from perfdesk.app.package_import import Choices, ImportResult, look, take
 
     # One package at a time, each line printed as it is done: a folder of 200 packages shows its progress,
     # and Ctrl-C stops between packages (each is its own transaction) with those done kept.
-    files = package_files(args.paths)
-    report = ImportReport()
+    previews = look(args.paths)
+    report = ImportResult()
+
+    def done(preview) -> None:
+        report.outcomes.append(preview.outcome)
+        print(f"（{len(report.outcomes)}/{len(previews)}）{preview.outcome.line()}", flush=True)
+
     try:
-        for number, path in enumerate(files, 1):
-            done = import_paths(store, [path], trust_new=args.trust_new, keep_existing=args.keep_existing)
-            for outcome in done.outcomes:
-                print(f"（{number}/{len(files)}）{outcome.line()}", flush=True)
-            report.outcomes += done.outcomes
+        take(store, previews, Choices(keep_existing=args.keep_existing, trust_new=args.trust_new), done=done)
     except KeyboardInterrupt:
-        print(f"\n已中断（Ctrl-C）：前 {len(report.outcomes)} 个数据包已处理，其余 {len(files) - len(report.outcomes)} 个未导入。"
+        print(f"\n已中断（Ctrl-C）：前 {len(report.outcomes)} 个数据包已处理，其余 {len(previews) - len(report.outcomes)} 个未导入。"
               f"\n{report.summary()}", file=sys.stderr)
         return EXIT_INTERRUPTED
     if not report.outcomes:

@@ -11,7 +11,11 @@ from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.lifecycle import Role
 from perfdesk.domain import scored_rules  # noqa: F401  (registers the score tables' rules)
 from perfdesk.domain.computed import computed_document
-from perfdesk.domain.rules import RULES
+from perfdesk.domain.rules import PARAMS, RULES
+
+# Every rule a form file's checks may name, with the parameters each takes: rules.py's and the score
+# tables' (scored_rules.py), both registered once imported above. Reading a form file checks against it.
+RULE_PARAMS = PARAMS
 
 _ORDER = {Severity.RETURNED: 0, Severity.ERROR: 1, Severity.WARNING: 2, Severity.HINT: 3}
 

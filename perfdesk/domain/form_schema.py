@@ -1,10 +1,10 @@
 """The form file's schema (pydantic) and the checks between its parts, with a line for every problem.
 
-`check_form(raw, file)` takes the file as the YAML reader gives it (mappings and lists that know
+`check_form(raw, file, rules)` takes the file as the YAML reader gives it (mappings and lists that know
 their lines) and returns the typed parts and every problem found — unknown keys, wrong types, missing
 or dangling references to fields, tables and columns, duplicate ids, rows whose cells do not fill the
 layout's width, checks naming an unknown rule — each as a `Problem` (file, line, Chinese message).
-Loading (formdef.load_form) refuses a file with any problem; `perfdesk forms lint` prints them all.
+Loading (catalog.form_reading.load_form) refuses a file with any problem; `perfdesk forms lint` prints them all.
 """
 
 from __future__ import annotations
@@ -13,13 +13,17 @@ import copy
 import difflib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal, Optional, Union
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
 
 from perfdesk.domain.layout import (
     CELL_TAGS, NODE_KEYS, FieldCell, FieldParagraph, IndicatorRows, Layout, Node, RepeatRows, TickCell, TreeRows,
     span_problems, walk)
+
+if TYPE_CHECKING:
+    from perfdesk.domain.rules import RuleParams
 
 FIELD_TYPES = ("text", "longtext", "phone", "amount", "score", "date", "choice", "year", "code", "grade",
                "indicator_kind")
@@ -158,7 +162,7 @@ class FormHead(Node):
     tables: Any = None
     checks: Any = None
     layout: Any
-    migrations: Optional[list[dict]] = None  # typed by form_migrations.parse_migrations (formdef.parse_form)
+    migrations: Optional[list[dict]] = None  # typed by form_migrations.parse_migrations (catalog.form_reading.parse_form)
     summary: Optional[dict] = None  # a 汇总表's aggregation (kind: summary): read by domain/summary.parse_spec
 
 
@@ -337,7 +341,8 @@ def _salvaged(value: Any, errors: list) -> Any:
 
 # --- the whole file --------------------------------------------------------------------------------------
 
-def check_form(raw: Any, file: str) -> tuple[FormParts, list[Problem]]:
+def check_form(raw: Any, file: str, rules: Mapping[str, RuleParams]) -> tuple[FormParts, list[Problem]]:
+    """rules: every rule a check may name, with its parameters (domain.checks.RULE_PARAMS)."""
     problems: list[Problem] = []
     parts = FormParts()
     if not isinstance(raw, dict):
@@ -352,7 +357,7 @@ def check_form(raw: Any, file: str) -> tuple[FormParts, list[Problem]]:
         parts.computation = _validate(_COMPUTATION, raw["computation"], raw, ("computation",), file, problems)
     if "layout" in raw:
         parts.layout = _validate(_LAYOUT, raw["layout"], raw, ("layout",), file, problems, salvage=True)
-    _References(parts, raw, file, problems).check()
+    _References(parts, raw, file, problems, rules).check()
     return parts, sorted(problems, key=lambda p: p.line)
 
 
@@ -371,8 +376,9 @@ def _duplicates(node: Any, file: str, problems: list[Problem]) -> None:
 class _References:
     """Every name the file uses must be something it declares."""
 
-    def __init__(self, parts: FormParts, raw: dict, file: str, problems: list[Problem]):
-        self.parts, self.raw, self.file, self.problems = parts, raw, file, problems
+    def __init__(self, parts: FormParts, raw: dict, file: str, problems: list[Problem],
+                 rules: Mapping[str, RuleParams]):
+        self.parts, self.raw, self.file, self.problems, self.rules = parts, raw, file, problems, rules
         # names as written, so a field or table whose own entry is refused is not also called missing
         self.field_names = set(raw.get("fields") or {}) if isinstance(raw.get("fields"), dict) else set()
         self.table_names = set(raw.get("tables") or {}) if isinstance(raw.get("tables"), dict) else set()
@@ -464,9 +470,6 @@ class _References:
                          f"表 {key} 各计分项的分值合计 {caps}，与表中的合计 {table.total_points} 不符")
 
     def checks(self, checks: list[CheckSpec]) -> None:
-        from perfdesk.domain import scored_rules  # noqa: F401  (registers the score tables' rules)
-        from perfdesk.domain.rules import PARAMS
-
         codes: dict[str, int] = {}
         for check in checks:
             line = check.line_of()
@@ -475,10 +478,10 @@ class _References:
             if check.code in codes:
                 self.add(check.line_of("code"), f"校验规则的 code“{check.code}”重复（第 {codes[check.code]} 行已有）")
             codes.setdefault(check.code, check.line_of("code"))
-            params = PARAMS.get(check.rule)
+            params = self.rules.get(check.rule)
             if params is None:
-                self.add(check.line_of("rule"), f"校验规则“{check.rule}”无法识别{self.near(check.rule, PARAMS)}"
-                         f"（可用的有：{'、'.join(sorted(PARAMS))}）")
+                self.add(check.line_of("rule"), f"校验规则“{check.rule}”无法识别{self.near(check.rule, self.rules)}"
+                         f"（可用的有：{'、'.join(sorted(self.rules))}）")
                 continue
             given = set(check.model_dump(exclude_none=True)) - {"rule", "code", "source", "severity"}
             for key in sorted(set(params.keys()) - given):

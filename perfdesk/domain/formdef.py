@@ -1,8 +1,9 @@
-"""The declarative form file (forms/*.yaml) read into typed objects, once, and checked as it loads.
+"""The declarative form file (forms/*.yaml) as typed objects.
 
 One file describes one official table: its fields and repeating rows with their types and help text
 (填表说明), the checks between fields, and the printed grid. Editor, checks, PDF and Excel all read it.
-The file's schema and the checks between its parts are in form_schema.py; the grid's nodes in layout.py.
+The file's schema and the checks between its parts are in form_schema.py; the grid's nodes in layout.py;
+reading and checking a file into a FormDef is the catalog's (catalog/form_reading.py).
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ class FormDef:
         return label
 
 
-def _field(key: str, spec: FieldSpec) -> FieldDef:
+def field_from_spec(key: str, spec: FieldSpec) -> FieldDef:
     return FieldDef(
         key=key,
         label=spec.label,
@@ -177,12 +178,12 @@ def _tree(rows: list[TreeRowSpec]) -> tuple[TreeRow, ...]:
     return tuple(out)
 
 
-def _table(key: str, spec: TableSpec) -> TableDef:
+def table_from_spec(key: str, spec: TableSpec) -> TableDef:
     return TableDef(
         key=key,
         label=spec.label or key,
         kind=spec.kind,
-        columns=tuple(_field(k, v) for k, v in spec.columns.items()),
+        columns=tuple(field_from_spec(k, v) for k, v in spec.columns.items()),
         help=spec.help.strip(),
         min_rows=spec.min_rows,
         print_rows=spec.print_rows,
@@ -193,66 +194,3 @@ def _table(key: str, spec: TableSpec) -> TableDef:
         sum_parents=spec.sum_parents,
         total_points=spec.total_points,
     )
-
-
-def parse_form(text: str, file: str, source: Path | None = None) -> tuple[FormDef | None, list[Problem]]:
-    """The form file's text as a FormDef, or None, and every problem found (each with its line)."""
-    from perfdesk.catalog.yaml_files import YAMLError, load_yaml_lines
-    from perfdesk.domain.form_migrations import MigrationError, parse_migrations
-    from perfdesk.domain.form_schema import Problem, check_form
-
-    try:
-        raw = load_yaml_lines(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [Problem(file, mark.line + 1 if mark else 0, f"不是有效的 YAML：{getattr(exc, 'problem', exc)}")]
-    parts, problems = check_form(raw, file)
-    if problems:
-        return None, problems
-    head = parts.head
-    fields = {k: _field(k, v) for k, v in parts.fields.items()}
-    tables = {k: _table(k, v) for k, v in parts.tables.items()}
-    known = {**{k: set() for k in fields}, **{k: {c.key for c in t.columns} for k, t in tables.items()}}
-    try:
-        migrations = parse_migrations(head.migrations, head.version, file, known)
-    except MigrationError as exc:
-        line = getattr(raw, "key_lines", {}).get("migrations", 0)
-        return None, [Problem(file, line, str(exc).removeprefix(f"{file}: "))]
-    form = FormDef(
-        id=head.id,
-        version=head.version,
-        name=head.name,
-        title=head.title,
-        subtitle=head.subtitle,
-        orientation=head.orientation,
-        fields=fields,
-        tables=tables,
-        checks=tuple(c.spec() for c in parts.checks),
-        layout=parts.layout,
-        source=source,
-        headline_amount=head.headline_amount,
-        raw_kind=head.kind or head.id,
-        computation=parts.computation.model_dump(exclude_none=True) if parts.computation else {},
-        migrations=migrations,
-        summary=dict(head.summary or {}),
-    )
-    if head.summary is not None:  # a 汇总表: its aggregation is checked with the rest of the file
-        from perfdesk.domain.summary import parse_spec
-
-        try:
-            parse_spec(form)
-        except FormDefinitionError as exc:
-            return None, [Problem(file, getattr(raw, "key_lines", {}).get("summary", 0), str(exc))]
-    return form, []
-
-
-def load_form(path: Path) -> FormDef:
-    """The form file at `path`; refused with every problem, each with its line, when anything is wrong."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormDefinitionError(f"{path.name}: 无法读取表单定义：{exc}") from exc
-    form, problems = parse_form(text, path.name, path)
-    if problems:
-        raise FormDefinitionError("\n".join(str(p) for p in problems), problems)
-    return form

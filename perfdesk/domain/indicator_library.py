@@ -14,8 +14,7 @@ from functools import lru_cache
 from typing import Mapping
 
 
-from perfdesk.paths import forms_dir
-from perfdesk.catalog.yaml_files import load_yaml
+from perfdesk.domain import sources
 from perfdesk.domain.formulas import Formula, FormulaError, FormulaResult, formula_from_data
 
 LIBRARY_FILE = "indicator_library.yaml"
@@ -89,8 +88,7 @@ class Library:
 
 @lru_cache(maxsize=1)
 def library() -> Library:
-    path = forms_dir() / LIBRARY_FILE
-    data = load_yaml(path)
+    data = sources.catalog().indicator_library_raw()  # read by the catalog: the domain reads no file
     try:
         return _build(data)
     except (KeyError, TypeError, AttributeError) as exc:

@@ -28,6 +28,8 @@ class Catalog(Protocol):
 
     def problems(self) -> list[str]: ...
 
+    def indicator_library_raw(self) -> Any: ...  # parsed forms/indicator_library.yaml
+
 
 _catalog: Catalog | None = None
 _on_change: list[Callable[[], None]] = []

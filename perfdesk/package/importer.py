@@ -5,10 +5,7 @@ A rejected package is noted in the inbox with its reason."""
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from perfdesk.domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
 from perfdesk.domain.document import headline_amount
@@ -18,83 +15,19 @@ from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.registry import FormVersionError, get_form, version_message
 from perfdesk.errors import UserError
 from perfdesk.store import Store
-from perfdesk.package import PACKAGE_SUFFIX, keys
-from perfdesk.package.archive_safety import read_package_file
 from perfdesk.package.builder import UNIT_FIELDS
 from perfdesk.package.package_errors import PackageError
 from perfdesk.package.form_uid import check_form_uid
 from perfdesk.package.formdata import check_shape, set_cells
 from perfdesk.package.manifest import FORWARDED, canonical, digest
-from perfdesk.package.verifier import Envelope, Verified, open_envelope, read_contents, signer_key_role
+from perfdesk.package.receiving import Outcome, check_trust, inbox_entry, inner_package, read_trusted, trust_row
+from perfdesk.package.review import forward_opinion, receive_review
+from perfdesk.package.task_packages import receive_task_or_empty
+from perfdesk.package.verifier import Verified, open_envelope
 
 # Who takes in a unit's form at this kind of installation, and where the form then waits.
 _RECEIVER = {Role.SUPERVISOR: Actor.SUPERVISOR, Role.FINANCE: Actor.FINANCE_DEPT}
 _PROFILE_ID = re.compile(r"^[a-z0-9_-]{1,64}$")  # it names a file: no path may hide in it
-_LABELS = {"imported": "已导入", "updated": "已更新", "duplicate": "已导入过", "rejected": "已拒绝",
-           "kept": "保留原版本"}
-
-
-@dataclass(frozen=True)
-class Outcome:
-    source: str
-    status: str  # imported | updated | duplicate | kept | rejected
-    message: str
-    form_instance_id: int | None = None
-
-    @property
-    def accepted(self) -> bool:
-        return self.status != "rejected"
-
-    def line(self) -> str:
-        return f"[{_LABELS[self.status]}] {self.source}：{self.message}"
-
-
-@dataclass
-class ImportReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def rejected(self) -> list[Outcome]:
-        return [o for o in self.outcomes if not o.accepted]
-
-    def summary(self) -> str:
-        kept = f"保留原版本 {self.count('kept')} 个，" if self.count("kept") else ""
-        return (f"共 {len(self.outcomes)} 个数据包：导入 {self.count('imported')} 个，更新 {self.count('updated')} 个，"
-                f"已导入过 {self.count('duplicate')} 个，{kept}拒绝 {self.count('rejected')} 个")
-
-
-def package_files(paths: list[Path]) -> list[Path]:
-    """Files as given; folders contribute their *.pdpkg files (sub-folders too), in name order
-    so that a unit's v1 comes before its v2. Symlinked folders are not followed."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                found += [Path(root) / f for f in sorted(files) if f.lower().endswith(PACKAGE_SUFFIX)]
-        else:
-            found.append(path)
-    return found
-
-
-def import_paths(store: Store, paths: list[Path], *, trust_new: bool = False,
-                 keep_existing: bool = False) -> ImportReport:
-    """Each package decided alone: whatever one does, the others are still read and reported."""
-    report = ImportReport()
-    for path in package_files(paths):
-        try:
-            data = read_package_file(path)
-            outcome = import_bytes(store, data, str(path), trust_new=trust_new, keep_existing=keep_existing)
-        except UserError as exc:  # unreadable file, or the store failed while noting a refusal
-            outcome = Outcome(str(path), "rejected", str(exc))
-        except Exception as exc:  # noqa: BLE001 - a defect of ours must not cost the rest of the batch
-            outcome = Outcome(str(path), "rejected", f"导入时发生内部错误（{type(exc).__name__}），已跳过此数据包，"
-                                                     "其他数据包照常导入；请把此文件交给技术支持")
-        report.outcomes.append(outcome)
-    return report
 
 
 def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = False,
@@ -110,71 +43,17 @@ def import_bytes(store: Store, data: bytes, source: str, *, trust_new: bool = Fa
     verified = None
     try:
         verified = open_envelope(data, store)
-        _check_trust(verified, trust_new)  # before any member is parsed: an outsider costs only hashes
-        verified = _read(verified)
+        check_trust(verified, trust_new)  # before any member is parsed: an outsider costs only hashes
+        verified = read_trusted(verified)
         if verified.kind in ("task", "empty"):
-            from perfdesk.package.task_packages import receive_task_or_empty
-
             return receive_task_or_empty(store, verified, source, trust_new, keep_existing)
         if verified.kind in ("form", "forward"):
             return _receive_form(store, verified, source, trust_new, keep_existing)
-        from perfdesk.package.review import receive_review
-
         return receive_review(store, verified, source, trust_new)
     except UserError as exc:
         reason = str(exc)
         store.log_rejected(**inbox_entry(verified, sha, source, reason))
         return Outcome(source, "rejected", reason)
-
-
-# Packages whose signer must be registered beforehand, never trusted on first sight, and how to register it.
-_REGISTER_FIRST = {"task": "perfdesk trust add --office", "empty": "perfdesk trust add"}
-
-
-def _check_trust(v: Envelope, trust_new: bool) -> None:
-    if v.trust.ok or (v.trust.state == "new" and trust_new and v.kind not in _REGISTER_FIRST):
-        return
-    hint = "；核对对方的公钥登记表后，用 perfdesk trust add 登记，或确认无误后加 --trust-new 导入" \
-        if v.trust.state == "new" else ""
-    if v.trust.state == "new" and v.kind in _REGISTER_FIRST:
-        hint = f"；此类数据包只接受已登记的公钥：核对对方的公钥登记表后，用 {_REGISTER_FIRST[v.kind]} 登记后再导入"
-    raise PackageError(f"签名人未获信任：{v.trust.note}{hint}，已拒绝")
-
-
-def inbox_entry(v: Envelope | Verified | None, sha: str, source: str, reason: str) -> dict:
-    entry = {"file_sha256": sha, "file_name": Path(source).name, "reason": reason}
-    if v is not None:
-        m = v.manifest
-        entry.update(kind=m.kind, unit_code=m.unit_code, signer_name=v.signer_name,
-                     signer_fingerprint=v.fingerprint, form_uid=m.form_uid, package_version=m.version,
-                     signed_at=m.created_at)
-    return entry
-
-
-def trust_row(v: Verified) -> dict:
-    return {"unit_code": v.manifest.unit_code, "unit_name": v.manifest.unit_name,
-            "role": signer_key_role(v.manifest), "fingerprint": v.fingerprint,
-            "cert_pem": keys.cert_pem(v.cert), "source": "first-import"}
-
-
-def _read(envelope) -> Verified:
-    """The contents of a package whose signer is trusted; a form's PDF must be its signed rendering."""
-    verified = read_contents(envelope, check_pdf=envelope.kind == "form")
-    if verified.kind == "form" and not verified.pdf.ok:
-        raise PackageError(f"{verified.pdf.problem}，已拒绝")
-    return verified
-
-
-def inner_package(store: Store, outer: Verified, member: str, kind: str, trust_new: bool) -> Verified:
-    """The package a 主管部门 passed on inside its own, verified as if it came alone: its own signer,
-    trusted for its own role, naming the same form and version as the outer one."""
-    inner = open_envelope(outer.members[member], store)
-    _check_trust(inner, trust_new)
-    inner = _read(inner)
-    om, im = outer.manifest, inner.manifest
-    if im.kind != kind or (im.form_uid, im.version, im.form_id) != (om.form_uid, om.version, om.form_id):
-        raise PackageError(f"{member} 与外层数据包不是同一表单、同一版本，已拒绝")
-    return inner
 
 
 def _unit(v: Verified) -> dict:
@@ -245,8 +124,6 @@ def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool, k
     round = _round(v)
     events, trust = [], [trust_row(v)]
     if forwarded:
-        from perfdesk.package.review import forward_opinion
-
         if receiver is not Actor.FINANCE_DEPT:
             raise PackageError("主管部门转报的数据包应由财政部门导入")
         if outer.manifest.unit_code != unit["supervisor_code"]:

@@ -26,7 +26,7 @@ from perfdesk.domain.review_cells import level_paths
 from perfdesk.store import Store
 from perfdesk.package.package_errors import PackageError
 from perfdesk.package.formdata import apply_finance, finance_paths, set_cells
-from perfdesk.package.importer import Outcome, inbox_entry, inner_package, trust_row
+from perfdesk.package.receiving import Outcome, inbox_entry, inner_package, trust_row
 from perfdesk.package.manifest import RELAYED, SEAL
 from perfdesk.package.verifier import Verified
 

@@ -26,7 +26,7 @@ from perfdesk.domain.tasks import Deadline
 from perfdesk.package.builder import Built, file_name, sign_and_zip
 from perfdesk.package.package_errors import PackageError
 from perfdesk.package.identity import Signer
-from perfdesk.package.importer import Outcome, inbox_entry
+from perfdesk.package.receiving import Outcome, inbox_entry
 from perfdesk.package.manifest import canonical
 from perfdesk.package.verifier import Verified
 

@@ -139,7 +139,7 @@ def backup(window) -> Path | None:
     from perfdesk.store.backup import backup as write
     import datetime as dt
 
-    from perfdesk.ui.main_window import busy
+    from perfdesk.ui.wait_cursor import busy
 
     suggested = dialogs.last_export_dir() / f"perfdesk-备份-{dt.date.today():%Y%m%d}.db"
     path = dialogs.save_file_name(window, "备份数据库", suggested, DB_FILTER)
@@ -254,7 +254,7 @@ def load_demo(window) -> list[int]:
     import datetime as dt
 
     from perfdesk.demo.demo_forms import load_demo as write
-    from perfdesk.ui.main_window import busy
+    from perfdesk.ui.wait_cursor import busy
 
     try:
         with busy():

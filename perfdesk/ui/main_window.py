@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,6 +58,7 @@ from perfdesk.ui.form_list_model import (
 from perfdesk.ui.list_columns import widest_status
 from perfdesk.ui.list_loader import WITHOUT_DOCUMENT, FormListLoader
 from perfdesk.ui.screen_fit import open_within_screen
+from perfdesk.ui.wait_cursor import busy
 
 if TYPE_CHECKING:
     from perfdesk.store import FormRecord, Store, UnitRecord
@@ -136,16 +136,6 @@ class FindingsDialog(QDialog):
 
     def lines(self) -> list[str]:
         return [self.findings_list.item(i).text() for i in range(self.findings_list.count())]
-
-
-@contextmanager
-def busy():
-    """A wait cursor while the GUI thread renders or writes."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
 
 
 class MainWindow(QMainWindow):

@@ -403,7 +403,7 @@ class OfficeRoundsWindow(QDialog):
         from perfdesk.app.office_operations import export_task
         from perfdesk.package import keys
         from perfdesk.package.identity import load_signer
-        from perfdesk.ui.main_window import busy
+        from perfdesk.ui.wait_cursor import busy
 
         try:
             with busy():

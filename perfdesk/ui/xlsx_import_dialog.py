@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from perfdesk.errors import UserError
 from perfdesk.store import FormRecord, Store
-from perfdesk.app.xlsx_import import TemplateImport, remaining_errors, save_template_import
+from perfdesk.app.xlsx_cells import TemplateImport
+from perfdesk.app.xlsx_import import remaining_errors, save_template_import
 from perfdesk.ui.help_window import add_help_button
 from perfdesk.ui.screen_fit import open_within_screen
 

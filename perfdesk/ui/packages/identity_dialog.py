@@ -155,7 +155,7 @@ class IdentityDialog(PackageDialog):
 
     def export_registration(self) -> None:
         from perfdesk.package.builder import write_package
-        from perfdesk.package.registration import registration_form_pdf
+        from perfdesk.app.key_registration import registration_form_pdf
 
         self.clear_message()
         suggested = dialogs.last_export_dir() / dialogs.safe_file_name(f"公钥登记表_{self.unit.name}.pdf")

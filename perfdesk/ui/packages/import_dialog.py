@@ -39,7 +39,7 @@ class ImportDialog(PackageDialog):
         super().__init__(parent, "importDialog", "导入数据包")
         self.store = store
         open_within_screen(self, 900, 480)
-        self.rows: list[importing.Row] = []
+        self.rows: list[importing.Preview] = []
 
         layout = QVBoxLayout(self)
         note = QLabel("选择 U 盘上的数据包文件（.pdpkg）或整个文件夹。每个数据包都先验证签名和内容，"
@@ -104,15 +104,17 @@ class ImportDialog(PackageDialog):
         if self.is_busy():
             return
         self.clear_message()
-        self.rows = importing.package_rows(list(paths))
+        self.rows = importing.look(list(paths))
         self._show_rows()
         if not self.rows:
             self.summary_label.setText("没有找到 .pdpkg 数据包。")
             return
-        store, rows, keep = self.store, self.rows, self.keep_existing.isChecked()
+        # Packages of registered signers are imported at once; an unregistered signer's wait to be confirmed.
+        store, rows = self.store, self.rows
+        choices = importing.Choices(keep_existing=self.keep_existing.isChecked(), ask_first=True)
 
         def work(context: JobContext) -> None:
-            importing.first_pass(store, rows, context.progress, lambda: context.cancelled, keep_existing=keep)
+            importing.take(store, rows, choices, progress=context.progress, cancelled=lambda: context.cancelled)
 
         self.summary_label.setText("正在导入…")
         self.run_job("导入数据包", "正在验证并导入数据包", work, self._first_done,
@@ -130,11 +132,11 @@ class ImportDialog(PackageDialog):
             for signer in signers:
                 if prompts.confirm_new_signer(self, signer):
                     trusted.add(signer.fingerprint)
-        store, rows, keep = self.store, self.rows, self.keep_existing.isChecked()
+        store, waiting = self.store, [row for row in self.rows if row.waiting]
+        choices = importing.Choices(keep_existing=self.keep_existing.isChecked(), trusted=frozenset(trusted))
 
-        def work(context: JobContext) -> None:
-            importing.second_pass(store, rows, trusted, context.progress, lambda: context.cancelled,
-                                  keep_existing=keep)
+        def work(context: JobContext) -> None:  # the signers not confirmed: the core refuses and notes why
+            importing.take(store, waiting, choices, progress=context.progress, cancelled=lambda: context.cancelled)
 
         if cancelled:
             self._finish()  # the waiting packages stay 待确认 (nothing written for them)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 
 
@@ -124,22 +126,120 @@ def store(db_url):
     s.close()
 
 
+def build_demo(store, name: str):
+    """Write the demo variant `name` into an empty store: "declarations" (load_declarations_demo of DEMO_YEAR),
+    "full" (`perfdesk demo --year DEMO_YEAR`: load_demo), "office YYYY-MM-DD" (`perfdesk demo --office` on
+    that day: load_office_demo) or "round YEAR UNITS PROJECTS" (load_round, whose Round it returns)."""
+    if name == "declarations":
+        from perfdesk.demo.demo_forms import load_declarations_demo
+
+        load_declarations_demo(store, DEMO_YEAR)
+    elif name == "full":
+        from perfdesk.demo.demo_forms import load_demo
+
+        load_demo(store, DEMO_YEAR)
+    elif name.startswith("office "):
+        import datetime as dt
+
+        from perfdesk.demo.demo_office import load_office_demo
+
+        with store.atomic():
+            load_office_demo(store, dt.date.fromisoformat(name.removeprefix("office ")))
+    elif name.startswith("round "):
+        from perfdesk.demo.demo_round import load_round
+
+        year, units, projects = map(int, name.split()[1:])
+        return load_round(store, year, units=units, projects=projects)
+    else:
+        raise ValueError(f"no demo variant {name!r}")
+
+
+class DemoTemplates:
+    """Each demo variant built once per session into an SQLite file of its own, then copied for every test that
+    asks: a copy holds the same ids, settings and rows as a fresh build (the demo keeps no key files or QSettings
+    outside the database; each test has its own settings folder, see settings_dir)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._built: dict[str, Path] = {}
+        self._made: dict[str, object] = {}
+        self._loaded: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store → the variant copied into it
+
+    def template(self, name: str) -> Path:
+        """The closed SQLite file holding the demo variant `name` (see build_demo), built on first use."""
+        if name not in self._built:
+            from perfdesk.store import Store
+
+            path = self._folder / f"{name.replace(' ', '-')}.db"
+            with Store(f"sqlite:///{path}") as store:
+                self._made[name] = build_demo(store, name)
+            self._built[name] = path
+        return self._built[name]
+
+    def made(self, name: str):
+        """What building the demo variant `name` returned (load_round's Round: ids the same in every copy)."""
+        self.template(name)
+        return self._made[name]
+
+    def copy(self, name: str, target: Path) -> str:
+        """A copy of the demo variant `name` as the SQLite file `target` (none there yet); returns its URL."""
+        shutil.copyfile(self.template(name), target)
+        return f"sqlite:///{target}"
+
+    def load(self, store, name: str):
+        """Fill the test's new, empty store with the demo variant `name`; returns the same store."""
+        from perfdesk.store.copy import copy_database
+        from perfdesk.store.location import sqlite_file
+
+        if store in self._loaded:  # a copy replaces the database: two demos cannot be layered this way
+            pytest.fail(f"the test asks for two demo databases at once ({self._loaded[store]}, {name}); ask for one")
+        self._loaded[store] = name
+        template = self.template(name)
+        target = sqlite_file(store.url)
+        if target is None:  # PostgreSQL: the product's own `perfdesk db copy`, row for row with ids and sequences
+            copy_database(f"sqlite:///{template}", store.url)
+            return store
+        store.close()  # every connection gone; the engine reconnects, to the copy, on next use
+        for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(template, target)
+        return store
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory) -> DemoTemplates:
+    return DemoTemplates(tmp_path_factory.mktemp("demo-templates"))
+
+
+# Session-scoped, so built before any test's own fixtures (a monkeypatch, a form variant) could touch them.
+@pytest.fixture(scope="session")
+def declarations_template(demo_templates) -> Path:
+    return demo_templates.template("declarations")
+
+
+@pytest.fixture(scope="session")
+def full_template(demo_templates) -> Path:
+    return demo_templates.template("full")
+
+
 @pytest.fixture
-def demo_store(store):
+def demo_store(store, demo_templates, declarations_template):
     """The demo's units and declarations (5 forms: four of 2027, one of 2026)."""
-    from perfdesk.demo.demo_forms import load_declarations_demo
-
-    load_declarations_demo(store, DEMO_YEAR)
-    return store
+    return demo_templates.load(store, "declarations")
 
 
 @pytest.fixture
-def full_demo_store(store):
+def full_demo_store(store, demo_templates, full_template):
     """Everything `perfdesk demo` writes: declarations, the monitoring round, the evaluation round."""
-    from perfdesk.demo.demo_forms import load_demo
+    return demo_templates.load(store, "full")
 
-    load_demo(store, DEMO_YEAR)
-    return store
+
+@pytest.fixture
+def office_demo_store(store, demo_templates):
+    """Everything `perfdesk demo --office` writes today: the finance office, its register, its round, the forms."""
+    import datetime as dt
+
+    return demo_templates.load(store, f"office {dt.date.today().isoformat()}")
 
 
 @pytest.fixture
@@ -168,3 +268,55 @@ def put_status(store, form_instance_id: int, status) -> None:
     with store.engine.begin() as conn:  # Core, so the same on SQLite and PostgreSQL
         conn.execute(update(form_instances).where(form_instances.c.id == form_instance_id)
                      .values(status=Status(status).value))
+
+
+@pytest.fixture
+def open_editor(qtbot, store):
+    """open_editor(form, **options): a form editor shown on a form of this test's store (its id, or its title),
+    focused unless focus=False. At the end the editors still open are closed (saving) while the store is still
+    open. open_editor.opened lists them, the first opened first."""
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    from perfdesk.ui.editor import FormEditor
+
+    opened: list[FormEditor] = []
+
+    def open_(form: int | str, *, focus: bool = True, **options) -> FormEditor:
+        if isinstance(form, str):
+            form = next(f.id for f in store.list_forms() if f.title == form)
+        editor = FormEditor(store, form, **options)
+        qtbot.addWidget(editor)
+        editor.show()
+        qtbot.waitExposed(editor)
+        if focus:
+            editor.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+        opened.append(editor)
+        return editor
+
+    open_.opened = opened
+    yield open_
+    for editor in opened:
+        if shiboken6.isValid(editor) and editor.isVisible():
+            editor.close()
+
+
+@pytest.fixture
+def window(qtbot, store):
+    """The main window on this test's store, shown, its list loaded (a test or a module's `window(demo_store,
+    window)` asks for the demo first, so that the window opens on it). At the end its editors are closed and its
+    background work is waited for."""
+    from gui_support import settle
+    from perfdesk.ui.app import create_main_window
+
+    win = create_main_window(store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield settle(win)
+    for editor in list(win.editors.values()):
+        editor.close()
+    for job in (getattr(win, "batch", None), getattr(win, "batch_print", None)):
+        if job is not None:
+            job.wait()

@@ -12,7 +12,6 @@ from pypdf import PdfReader
 
 from perfdesk.app.batch_print import BatchCancelled, print_batch, select_forms
 from perfdesk.cli import main
-from perfdesk.demo.demo_forms import load_demo
 from perfdesk.app.operations import grid_for
 from perfdesk.render.pdf import render_pdf
 from perfdesk.store import Store
@@ -23,10 +22,9 @@ def _text(page) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> Path:
+def demo_path(tmp_path_factory, demo_templates) -> Path:
     path = tmp_path_factory.mktemp("batch") / "demo.db"
-    with Store(f"sqlite:///{path}") as store:
-        load_demo(store, 2027)
+    demo_templates.copy("full", path)  # `perfdesk demo --year 2027`
     return path
 
 

@@ -37,8 +37,8 @@ def by_title(url: str, text: str) -> int:
 
 
 @pytest.fixture
-def demo(db_url, capsys):
-    assert run(capsys, "demo", "--year", "2027")[0] == 0
+def demo(full_demo_store, db_url):
+    """What `perfdesk demo --year 2027` writes, in this test's database."""
     return db_url
 
 

@@ -70,8 +70,7 @@ def test_demo_list_check_export(db_url, tmp_path, capsys):
     assert "导出打印" in out and "状态：已校验" in out  # printing is in the history, it moves nothing
 
 
-def test_export_with_errors_writes_nothing(db_url, tmp_path, capsys):
-    run(capsys, "demo", "--year", "2027")
+def test_export_with_errors_writes_nothing(full_demo_store, db_url, tmp_path, capsys):
     draft = ids_by_title(db_url)["2027年校园安全监控系统建设"]
     pdf, xlsx = tmp_path / "x.pdf", tmp_path / "x.xlsx"
     code, out, err = run(capsys, "export", str(draft), "--pdf", str(pdf), "--xlsx", str(xlsx))
@@ -85,8 +84,7 @@ def test_export_with_errors_writes_nothing(db_url, tmp_path, capsys):
     (["check", "999"], "找不到编号为 999 的表单"),
     (["export", "1"], "请至少指定一个输出文件"),
 ])
-def test_errors_are_said_in_chinese(db_url, capsys, argv, message):
-    run(capsys, "demo", "--year", "2027")
+def test_errors_are_said_in_chinese(full_demo_store, db_url, capsys, argv, message):
     code, _, err = run(capsys, *argv)
     assert code == 1 and message in err
 
@@ -98,8 +96,7 @@ def test_usage_error_in_chinese(db_url, capsys):
     assert "参数有误" in capsys.readouterr().err
 
 
-def test_export_into_a_folder_path_is_refused(db_url, tmp_path, capsys):
-    run(capsys, "demo", "--year", "2027")
+def test_export_into_a_folder_path_is_refused(full_demo_store, db_url, tmp_path, capsys):
     good = ids_by_title(db_url)["2027年校舍维修改造项目"]
     code, _, err = run(capsys, "export", str(good), "--pdf", str(tmp_path), "--xlsx", str(tmp_path / "a.xlsx"))
     assert code == 1 and "是一个文件夹" in err
@@ -148,8 +145,7 @@ def test_every_changing_save_keeps_the_previous_version(demo_store):
     assert demo_store.get_form(record.id).data["other_notes"] == "第三稿"
 
 
-def test_a_failed_export_leaves_the_existing_file_untouched(db_url, tmp_path, capsys):
-    run(capsys, "demo", "--year", "2027")
+def test_a_failed_export_leaves_the_existing_file_untouched(full_demo_store, db_url, tmp_path, capsys):
     good = ids_by_title(db_url)["2027年校舍维修改造项目"]
     keep = tmp_path / "keep.pdf"
     keep.write_bytes(b"the clerk's earlier copy")

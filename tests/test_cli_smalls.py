@@ -6,8 +6,6 @@ import pytest
 
 from perfdesk.cli import main
 
-YEAR = 2027
-
 
 @pytest.fixture
 def cli(tmp_path, capsys, monkeypatch):
@@ -21,7 +19,7 @@ def cli(tmp_path, capsys, monkeypatch):
         seen = capsys.readouterr()
         return code, seen.out + seen.err
 
-    run.db = db
+    run.db, run.path = db, tmp_path / "perfdesk.db"
     return run
 
 
@@ -30,9 +28,9 @@ def _listed(run, title: str) -> str:
 
 
 @pytest.fixture
-def office(cli):
-    """The demo's forms at a finance office with its own signing key."""
-    assert cli("demo", "--year", YEAR)[0] == 0
+def office(cli, demo_templates):
+    """The demo's forms (`perfdesk demo --year 2027`) at a finance office with its own signing key."""
+    demo_templates.copy("full", cli.path)
     code, out = cli("identity", "create", "--unit", "999", "--name", "长治市财政局", "--region", "长治市")
     assert code == 0, out
     assert cli("role", "finance")[0] == 0
@@ -93,8 +91,8 @@ def test_trust_add_of_an_unknown_code_asks_for_the_name(cli):
     assert cli("trust", "list")[1].startswith("长治市财政局（101001）")
 
 
-def test_trust_add_of_a_known_unit_takes_its_name(cli):
-    assert cli("demo", "--year", YEAR)[0] == 0
+def test_trust_add_of_a_known_unit_takes_its_name(cli, demo_templates):
+    demo_templates.copy("full", cli.path)
     code, out = cli("trust", "add", "--code", "310021", "--fingerprint", FINGERPRINT)
     assert code == 0 and "“长子县农业农村局”（310021）" in out
 
@@ -112,12 +110,12 @@ def _autosave(db: str, form_id: int, times: int) -> None:
         store.close()
 
 
-def test_versions_count_submissions_not_autosaves(cli, tmp_path):
+def test_versions_count_submissions_not_autosaves(cli, tmp_path, demo_templates):
     from conftest import put_status
     from perfdesk.domain.lifecycle import Status
     from perfdesk.store import Store
 
-    assert cli("demo", "--year", YEAR)[0] == 0
+    demo_templates.copy("full", cli.path)
     assert cli("identity", "create", "--unit", "201003")[0] == 0
     form = int(_listed(cli, "2027年教师能力提升培训专项"))
     _autosave(cli.db, form, 12)
@@ -138,8 +136,10 @@ def test_versions_count_submissions_not_autosaves(cli, tmp_path):
     assert "第 2 版" in cli("status", form)[1].splitlines()[-1]
 
 
-def test_list_at_an_office_names_the_unit_code_monitor_dept_takes(cli):
-    assert cli("demo", "--office")[0] == 0
+def test_list_at_an_office_names_the_unit_code_monitor_dept_takes(cli, demo_templates):
+    import datetime as dt
+
+    demo_templates.copy(f"office {dt.date.today().isoformat()}", cli.path)  # `perfdesk demo --office`
     lines = cli("list")[1].splitlines()
     line = next(line for line in lines if line.split("\t")[2] == "审核通过" and line.endswith("居家养老服务项目"))
     unit = line.split("\t")[4]
@@ -150,8 +150,8 @@ def test_list_at_an_office_names_the_unit_code_monitor_dept_takes(cli):
     assert done == 0 and "长治市养老服务指导中心部门整体" in out
 
 
-def test_a_new_office_is_told_how_to_become_one(cli, tmp_path, capsys):
-    assert cli("demo", "--year", YEAR)[0] == 0
+def test_a_new_office_is_told_how_to_become_one(cli, tmp_path, capsys, demo_templates):
+    demo_templates.copy("full", cli.path)
     code, out = cli("identity", "create", "--unit", "201003")
     assert code == 0, out
     fingerprint = out.split("公钥指纹：")[1].splitlines()[0]

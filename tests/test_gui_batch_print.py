@@ -15,19 +15,13 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton  # noqa: E402
 
 from perfdesk.ui import batch_print_dialog, dialogs, jobs  # noqa: E402
-from perfdesk.ui.app import create_main_window  # noqa: E402
-from gui_support import select, settle, trigger  # noqa: E402
+from gui_support import select, trigger  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, full_demo_store):
-    win = create_main_window(full_demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield settle(win)
-    if win.batch_print is not None:
-        win.batch_print.wait()
+def window(full_demo_store, window):
+    """The conftest's main window, on the full demo."""
+    return window
 
 
 def _chooser(window):

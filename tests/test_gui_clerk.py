@@ -40,11 +40,9 @@ SHOTS = os.environ.get("PERFDESK_SHOTS")
 
 
 @pytest.fixture
-def window(qtbot, demo_store):
-    win = create_main_window(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    return settle(win)
+def window(demo_store, window):
+    """The conftest's main window, on the demo."""
+    return window
 
 
 def shot(widget, name: str) -> None:
@@ -312,16 +310,9 @@ def test_column_mapping_import_is_remembered_per_form(window, demo_store, tmp_pa
 # --- the editor's own actions ------------------------------------------------------------------
 
 @pytest.fixture
-def editor(qtbot, demo_store):
-    from perfdesk.ui.editor import DeclarationEditor
-
-    record = by_title(demo_store, "2027年教师能力提升培训专项")
-    win = DeclarationEditor(demo_store, record.id, autosave_ms=60_000)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+def editor(demo_store, open_editor):
+    """The conftest's editor on the demo's 60-indicator declaration."""
+    return open_editor("2027年教师能力提升培训专项", autosave_ms=60_000, focus=False)
 
 
 def test_editor_exports_what_is_typed(editor, demo_store, tmp_path, monkeypatch):

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk.demo.demo_forms import load_declarations_demo
 from perfdesk.store import Store
 from perfdesk.store.first_look import first_look
 
@@ -76,12 +75,11 @@ def edit_number(text: str) -> int:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_killed_while_autosaving_keeps_the_saved_value_and_the_database_intact(tmp_path):
+def test_killed_while_autosaving_keeps_the_saved_value_and_the_database_intact(tmp_path, demo_templates):
     from perfdesk.ui.app import acquire_db_lock
 
-    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    url = demo_templates.copy("declarations", tmp_path / "crash.db")
     with Store(url) as store:
-        load_declarations_demo(store, 2027)
         form_id = next(f.id for f in store.list_forms() if f.title == TITLE)
         original = store.get_form(form_id).data[FIELD]
 

@@ -10,7 +10,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
 import pytest  # noqa: E402
-import shiboken6  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import (QApplication, QCalendarWidget, QDialog, QLabel, QLineEdit, QTableView,  # noqa: E402
                                QToolButton)
@@ -31,27 +30,6 @@ def start_of_blank(today: dt.date) -> dt.date:
 
 def form_id(store, title: str) -> int:
     return next(f.id for f in store.list_forms() if f.title == title)
-
-
-@pytest.fixture
-def open_editor(qtbot):
-    """Opens editors on stored forms; closes them (saving) while the store is still open."""
-    opened: list[FormEditor] = []
-
-    def open_(store, record_id: int) -> FormEditor:
-        editor = FormEditor(store, record_id)
-        qtbot.addWidget(editor)
-        editor.show()
-        qtbot.waitExposed(editor)
-        editor.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
-        opened.append(editor)
-        return editor
-
-    yield open_
-    for editor in opened:
-        if shiboken6.isValid(editor) and editor.isVisible():
-            editor.close()
 
 
 def date_field(editor: FormEditor, key: str) -> QLineEdit:
@@ -92,7 +70,7 @@ def field_error(editor: FormEditor, key: str) -> str:
 @pytest.mark.parametrize("typed", ["2027-03-01", "2027/3/1", "20270301", "2027年3月1日"])
 def test_a_date_typed_into_a_blank_field_is_stored_and_kept(open_editor, demo_store, qtbot, typed):
     record_id = form_id(demo_store, BIG)
-    editor = open_editor(demo_store, record_id)
+    editor = open_editor(record_id)
     edit = blank_date_field(qtbot, editor, "start_date")
     type_date(qtbot, edit, typed)
     assert edit.text() == typed  # as typed while typing
@@ -104,14 +82,14 @@ def test_a_date_typed_into_a_blank_field_is_stored_and_kept(open_editor, demo_st
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, CTRL)
     assert demo_store.get_form(record_id).data["start_date"] == "2027-03-01"
     editor.close()
-    again = open_editor(demo_store, record_id)
+    again = open_editor(record_id)
     assert again.document()["start_date"] == "2027-03-01"
     assert date_field(again, "start_date").text() == "2027年3月1日"
 
 
 def test_tab_leaves_an_empty_date_field_and_it_stays_empty(open_editor, demo_store, qtbot):
     record_id = form_id(demo_store, BIG)
-    editor = open_editor(demo_store, record_id)
+    editor = open_editor(record_id)
     edit = blank_date_field(qtbot, editor, "start_date")
     assert edit.text() == "" and edit.placeholderText().startswith("未填写")
     qtbot.keyClick(edit, Qt.Key.Key_Tab)
@@ -123,7 +101,7 @@ def test_tab_leaves_an_empty_date_field_and_it_stays_empty(open_editor, demo_sto
 
 
 def test_the_calendar_of_a_blank_field_opens_in_the_forms_year(open_editor, demo_store, qtbot):
-    editor = open_editor(demo_store, form_id(demo_store, BIG))
+    editor = open_editor(form_id(demo_store, BIG))
     edit = blank_date_field(qtbot, editor, "start_date")
     start = start_of_blank(dt.date.today())
     qtbot.mouseClick(calendar_button(editor, "start_date"), Qt.MouseButton.LeftButton)
@@ -142,7 +120,7 @@ def test_the_calendar_of_a_blank_field_opens_in_the_forms_year(open_editor, demo
 
 
 def test_the_calendar_of_a_filled_field_opens_at_its_date(open_editor, demo_store, qtbot):
-    editor = open_editor(demo_store, form_id(demo_store, BIG))
+    editor = open_editor(form_id(demo_store, BIG))
     assert editor.document()["end_date"] == f"{YEAR}-12-31"
     assert date_field(editor, "end_date").text() == f"{YEAR}年12月31日"
     qtbot.mouseClick(calendar_button(editor, "end_date"), Qt.MouseButton.LeftButton)
@@ -154,7 +132,7 @@ def test_the_calendar_of_a_filled_field_opens_at_its_date(open_editor, demo_stor
 
 
 def test_up_and_down_on_a_blank_field_start_in_the_forms_year(open_editor, demo_store, qtbot):
-    editor = open_editor(demo_store, form_id(demo_store, BIG))
+    editor = open_editor(form_id(demo_store, BIG))
     start = start_of_blank(dt.date.today())
     edit = blank_date_field(qtbot, editor, "start_date")
     qtbot.keyClick(edit, Qt.Key.Key_Up)
@@ -169,7 +147,7 @@ def test_up_and_down_on_a_blank_field_start_in_the_forms_year(open_editor, demo_
 
 def test_an_impossible_date_is_told_at_the_field_and_the_text_kept(open_editor, demo_store, qtbot):
     record_id = form_id(demo_store, BIG)
-    editor = open_editor(demo_store, record_id)
+    editor = open_editor(record_id)
     edit = blank_date_field(qtbot, editor, "start_date")
     qtbot.keyClicks(edit, "2027-02-3")
     assert field_error(editor, "start_date") == ""  # half a date is not scolded while it is typed
@@ -181,7 +159,7 @@ def test_an_impossible_date_is_told_at_the_field_and_the_text_kept(open_editor, 
     assert editor.document()["start_date"] == "2027-02-30"
     qtbot.waitUntil(lambda: any("2027-02-30" in line and "不存在" in line for line in dock_lines(editor)))
     editor.close()
-    again = open_editor(demo_store, record_id)
+    again = open_editor(record_id)
     edit = date_field(again, "start_date")
     assert edit.text() == "2027-02-30" and "不存在的日期" in field_error(again, "start_date")
     edit.setFocus()
@@ -193,7 +171,7 @@ def test_an_impossible_date_is_told_at_the_field_and_the_text_kept(open_editor, 
 
 def test_a_frozen_forms_date_cannot_be_stepped_or_picked(open_editor, demo_store, qtbot):
     record = next(f for f in demo_store.list_forms() if f.form_id == "declaration" and not f.status.editable)
-    editor = open_editor(demo_store, record.id)
+    editor = open_editor(record.id)
     edit = date_field(editor, "start_date")
     before = editor.document()["start_date"]
     assert edit.isReadOnly() and not calendar_button(editor, "start_date").isEnabled()
@@ -207,7 +185,7 @@ def test_a_frozen_forms_date_cannot_be_stepped_or_picked(open_editor, demo_store
 def test_a_handed_in_feedback_letter_shows_its_reply_deadline(open_editor, full_demo_store):
     letter = next(f for f in full_demo_store.list_forms(form_id="feedback_letter"))
     assert letter.status.label == "已报送" and letter.data["reply_deadline"] == "2026-03-20"
-    editor = open_editor(full_demo_store, letter.id)
+    editor = open_editor(letter.id)
     assert editor.findChild(QLabel, "dueLabel").text() == "截止 2026年3月20日（已报送）"
 
 
@@ -219,7 +197,7 @@ def test_a_feedback_letters_deadline_follows_the_typed_reply_deadline(open_edito
     unit_id = demo_store.list_forms()[0].unit_id
     record = demo_store.create_form(unit_id=unit_id, form_id=form.id, form_version=form.version, year=YEAR,
                                     title="测试反馈意见函", data=blank_document(form), amount=None)
-    editor = open_editor(demo_store, record.id)
+    editor = open_editor(record.id)
     due = editor.findChild(QLabel, "dueLabel")
     assert due.text() == "截止日期：尚未确定（填写书面意见反馈期限后显示）"
     edit = date_field(editor, "reply_deadline")
@@ -234,22 +212,13 @@ def test_a_feedback_letters_deadline_follows_the_typed_reply_deadline(open_edito
 
 
 @pytest.fixture
-def window(qtbot, full_demo_store):
-    """The main window over 全部年度 with no form selected: the defaults alone decide the year."""
-    from perfdesk.ui.app import create_main_window
-
-    win = create_main_window(full_demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    settle(win)
-    win.set_year(None)
-    settle(win)
-    win.table.clearSelection()
-    assert win.selected_year() is None and win.current_record() is None
-    yield win
-    for editor in list(win.editors.values()):
-        editor.close()
+def window(full_demo_store, window):
+    """The conftest's main window over 全部年度 with no form selected: the defaults alone decide the year."""
+    window.set_year(None)
+    settle(window)
+    window.table.clearSelection()
+    assert window.selected_year() is None and window.current_record() is None
+    return window
 
 
 def test_a_new_ex_ante_assessment_starts_in_next_budget_year(window, monkeypatch):

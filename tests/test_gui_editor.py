@@ -8,7 +8,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
 import pytest  # noqa: E402
-import shiboken6  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -46,24 +45,9 @@ def form_id(store, title: str) -> int:
 
 
 @pytest.fixture
-def open_editor(qtbot, demo_store):
-    """Opens editors on demo forms; closes them (saving) while the store is still open."""
-    opened: list[DeclarationEditor] = []
-
-    def open_(title: str = BIG, **options) -> DeclarationEditor:
-        editor = DeclarationEditor(demo_store, form_id(demo_store, title), **options)
-        qtbot.addWidget(editor)
-        editor.show()
-        qtbot.waitExposed(editor)
-        editor.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
-        opened.append(editor)
-        return editor
-
-    yield open_
-    for editor in opened:
-        if shiboken6.isValid(editor) and editor.isVisible():
-            editor.close()
+def open_editor(demo_store, open_editor):
+    """The conftest's editors, on the demo's declarations."""
+    return open_editor
 
 
 
@@ -98,7 +82,7 @@ def visible_errors(part) -> str:
 # --- opening the 60-indicator form --------------------------------------------------------
 
 def test_sections_follow_the_printed_order(open_editor):
-    editor = open_editor()
+    editor = open_editor(BIG)
     assert editor.windowTitle() == f"{BIG} – 预算支出绩效目标申报表"
     nav = editor.findChild(QListWidget, "sectionList")
     assert [nav.item(i).text() for i in range(nav.count())] == SECTIONS
@@ -107,7 +91,7 @@ def test_sections_follow_the_printed_order(open_editor):
 
 
 def test_navigation_list_scrolls_to_a_section(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     nav = editor.findChild(QListWidget, "sectionList")
     bar = editor.scroll.verticalScrollBar()
     annual = next(b for b in editor.findChildren(QGroupBox) if b.title() == "年度绩效指标")
@@ -118,7 +102,7 @@ def test_navigation_list_scrolls_to_a_section(open_editor, qtbot):
 
 
 def test_totals_and_indicator_rows(open_editor):
-    editor = open_editor()
+    editor = open_editor(BIG)
     assert editor.findChild(QLabel, "expenseTotal").text() == "合计：上年度资金 64.00 万元，本年度申请资金 120.00 万元"
     assert "本年度申请资金 120.00 万元" in editor.findChild(QLabel, "fundTotal").text()
     rows = [len(editor.table_editor(k).row_items()) for k in ("long_term_indicators", "annual_indicators")]
@@ -128,7 +112,7 @@ def test_totals_and_indicator_rows(open_editor):
 
 
 def test_tab_order_follows_the_printed_table(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     order = []
     widget = editor.field_binding("project_name").focus_widget
     widget.setFocus()
@@ -142,7 +126,7 @@ def test_tab_order_follows_the_printed_table(open_editor, qtbot):
 # --- amounts and the live checks ----------------------------------------------------------
 
 def test_bad_amount_is_kept_marked_and_reported(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     view = expense_view(editor)
     part = editor.table_editor("expense_details")
     cell_editor = edit_cell(qtbot, view, 0, THIS_YEAR, "12.3.4", commit=False)
@@ -164,7 +148,7 @@ def test_amount_field_keeps_invalid_text_and_shows_why(open_editor, qtbot):
     from perfdesk.domain.formdef import FieldDef
     from perfdesk.ui.editor.field_widgets import make_binding
 
-    editor = open_editor()
+    editor = open_editor(BIG)
     binding = make_binding(FieldDef("budget", "预算金额", type="amount", help="万元"), editor.model, editor.keys, "unit")
     qtbot.addWidget(binding.widget)
     binding.widget.show()
@@ -178,7 +162,7 @@ def test_amount_field_keeps_invalid_text_and_shows_why(open_editor, qtbot):
 
 
 def test_sums_disagree_then_agree_again(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     view = expense_view(editor)
     edit_cell(qtbot, view, 0, THIS_YEAR, "20")
     assert editor.findChild(QLabel, "expenseTotal").text().endswith("本年度申请资金 128.50 万元")
@@ -190,7 +174,7 @@ def test_sums_disagree_then_agree_again(open_editor, qtbot):
 
 
 def test_fund_parent_left_blank_shows_the_sum_of_its_children(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     view = editor.findChild(QTableView, "fund_sourcesTable")
     parent = view.model().index(0, 2)  # 一、公共预算资金 · 本年度申请资金, blank in the document
     assert editor.document()["fund_sources"]["public_budget"]["this_year"] is None
@@ -204,7 +188,7 @@ def test_fund_parent_left_blank_shows_the_sum_of_its_children(open_editor, qtbot
 # --- undo and redo ------------------------------------------------------------------------
 
 def test_typing_is_one_undo_step_and_redo_reapplies(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     edit = editor.field_binding("project_name").focus_widget
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus)
@@ -224,7 +208,7 @@ def test_typing_is_one_undo_step_and_redo_reapplies(open_editor, qtbot):
 
 
 def test_leaving_a_field_starts_a_new_undo_step(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     edit = editor.field_binding("applicant_head").focus_widget
     edit.setFocus()
     qtbot.keyClicks(edit, "A")
@@ -238,7 +222,7 @@ def test_leaving_a_field_starts_a_new_undo_step(open_editor, qtbot):
 
 
 def test_undo_across_add_row_and_a_table_edit(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     part = editor.table_editor("expense_details")
     view = expense_view(editor)
     qtbot.mouseClick(part.findChild(QPushButton, "addRow"), Qt.MouseButton.LeftButton)
@@ -257,7 +241,7 @@ def test_undo_across_add_row_and_a_table_edit(open_editor, qtbot):
 
 
 def test_rows_move_and_remove_as_undoable_steps(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     part = editor.table_editor("schedule")
     view = editor.findChild(QTableView, "scheduleTable")
     first = editor.document()["schedule"][0]["content"]
@@ -273,7 +257,7 @@ def test_rows_move_and_remove_as_undoable_steps(open_editor, qtbot):
 
 
 def test_dates_in_a_table_are_typed_and_kept_as_iso(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     view = editor.findChild(QTableView, "scheduleTable")
     edit_cell(qtbot, view, 0, 1, "2027/2/1")
     assert editor.document()["schedule"][0]["start"] == "2027-02-01"
@@ -284,7 +268,7 @@ def test_dates_in_a_table_are_typed_and_kept_as_iso(open_editor, qtbot):
 
 
 def test_prior_evaluation_grades_are_picked_from_a_list(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     view = editor.findChild(QTableView, "prior_evaluationsTable")
     assert view.model().rowCount() == 3
     assert editor.table_editor("prior_evaluations").findChild(QPushButton, "addRow") is None  # fixed rows
@@ -299,7 +283,7 @@ def test_prior_evaluation_grades_are_picked_from_a_list(open_editor, qtbot):
 
 
 def test_ctrl_s_commits_a_cell_still_being_edited(open_editor, demo_store, qtbot):
-    editor = open_editor(autosave_ms=60_000)
+    editor = open_editor(BIG, autosave_ms=60_000)
     cell_editor = edit_cell(qtbot, expense_view(editor), 1, THIS_YEAR, "13", commit=False)
     qtbot.keyClick(cell_editor, Qt.Key.Key_S, CTRL)
     assert demo_store.get_form(form_id(demo_store, BIG)).data["expense_details"][1]["this_year"] == "13"
@@ -308,7 +292,7 @@ def test_ctrl_s_commits_a_cell_still_being_edited(open_editor, demo_store, qtbot
 # --- fields -------------------------------------------------------------------------------
 
 def test_tick_boxes_are_exclusive_and_clear_on_a_second_click(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     basic = editor.findChild(QCheckBox, "expense_type:基本支出")
     project = editor.findChild(QCheckBox, "expense_type:项目支出")
     assert project.isChecked() and not basic.isChecked()
@@ -320,7 +304,7 @@ def test_tick_boxes_are_exclusive_and_clear_on_a_second_click(open_editor, qtbot
 
 
 def test_sub_type_options_follow_the_project_type(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     subtypes = lambda: [t.text() for t in editor.field_binding("project_subtype").ticks()]  # noqa: E731
     assert subtypes() == ["购置", "维修（护）", "会议（培训）"]
     qtbot.mouseClick(editor.findChild(QCheckBox, "project_type:经济建设类"), Qt.MouseButton.LeftButton)
@@ -332,7 +316,7 @@ def test_sub_type_options_follow_the_project_type(open_editor, qtbot):
 
 
 def test_date_can_be_left_blank(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     date_edit = editor.field_binding("start_date").focus_widget
     assert date_edit.text() == f"{YEAR}年1月1日"
     editor.set_value("start_date", None)
@@ -347,7 +331,7 @@ def test_date_can_be_left_blank(open_editor, qtbot):
 
 
 def test_longtext_tab_moves_focus(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     text = editor.field_binding("basis").focus_widget
     assert isinstance(text, QPlainTextEdit)
     text.setFocus()
@@ -360,7 +344,7 @@ def test_longtext_tab_moves_focus(open_editor, qtbot):
 # --- saving -------------------------------------------------------------------------------
 
 def test_autosave_then_reopen(open_editor, demo_store, qtbot):
-    editor = open_editor(autosave_ms=200)
+    editor = open_editor(BIG, autosave_ms=200)
     record_id = form_id(demo_store, BIG)
     before = len(demo_store.revisions(record_id))
     edit = editor.field_binding("necessity").focus_widget
@@ -373,12 +357,12 @@ def test_autosave_then_reopen(open_editor, demo_store, qtbot):
     assert editor.findChild(QLabel, "saveStatus").text().startswith("已自动保存 ")
     assert len(demo_store.revisions(record_id)) > before
     editor.close()
-    again = open_editor()
+    again = open_editor(BIG)
     assert again.field_binding("necessity").focus_widget.toPlainText().endswith("急需")
 
 
 def test_ctrl_s_saves_and_close_saves_pending_changes(open_editor, demo_store, qtbot):
-    editor = open_editor(autosave_ms=60_000)
+    editor = open_editor(BIG, autosave_ms=60_000)
     record_id = form_id(demo_store, BIG)
     edit = editor.field_binding("preparer").focus_widget
     edit.setFocus()
@@ -394,7 +378,7 @@ def test_ctrl_s_saves_and_close_saves_pending_changes(open_editor, demo_store, q
 
 
 def test_save_failure_keeps_the_data(open_editor, demo_store, qtbot, monkeypatch):
-    editor = open_editor(autosave_ms=60_000)
+    editor = open_editor(BIG, autosave_ms=60_000)
     editor.set_value("project_name", "改名后的项目")
 
     def broken(*args, **kwargs):
@@ -414,7 +398,7 @@ def test_save_failure_keeps_the_data(open_editor, demo_store, qtbot, monkeypatch
 # --- roles --------------------------------------------------------------------------------
 
 def test_finance_only_cells_and_fields_follow_the_role(open_editor):
-    unit = open_editor()
+    unit = open_editor(BIG)
     model = unit.findChild(QTableView, "fund_sourcesTable").model()
     actual = model.index(1, 3)  # 1、经费拨款 · 本年度实际安排资金
     assert model.headerData(3, Qt.Orientation.Horizontal).startswith("本年度实际安排资金")
@@ -423,7 +407,7 @@ def test_finance_only_cells_and_fields_follow_the_role(open_editor):
     opinion = unit.field_binding("finance_dept_opinion").focus_widget
     assert not opinion.isEnabled() and opinion.toolTip() == "由财政部门填写"
 
-    finance = open_editor(role="finance")
+    finance = open_editor(BIG, role="finance")
     model = finance.findChild(QTableView, "fund_sourcesTable").model()
     assert model.flags(model.index(1, 3)) & Qt.ItemFlag.ItemIsEditable
     assert model.setData(model.index(1, 3), "118")
@@ -485,7 +469,7 @@ def test_warning_explained_in_place(open_editor, qtbot):
 # --- indicators ---------------------------------------------------------------------------
 
 def test_common_indicator_picker_adds_under_the_chosen_level(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     part = editor.table_editor("annual_indicators")
     quality = part.level2_item("产出指标", "质量指标")
     before = quality.childCount()
@@ -529,7 +513,7 @@ def test_common_indicators_cover_every_second_level(form):
 
 
 def test_add_and_remove_an_indicator_under_a_chosen_level(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     part = editor.table_editor("long_term_indicators")
     environment = part.level2_item("效益指标", "环境效益指标")
     before = environment.childCount()
@@ -550,7 +534,7 @@ def test_add_and_remove_an_indicator_under_a_chosen_level(open_editor, qtbot):
 
 
 def test_indicator_cell_edit_and_move_within_its_group(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     part = editor.table_editor("long_term_indicators")
     first = part.row_items()[0]
     first.setText(2, "≥900人次")  # as the item delegate does when the clerk edits the cell
@@ -567,7 +551,7 @@ def test_indicator_cell_edit_and_move_within_its_group(open_editor, qtbot):
 # --- help ---------------------------------------------------------------------------------
 
 def test_help_panel_shows_the_focused_fields_instructions(open_editor, qtbot):
-    editor = open_editor()
+    editor = open_editor(BIG)
     panel = editor.findChild(QTextBrowser, "helpPanel")
     widget = editor.field_binding("unit_functions").focus_widget
     assert widget.toolTip() == "单位职能概述：填写单位性质、职能、编制、人员情况等相关信息。"
@@ -658,7 +642,7 @@ def test_set_value_refuses_a_row_that_does_not_exist(qapp, form, big_doc):
 def test_widgets_follow_random_edits_and_their_undo(open_editor, form, big_doc):
     import random
 
-    editor = open_editor(autosave_ms=60_000)
+    editor = open_editor(BIG, autosave_ms=60_000)
     rng = random.Random(20271)
     _apply(editor.model, _random_edits(form, big_doc, rng.randint, lambda: rng.random() < 0.5, 80))
     rows = lambda key: len(editor.document()[key])  # noqa: E731

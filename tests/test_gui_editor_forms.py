@@ -10,7 +10,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
 import pytest  # noqa: E402
-import shiboken6  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractItemView,
@@ -60,27 +59,6 @@ def forms(demo_store):
 
 def by_title(store, title: str) -> int:
     return next(f.id for f in store.list_forms() if f.title == title)
-
-
-@pytest.fixture
-def open_editor(qtbot, forms):
-    store, _made = forms
-    opened: list[FormEditor] = []
-
-    def open_(form_instance_id: int, **options) -> FormEditor:
-        editor = FormEditor(store, form_instance_id, **options)
-        qtbot.addWidget(editor)
-        editor.show()
-        qtbot.waitExposed(editor)
-        opened.append(editor)
-        return editor
-
-    yield open_
-    for editor in opened:
-        if shiboken6.isValid(editor) and editor.isVisible():
-            editor.close()
-
-
 
 
 def alert_lines(editor) -> list[str]:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
 
 from perfdesk.ui.editor import DeclarationEditor  # noqa: E402
-from test_gui_editor_forms import ON_TRACK, by_title, forms, open_editor  # noqa: E402,F401
+from test_gui_editor_forms import ON_TRACK, by_title, forms  # noqa: E402,F401
 
 SCHOOL = "2027年校舍维修改造项目"
 

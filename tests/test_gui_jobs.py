@@ -16,10 +16,8 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidge
 
 from perfdesk.domain.lifecycle import EDITABLE  # noqa: E402
 from perfdesk.app.operations import OperationError  # noqa: E402
-from perfdesk.ui.app import create_main_window  # noqa: E402
 from perfdesk.ui.form_list_model import COL_TITLE  # noqa: E402
 from perfdesk.ui.jobs import Job  # noqa: E402
-from gui_support import settle  # noqa: E402
 
 
 @pytest.fixture
@@ -130,11 +128,7 @@ def test_a_failure_in_the_work_is_told_in_chinese_not_raised(qtbot, parent):
     assert heard.events[0][1] == "请至少指定一个输出文件：--pdf 文件名 或 --xlsx 文件名"
 
 
-def test_the_forms_a_job_wrote_show_afresh_without_reading_the_list_again(qtbot, monkeypatch, demo_store):
-    window = create_main_window(demo_store)
-    qtbot.addWidget(window)
-    window.show()
-    settle(window)
+def test_the_forms_a_job_wrote_show_afresh_without_reading_the_list_again(qtbot, monkeypatch, demo_store, window):
     form = next(r for r in window.listed_records() if r.status in EDITABLE)
     others = {r.id: r.title for r in window.listed_records() if r.id != form.id}
     loads = []
@@ -157,7 +151,7 @@ def test_the_forms_a_job_wrote_show_afresh_without_reading_the_list_again(qtbot,
 
 
 def test_a_review_decision_shows_in_its_row_without_reading_the_list_again(qtbot, monkeypatch, tmp_path,
-                                                                           full_demo_store):
+                                                                           full_demo_store, request):
     from perfdesk.package.identity import create_identity
     from perfdesk.app import installation
     from perfdesk.ui.review_dialog import ReviewDialog
@@ -165,10 +159,8 @@ def test_a_review_decision_shows_in_its_row_without_reading_the_list_again(qtbot
 
     full_demo_store.set_setting("role", "finance")
     create_identity(full_demo_store, installation.own_unit(full_demo_store).id, "审核口令2027")
-    window = create_main_window(full_demo_store)
-    qtbot.addWidget(window)
-    window.show()
-    form_id = select(settle(window), "2027年校园网络升级项目")
+    window = request.getfixturevalue("window")  # the conftest's, opened once the role and the key are set
+    form_id = select(window, "2027年校园网络升级项目")
     before = window.current_record().status.display
     loads = []
     monkeypatch.setattr(window.loader, "load", lambda *a: loads.append(a))

@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QColor  # noqa: E402
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QListWidget, QMainWindow, QMessageBox  # noqa: E402
 
 from perfdesk.ui import new_form_dialogs  # noqa: E402
-from perfdesk.ui.app import create_main_window  # noqa: E402
 from perfdesk.ui.editor import FormEditor  # noqa: E402
 from perfdesk.ui.form_list_model import COL_ALERTS, COL_DUE, COL_KIND, COL_STATUS, COL_TITLE  # noqa: E402
 from perfdesk.ui.setup_dialog import UnitSetupDialog  # noqa: E402
@@ -30,14 +29,9 @@ REPAIR_2026, FARM_2026 = "2026年校舍维修改造项目", "2026年高标准农
 
 
 @pytest.fixture
-def window(qtbot, full_demo_store):
-    win = create_main_window(full_demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield settle(win)
-    for editor in list(win.editors.values()):
-        editor.close()
+def window(full_demo_store, window):
+    """The conftest's main window, on the full demo."""
+    return window
 
 
 class FakeEditor(QMainWindow):

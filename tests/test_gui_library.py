@@ -29,23 +29,18 @@ def browser(qtbot):
 
 
 @pytest.fixture
-def editors(qtbot, demo_store):
-    """Open a real editor on a form by title; the browser is given them, the last opened first."""
+def editors(demo_store, open_editor):
+    """The conftest's editors, by title, on the demo with the evaluation round of 2025; editors.opened is what
+    the browser is given: the editors, the last opened first."""
     load_evaluation_demo(demo_store, 2025)
-    opened: list[FormEditor] = []
 
     def open_(title: str) -> FormEditor:
-        form_id = next(f.id for f in demo_store.list_forms() if f.title == title)
-        editor = FormEditor(demo_store, form_id, autosave_ms=60_000)
-        qtbot.addWidget(editor)
-        editor.show()
-        opened.insert(0, editor)
+        editor = open_editor(title, autosave_ms=60_000, focus=False)
+        open_.opened = open_editor.opened[::-1]
         return editor
 
-    open_.opened = opened
-    yield open_
-    for editor in opened:
-        editor.close()
+    open_.opened = []
+    return open_
 
 
 def tree_texts(item) -> list[str]:
@@ -174,16 +169,10 @@ def test_targets_follow_the_editors(qtbot, editors):
     browser.close()
 
 
-def test_tools_menu_opens_one_browser_that_adds_to_the_open_declaration(qtbot, full_demo_store):
+def test_tools_menu_opens_one_browser_that_adds_to_the_open_declaration(qtbot, full_demo_store, window):
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QDialog
 
-    from perfdesk.ui.app import create_main_window
-
-    window = create_main_window(full_demo_store)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: not window.is_loading(), timeout=10_000)
     form = next(f.id for f in full_demo_store.list_forms(form_id="declaration") if f.title == REPAIR)
     editor = window.open_form_id(form)
     window.findChild(QAction, "libraryAction").trigger()

@@ -3,14 +3,10 @@ dialog at a finance office that checks as a finance office."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 
 from perfdesk.domain.lifecycle import Status
-from perfdesk.ui.app import create_main_window
-from perfdesk.ui.editor import FormEditor
 from perfdesk.ui.form_list_model import COL_STATUS
-from gui_support import settle
 
 APPROVED = "2027年学生食堂设备更新项目"
 RETURNED = "2027年高标准农田建设项目"
@@ -20,25 +16,8 @@ def _id(store, title):
     return next(f.id for f in store.list_forms() if f.title == title)
 
 
-@pytest.fixture
-def editor_on(qtbot, full_demo_store):
-    opened = []
-
-    def open_(title, role="unit"):
-        editor = FormEditor(full_demo_store, _id(full_demo_store, title), role=role, autosave_ms=50)
-        qtbot.addWidget(editor)
-        editor.show()
-        qtbot.waitExposed(editor)
-        opened.append(editor)
-        return editor
-
-    yield open_
-    for editor in opened:
-        editor.close()
-
-
-def test_an_approved_form_opens_frozen_under_its_banner(qtbot, editor_on, full_demo_store):
-    editor = editor_on(APPROVED)
+def test_an_approved_form_opens_frozen_under_its_banner(qtbot, full_demo_store, open_editor):
+    editor = open_editor(APPROVED, autosave_ms=50)
     banner = editor.banner
     assert banner is not None and "状态：审核通过" in banner.headline.text()
     assert "预算绩效管理科" in banner.opinions.text() and "二上" in banner.opinions.text()
@@ -53,8 +32,8 @@ def test_an_approved_form_opens_frozen_under_its_banner(qtbot, editor_on, full_d
     assert full_demo_store.get_form(before.id).data == before.data and before.status is Status.APPROVED
 
 
-def test_a_returned_form_keeps_its_letter_on_screen_while_it_is_edited(qtbot, editor_on, full_demo_store):
-    editor = editor_on(RETURNED)
+def test_a_returned_form_keeps_its_letter_on_screen_while_it_is_edited(qtbot, full_demo_store, open_editor):
+    editor = open_editor(RETURNED, autosave_ms=50)
     assert "项目立项必要性阐述不充分" in editor.banner.opinions.text()
     assert "请补充项目立项的必要性和政策依据" in editor.banner.opinions.text()
     assert not editor.field_binding("necessity").widget.isReadOnly()
@@ -63,10 +42,7 @@ def test_a_returned_form_keeps_its_letter_on_screen_while_it_is_edited(qtbot, ed
     assert full_demo_store.get_form(_id(full_demo_store, RETURNED)).status is Status.RETURNED
 
 
-def test_status_filter_shows_one_status(qtbot, full_demo_store):
-    window = create_main_window(full_demo_store)
-    qtbot.addWidget(window)
-    settle(window)
+def test_status_filter_shows_one_status(qtbot, full_demo_store, window):
     window.status_box.setCurrentIndex(window.status_box.findText("财政审核中"))
     shown = {window.proxy.index(r, COL_STATUS).data() for r in range(window.proxy.rowCount())}
     assert shown == {"财政审核中（业务科室）", "财政审核中（预算绩效管理科）"}
@@ -74,10 +50,10 @@ def test_status_filter_shows_one_status(qtbot, full_demo_store):
     assert window.proxy.rowCount() > 2
 
 
-def test_the_office_reviews_in_the_dialog_as_the_finance_office(qtbot, editor_on, full_demo_store):
+def test_the_office_reviews_in_the_dialog_as_the_finance_office(qtbot, full_demo_store, open_editor):
     full_demo_store.set_setting("role", "finance")
     title = "2027年校园网络升级项目"  # waiting at the 预算绩效管理科 after the 业务科室 approved it in 二上
-    editor = editor_on(title, role="finance")
+    editor = open_editor(title, role="finance", autosave_ms=50)
     assert editor.banner.review_button.isVisibleTo(editor)
     dialog = editor.open_review()
     qtbot.addWidget(dialog)

@@ -23,22 +23,9 @@ YEAR = 2027
 
 
 @pytest.fixture
-def gui_store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/t.db")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def window(qtbot, gui_store):
-    from perfdesk.demo.demo_forms import load_declarations_demo
-
-    load_declarations_demo(gui_store, YEAR)
-    win = create_main_window(gui_store)
-    qtbot.addWidget(win)
-    win.show()
-    wait_listed(qtbot, win)
-    return win
+def window(demo_store, window):
+    """The conftest's main window, on the demo's declarations."""
+    return window
 
 
 def wait_listed(qtbot, win) -> None:
@@ -81,8 +68,8 @@ def test_window_lists_every_demo_form(window):
     assert status(window) == "共 5 份表单"
 
 
-def test_rows_keep_the_store_order_newest_first(window, gui_store):
-    assert column(window, 0) == [str(f.id) for f in gui_store.list_forms()]
+def test_rows_keep_the_store_order_newest_first(window, demo_store):
+    assert column(window, 0) == [str(f.id) for f in demo_store.list_forms()]
 
 
 def test_interface_font_is_a_shipped_chinese_font(window):
@@ -101,9 +88,9 @@ def test_amounts_are_formatted_and_right_aligned(window):
     assert Qt.AlignmentFlag(alignment) & Qt.AlignmentFlag.AlignRight
 
 
-def test_last_modified_is_local_time_to_the_minute(window, gui_store):
+def test_last_modified_is_local_time_to_the_minute(window, demo_store):
     row = row_of(window, f"{YEAR}年校园安全监控系统建设")
-    record = next(f for f in gui_store.list_forms() if f.title == f"{YEAR}年校园安全监控系统建设")
+    record = next(f for f in demo_store.list_forms() if f.title == f"{YEAR}年校园安全监控系统建设")
     shown = cell(window, row, len(HEADERS) - 1)
     assert shown == record.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
     assert len(shown) == len("2026-11-21 14:05")
@@ -195,12 +182,12 @@ def fake_editor(window):
     return FakeEditor
 
 
-def test_double_click_opens_the_editor(qtbot, window, fake_editor, gui_store):
+def test_double_click_opens_the_editor(qtbot, window, fake_editor, demo_store):
     view = table(window)
     title = f"{YEAR}年高标准农田建设项目"
     index = view.model().index(row_of(window, title), 0)
     view.doubleClicked.emit(index)
-    form_id = next(f.id for f in gui_store.list_forms() if f.title == title)
+    form_id = next(f.id for f in demo_store.list_forms() if f.title == title)
     assert fake_editor.opened == [form_id]
     assert window.editors[form_id].isVisible()
     view.doubleClicked.emit(index)  # a second time brings the same window forward
@@ -228,8 +215,8 @@ def test_check_action_shows_the_findings(qtbot, window):
     dialog.close()
 
 
-def test_empty_store_says_how_to_get_sample_data(qtbot, gui_store):
-    win = create_main_window(gui_store)
+def test_empty_store_says_how_to_get_sample_data(qtbot, store):
+    win = create_main_window(store)
     qtbot.addWidget(win)
     wait_listed(qtbot, win)
     assert table(win).model().rowCount() == 0

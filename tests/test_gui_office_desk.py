@@ -28,18 +28,9 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def office_win(qtbot, tmp_path):
-    from perfdesk.demo.demo_office import load_office_demo
-
-    store = Store(f"sqlite:///{tmp_path}/office.db")
-    with store.atomic():
-        load_office_demo(store, TODAY)
-    win = create_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    settle(win)
-    yield win
-    store.close()
+def office_win(office_demo_store, window):
+    """The conftest's main window, on `perfdesk demo --office`."""
+    return window
 
 
 def test_the_matrix_shows_every_unit_by_department_and_filters(qtbot, office_win, tmp_path):
@@ -83,12 +74,10 @@ def test_the_matrix_shows_every_unit_by_department_and_filters(qtbot, office_win
     assert "长治市卫生健康委员会机关" in text and "长治市人民医院" not in text
 
 
-def test_a_unit_sees_its_tasks_and_starts_a_declaration_from_one(qtbot, tmp_path, monkeypatch):
-    from perfdesk.demo.demo_forms import load_declarations_demo
+def test_a_unit_sees_its_tasks_and_starts_a_declaration_from_one(qtbot, tmp_path, monkeypatch, demo_templates):
     from perfdesk.domain.tasks import Deadline, OFFICE_SET
 
-    store = Store(f"sqlite:///{tmp_path}/unit.db")
-    load_declarations_demo(store, 2027)
+    store = Store(demo_templates.copy("declarations", tmp_path / "unit.db"))
     school = store.unit_by_code("201003")
     store.set_setting("unit_id", school.id)
     due = TODAY + dt.timedelta(days=12)
@@ -116,14 +105,12 @@ def test_a_unit_sees_its_tasks_and_starts_a_declaration_from_one(qtbot, tmp_path
     store.close()
 
 
-def _unit_with_a_task_of_every_kind(tmp_path, year: int):
+def _unit_with_a_task_of_every_kind(demo_templates, tmp_path, year: int):
     """The plain demo's school (its 2026 forms: approved declarations, monitoring tables) with a task of
     `year` for every kind a unit starts here."""
-    from perfdesk.demo.demo_forms import load_demo
     from perfdesk.domain.tasks import Deadline, OFFICE_SET
 
-    store = Store(f"sqlite:///{tmp_path}/unit.db")
-    load_demo(store, 2027)
+    store = Store(demo_templates.copy("full", tmp_path / "unit.db"))
     school = store.unit_by_code("201003")
     store.set_setting("unit_id", school.id)
     win = create_main_window(store)
@@ -137,7 +124,8 @@ def _unit_with_a_task_of_every_kind(tmp_path, year: int):
     return store, win, kinds
 
 
-def test_a_form_started_from_a_task_has_the_tasks_year_and_kind_for_every_kind(qtbot, tmp_path, monkeypatch):
+def test_a_form_started_from_a_task_has_the_tasks_year_and_kind_for_every_kind(qtbot, tmp_path, monkeypatch,
+                                                                             demo_templates):
     """Whatever the main window shows (2027 chosen, a 2027 declaration selected), a form started from the
     2026 task is a 2026 form of the task's kind; each dialog shows the task's year and does not let it change."""
     from PySide6.QtWidgets import QDialog, QMessageBox
@@ -145,7 +133,7 @@ def test_a_form_started_from_a_task_has_the_tasks_year_and_kind_for_every_kind(q
     from perfdesk.ui import dialogs
     from perfdesk.ui import new_form_dialogs as new_dialogs
 
-    store, win, kinds = _unit_with_a_task_of_every_kind(tmp_path, 2026)
+    store, win, kinds = _unit_with_a_task_of_every_kind(demo_templates, tmp_path, 2026)
     qtbot.addWidget(win)
     win.show()
     settle(win)

@@ -22,18 +22,9 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def office_win(qtbot, tmp_path):
-    from perfdesk.demo.demo_office import load_office_demo
-
-    store = Store(f"sqlite:///{tmp_path}/office.db")
-    with store.atomic():
-        load_office_demo(store, TODAY)
-    win = create_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    settle(win)
-    yield win
-    store.close()
+def office_win(office_demo_store, window):
+    """The conftest's main window, on `perfdesk demo --office`."""
+    return window
 
 
 def _exported_codes(path) -> list[str]:
@@ -67,15 +58,10 @@ def test_the_chase_list_exports_exactly_the_units_the_filter_shows(qtbot, office
     assert "无需催报" in board.xlsx_button.toolTip()
 
 
-def test_the_cli_chase_list_follows_the_filter_too(tmp_path, capsys):
+def test_the_cli_chase_list_follows_the_filter_too(tmp_path, capsys, demo_templates):
     from perfdesk.cli import main
-    from perfdesk.demo.demo_office import load_office_demo
 
-    url = f"sqlite:///{tmp_path}/office.db"
-    store = Store(url)
-    with store.atomic():
-        load_office_demo(store, TODAY)
-    store.close()
+    url = demo_templates.copy(f"office {TODAY.isoformat()}", tmp_path / "office.db")
     target = tmp_path / "催报.xlsx"
     assert main(["--db", url, "status-board", "--filter", "逾期", "--xlsx", str(target)]) == 0
     out = capsys.readouterr().out

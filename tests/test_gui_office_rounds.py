@@ -30,21 +30,13 @@ TITLE = "决算及绩效自评报送"
 
 
 @pytest.fixture
-def office(qtbot, tmp_path):
-    """`perfdesk demo --office` with the office's signing key (`perfdesk identity create`)."""
-    from perfdesk.demo.demo_office import load_office_demo
+def office(office_demo_store, request):
+    """`perfdesk demo --office` with the office's signing key (`perfdesk identity create`), in the conftest's
+    main window (opened once the key is made)."""
     from perfdesk.package.identity import create_identity
 
-    store = Store(f"sqlite:///{tmp_path}/office.db")
-    with store.atomic():
-        load_office_demo(store, TODAY)
-    fingerprint = create_identity(store, store.unit_by_code("101001").id, PASS).fingerprint
-    win = create_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    settle(win)
-    yield win, fingerprint
-    store.close()
+    fingerprint = create_identity(office_demo_store, office_demo_store.unit_by_code("101001").id, PASS).fingerprint
+    return request.getfixturevalue("window"), fingerprint
 
 
 def _rounds(qtbot, win):
@@ -85,7 +77,8 @@ def test_the_office_lists_its_rounds_not_received_tasks(qtbot, office):
     assert "还没有收到任务" not in " ".join(label.text() for label in rounds.findChildren(QLabel))
 
 
-def test_a_round_made_changed_and_exported_in_the_gui_reaches_a_units_tasks(qtbot, office, tmp_path, monkeypatch):
+def test_a_round_made_changed_and_exported_in_the_gui_reaches_a_units_tasks(qtbot, office, tmp_path, monkeypatch,
+                                                                            demo_templates):
     from perfdesk.cli import main
 
     win, fingerprint = office
@@ -159,11 +152,8 @@ def test_a_round_made_changed_and_exported_in_the_gui_reaches_a_units_tasks(qtbo
     assert rounds.round_texts()[0][6] == "第 1 版（已导出）"
 
     # at the school: the office's key registered, the package imported, its 任务 shows the round
-    from perfdesk.demo.demo_forms import load_declarations_demo
-
-    unit_url = f"sqlite:///{tmp_path}/unit.db"
+    unit_url = demo_templates.copy("declarations", tmp_path / "unit.db")
     unit = Store(unit_url)
-    load_declarations_demo(unit, 2027)
     unit.set_setting("unit_id", unit.unit_by_code("201003").id)
     unit.close()
     assert main(["--db", unit_url, "trust", "add", "--office", "--code", "101001", "--name", "长治市财政局",
@@ -240,19 +230,11 @@ def test_a_changed_round_keeps_its_units(qtbot, office):
     assert OfficeStore(win.store).task(made.id).unit_codes == made.unit_codes
 
 
-def test_without_a_signing_key_the_office_is_told_before_choosing_a_file(qtbot, tmp_path, monkeypatch):
-    from perfdesk.demo.demo_office import load_office_demo
-
-    store = Store(f"sqlite:///{tmp_path}/office.db")
-    with store.atomic():
-        load_office_demo(store, TODAY)
-    win = create_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    settle(win)
+def test_without_a_signing_key_the_office_is_told_before_choosing_a_file(qtbot, office_demo_store, window,
+                                                                           monkeypatch):
+    win = window
     rounds = _rounds(qtbot, win)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: pytest.fail("no key: no file to choose"))
     qtbot.mouseClick(rounds.export_button, Qt.MouseButton.LeftButton)
     assert rounds.findChild(QLabel, "roundsNote").text() == (
         "长治市财政局还没有签名密钥：请先在“提交包 → 签名密钥”中生成，并把公钥登记表交各单位登记，再导出任务包。")
-    store.close()

@@ -123,20 +123,18 @@ def test_excel_blocks_with_or_without_the_kind_column(qtbot, demo_store):
 
 # --- e. perfdesk.db copied by hand while the app is open ----------------------------------------
 
-def test_a_copy_of_the_database_file_made_while_the_app_is_open_holds_the_saved_form(qtbot, demo_store, tmp_path):
+def test_a_copy_of_the_database_file_made_while_the_app_is_open_holds_the_saved_form(qtbot, demo_store, window,
+                                                                                     tmp_path):
     import shutil
 
     from PySide6.QtCore import Qt
 
     from perfdesk.store import Store
     from perfdesk.store.location import sqlite_file
-    from perfdesk.ui.app import create_main_window
-    from gui_support import select, settle
+    from gui_support import select
 
-    win = create_main_window(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    form_id = select(settle(win), "2027年校舍维修改造项目")
+    win = window
+    form_id = select(win, "2027年校舍维修改造项目")
     editor = win.open_form_id(form_id)
     edit = editor.field_binding("preparer").focus_widget
     edit.setFocus()
@@ -159,14 +157,13 @@ def test_a_copy_of_the_database_file_made_while_the_app_is_open_holds_the_saved_
     win.close()
 
 
-def test_closing_the_store_leaves_everything_in_the_database_file(store, tmp_path):
+def test_closing_the_store_leaves_everything_in_the_database_file(demo_store, tmp_path):
     import shutil
 
-    from perfdesk.demo.demo_forms import load_declarations_demo
     from perfdesk.store import Store
     from perfdesk.store.location import sqlite_file
 
-    load_declarations_demo(store, 2027)
+    store = demo_store
     record = store.list_forms()[0]
     store.save_form(record.id, data=dict(store.get_form(record.id).data, preparer="关闭前"))
     other = Store(store.url)  # another window or a CLI command still has it open

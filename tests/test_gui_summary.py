@@ -14,7 +14,6 @@ import pytest  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtWidgets import QTableWidget  # noqa: E402
 
-from perfdesk.demo.demo_round import load_round  # noqa: E402
 from perfdesk.domain import money  # noqa: E402
 from perfdesk.ui.app import create_main_window  # noqa: E402
 from perfdesk.ui.summary_view import ChartWidget, SummaryWindow  # noqa: E402
@@ -26,9 +25,8 @@ YEAR = 2026
 
 
 @pytest.fixture
-def round_store(store):
-    load_round(store, YEAR, units=32)
-    return store
+def round_store(store, demo_templates):
+    return demo_templates.load(store, f"round {YEAR} 32 2")  # load_round(store, YEAR, units=32)
 
 
 def loaded(qtbot, window: SummaryWindow) -> SummaryWindow:

@@ -7,37 +7,19 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before PySide6 is imported
 
-import pytest  # noqa: E402
-import shiboken6  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QLineEdit  # noqa: E402
 
-from perfdesk.ui.editor import FormEditor  # noqa: E402
 from gui_support import dock_lines  # noqa: E402
 from test_gui_editor_forms import edit_cell, edit_tree_cell  # noqa: E402
 
 
-@pytest.fixture
-def open_editor(qtbot, full_demo_store):
-    opened: list[FormEditor] = []
-
-    def open_(form_id: str) -> FormEditor:
-        record = next(f for f in full_demo_store.list_forms(form_id=form_id))
-        editor = FormEditor(full_demo_store, record.id, autosave_ms=60_000)
-        qtbot.addWidget(editor)
-        editor.show()
-        qtbot.waitExposed(editor)
-        opened.append(editor)
-        return editor
-
-    yield open_
-    for editor in opened:
-        if shiboken6.isValid(editor) and editor.isVisible():
-            editor.close()
+def first_of_kind(store, kind: str) -> int:
+    return store.list_forms(form_id=kind)[0].id
 
 
-def test_self_evaluation_scores_follow_the_actuals_and_cannot_be_typed(open_editor, qtbot):
-    editor = open_editor("project_self_evaluation")
+def test_self_evaluation_scores_follow_the_actuals_and_cannot_be_typed(full_demo_store, open_editor, qtbot):
+    editor = open_editor(first_of_kind(full_demo_store, "project_self_evaluation"), autosave_ms=60_000)
     assert editor.document()["total_score"] == "95.08" and editor.document()["grade"] == "优"
     part = editor.table_editor("indicators")
     score, actual = part.columns.index("score"), part.columns.index("actual")
@@ -59,8 +41,8 @@ def test_self_evaluation_scores_follow_the_actuals_and_cannot_be_typed(open_edit
     assert editor.document()["execution_score"] == "9.33"
 
 
-def test_an_assessment_subtotal_is_a_sum_and_a_cap_exceeded_is_an_error(open_editor, qtbot):
-    editor = open_editor("assessment_department")
+def test_an_assessment_subtotal_is_a_sum_and_a_cap_exceeded_is_an_error(full_demo_store, open_editor, qtbot):
+    editor = open_editor(first_of_kind(full_demo_store, "assessment_department"), autosave_ms=60_000)
     funds = editor.table_editor("items")
     model = funds.model
     rows = [r.key for r in model.table.tree]

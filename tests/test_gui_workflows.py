@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 from perfdesk.app import operations  # noqa: E402
 from perfdesk.store import Store, StoreError  # noqa: E402
 from perfdesk.ui import dialogs, jobs, workers  # noqa: E402
-from perfdesk.ui.app import acquire_db_lock, create_main_window, lock_path, run_gui  # noqa: E402
+from perfdesk.ui.app import acquire_db_lock, lock_path, run_gui  # noqa: E402
 from perfdesk.ui.form_list_model import COL_STATUS, COL_TITLE  # noqa: E402
 from perfdesk.ui.setup_dialog import UnitSetupDialog  # noqa: E402
 from gui_support import select, settle, trigger  # noqa: E402
@@ -59,16 +59,11 @@ class FakeEditor(QMainWindow):
 
 
 @pytest.fixture
-def window(qtbot, demo_store):
-    win = create_main_window(demo_store)
-    qtbot.addWidget(win)
+def window(demo_store, window):
+    """The conftest's main window on the demo, opening FakeEditors."""
     FakeEditor.opened = []
-    win.editor_factory = FakeEditor
-    win.show()
-    qtbot.waitExposed(win)
-    yield settle(win)
-    if win.batch is not None:
-        win.batch.wait()
+    window.editor_factory = FakeEditor
+    return window
 
 
 @pytest.fixture

@@ -62,16 +62,14 @@ def form_id_by_title(store: Store, title: str) -> int:
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory) -> World:
-    from perfdesk.demo.demo_forms import load_demo
+def world(tmp_path_factory, demo_templates) -> World:
     from perfdesk.app.form_submission import package_form
     from perfdesk.package.identity import create_identity, load_signer
 
     folder = tmp_path_factory.mktemp("world")
-    unit = Store(f"sqlite:///{folder / 'unit.db'}")
+    unit = Store(demo_templates.copy("full", folder / "unit.db"))  # load_demo(unit, YEAR)
     office = Store(f"sqlite:///{folder / 'office.db'}")
     try:
-        load_demo(unit, YEAR)
         u = unit.unit_by_code(UNIT_CODE)
         unit_fp = create_identity(unit, u.id, UNIT_PASS).fingerprint
         o = office.add_unit(**OFFICE)

@@ -15,7 +15,6 @@ import pytest
 
 from perfdesk.cli import main
 
-YEAR = 2027
 UNIT, SUPERVISOR, OFFICE = "长治市第一中学", "长治市教育局", "长治市财政局"
 FORM = "1"  # 2027年校舍维修改造项目, a checked declaration in the demo
 FIRST = "同意报送，建议安排资金。"  # the 主管部门 on version 1
@@ -65,10 +64,10 @@ class Installation:
 
 
 @pytest.fixture
-def chain(tmp_path, capsys, monkeypatch):
+def chain(tmp_path, capsys, monkeypatch, demo_templates):
     monkeypatch.setenv("PERFDESK_PASSPHRASE", "chain-passphrase")
     unit, sup, office = (Installation(n, tmp_path, capsys) for n in ("unit", "supervisor", "office"))
-    unit.run("demo", "--year", str(YEAR))
+    demo_templates.copy("full", tmp_path / "unit.db")  # `perfdesk demo --year 2027` at the unit
     unit.form = FORM
     unit.run("identity", "create", "--unit", "201003")
     sup.run("identity", "create", "--unit", "201", "--name", SUPERVISOR, "--region", "长治市")
@@ -216,9 +215,9 @@ def test_a_review_without_its_text_says_which_option_gives_it(chain, tmp_path):
     assert "主管部门审核通过须填写审核意见" in out and "--opinion" in out, out
 
 
-def test_the_demo_prints_each_levels_sign_off_of_the_version_it_holds(tmp_path, capsys):
+def test_the_demo_prints_each_levels_sign_off_of_the_version_it_holds(tmp_path, capsys, demo_templates):
     demo = Installation("demo", tmp_path, capsys)
-    demo.run("demo", "--year", str(YEAR))
+    demo_templates.copy("full", tmp_path / "demo.db")  # `perfdesk demo --year 2027`
     ids = {line.split("\t")[-1]: line.split("\t")[0] for line in demo.run("list").splitlines() if "\t" in line}
     demo.form = ids["2027年学生食堂设备更新项目"]  # approved in 二下, through the 主管部门 and both office levels
     approved = demo.printed()

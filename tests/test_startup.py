@@ -52,12 +52,9 @@ def test_gui_module_imports_no_sqlalchemy_no_form_files_and_no_rules():
     assert imported_after("import perfdesk.ui.app", *later) == []
 
 
-def test_the_window_paints_from_a_first_look_and_then_opens_the_store(tmp_path):
-    from perfdesk.demo.demo_forms import load_demo
-
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+def test_the_window_paints_from_a_first_look_and_then_opens_the_store(tmp_path, demo_templates):
+    url = demo_templates.copy("full", tmp_path / "demo.db")  # `perfdesk demo --year 2027`
     with Store(url) as store:
-        load_demo(store, 2027)
         # the first entry lists the declarations and the ex-ante assessments, newest first
         declarations = [f.title for f in store.list_summaries() if f.form_id in ("declaration", "ex_ante_assessment")]
     code = f"""
@@ -97,13 +94,10 @@ print(json.dumps([painted, ready]))
     assert ready == {"opened": 1, "open": True, "units": 3}  # with the demo's county finance bureau
 
 
-def test_perfdesk_shows_the_window_then_opens_the_store(tmp_path):
-    from perfdesk.demo.demo_forms import load_demo
+def test_perfdesk_shows_the_window_then_opens_the_store(tmp_path, demo_templates):
     from perfdesk.ui.app import EXIT_AFTER_SHOW, READY_MARK, SHOWN_MARK
 
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    with Store(url) as store:
-        load_demo(store, 2027)
+    url = demo_templates.copy("full", tmp_path / "demo.db")  # `perfdesk demo --year 2027`
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path),
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     env[EXIT_AFTER_SHOW] = "1"

@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def demo_db(tmp_path) -> Path:
+def demo_db(tmp_path, demo_templates) -> Path:
+    """What `perfdesk demo --year 2027` writes, as a file of this test's."""
     path = tmp_path / "demo.db"
-    assert main(["demo", "--year", "2027", "--db", f"sqlite:///{path}"]) == 0
+    demo_templates.copy("full", path)
     return path
 
 

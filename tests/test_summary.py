@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from openpyxl import load_workbook
 
-from perfdesk.demo.demo_round import load_round
 from perfdesk.domain import money
 from perfdesk.domain.computed import computed_document
 from perfdesk.domain.document import column_total, headline_amount, scored_total, tree_values
@@ -29,9 +28,9 @@ UNITS = 32
 
 
 @pytest.fixture
-def office(store):
-    made = load_round(store, YEAR, units=UNITS, projects=2)
-    return store, made
+def office(store, demo_templates):
+    name = f"round {YEAR} {UNITS} 2"
+    return demo_templates.load(store, name), demo_templates.made(name)
 
 
 def own_figures(store) -> dict[str, Decimal | int]:

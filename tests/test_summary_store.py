@@ -91,9 +91,9 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_summary_and_results_verbs(db_url, tmp_path, capsys):
+def test_summary_and_results_verbs(db_url, tmp_path, capsys, demo_templates):
     with Store(db_url) as store:
-        load_round(store, 2026, units=30, projects=1)
+        demo_templates.load(store, "round 2026 30 1")  # load_round(store, 2026, units=30, projects=1)
     pdf, xlsx = tmp_path / "汇总.pdf", tmp_path / "汇总.xlsx"
     code, out, err = run(capsys, "summary", "declaration", "--year", "2026", "--dept", "--pdf", str(pdf),
                          "--xlsx", str(xlsx))
@@ -124,7 +124,7 @@ def test_an_empty_round_prints_blank_totals_and_says_the_chart_has_no_data(db_ur
     assert "None" not in text and "本轮尚无数据" in text
 
 
-def test_a_county_adds_its_own_summary_table_as_a_file(db_url, tmp_path, capsys):
+def test_a_county_adds_its_own_summary_table_as_a_file(db_url, tmp_path, capsys, demo_templates):
     """A summary_*.yaml in --forms (or the user's folder) is a 汇总表 of its own, not a form to fill."""
     from perfdesk.catalog import form_files
     from perfdesk.domain.registry import form_ids
@@ -138,7 +138,7 @@ def test_a_county_adds_its_own_summary_table_as_a_file(db_url, tmp_path, capsys)
     (county / "summary_funds.yaml").write_text(text, encoding="utf-8")
     (county / "summary_broken.yaml").write_text(text.replace("round: declaration", "round: ''"), encoding="utf-8")
     with Store(db_url) as store:
-        load_round(store, 2026, units=30, projects=1)
+        demo_templates.load(store, "round 2026 30 1")  # load_round(store, 2026, units=30, projects=1)
     try:
         form_files.install(county)
         assert not any(f.startswith("summary_") for f in form_ids())

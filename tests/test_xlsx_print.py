@@ -20,7 +20,6 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from perfdesk.demo.demo_forms import load_demo
 from perfdesk.app.operations import grid_for
 from perfdesk.render.grid import Grid
 from perfdesk.render.pdf import pagination, render_pdf
@@ -48,12 +47,11 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_forms(tmp_path_factory) -> list[Printed]:
+def demo_forms(tmp_path_factory, demo_templates) -> list[Printed]:
     """Every form `perfdesk demo` writes, as PDF and XLSX."""
     folder = tmp_path_factory.mktemp("demo")
-    store = Store(f"sqlite:///{folder / 'demo.db'}")
+    store = Store(demo_templates.copy("full", folder / "demo.db"))
     try:
-        load_demo(store, DEMO_YEAR)
         out = []
         for number, record in enumerate(store.list_forms()):
             grid = grid_for(store, record)

@@ -114,7 +114,8 @@ def test_amounts_come_back_exactly_not_through_float(demo_store, repair, tmp_pat
     assert doc["fund_sources"]["appropriation"]["this_year"] == "147.5475"
 
 
-def test_import_into_another_kind_of_form_is_refused(full_demo_store, repair, tmp_path, capsys):
+def test_import_into_another_kind_of_form_is_refused(full_demo_store, tmp_path, capsys):
+    repair = next(f for f in full_demo_store.list_forms() if f.title == "2027年校舍维修改造项目")
     target = tmp_path / "t.xlsx"
     run(capsys, "template", str(repair.id), "--out", str(target))
     monitoring = next(f for f in full_demo_store.list_forms() if f.form_id == "project_monitoring")

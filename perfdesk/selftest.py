@@ -17,6 +17,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from perfdesk.domain.form_kinds import DECLARATION
 
 PASSPHRASE = "self-test-passphrase"
 
@@ -109,7 +110,7 @@ class _Run:
         from perfdesk.domain.lifecycle import Status
 
         # one the unit may send: checked and not yet sent (the demo holds one at every step of the chain)
-        record = next(f for f in self.store.list_forms(form_id="declaration") if f.status is Status.CHECKED)
+        record = next(f for f in self.store.list_forms(form_id=DECLARATION) if f.status is Status.CHECKED)
         identity = create_identity(self.store, record.unit_id, PASSPHRASE)
         built = build_form_package(self.store, record.id, load_signer(self.store, record.unit_id, PASSPHRASE))
         verified = verify_package(built.data, self.store, check_pdf=True)
@@ -120,13 +121,14 @@ class _Run:
         return f"数据包 {built.file_name}（{len(built.data) // 1024} KB）已签名，签名与各文件完整性验证通过"
 
     def import_at_office(self) -> str:
+        from perfdesk.domain.lifecycle import Role
         from perfdesk.package.importer import import_bytes
-        from perfdesk.store import Store
+        from perfdesk.store import SETTING_ROLE, Store
 
         self.office = Store(f"sqlite:///{self.folder / 'office.db'}", clerk="自检")
         self.office.add_unit(name="自检财政局", code="999001", supervisor_name="自检财政局",
                              supervisor_code="999", region="自检", level="市级", profile="changzhi")
-        self.office.set_setting("role", "finance")  # forms are taken in by a finance office (or a 主管部门)
+        self.office.set_setting(SETTING_ROLE, Role.FINANCE)  # forms are taken in by a finance office (or a 主管部门)
         got = import_bytes(self.office, self.package, "selftest.pdpkg", trust_new=True)
         _expect(got.status == "imported", f"数据包导入财政部门数据库的结果是“{got.status}”：{got.message}")
         return f"数据包已导入财政部门的临时数据库（表单编号 {got.form_instance_id}）"
@@ -140,7 +142,7 @@ class _Run:
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         apply_chinese_font(app)
-        editor = FormEditor(self.store, self.clean["declaration"], autosave_ms=60_000)
+        editor = FormEditor(self.store, self.clean[DECLARATION], autosave_ms=60_000)
         try:
             image = editor.grab()
             _expect(not image.isNull() and image.width() > 0, "编辑窗口未能绘制")

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from perfdesk.store import ROLES, SETTING_ROLE, SETTING_UNIT_ID, Store, StoreError
+from perfdesk.domain.lifecycle import Role
+from perfdesk.store import SETTING_ROLE, SETTING_UNIT_ID, Store, StoreError
 
 UNIT = dict(name="长治市财政局", code="101001", supervisor_name="长治市财政局",
             supervisor_code="101", region="长治市", level="市级", profile="changzhi")
@@ -33,7 +34,15 @@ def test_documented_keys_round_trip_and_survive_reopening(store):
         assert again.get_setting("unit_id") == unit.id
         assert type(again.get_setting("unit_id")) is int
         assert again.get_setting("role") == "finance"
-    assert ROLES == ("unit", "supervisor", "finance")
+        assert again.role() is Role.FINANCE
+
+
+def test_the_role_is_read_as_a_role_and_stored_as_its_code(store):
+    assert store.role() is Role.UNIT  # never set: a budget unit
+    store.set_setting(SETTING_ROLE, Role.SUPERVISOR)
+    assert store.role() is Role.SUPERVISOR
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT value FROM settings WHERE key = 'role'").scalar() == '"supervisor"'
 
 
 def test_values_are_json_and_overwritten(store):
@@ -67,6 +76,8 @@ def test_documented_keys_are_checked(store):
     unit = store.add_unit(**UNIT)
     with pytest.raises(StoreError, match="role"):
         store.set_setting(SETTING_ROLE, "office")
+    with pytest.raises(StoreError, match="role"):
+        store.set_setting(SETTING_ROLE, ["unit"])
     with pytest.raises(StoreError, match="unit_id"):
         store.set_setting(SETTING_UNIT_ID, str(unit.id))
     with pytest.raises(StoreError, match="unit_id"):

@@ -6,18 +6,15 @@ A store without settings (or without those keys yet) means: the first unit set u
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from perfdesk.domain.lifecycle import ROLE_LABELS, Role
-from perfdesk.domain.lifecycle import role_of as _role_of
+from perfdesk.domain.lifecycle import Role
 from perfdesk.store.store_errors import StoreError
 
 if TYPE_CHECKING:  # the store module itself (SQLAlchemy) is not needed to read a setting's meaning
     from perfdesk.store import Store, UnitRecord
 
 UNIT_ID, ROLE = "unit_id", "role"
-UNIT, SUPERVISOR, FINANCE = Role.UNIT.value, Role.SUPERVISOR.value, Role.FINANCE.value
-ROLE_NAMES = {role.value: label for role, label in ROLE_LABELS.items()}  # 使用单位类型, as the clerk chooses it
 
 
 def has_settings(store: Store) -> bool:
@@ -37,30 +34,22 @@ def own_unit(store: Store) -> UnitRecord | None:
     return units[0] if units else None
 
 
-def role(store: Store) -> str:
-    """"unit", "supervisor" or "finance" (lifecycle.Role): what this installation's clerks review and fill."""
+def role(store: Store) -> Role:
+    """What this installation's clerks review and fill; a budget unit where the store keeps no settings
+    or the setting is damaged."""
     if has_settings(store):
         try:
-            return role_from(store.get_setting(ROLE, UNIT))
+            return store.role()
         except StoreError:
-            return UNIT
-    return UNIT
+            return Role.UNIT
+    return Role.UNIT
 
 
-def role_from(value: Any) -> str:
-    """The role a stored "role" setting names; a missing or unknown one means a budget unit."""
-    return _role_of(value).value
-
-
-def remember(store: Store, unit: UnitRecord, chosen_role: str | None) -> None:
+def remember(store: Store, unit: UnitRecord, chosen_role: Role | None) -> None:
     """After 单位设置: the role chosen, and the unit as this installation's own if none is set yet."""
     if not has_settings(store):
         return
-    if chosen_role in ROLE_NAMES:
-        store.set_setting(ROLE, chosen_role)
+    if chosen_role is not None:
+        store.set_setting(ROLE, Role(chosen_role).value)
     if store.get_setting(UNIT_ID) is None:
         store.set_setting(UNIT_ID, unit.id)
-
-
-def role_enum(store: Store) -> Role:
-    return Role(role(store))

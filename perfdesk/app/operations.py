@@ -22,12 +22,13 @@ from perfdesk.os_errors import explain_os
 from perfdesk.domain.document import headline_amount
 from perfdesk.domain.findings import Finding
 from perfdesk.domain.formdef import FormDef
-from perfdesk.domain.lifecycle import Action, Role, Status, role_of
+from perfdesk.domain.lifecycle import Action, Role, Status
 from perfdesk.domain.monitoring import report_subject
 from perfdesk.domain.profiles import ProfileError, get_profile
 from perfdesk.domain.registry import form_of, get_form
 from perfdesk.render.grid import Grid, build_grid
 from perfdesk.store import FormRecord, Store, UnitRecord
+from perfdesk.domain.form_kinds import DECLARATION
 
 class OperationError(UserError):
     """A user-facing failure with a Chinese message; nothing was written."""
@@ -95,18 +96,11 @@ def printed_review(store: Store, record: FormRecord) -> tuple[dict, dict[str, st
     return {**record.data, **cells}, bodies
 
 
-def installation_role(store: Store) -> Role:
-    """The role of this installation (the store's "role" setting): unit, 主管部门 or finance office."""
-    from perfdesk.store import SETTING_ROLE
-
-    return role_of(store.get_setting(SETTING_ROLE))
-
-
 def check_context(store: Store, record, *, role: Role | None = None) -> CheckContext:
     """The one place a stored form's check context is built: its year and form version, its unit's
     rules profile, and who checks — this installation's role unless told (a received package is
     checked as its unit would check it)."""
-    return CheckContext(year=record.year, role=installation_role(store) if role is None else role,
+    return CheckContext(year=record.year, role=store.role() if role is None else role,
                         profile=profile_of(store, record), form_version=record.form_version)
 
 
@@ -216,7 +210,7 @@ def new_declaration(store: Store, unit: UnitRecord, year: int, title: str = "") 
     """A blank declaration with what the unit record already knows filled in."""
     from perfdesk.domain.document import blank_document
 
-    form = get_form("declaration")
+    form = get_form(DECLARATION)
     doc = blank_document(form, {
         "applicant_name": unit.name, "supervisor_name": unit.supervisor_name,
         "supervisor_code": unit.supervisor_code, "implementer_name": unit.name,

@@ -7,16 +7,12 @@ The rules are the lifecycle table's (domain/lifecycle.py); this module reads the
 from __future__ import annotations
 
 from perfdesk.domain.lifecycle import (
-    Action, Actor, Role, TransitionRefused, desk_instead, editable_here, find_move, role_of)
-from perfdesk.store import SETTING_ROLE, FormRecord, Store
+    Action, Actor, Role, TransitionRefused, desk_instead, editable_here, find_move)
+from perfdesk.store import FormRecord, Store
 from perfdesk.store.records import EventRecord
 
 # The levels whose answer a 主管部门 passes down (its own return goes to the unit directly).
 _OFFICE_LEVELS = (Actor.FINANCE_DEPT, Actor.PERF_MGMT)
-
-
-def role_here(store: Store) -> Role:
-    return role_of(store.get_setting(SETTING_ROLE))
 
 
 def received_copy(store: Store, record: FormRecord) -> bool:
@@ -26,13 +22,13 @@ def received_copy(store: Store, record: FormRecord) -> bool:
 
 def editable(store: Store, record: FormRecord) -> bool:
     """Whether the clerk here may change the document (lifecycle.editable_here)."""
-    return editable_here(record.status, role_here(store), received_copy(store, record))
+    return editable_here(record.status, store.role(), received_copy(store, record))
 
 
 def office_answer(store: Store, record: FormRecord) -> EventRecord | None:
     """At a 主管部门: the finance office's answer to the version under review, as it arrived here
     (None: no answer to this version, or this is not a 主管部门's copy of a unit's form)."""
-    if role_here(store) is not Role.SUPERVISOR:
+    if store.role() is not Role.SUPERVISOR:
         return None
     try:
         find_move(Action.RELAY, record.status, actor=Actor.SUPERVISOR)
@@ -61,12 +57,12 @@ def can_relay(store: Store, record: FormRecord) -> bool:
 def instead_here(store: Store, record: FormRecord) -> str:
     """What the banner says to do with a received copy at this desk."""
     waiting = office_answer(store, record) is not None and relayed(store, record) is None
-    return desk_instead(record.status, role_here(store), answer_to_relay=waiting)
+    return desk_instead(record.status, store.role(), answer_to_relay=waiting)
 
 
 def refuse_sending(store: Store, record: FormRecord) -> None:
     """A 主管部门 or an office never sends a unit's form up as its own (it would need the unit's key)."""
-    role = role_here(store)
+    role = store.role()
     if role is not Role.UNIT and received_copy(store, record):
         unit = store.get_unit(record.unit_id)
         raise TransitionRefused(
@@ -77,6 +73,6 @@ def refuse_sending(store: Store, record: FormRecord) -> None:
 
 def refuse_changing(store: Store, record: FormRecord) -> None:
     """A 主管部门 or an office never changes a unit's form it received (lifecycle.editable_here)."""
-    if role_here(store) is not Role.UNIT and received_copy(store, record):
+    if store.role() is not Role.UNIT and received_copy(store, record):
         raise TransitionRefused(f"《{record.title}》是{store.get_unit(record.unit_id).name}报送的表单，不能在本机修改。"
                                 f"{instead_here(store, record)}")

@@ -12,7 +12,7 @@ from typing import Any
 from perfdesk.domain.checks import blocking, run_checks
 from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.lifecycle import (
-    Action, Actor, Move, Round, TransitionRefused, decision_target, find_move, is_final, role_of)
+    Action, Actor, Move, Round, TransitionRefused, decision_target, find_move, is_final)
 from perfdesk.domain.registry import form_of
 from perfdesk.domain.review_cells import level_cells, level_paths
 from perfdesk.domain.review_opinions import LevelDecision, printed_opinions
@@ -142,7 +142,7 @@ def decide(store: Store, form_instance_id: int, signer: Signer | None, *, decisi
     record = store.get_form(form_instance_id)
     round = current_round(store, record.id)
     move, level = decision_target(record.status, decision, round)
-    if level not in role_of(store.get_setting("role")).actors:
+    if level not in store.role().actors:
         raise TransitionRefused(f"本机不是{level.label}，不能审核处于“{record.status.display}”的表单")
     form = form_of(record)
     reasons = _reasons(form, reasons or {})

@@ -20,14 +20,16 @@ from perfdesk.domain.self_evaluation import indicator_rows
 from perfdesk.domain.lifecycle import Status
 from perfdesk.app.operations import OperationError
 from perfdesk.store import FormRecord, Store, UnitRecord
-
-SOURCE_KEY = "_source"
+from perfdesk.domain.findings import SOURCE_KEY
+from perfdesk.domain.form_kinds import (
+    ASSESSMENT_COUNTY, ASSESSMENT_DEPARTMENT, DECLARATION, DEPT_MONITORING, DEPT_SELF_EVALUATION,
+    EX_ANTE_ASSESSMENT, MONITORING_KIND, PROJECT_MONITORING, PROJECT_SELF_EVALUATION)
 
 
 def approved_declarations(store: Store, unit_id: int, year: int) -> list[FormRecord]:
     """The unit's declarations of `year` that the finance office approved, newest first (one being
     adjusted still counts: its approved version stands until the adjustment is approved)."""
-    return [f for f in store.list_forms(year=year, form_id="declaration")
+    return [f for f in store.list_forms(year=year, form_id=DECLARATION)
             if f.unit_id == unit_id and f.status in (Status.APPROVED, Status.ADJUSTING)]
 
 
@@ -46,16 +48,16 @@ def _rules(store: Store, unit: UnitRecord):
 
 def start_project_self_evaluation(store: Store, declaration_id: int) -> FormRecord:
     declaration = store.get_form(declaration_id)
-    if declaration.form_id != "declaration":
+    if declaration.form_id != DECLARATION:
         raise OperationError(f"表单 {declaration_id} 不是绩效目标申报表，不能据此生成项目支出绩效自评表")
     unit = store.get_unit(declaration.unit_id)
     if declaration.id not in {f.id for f in approved_declarations(store, unit.id, declaration.year)}:
         raise OperationError(f"申报表“{declaration.title}”尚未报送或审核通过，不能据此生成绩效自评表；"
                              "请先导出或报送该申报表")
-    form, decl_form = get_form("project_self_evaluation"), get_form("declaration")
+    form, decl_form = get_form(PROJECT_SELF_EVALUATION), get_form(DECLARATION)
     data = declaration.data
-    monitoring = latest_from(store, "project_monitoring", declaration.year,
-                             lambda f: (f.data.get(SOURCE_KEY) or {}).get("declaration") == declaration.id)
+    monitoring = latest_from(store, PROJECT_MONITORING, declaration.year,
+                             lambda f: (f.data.get(SOURCE_KEY) or {}).get(DECLARATION) == declaration.id)
     progress = {str(r.get("content")): str(r.get("progress") or "")
                 for r in (monitoring.data.get("indicators") or [])} if monitoring is not None else {}
     doc = blank_document(form, {
@@ -74,7 +76,7 @@ def start_project_self_evaluation(store: Store, declaration_id: int) -> FormReco
             doc["funds"][key].update(initial=money.to_json(amount), budget=money.to_json(amount))
     doc["indicators"] = indicator_rows(data.get("annual_indicators") or [], _rules(store, unit), value_key="value",
                                        progress=progress)
-    doc[SOURCE_KEY] = {"declaration": declaration.id, **({"monitoring": monitoring.id} if monitoring else {})}
+    doc[SOURCE_KEY] = {DECLARATION: declaration.id, **({MONITORING_KIND: monitoring.id} if monitoring else {})}
     fill_computed(form, doc, get_profile(unit.profile))
     title = f"{doc.get('project_name') or declaration.title}绩效自评表（{declaration.year}年度）"
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=declaration.year,
@@ -83,11 +85,11 @@ def start_project_self_evaluation(store: Store, declaration_id: int) -> FormReco
 
 def start_dept_self_evaluation(store: Store, unit_id: int, year: int) -> FormRecord:
     unit = store.get_unit(unit_id)
-    form = get_form("dept_self_evaluation")
+    form = get_form(DEPT_SELF_EVALUATION)
     doc = blank_document(form, {"unit_name": unit.name, "supervisor": unit.supervisor_name})
-    monitoring = latest_from(store, "dept_monitoring", year, lambda f: f.unit_id == unit_id)
+    monitoring = latest_from(store, DEPT_MONITORING, year, lambda f: f.unit_id == unit_id)
     if monitoring is not None:
-        mdata, mform = monitoring.data, get_form("dept_monitoring")
+        mdata, mform = monitoring.data, get_form(DEPT_MONITORING)
         doc["goal_expected"] = mdata.get("annual_goal")
         for key in ("basic", "project"):
             budget = tree_values(mform, mdata, "funds_by_use", "budget").get(key)
@@ -104,7 +106,7 @@ def start_dept_self_evaluation(store: Store, unit_id: int, year: int) -> FormRec
 
 
 def start_assessment(store: Store, form_id: str, unit_id: int, year: int) -> FormRecord:
-    if form_id not in ("assessment_department", "assessment_county"):
+    if form_id not in (ASSESSMENT_DEPARTMENT, ASSESSMENT_COUNTY):
         raise OperationError(f"“{form_id}”不是考核评分表，可用的有 assessment_department（附件8-1）、"
                              "assessment_county（附件8-2）")
     unit = store.get_unit(unit_id)
@@ -117,16 +119,16 @@ def start_assessment(store: Store, form_id: str, unit_id: int, year: int) -> For
 def start_ex_ante(store: Store, declaration_id: int) -> FormRecord:
     """事前绩效评估表 of a declaration, linked to it."""
     declaration = store.get_form(declaration_id)
-    if declaration.form_id != "declaration":
+    if declaration.form_id != DECLARATION:
         raise OperationError(f"表单 {declaration_id} 不是绩效目标申报表，不能据此新建事前绩效评估表")
     unit = store.get_unit(declaration.unit_id)
-    form = get_form("ex_ante_assessment")
+    form = get_form(EX_ANTE_ASSESSMENT)
     data = declaration.data
     doc = blank_document(form, {"project_name": data.get("project_name"), "unit_name": unit.name,
                                 "supervisor": data.get("supervisor_name"),
                                 "requested": money.to_json(declaration.amount) if declaration.amount else None,
                                 "declaration_title": declaration.title})
-    doc[SOURCE_KEY] = {"declaration": declaration.id}
+    doc[SOURCE_KEY] = {DECLARATION: declaration.id}
     return store.create_form(unit_id=unit.id, form_id=form.id, form_version=form.version, year=declaration.year,
                              title=f"{data.get('project_name') or declaration.title}事前绩效评估表", data=doc,
                              amount=declaration.amount)
@@ -134,18 +136,18 @@ def start_ex_ante(store: Store, declaration_id: int) -> FormRecord:
 
 def assessments_of(store: Store, declaration: FormRecord) -> list[FormRecord]:
     """The ex-ante assessments linked to a declaration, newest first."""
-    return [f for f in store.list_forms(year=declaration.year, form_id="ex_ante_assessment")
-            if (f.data.get(SOURCE_KEY) or {}).get("declaration") == declaration.id]
+    return [f for f in store.list_forms(year=declaration.year, form_id=EX_ANTE_ASSESSMENT)
+            if (f.data.get(SOURCE_KEY) or {}).get(DECLARATION) == declaration.id]
 
 
 def start_table(store: Store, form_id: str, unit: UnitRecord, year: int,
                 declaration_id: int | None = None) -> FormRecord:
     """One entry for the GUI: the table `form_id` for the unit and year (from a declaration where it needs one)."""
-    if form_id in ("project_self_evaluation", "ex_ante_assessment"):
+    if form_id in (PROJECT_SELF_EVALUATION, EX_ANTE_ASSESSMENT):
         if declaration_id is None:
             raise OperationError("请选择一份申报表：项目支出绩效自评表和事前绩效评估表都按申报表生成")
-        return (start_project_self_evaluation if form_id == "project_self_evaluation" else start_ex_ante)(
+        return (start_project_self_evaluation if form_id == PROJECT_SELF_EVALUATION else start_ex_ante)(
             store, declaration_id)
-    if form_id == "dept_self_evaluation":
+    if form_id == DEPT_SELF_EVALUATION:
         return start_dept_self_evaluation(store, unit.id, year)
     return start_assessment(store, form_id, unit.id, year)

@@ -75,10 +75,10 @@ def banner(store: Store, record: FormRecord) -> Banner:
     headline = f"状态：{record.status.display}"
     if last is not None:
         headline += f" · {_decision(last)}：{last.actor_name or (last.actor.label if last.actor else '')}，{_when(last)}"
-    from perfdesk.app.review_desk import editable, received_copy, role_here
+    from perfdesk.app.review_desk import editable, received_copy
 
     frozen = not editable(store, record)
-    if received_copy(store, record) and role_here(store) is not Role.UNIT:  # a 主管部门's or an office's copy
+    if received_copy(store, record) and store.role() is not Role.UNIT:  # a 主管部门's or an office's copy
         from perfdesk.app.review_desk import instead_here
 
         advice = instead_here(store, record)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from perfdesk.domain.lifecycle import Role
 from perfdesk.store import Store
 from perfdesk.cli.exit_codes import EXIT_OK
 
@@ -9,7 +10,7 @@ from perfdesk.cli.exit_codes import EXIT_OK
 def register(verbs, common) -> None:
     role = verbs.add_parser("role", parents=[common],
                             help="本机的使用单位类型：unit（预算单位）、supervisor（主管部门）或 finance（财政部门）")
-    role.add_argument("role", nargs="?", choices=("unit", "supervisor", "finance"), metavar="类型",
+    role.add_argument("role", nargs="?", choices=[role.value for role in Role], metavar="类型",
                       help="unit、supervisor 或 finance；不填时显示当前类型")
     role.set_defaults(handler=_role)
     status = verbs.add_parser("status", parents=[common], help="表单的状态、各级审核意见和流转记录")
@@ -33,12 +34,11 @@ def register(verbs, common) -> None:
 
 
 def _role(store: Store, args) -> int:
-    from perfdesk.domain.lifecycle import Role, role_of
     from perfdesk.store import SETTING_ROLE
 
     if args.role:
         store.set_setting(SETTING_ROLE, args.role)
-    role = role_of(store.get_setting(SETTING_ROLE))
+    role = store.role()
     what = {Role.UNIT: "填报本单位表单、报送", Role.SUPERVISOR: "审核所属单位的表单并转报财政部门，也填报本部门表单",
             Role.FINANCE: "业务科室与预算绩效管理科审核、回复审核结果"}[role]
     print(f"本机使用单位类型：{role.label}（{what}）")

@@ -57,11 +57,12 @@ def _report(store: Store, args) -> int:
 def _alerts(store: Store, args) -> int:
     from perfdesk.app.monitoring_operations import alerts
 
+    from perfdesk.domain.form_kinds import MONITORING_KIND
     from perfdesk.domain.registry import form_of
     from perfdesk.app.operations import OperationError
 
     record = store.get_form(args.id)
-    if form_of(record).raw_kind != "monitoring":
+    if form_of(record).raw_kind != MONITORING_KIND:
         raise OperationError(f"表单 {record.id}“{record.title}”不是运行监控表，绩效预警只针对运行监控表；"
                              f"请用 perfdesk list 查看监控表的编号")
     found = alerts(store, record)

@@ -180,7 +180,7 @@ def _read(path: Path, what: str) -> bytes:
 # --- identity ----------------------------------------------------------------------------
 
 def _identity_create(store: Store, args) -> int:
-    from perfdesk.domain.lifecycle import Role, role_of
+    from perfdesk.domain.lifecycle import Role
     from perfdesk.package import keys
     from perfdesk.package.identity import check_new_passphrase, create_identity
 
@@ -195,7 +195,7 @@ def _identity_create(store: Store, args) -> int:
     print(f"已为“{unit.name}”（{unit.code}）生成签名密钥，证书有效期至 {record.not_after:%Y-%m-%d}")
     print(f"公钥指纹：{keys.grouped(record.fingerprint)}")
     print("请运行 perfdesk identity export-registration --out 公钥登记表.pdf，盖章后交对方登记。")
-    if created and role_of(store.get_setting("role")) is Role.UNIT:
+    if created and store.role() is Role.UNIT:
         # --name sets up a finance office or a 主管部门 (see its help): the role is what lets it import
         print("本机的使用单位类型仍是预算单位：财政部门请运行 perfdesk role finance，主管部门请运行 perfdesk role supervisor"
               "（或在“设置 → 单位设置”中选择），才能导入单位报送的表单。")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from perfdesk.store import Store
 from perfdesk.cli.exit_codes import EXIT_OK
+from perfdesk.domain.form_kinds import ASSESSMENT_COUNTY, ASSESSMENT_DEPARTMENT
 
 
 def register(verbs, common) -> None:
@@ -55,7 +56,7 @@ def _self_eval_dept(store: Store, args) -> int:
 def _assessment(store: Store, args) -> int:
     from perfdesk.app.tables_operations import start_assessment
 
-    form_id = {"department": "assessment_department", "county": "assessment_county"}[args.kind]
+    form_id = {"department": ASSESSMENT_DEPARTMENT, "county": ASSESSMENT_COUNTY}[args.kind]
     record = start_assessment(store, form_id, _unit(store, args.unit).id, args.year)
     print(f"已新建考核评分表：{record.id}“{record.title}”")
     return EXIT_OK

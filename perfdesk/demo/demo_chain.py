@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from perfdesk.domain.lifecycle import Action, Actor, Round, Status, find_move
+from perfdesk.domain.lifecycle import ROUND_KINDS, Action, Actor, Round, Status, find_move
 from perfdesk.domain.registry import form_of
 from perfdesk.domain.review_cells import level_cells
 from perfdesk.package.form_uid import new_form_uid
@@ -99,17 +99,12 @@ class Chain:
                    detail=self._signed(actor, reasons=reasons or {}, opinions=opinions))
         return self
 
-    def ret(self, actor: Actor, round: Round, letter: str, reasons: dict) -> Chain:
-        self._move(Action.RETURN, actor, actor_name=self._who(actor), round=round.answer, letter=letter,
-                   package_version=self.version, detail=self._signed(actor, reasons=reasons))
-        return self
-
 
 def walk(store: Store, record: FormRecord, unit: UnitRecord, to: Status, *, day: dt.date,
          finance: dict | None = None) -> FormRecord:
     """Take a freshly made demo form to `to` the way the chain would."""
     c = Chain(store, record, unit, day)
-    kind_rounds = form_of(record).raw_kind == "declaration"
+    kind_rounds = form_of(record).raw_kind in ROUND_KINDS
     first, second = (Round.FIRST, Round.SECOND) if kind_rounds else (Round.SINGLE, Round.SINGLE)
     if to is Status.DRAFT:
         return c.record

@@ -13,6 +13,7 @@ from perfdesk.domain.document import blank_document, headline_amount
 from perfdesk.demo.demo_tables import load_tables_demo
 from perfdesk.domain.registry import get_form
 from perfdesk.store import Store, UnitRecord
+from perfdesk.domain.form_kinds import DECLARATION, EVALUATION_REPORT, FEEDBACK_LETTER, RECTIFICATION, SELF_REPORT
 
 CITY_UNIT = dict(name="长治市第一中学", code="201003", supervisor_name="长治市教育局", supervisor_code="201",
                  region="长治市", level="市级", profile="changzhi")
@@ -61,7 +62,7 @@ def _details(items: list[tuple[str, str, str, str]]) -> list[dict]:
 
 
 def declaration(unit: dict, year: int, title: str, details: list, indicators: tuple[int, int], seed: int = 0) -> dict:
-    form = get_form("declaration")
+    form = get_form(DECLARATION)
     doc = blank_document(form)
     this_year = sum(Decimal(d["this_year"]) for d in details)
     last_year = sum(Decimal(d["last_year"] or 0) for d in details)
@@ -200,7 +201,7 @@ def load_demo(store: Store, year: int) -> list[int]:
 def load_declarations_demo(store: Store, year: int, which: list | None = None) -> list[int]:
     """Add the demo units (once) and their declarations (`samples`, or those given), each walked to
     its status through the review chain; returns the new form ids."""
-    form = get_form("declaration")
+    form = get_form(DECLARATION)
     units: dict[str, UnitRecord] = {}
     for spec in (CITY_UNIT, COUNTY_UNIT):
         units[spec["code"]] = store.unit_by_code(spec["code"]) or store.add_unit(**spec)
@@ -226,7 +227,7 @@ def _review_day(year: int) -> dt.date:
 
 def _arranged(doc: dict) -> dict[str, str]:
     """本年度实际安排资金 as the office fills it on approval: what was asked, by funding source."""
-    leaves = {r.key for r in get_form("declaration").tables["fund_sources"].tree if not r.children}
+    leaves = {r.key for r in get_form(DECLARATION).tables["fund_sources"].tree if not r.children}
     return {f"fund_sources.{key}.actual": row["this_year"] for key, row in (doc.get("fund_sources") or {}).items()
             if key in leaves and isinstance(row, dict) and row.get("this_year")}
 
@@ -248,10 +249,10 @@ def load_monitoring_demo(store: Store, year: int) -> list[int]:
     from perfdesk.app.monitoring_operations import start_department_monitoring, start_project_monitoring, start_report
     from perfdesk.app.operations import save_document
 
-    form = get_form("declaration")
+    form = get_form(DECLARATION)
     city = store.unit_by_code(CITY_UNIT["code"])
     county = store.unit_by_code(COUNTY_UNIT["code"])
-    repair = next(f for f in store.list_forms(year=year, form_id="declaration")
+    repair = next(f for f in store.list_forms(year=year, form_id=DECLARATION)
                   if f.unit_id == city.id and f.title == f"{year}年校舍维修改造项目")
     # A county project of the same year, for a monitoring table that runs late.
     farm_doc = farmland(year, [
@@ -316,7 +317,7 @@ def load_monitoring_demo(store: Store, year: int) -> list[int]:
 
 def evaluation_report(year: int) -> dict:
     """A finance-organised evaluation of the demo's past-year repair project, scored 82.50 (良)."""
-    form = get_form("evaluation_report")
+    form = get_form(EVALUATION_REPORT)
     doc = blank_document(form)
     doc.update({
         "project_name": f"{year}年校舍维修改造项目", "project_unit": CITY_UNIT["name"],
@@ -362,7 +363,7 @@ def evaluation_report(year: int) -> dict:
 
 def self_report(year: int) -> dict:
     """The unit's own 绩效报告 (附件4) for the past-year repair project."""
-    doc = blank_document(get_form("self_report"))
+    doc = blank_document(get_form(SELF_REPORT))
     doc.update({
         "project_name": f"{year}年校舍维修改造项目", "unit_name": CITY_UNIT["name"], "report_date": f"{year + 1}-01-20",
         "unit_basic": "长治市第一中学为财政全额拨款事业单位，核定编制 186 名，在校学生 2436 人。",
@@ -385,7 +386,7 @@ def self_report(year: int) -> dict:
 
 def feedback_letter(year: int) -> dict:
     """The finance bureau's 反馈意见函 (附件6) on the evaluation, answered by the unit."""
-    doc = blank_document(get_form("feedback_letter"))
+    doc = blank_document(get_form(FEEDBACK_LETTER))
     doc.update({
         "unit_name": CITY_UNIT["name"], "project_name": f"{year}年校舍维修改造项目",
         "reply_deadline": f"{year + 1}-03-20", "issuer": "长治市财政局", "issue_date": f"{year + 1}-03-05",
@@ -397,7 +398,7 @@ def feedback_letter(year: int) -> dict:
 
 def rectification(year: int) -> dict:
     """The unit's 整改报告书 (附件7), due 60 days after it received the feedback."""
-    doc = blank_document(get_form("rectification"))
+    doc = blank_document(get_form(RECTIFICATION))
     doc.update({
         "department": CITY_UNIT["supervisor_name"], "project_name": f"{year}年校舍维修改造项目",
         "evaluation_content": f"{year}年度项目支出绩效评价（事后评价），综合得分 82.50 分，评价等次：良好。",
@@ -414,10 +415,10 @@ def load_evaluation_demo(store: Store, year: int) -> list[int]:
     city = store.unit_by_code(CITY_UNIT["code"])
     ids = []
     for form_id, doc, status in (
-        ("self_report", self_report(year), Status.APPROVED),
-        ("evaluation_report", evaluation_report(year), Status.CHECKED),
-        ("feedback_letter", feedback_letter(year), Status.SUBMITTED),
-        ("rectification", rectification(year), Status.SUBMITTED),
+        (SELF_REPORT, self_report(year), Status.APPROVED),
+        (EVALUATION_REPORT, evaluation_report(year), Status.CHECKED),
+        (FEEDBACK_LETTER, feedback_letter(year), Status.SUBMITTED),
+        (RECTIFICATION, rectification(year), Status.SUBMITTED),
     ):
         form = get_form(form_id)
         record = store.create_form(unit_id=city.id, form_id=form_id, form_version=form.version, year=year,

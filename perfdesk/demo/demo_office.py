@@ -18,17 +18,18 @@ from perfdesk.demo.demo_forms import _arranged, _details, declaration
 from perfdesk.demo.demo_chain import walk
 from perfdesk.domain.computed import fill_computed
 from perfdesk.domain.document import headline_amount
-from perfdesk.domain.lifecycle import Status
+from perfdesk.domain.lifecycle import Role, Status
 from perfdesk.domain.registry import get_form
 from perfdesk.domain.tasks import Deadline, OFFICE_SET, UnitEntry, profile_deadline
 from perfdesk.domain.profiles import get_profile
 from perfdesk.store import SETTING_ROLE, SETTING_UNIT_ID, Store
 from perfdesk.store.office import OfficeStore, TaskRecord
+from perfdesk.domain.form_kinds import DECLARATION, DEPT_SELF_EVALUATION, PROJECT_MONITORING, PROJECT_SELF_EVALUATION
 
 OFFICE_UNIT = dict(name="长治市财政局", code="101001", supervisor_name="长治市财政局", supervisor_code="101",
                    region="长治市", level="市级", profile="changzhi")
 ROUND_TITLE = "预算绩效管理报送"
-KINDS = ("declaration", "project_monitoring", "project_self_evaluation")
+KINDS = (DECLARATION, PROJECT_MONITORING, PROJECT_SELF_EVALUATION)
 
 # 主管部门 → (code, units: (name, project, [(明细, 上年, 本年, 测算依据)]))
 _DEPARTMENTS = [
@@ -127,16 +128,16 @@ def load_office_demo(store: Store, today: dt.date | None = None) -> tuple[TaskRe
     year = round_year(today)
     office = OfficeStore(store)
     own = store.unit_by_code(OFFICE_UNIT["code"]) or store.add_unit(**OFFICE_UNIT)
-    store.set_setting(SETTING_ROLE, "finance")
+    store.set_setting(SETTING_ROLE, Role.FINANCE)
     store.set_setting(SETTING_UNIT_ID, own.id)
     entries = register_entries()
     office.import_units(entries)
     profile = get_profile(OFFICE_UNIT["profile"])
     issued = dt.date(year, 3, 1)
     deadlines = {
-        "declaration": Deadline(today - dt.timedelta(days=20), OFFICE_SET),
-        "project_monitoring": profile_deadline("project_monitoring", year, issued, profile),
-        "project_self_evaluation": Deadline(today + dt.timedelta(days=15), OFFICE_SET),
+        DECLARATION: Deadline(today - dt.timedelta(days=20), OFFICE_SET),
+        PROJECT_MONITORING: profile_deadline(PROJECT_MONITORING, year, issued, profile),
+        PROJECT_SELF_EVALUATION: Deadline(today + dt.timedelta(days=15), OFFICE_SET),
     }
     import uuid
 
@@ -156,8 +157,8 @@ def _department_evaluations(store: Store, task: TaskRecord, today: dt.date) -> i
     evaluation 汇总 lists departments below 良 and the 结果应用清单 their 公用经费 cut."""
     from perfdesk.demo.demo_round import _department
 
-    form = get_form("dept_self_evaluation")
-    day = min(task.due("project_self_evaluation") - dt.timedelta(days=5), today)
+    form = get_form(DEPT_SELF_EVALUATION)
+    day = min(task.due(PROJECT_SELF_EVALUATION) - dt.timedelta(days=5), today)
     for u, (sup_code, _, _) in enumerate(_DEPARTMENTS):
         unit = store.unit_by_code(f"{sup_code}001")
         profile = get_profile(unit.profile)
@@ -222,9 +223,9 @@ def _unit_forms(store: Store, office: OfficeStore, task: TaskRecord, entry: Unit
     decl_state, mon_state, self_state = pattern
     decl = None
     if decl_state is not None:
-        decl = _make(store, office, task, unit, "declaration", doc, decl_state, n, today)
+        decl = _make(store, office, task, unit, DECLARATION, doc, decl_state, n, today)
         made += 1
-    for kind, state in (("project_monitoring", mon_state), ("project_self_evaluation", self_state)):
+    for kind, state in ((PROJECT_MONITORING, mon_state), (PROJECT_SELF_EVALUATION, self_state)):
         if state == _E:
             _empty(office, task, entry, kind, n)
         elif state is not None and decl is not None:
@@ -244,12 +245,12 @@ def _received(task: TaskRecord, kind: str, state, n: int, today: dt.date) -> dt.
 def _make(store: Store, office: OfficeStore, task: TaskRecord, unit, kind: str, decl_doc: dict, state, n: int,
           today: dt.date, decl=None) -> int:
     status = Status.DEPT_REVIEW if state == "late" else state
-    if kind == "declaration":
+    if kind == DECLARATION:
         form = get_form(kind)
         doc = copy.deepcopy(decl_doc)
         record = store.create_form(unit_id=unit.id, form_id=kind, form_version=form.version, year=task.year,
                                    title=doc["project_name"], data=doc, amount=headline_amount(form, doc))
-    elif kind == "project_monitoring":
+    elif kind == PROJECT_MONITORING:
         from perfdesk.app.monitoring_operations import start_project_monitoring
         from perfdesk.app.operations import save_document
 
@@ -264,7 +265,7 @@ def _make(store: Store, office: OfficeStore, task: TaskRecord, unit, kind: str, 
         _self_evaluation(store, record, n, decl_doc, _received(task, kind, state, n, today).date())
         record = store.get_form(record.id)
     day = _received(task, kind, state, n, today)
-    finance = _arranged(decl_doc) if kind == "declaration" else None  # 本年度实际安排资金: the declaration's only
+    finance = _arranged(decl_doc) if kind == DECLARATION else None  # 本年度实际安排资金: the declaration's only
     record = walk(store, record, unit, status, day=day.date(), finance=finance)
     office.date_receipts(record.id, day)
     return record.id
@@ -276,7 +277,7 @@ def _empty(office: OfficeStore, task: TaskRecord, entry: UnitEntry, kind: str, n
 
     due = task.due(kind)
     when = dt.datetime.combine(due - dt.timedelta(days=4 + n % 3), dt.time(10), tzinfo=dt.timezone.utc)
-    reason = "本单位本年度该项目资金未下达，无监控数据可报。" if kind == "project_monitoring" else "本单位本年度无项目支出，无需开展项目支出绩效自评。"
+    reason = "本单位本年度该项目资金未下达，无监控数据可报。" if kind == PROJECT_MONITORING else "本单位本年度无项目支出，无需开展项目支出绩效自评。"
     uid = empty_uid(task.uid, entry.code, kind)
     fields = dict(uid=uid, task_uid=task.uid, unit_code=entry.code, unit_name=entry.name, form_id=kind, year=task.year,
                   reason=reason, contact=entry.contact, phone=entry.phone, version=1, signed_at=when,

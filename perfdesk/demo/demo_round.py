@@ -16,6 +16,7 @@ from perfdesk.domain.document import blank_document, headline_amount
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.registry import get_form
 from perfdesk.store import Store, UnitRecord
+from perfdesk.domain.form_kinds import DECLARATION, DEPT_SELF_EVALUATION, EVALUATION_REPORT, PROJECT_MONITORING
 
 DEPARTMENTS = [("201", "长治市教育局"), ("202", "长治市卫生健康委员会"), ("203", "长治市农业农村局"),
                ("204", "长治市交通运输局"), ("205", "长治市民政局"), ("206", "长治市文化和旅游局")]
@@ -47,7 +48,7 @@ def load_round(store: Store, year: int, units: int = 32, projects: int = 2, *, f
     """`units` units with `projects` projects each: a declaration, a 1-6月 monitoring table and an
     evaluation report per project, and a department self-evaluation per unit."""
     made = Round()
-    forms = {k: get_form(k) for k in ("declaration", "project_monitoring", "evaluation_report", "dept_self_evaluation")}
+    forms = {k: get_form(k) for k in (DECLARATION, PROJECT_MONITORING, EVALUATION_REPORT, DEPT_SELF_EVALUATION)}
     profile = get_profile("changzhi")
     with store.atomic():
         for u in range(units):
@@ -57,13 +58,13 @@ def load_round(store: Store, year: int, units: int = 32, projects: int = 2, *, f
                 n = u * projects + p
                 title = f"{year}年{unit.name}专项{p + 1}"
                 doc = _declaration(unit, year, title, n, full)
-                made.declarations.append(_create(store, forms["declaration"], unit, year, title, doc))
-                doc = _monitoring(forms["project_monitoring"], title, n)
-                made.monitoring.append(_create(store, forms["project_monitoring"], unit, year, title, doc))
+                made.declarations.append(_create(store, forms[DECLARATION], unit, year, title, doc))
+                doc = _monitoring(forms[PROJECT_MONITORING], title, n)
+                made.monitoring.append(_create(store, forms[PROJECT_MONITORING], unit, year, title, doc))
                 doc = _evaluation(title, unit, n, full)
-                made.evaluations.append(_create(store, forms["evaluation_report"], unit, year, title, doc))
-            doc = _department(forms["dept_self_evaluation"], unit, u, profile)
-            made.departments.append(_create(store, forms["dept_self_evaluation"], unit, year,
+                made.evaluations.append(_create(store, forms[EVALUATION_REPORT], unit, year, title, doc))
+            doc = _department(forms[DEPT_SELF_EVALUATION], unit, u, profile)
+            made.departments.append(_create(store, forms[DEPT_SELF_EVALUATION], unit, year,
                                             f"{unit.name}部门整体支出绩效自评表", doc))
     return made
 
@@ -80,7 +81,7 @@ def _declaration(unit: UnitRecord, year: int, title: str, n: int, full: bool) ->
         doc = declaration(unit.__dict__, year, title,
                           _details([("设备购置", "", format(total, "f"), "按询价测算")]), (0, 1), seed=n)
     else:
-        doc = blank_document(get_form("declaration"), {"project_name": title})
+        doc = blank_document(get_form(DECLARATION), {"project_name": title})
         doc["expense_details"] = [{"name": "设备购置", "this_year": format(total, "f")}]
     sources = doc["fund_sources"]
     sources["appropriation"]["this_year"] = public
@@ -122,7 +123,7 @@ _SCORES = [("7", "6", "18", "15", "9", "9", "10", "9", "9"), ("6", "5", "15", "1
 
 
 def _evaluation(title: str, unit: UnitRecord, n: int, full: bool) -> dict:
-    doc = evaluation_report(2025) if full else blank_document(get_form("evaluation_report"))
+    doc = evaluation_report(2025) if full else blank_document(get_form(EVALUATION_REPORT))
     doc.update(project_name=title, project_unit=unit.name, supervisor=unit.supervisor_name)
     planned = _money(30 + n * 19 % 170)
     doc["funds"] = copy.deepcopy(doc["funds"])

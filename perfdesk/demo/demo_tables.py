@@ -18,6 +18,7 @@ from perfdesk.store import FormRecord, Store
 from perfdesk.app.tables_operations import (
     approved_declarations, start_assessment, start_dept_self_evaluation, start_ex_ante,
     start_project_self_evaluation)
+from perfdesk.domain.form_kinds import ASSESSMENT_COUNTY, ASSESSMENT_DEPARTMENT, DECLARATION
 
 FINANCE_BUREAU = dict(name="长子县财政局", code="310001", supervisor_name="长子县财政局", supervisor_code="310",
                       region="长子县", level="县级", profile="changzhi")
@@ -53,11 +54,11 @@ def load_tables_demo(store: Store, year: int, city_unit: dict) -> list[int]:
     repair = next(f for f in approved_declarations(store, city.id, past) if f.title == f"{past}年校舍维修改造项目")
     ids = [_project(store, start_project_self_evaluation(store, repair.id), past)]
     ids.append(_department(store, start_dept_self_evaluation(store, city.id, past), past))
-    ids.append(_assessment(store, start_assessment(store, "assessment_department", city.id, past), _T9_PARTIAL,
+    ids.append(_assessment(store, start_assessment(store, ASSESSMENT_DEPARTMENT, city.id, past), _T9_PARTIAL,
                            "刘晓燕", "0355-2021236"))
-    ids.append(_assessment(store, start_assessment(store, "assessment_county", bureau.id, past), _T10_PARTIAL,
+    ids.append(_assessment(store, start_assessment(store, ASSESSMENT_COUNTY, bureau.id, past), _T10_PARTIAL,
                            "郭振华", "0355-8521234"))
-    cameras = next(f for f in store.list_forms(year=year, form_id="declaration")
+    cameras = next(f for f in store.list_forms(year=year, form_id=DECLARATION)
                    if f.unit_id == city.id and f.title == f"{year}年校园安全监控系统建设")
     ids.append(_ex_ante(store, start_ex_ante(store, cameras.id), year))
     return ids

@@ -13,6 +13,7 @@ import re
 
 from perfdesk.domain import dates
 from perfdesk.domain.document import blank_document
+from perfdesk.domain.findings import EXPLANATIONS_KEY
 from perfdesk.domain.formdef import FormDef
 
 _REVIEW_FIELDS = ("supervisor_opinion", "supervisor_reviewer", "supervisor_review_date", "fill_date")
@@ -38,7 +39,7 @@ def _retitle(text: str, from_year: int, to_year: int) -> str:
 def carry_over(form: FormDef, doc: dict, from_year: int, to_year: int) -> dict:
     years = to_year - from_year
     new = copy.deepcopy(doc)
-    new.pop("_explanations", None)  # explanations answer that year's warnings
+    new.pop(EXPLANATIONS_KEY, None)  # explanations answer that year's warnings
     for key, field in form.fields.items():
         if field.finance_only or key in _REVIEW_FIELDS:
             new[key] = None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from perfdesk.domain.field_checks import check_fields
-from perfdesk.domain.findings import EXPLANATIONS_KEY, Finding, Severity
+from perfdesk.domain.findings import EXPLANATIONS_KEY, PROFILE_KEY, YEAR_KEY, Finding, Severity
 from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.lifecycle import Role
 from perfdesk.domain import scored_rules  # noqa: F401  (registers the score tables' rules)
@@ -37,7 +37,7 @@ def run_checks(form: FormDef, doc: dict, context: CheckContext | None = None) ->
     """All findings, errors first."""
     context = context or CheckContext()
     # computed cells (得分, 合计, 等次) are checked as the rules give them, whatever the document holds
-    data = dict(computed_document(form, doc, context.profile), _year=context.year, _profile=context.profile)
+    data = {**computed_document(form, doc, context.profile), YEAR_KEY: context.year, PROFILE_KEY: context.profile}
     findings = list(check_fields(form, data, Role(context.role)))
     for spec in form.checks:  # every rule named was found when the form file loaded (form_schema)
         findings.extend(RULES[spec["rule"]](form, data, spec))

@@ -6,16 +6,17 @@ import datetime as dt
 
 from perfdesk.domain import dates
 from perfdesk.domain.monitoring import due_date as monitoring_due, months_of
+from perfdesk.domain.form_kinds import ASSESSMENT_KIND, FEEDBACK_KIND, MONITORING_KIND, MONITORING_REPORT, RECTIFICATION
 
 RECTIFICATION_DAYS = 60  # 第四十五条（二）: within 60 days of receiving the feedback report
 # The field a kind's due date is read from (反馈意见函: 书面意见反馈期限) or counted from (整改: 收到反馈报告之日).
-DUE_FROM = {"feedback": "reply_deadline", "rectification": "feedback_received"}
+DUE_FROM = {FEEDBACK_KIND: "reply_deadline", RECTIFICATION: "feedback_received"}
 
 
 def rectification_due(profile, received: dt.date) -> dt.date:
     deadlines = getattr(profile, "deadlines", None) or {}
-    if "rectification" in deadlines:
-        return deadlines["rectification"].due(received)
+    if RECTIFICATION in deadlines:
+        return deadlines[RECTIFICATION].due(received)
     return received + dt.timedelta(days=RECTIFICATION_DAYS)
 
 
@@ -31,14 +32,14 @@ def assessment_year(profile, today: dt.date) -> int:
 def due_date(kind: str, doc: dict, year: int, profile=None) -> dt.date | None:
     """When the form is due, by its kind; None when the regulations set no date or it is not known yet."""
     try:
-        if kind in ("monitoring", "monitoring_report"):
+        if kind in (MONITORING_KIND, MONITORING_REPORT):
             return monitoring_due(profile, year, months_of(doc))
-        if kind == "feedback":
+        if kind == FEEDBACK_KIND:
             return dates.parse_date(doc.get(DUE_FROM[kind]))
-        if kind == "assessment":  # 002 第五十一条: the self-assessment is due by the end of next January
+        if kind == ASSESSMENT_KIND:  # 002 第五十一条: the self-assessment is due by the end of next January
             found = (getattr(profile, "deadlines", None) or {}).get("management_assessment")
             return found.due(dt.date(year, 1, 1)) if found else None
-        if kind == "rectification":
+        if kind == RECTIFICATION:
             received = dates.parse_date(doc.get(DUE_FROM[kind]))
             return rectification_due(profile, received) if received else None
     except dates.DateError:

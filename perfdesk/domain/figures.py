@@ -27,18 +27,20 @@ from perfdesk.domain.document import column_total, scored_total, tree_values
 from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.monitoring import alerts, months_of, spending
 from perfdesk.domain.profiles import Profile
+from perfdesk.domain import form_kinds as kinds
 
-DECLARATION, MONITORING, EVALUATION = "declaration", "monitoring", "evaluation"
+# The rounds' 汇总 (the declaration's named after its form).
+DECLARATION, MONITORING, EVALUATION = kinds.DECLARATION, "monitoring", "evaluation"
 PROJECT, DEPARTMENT = "project", "department"
 
 # Which forms feed which round's 汇总; any other form contributes no figures.
 ROUNDS = {
-    "declaration": (DECLARATION, PROJECT),
-    "project_monitoring": (MONITORING, PROJECT),
-    "dept_monitoring": (MONITORING, DEPARTMENT),
-    "evaluation_report": (EVALUATION, PROJECT),
-    "project_self_evaluation": (EVALUATION, PROJECT),
-    "dept_self_evaluation": (EVALUATION, DEPARTMENT),
+    kinds.DECLARATION: (DECLARATION, PROJECT),
+    kinds.PROJECT_MONITORING: (MONITORING, PROJECT),
+    kinds.DEPT_MONITORING: (MONITORING, DEPARTMENT),
+    kinds.EVALUATION_REPORT: (EVALUATION, PROJECT),
+    kinds.PROJECT_SELF_EVALUATION: (EVALUATION, PROJECT),
+    kinds.DEPT_SELF_EVALUATION: (EVALUATION, DEPARTMENT),
 }
 
 # The declaration's 资金来源计划 top rows, as the figures name them.
@@ -139,7 +141,7 @@ def _evaluation(form: FormDef, doc: dict, profile) -> dict:
         amount = column_total(form, doc, "funds.planned") or None
     if score is not None:  # a computed total may run to more places than the store keeps
         score = score.quantize(Decimal(1).scaleb(-money.AMOUNT_PLACES), rounding=ROUND_HALF_UP)
-    out: dict = {"score": score, "eval_amount": amount if form.id != "dept_self_evaluation" else None}
+    out: dict = {"score": score, "eval_amount": amount if form.id != kinds.DEPT_SELF_EVALUATION else None}
     if score is not None and profile is not None and profile.grades:
         rank = next((i for i, g in enumerate(profile.grades) if score >= g.min), len(profile.grades) - 1)
         out["grade"], out["grade_rank"] = profile.grades[rank].name, rank

@@ -40,3 +40,7 @@ EXPLANATIONS_KEY = "_explanations"
 # The finance-only cells a verified review from the finance office wrote, path -> value: a unit's
 # document may hold exactly these, and nothing else, in finance-only cells.
 FINANCE_CELLS_KEY = "_finance_cells"
+# The forms a generated form was made from, by kind: {"declaration": id} or {"monitoring": id}.
+SOURCE_KEY = "_source"
+# What the checks add to the document they run on: the form's year and the rules' profile.
+YEAR_KEY, PROFILE_KEY = "_year", "_profile"

@@ -14,6 +14,7 @@ knows it: at the unit, 已报送 means “sent up, no answer yet”. Statuses ar
 from __future__ import annotations
 
 from perfdesk.errors import UserError
+from perfdesk.domain.form_kinds import DECLARATION
 
 from dataclasses import dataclass
 from enum import Enum
@@ -122,17 +123,9 @@ class Round(str, Enum):
     def answer(self) -> str:
         return {Round.FIRST: "一下", Round.SECOND: "二下", Round.ADJUST: "调整批复", Round.SINGLE: "审核结果"}[self]
 
-    @property
-    def finance_levels(self) -> tuple[Actor, ...]:
-        # 第十二条: “一上”…直接报送财政部门预算管理科审核; “二上”…预算管理科审核通过后…再由预算绩效管理科审核;
-        # 调整预算…参照“二上”、“二下”的步骤进行.
-        if self is Round.FIRST:
-            return (Actor.FINANCE_DEPT,)
-        return (Actor.FINANCE_DEPT, Actor.PERF_MGMT)
-
 
 # Forms reviewed in the rounds of budget preparation; the others go up once per version.
-ROUND_KINDS = frozenset({"declaration"})
+ROUND_KINDS = frozenset({DECLARATION})
 
 
 def submission_round(kind: str, status: Status, submitted_before: bool) -> Round:

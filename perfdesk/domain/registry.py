@@ -12,34 +12,23 @@ from typing import TYPE_CHECKING
 
 from perfdesk.errors import UserError
 from perfdesk.domain import sources
+from perfdesk.domain.form_kinds import (
+    ASSESSMENT_COUNTY, ASSESSMENT_DEPARTMENT, DEPT_SELF_EVALUATION, EVALUATION_REPORT, EX_ANTE_ASSESSMENT,
+    FEEDBACK_LETTER, PROJECT_SELF_EVALUATION, RECTIFICATION, SELF_REPORT, SHIPPED)
 
 if TYPE_CHECKING:
     from perfdesk.domain.formdef import FormDef
 
 # The shipped forms: id → file in forms/.
-FORM_FILES = {
-    "declaration": "declaration.yaml",
-    "project_monitoring": "project_monitoring.yaml",
-    "dept_monitoring": "dept_monitoring.yaml",
-    "monitoring_report": "monitoring_report.yaml",
-    "self_report": "self_report.yaml",
-    "feedback_letter": "feedback_letter.yaml",
-    "rectification": "rectification.yaml",
-    "evaluation_report": "evaluation_report.yaml",
-    "project_self_evaluation": "project_self_evaluation.yaml",
-    "dept_self_evaluation": "dept_self_evaluation.yaml",
-    "assessment_department": "assessment_department.yaml",
-    "assessment_county": "assessment_county.yaml",
-    "ex_ante_assessment": "ex_ante_assessment.yaml",
-}
+FORM_FILES = {form_id: f"{form_id}.yaml" for form_id in SHIPPED}
 # The forms of the evaluation round after the year ends (办法 第五章): the unit's 绩效报告 (附件4), the
 # finance office's 评价报告 (附件5-1), its 反馈意见函 (附件6) and the unit's 整改报告书 (附件7).
-EVALUATION_FORMS = ("self_report", "evaluation_report", "feedback_letter", "rectification")
+EVALUATION_FORMS = (SELF_REPORT, EVALUATION_REPORT, FEEDBACK_LETTER, RECTIFICATION)
 # The 2020 national self-evaluation tables (the self-evaluation that goes with the final accounts, 001 一（四）),
 # the yearly assessment tables (002 附件8-1/8-2, 第五十一条) and the ex-ante assessment (001 一（一）).
-SELF_EVALUATION_FORMS = ("project_self_evaluation", "dept_self_evaluation")
-ASSESSMENT_FORMS = ("assessment_department", "assessment_county")
-EX_ANTE_FORMS = ("ex_ante_assessment",)
+SELF_EVALUATION_FORMS = (PROJECT_SELF_EVALUATION, DEPT_SELF_EVALUATION)
+ASSESSMENT_FORMS = (ASSESSMENT_DEPARTMENT, ASSESSMENT_COUNTY)
+EX_ANTE_FORMS = (EX_ANTE_ASSESSMENT,)
 
 
 class FormVersionError(UserError, ValueError):

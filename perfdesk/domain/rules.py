@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 
 from perfdesk.domain import dates, money
 from perfdesk.domain.document import column_total, lenient, rows, tree_values
-from perfdesk.domain.findings import Finding, Severity
+from perfdesk.domain.findings import PROFILE_KEY, YEAR_KEY, Finding, Severity
 from perfdesk.domain.formdef import FormDef
 
 Rule = Callable[[FormDef, dict, dict], Iterator[Finding]]
@@ -140,7 +140,7 @@ def parent_sums(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
 @rule("prior_evaluations_for_cross_year", tables=("table",), fields=("start",))
 def prior_evaluations_for_cross_year(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     start = lenient(form.fields[spec["start"]], doc.get(spec["start"]))
-    year = doc.get("_year")
+    year = doc.get(YEAR_KEY)
     # a year alone is not an evaluation: the hint stays until a grade is given
     grades = [c.key for c in form.tables[spec["table"]].columns if c.type == "grade"]
     filled = any(any(r.get(g) not in (None, "") for g in grades) for r in rows(doc, form.tables[spec["table"]]))
@@ -193,7 +193,7 @@ def spending_behind(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
     from perfdesk.domain.monitoring import months_of, period_share, spending, tolerance
 
     rate = spending(form, doc, spec["table"]).get("spend_rate")
-    share, allowed = period_share(months_of(doc)), tolerance(doc.get("_profile"))
+    share, allowed = period_share(months_of(doc)), tolerance(doc.get(PROFILE_KEY))
     if rate is None or share - rate <= allowed:
         return
     if str(doc.get(spec["explanation_field"]) or "").strip():

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from perfdesk.domain import money
 from perfdesk.domain.document import lenient, rows, tree_values
-from perfdesk.domain.findings import Finding, Severity
+from perfdesk.domain.findings import PROFILE_KEY, Finding, Severity
 from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.rules import rule
@@ -21,7 +21,7 @@ def _find(form: FormDef, spec: dict, code: str, path: str, message: str) -> Find
 
 
 def _self_eval_rules(doc: dict):
-    profile = doc.get("_profile") or get_profile("national-2020")
+    profile = doc.get(PROFILE_KEY) or get_profile("national-2020")
     return profile.require_self_evaluation()
 
 
@@ -110,7 +110,7 @@ def criteria_scores(form: FormDef, doc: dict, spec: dict) -> Iterator[Finding]:
                         f"“{row.label}”的得分 {money.format_amount(s)} 超过其分值 {money.format_amount(p)}，请改正。")
     given = [points[r.key] for r in table.tree]
     if any(v is not None for v in given):
-        profile = doc.get("_profile") or get_profile("zhongwei")
+        profile = doc.get(PROFILE_KEY) or get_profile("zhongwei")
         full = profile.require_ex_ante().max
         total = money.total(given)
         if total != full:

@@ -19,15 +19,18 @@ from typing import NamedTuple
 from perfdesk.errors import UserError
 from perfdesk.domain.lifecycle import Status
 from perfdesk.domain.registry import FORM_FILES
+from perfdesk.domain.form_kinds import (
+    ASSESSMENT_COUNTY, ASSESSMENT_DEPARTMENT, DEPT_MONITORING, EVALUATION_REPORT, FEEDBACK_LETTER, MONITORING_REPORT,
+    PROJECT_MONITORING, RECTIFICATION)
 
 # Form kinds whose deadline a profile gives, and which deadline it is.
-MONITORING_KINDS = ("project_monitoring", "dept_monitoring", "monitoring_report")
-_DEADLINE_OF_KIND = {"rectification": "rectification", "assessment_department": "management_assessment",
-                     "assessment_county": "management_assessment"}
+MONITORING_KINDS = (PROJECT_MONITORING, DEPT_MONITORING, MONITORING_REPORT)
+_DEADLINE_OF_KIND = {RECTIFICATION: RECTIFICATION, ASSESSMENT_DEPARTMENT: "management_assessment",
+                     ASSESSMENT_COUNTY: "management_assessment"}
 # The kinds a round may ask of its units: every shipped form but the office's own 评价报告 and 反馈意见函.
-TASK_KINDS = tuple(k for k in FORM_FILES if k not in ("evaluation_report", "feedback_letter"))
+TASK_KINDS = tuple(k for k in FORM_FILES if k not in (EVALUATION_REPORT, FEEDBACK_LETTER))
 # Rules an office may name for any kind: counted from the day the round is sent down.
-RULES = ("relay_goals", "publish_goals", "publish_self_evaluation", "rectification")
+RULES = ("relay_goals", "publish_goals", "publish_self_evaluation", RECTIFICATION)
 
 
 class TaskError(UserError, ValueError):

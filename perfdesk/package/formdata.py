@@ -99,11 +99,6 @@ def _set(data: dict, path: str, value: Any) -> None:
     node[last] = value
 
 
-def finance_values(form: FormDef, data: dict) -> dict[str, Any]:
-    """The filled finance-only cells: what a review carries back to the unit."""
-    return {p: v for p in finance_paths(form, data) if (v := value_at(data, p)) not in (None, "")}
-
-
 def strip_finance(form: FormDef, data: dict) -> dict:
     """The document as the unit submits it: finance-only cells blank (the unit may not fill them)."""
     doc = copy.deepcopy(data)

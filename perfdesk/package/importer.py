@@ -9,7 +9,7 @@ import re
 
 from perfdesk.domain.checks import CheckContext, blocking, run_checks, unexplained_warnings
 from perfdesk.domain.document import headline_amount
-from perfdesk.domain.lifecycle import Action, Actor, Role, Round, find_move, role_of
+from perfdesk.domain.lifecycle import Action, Actor, Role, Round, find_move
 from perfdesk.domain.profiles import get_profile
 from perfdesk.domain.formdef import FormDef
 from perfdesk.domain.registry import FormVersionError, get_form, version_message
@@ -107,7 +107,7 @@ def _round(v: Verified) -> Round:
 
 def _receive_form(store: Store, outer: Verified, source: str, trust_new: bool, keep_existing: bool = False) -> Outcome:
     """A unit's form, sent directly or forwarded by its 主管部门 with its signed opinion."""
-    role = role_of(store.get_setting("role"))
+    role = store.role()
     receiver = _RECEIVER.get(role)
     if receiver is None:
         raise PackageError("本机的使用单位类型是预算单位，不接收其他单位报送的表单。本机若是主管部门或财政部门，请先运行 "

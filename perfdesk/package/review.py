@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 
 from perfdesk.domain.formdef import FormDef
-from perfdesk.domain.lifecycle import Action, Actor, Role, Status, find_move, role_of
+from perfdesk.domain.lifecycle import Action, Actor, Role, Status, find_move
 from perfdesk.domain.registry import form_of
 from perfdesk.domain.review_cells import level_paths
 from perfdesk.store import Store
@@ -138,7 +138,7 @@ def receive_review(store: Store, outer: Verified, source: str, trust_new: bool =
                         **({"relayed_by": outer.manifest.unit_name,
                             "relay_note": _text(outer.content, "note", "转发说明")} if relayed else {})}}
     trust = [trust_row(v)] + ([trust_row(outer)] if relayed else [])
-    keep = v.package if role_of(store.get_setting("role")) is Role.SUPERVISOR else None
+    keep = v.package if store.role() is Role.SUPERVISOR else None
     received = store.receive_review(
         uid=m.form_uid, version=m.version, signed_at=m.created_at, update=update, entry=entry, trust=trust,
         move=lambda status: find_move(Action.RESULT, status, actor=level, target=target), event=event, keep=keep)

@@ -18,7 +18,7 @@ import datetime as dt
 import uuid
 
 from perfdesk.domain.dates import format_date
-from perfdesk.domain.lifecycle import Role, role_of
+from perfdesk.domain.lifecycle import Role
 from perfdesk.domain.registry import form_name
 from perfdesk.store import Store
 from perfdesk.store.office import OfficeStore, TaskRecord
@@ -106,7 +106,7 @@ def _own_code(store: Store) -> str:
 
 
 def _receive_task(store: Store, v: Verified, source: str, trust_new: bool, keep_existing: bool) -> Outcome:
-    if role_of(store.get_setting("role")) is Role.FINANCE:
+    if store.role() is Role.FINANCE:
         raise PackageError("本机是财政部门，任务数据包应在预算单位的 PerfDesk 中导入")
     c, m = v.content, v.manifest
     units = c.get("units")
@@ -136,7 +136,7 @@ def _receive_task(store: Store, v: Verified, source: str, trust_new: bool, keep_
 
 
 def _receive_empty(store: Store, v: Verified, source: str, trust_new: bool, keep_existing: bool) -> Outcome:
-    if role_of(store.get_setting("role")) is not Role.FINANCE:
+    if store.role() is not Role.FINANCE:
         raise PackageError("空数据说明应由下发任务的财政部门导入")
     c, m = v.content, v.manifest
     office = OfficeStore(store)

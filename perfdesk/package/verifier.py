@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 
+from perfdesk.domain.lifecycle import Actor, Role
 from perfdesk.store import Store, TrustRecord
+from perfdesk.store.records import KEY_ROLE_NAMES, OFFICE_KEY, SUPERVISOR_KEY, UNIT_KEY
 from perfdesk.package import keys
 from perfdesk.package.archive_safety import read_members
 from perfdesk.package.package_errors import PackageError
@@ -28,11 +30,8 @@ _ENVELOPE_LIMITS = {MANIFEST: MANIFEST_LIMIT, SIGNATURE: KiB, SIGNER: 64 * KiB}
 # Upper bounds of the members we read ourselves, far above any real form (the 60-indicator
 # declaration is 60 KB of JSON and a 100 KB PDF); attachments are only hashed, never read.
 MEMBER_LIMITS = {"form.json": 4 * MiB, "review.json": MiB, "form.pdf": 16 * MiB, "form.xlsx": 16 * MiB}
-# The role in the trust registry (trusted_keys.role) a package's signer must be registered for.
-UNIT_KEY, SUPERVISOR_KEY, OFFICE_KEY = "unit", "supervisor", "office"
-KEY_ROLE_NAMES = {UNIT_KEY: "单位", SUPERVISOR_KEY: "主管部门", OFFICE_KEY: "财政部门"}
 # Which installations (lifecycle.Role) hold a key role: their own key may sign such packages.
-_HELD_BY = {UNIT_KEY: {"unit", "supervisor"}, SUPERVISOR_KEY: {"supervisor"}, OFFICE_KEY: {"finance"}}
+_HELD_BY = {UNIT_KEY: {Role.UNIT, Role.SUPERVISOR}, SUPERVISOR_KEY: {Role.SUPERVISOR}, OFFICE_KEY: {Role.FINANCE}}
 # The signer's clock and ours may differ; a package "made" slightly before its certificate is fine.
 _CLOCK_SLACK = dt.timedelta(days=1)
 
@@ -133,7 +132,7 @@ def signer_key_role(manifest: Manifest) -> str:
     reviews, the finance office its reviews. Read from the signed manifest, before any content."""
     if manifest.kind in ("form", "empty"):
         return UNIT_KEY
-    if manifest.kind in ("forward", "relay") or manifest.raw.get("level") == "supervisor":
+    if manifest.kind in ("forward", "relay") or manifest.raw.get("level") == Actor.SUPERVISOR:
         return SUPERVISOR_KEY
     return OFFICE_KEY
 
@@ -157,7 +156,7 @@ def trust_of(store: Store, manifest: Manifest, fp: str, role: str) -> Trust:
     This installation's own key counts only for a role the installation holds: a unit's own key
     never signs a finance office's review."""
     if any(i.fingerprint == fp for i in store.identities()):
-        held = store.get_setting("role") or "unit"
+        held = store.role()
         if held in _HELD_BY[role]:
             return Trust("own", "本机自己的签名密钥")
         return Trust("mismatch", f"这是本机自己的签名密钥，本机不是{KEY_ROLE_NAMES[role]}，"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 
 _WHERE = {
-    "Store": "store", "ROLES": "store", "SETTING_ROLE": "store", "SETTING_UNIT_ID": "store",
+    "Store": "store", "SETTING_ROLE": "store", "SETTING_UNIT_ID": "store",
     "StoreError": "store_errors", "DamagedFormError": "store_errors", "FormConflict": "store_errors", "default_url": "location",
     "Received": "packages",
     "UnitRecord": "records", "FormRecord": "records", "FormSummary": "records", "RevisionRecord": "records",

@@ -19,7 +19,8 @@ from perfdesk.store.codec import aware_utc, dump_amount, dump_json, load_json, n
 from perfdesk.store.store_errors import StoreError
 from perfdesk.store.figure_store import refresh_figures
 from perfdesk.store.records import (
-    FormRecord, IdentityRecord, InboxRecord, TrustRecord, form_record, identity_record, inbox_record, trust_record)
+    SUPERVISOR_KEY, UNIT_KEY, FormRecord, IdentityRecord, InboxRecord, TrustRecord, form_record, identity_record,
+    inbox_record, trust_record)
 from perfdesk.domain.lifecycle import Move, Status, approved_label
 from perfdesk.store.statements import add_event, add_unit_row, form_row, keep_revision, stored_status, update_form
 from perfdesk.store.tables import form_instances, identities, inbox, kept_packages, trusted_keys, units
@@ -285,11 +286,11 @@ def _trust(conn: Connection, *, unit_code: str, unit_name: str, role: str, finge
                                                  fingerprint=fingerprint, cert_pem=cert_pem, source=source,
                                                  added_at=now_utc()))
         return _trusted(conn, fingerprint)
-    if row.unit_code == unit_code and (row.role, role) == ("unit", "supervisor"):
+    if row.unit_code == unit_code and (row.role, role) == (UNIT_KEY, SUPERVISOR_KEY):
         # A unit's key now also forwards as its 主管部门: the wider role keeps both.
         conn.execute(update(trusted_keys).where(_T.id == row.id).values(role=role))
         row = _trusted(conn, fingerprint)
-    if row.unit_code != unit_code or (row.role != role and (row.role, role) != ("supervisor", "unit")):
+    if row.unit_code != unit_code or (row.role != role and (row.role, role) != (SUPERVISOR_KEY, UNIT_KEY)):
         raise StoreError(f"该公钥已登记在单位 {row.unit_name}（{row.unit_code}）名下，不能再登记给 {unit_code}")
     if row.cert_pem is None and cert_pem is not None:
         # Registered by fingerprint alone: the first package brings the certificate and the name.

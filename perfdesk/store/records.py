@@ -188,6 +188,11 @@ class IdentityRecord:
     created_at: datetime
 
 
+# The role a trusted key is registered for (TrustRecord.role): the packages its holder may sign.
+UNIT_KEY, SUPERVISOR_KEY, OFFICE_KEY = "unit", "supervisor", "office"
+KEY_ROLE_NAMES = {UNIT_KEY: "单位", SUPERVISOR_KEY: "主管部门", OFFICE_KEY: "财政部门"}
+
+
 @dataclass(frozen=True)
 class TrustRecord:
     id: int

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from perfdesk.domain.lifecycle import Action, Move, Status, TransitionRefused, after_save, check_editable
+from perfdesk.domain.lifecycle import (
+    Action, Move, Role, Status, TransitionRefused, after_save, check_editable, role_of)
 from perfdesk.store.clerk import clerk_name
 from perfdesk.store.codec import aware_utc, dump_amount, dump_json, dump_value, load_value, now_utc
 from perfdesk.store.engine import (
@@ -37,8 +38,7 @@ UNIT_FIELDS = frozenset(
 
 # Documented settings (get_setting / set_setting); other keys may hold any JSON-safe value.
 SETTING_UNIT_ID = "unit_id"  # int: this installation's own unit, the one whose clerk uses this copy
-SETTING_ROLE = "role"  # lifecycle.Role: "unit", "supervisor" (主管部门) or "finance" (a finance office)
-ROLES = ("unit", "supervisor", "finance")
+SETTING_ROLE = "role"  # a lifecycle.Role's value; read it as a Role through Store.role()
 _KEY_MAX = 100  # settings.key is String(100)
 
 _F = form_instances.c
@@ -347,14 +347,20 @@ class Store(PackageStore, FigureStore):
         except (ValueError, RecursionError) as exc:
             raise StoreError(f"数据库中的设置 {key} 已损坏（不是有效的 JSON），请在设置中重新填写该项") from exc
 
+    def role(self) -> Role:
+        """The role setting as a Role: a missing or unknown one means a budget unit."""
+        return role_of(self.get_setting(SETTING_ROLE))
+
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON-safe value (text, int, bool, list, dict; no float); None removes the key.
 
-        SETTING_UNIT_ID must name an existing unit and SETTING_ROLE be one of ROLES."""
+        SETTING_UNIT_ID must name an existing unit and SETTING_ROLE be a Role's value."""
         _check_key(key)
+        if value is not None and key == SETTING_ROLE:
+            if not isinstance(value, str) or value not in {r.value for r in Role}:
+                raise StoreError(f"设置 {key} 的值 {value!r} 无效：只能是 {'、'.join(r.value for r in Role)}")
+            value = Role(value).value  # stored as the plain code, whether given as a Role or as its code
         text = None if value is None else dump_value(value, key)
-        if value is not None and key == SETTING_ROLE and value not in ROLES:
-            raise StoreError(f"设置 {key} 的值 {value!r} 无效：只能是 {'、'.join(ROLES)}")
         if value is not None and key == SETTING_UNIT_ID and (type(value) is not int):
             raise StoreError(f"设置 {key} 的值 {value!r} 无效：须是单位编号（整数）")
         with self._tx(write=True) as conn:

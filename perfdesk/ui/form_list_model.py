@@ -149,9 +149,6 @@ class FormListModel(QAbstractTableModel):
         self._rows: list[_Row] = []
         self.haystacks: list[str] = []  # what the search looks in, by source row
 
-    def set_forms(self, forms: Sequence[FormRecord], unit_names: Mapping[int, str]) -> None:
-        self.set_rows(build_rows(forms, unit_names))
-
     def set_rows(self, rows: list[_Row]) -> None:
         self.beginResetModel()
         self._rows = rows

@@ -40,11 +40,12 @@ from perfdesk.domain.formulas import PERCENT, Formula, FormulaError, parse_numbe
 from perfdesk.domain.indicator_library import Indicator, QualitativeIndicator
 from perfdesk.ui.help_window import add_help_button
 from perfdesk.ui.screen_fit import open_within_screen
+from perfdesk.domain.form_kinds import DECLARATION, EVALUATION_REPORT
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # (what, id): ("entry", "common.12"), ("group", "spending"), …
 # The forms an indicator can be added to, and their indicator tables in the order offered.
-TARGET_TABLES = {"declaration": ("annual_indicators",),
-                 "evaluation_report": ("business_indicators", "financial_indicators")}
+TARGET_TABLES = {DECLARATION: ("annual_indicators",),
+                 EVALUATION_REPORT: ("business_indicators", "financial_indicators")}
 BETTER = {"higher": "越高越好", "lower": "越低越好", "neutral": "适中为宜"}
 ERROR_STYLE = "color: #c62828;"
 NO_TARGET = "（没有打开的申报表或评价报告：请先在主窗口打开一份，再加入指标）"

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 
 from perfdesk.store.store_errors import DamagedFormError, StoreError
 from perfdesk.ui.form_list_model import NO_FACTS, Facts, build_rows
+from perfdesk.domain.form_kinds import DECLARATION, EX_ANTE_ASSESSMENT
 
 if TYPE_CHECKING:
     from perfdesk.store import FormRecord, Store, UnitRecord
 
 # Kinds whose rows need no document: no due date (`domain.deadlines.due_date` gives none) and no
 # 绩效预警 (monitoring tables only). Read as summaries, without decoding 10,000 documents.
-WITHOUT_DOCUMENT = frozenset({"declaration", "ex_ante_assessment"})
+WITHOUT_DOCUMENT = frozenset({DECLARATION, EX_ANTE_ASSESSMENT})
 
 
 class UnitBook:

@@ -44,8 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk import __version__
-from perfdesk.domain.lifecycle import status_labels
+from perfdesk.domain.lifecycle import Role, role_of, status_labels
 from perfdesk.domain.registry import EVALUATION_FORMS
+from perfdesk.domain import form_kinds as kinds
 from perfdesk.errors import UserError  # failures with a Chinese message fit to show as is
 from perfdesk.store.store_errors import StoreError
 from perfdesk.app import installation
@@ -68,8 +69,8 @@ ALL_YEARS = "全部年度"
 EMPTY_STORE = "没有表单。可点击右下角的“导入示例数据”熟悉填写，或新建表单。"
 NO_FINDINGS = "未发现问题"
 PACKAGES_MODULE = "perfdesk.ui.packages"
-DECLARATION, MONITORING, EVALUATION, PACKAGES = "declaration", "monitoring", "evaluation", "packages"
-MONITORING_TABLES = ("project_monitoring", "dept_monitoring")
+DECLARATION, MONITORING, EVALUATION, PACKAGES = kinds.DECLARATION, "monitoring", "evaluation", "packages"
+MONITORING_TABLES = (kinds.PROJECT_MONITORING, kinds.DEPT_MONITORING)
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,9 @@ class Section:
 
 
 SECTIONS = (
-    Section("绩效目标申报", DECLARATION, ("declaration", *new_tables.DECLARATION_TABLES),
+    Section("绩效目标申报", DECLARATION, (kinds.DECLARATION, *new_tables.DECLARATION_TABLES),
             "预算支出绩效目标申报表、事前绩效评估表"),
-    Section("运行监控", MONITORING, (*MONITORING_TABLES, "monitoring_report"),
+    Section("运行监控", MONITORING, (*MONITORING_TABLES, kinds.MONITORING_REPORT),
             "项目支出和部门整体支出绩效运行监控表、绩效监控分析报告"),
     Section("绩效评价", EVALUATION, (*EVALUATION_FORMS, *new_tables.EVALUATION_TABLES),
             "绩效报告（提纲）、预算绩效评价报告、评价结果反馈意见函、整改报告书、绩效自评表、考核评分表"),
@@ -94,14 +95,14 @@ SECTIONS = (
 SECTION_OF_FORM = {form_id: section.key for section in SECTIONS for form_id in section.form_ids}
 # form id → (menu text, object name, tip) of the action that starts one
 NEW_FORMS = {
-    "declaration": ("新建绩效目标申报表…", "newDeclarationAction", "新建绩效目标申报表"),
-    "project_monitoring": ("新建项目监控表…", "newProjectMonitoringAction", "由申报表生成项目支出绩效运行监控表"),
-    "dept_monitoring": ("新建部门整体监控表…", "newDeptMonitoringAction", "生成本单位的部门整体支出绩效运行监控表"),
-    "monitoring_report": ("生成监控分析报告…", "newMonitoringReportAction", "由选中的运行监控表生成绩效监控分析报告初稿"),
-    "self_report": ("新建绩效报告（提纲）…", "newSelfReportAction", "新建项目绩效报告（提纲）"),
-    "evaluation_report": ("新建预算绩效评价报告…", "newEvaluationReportAction", "新建预算绩效评价报告，可从申报表带出项目"),
-    "feedback_letter": ("新建反馈意见函…", "newFeedbackLetterAction", "新建绩效评价结果反馈意见函"),
-    "rectification": ("新建整改报告书…", "newRectificationAction", "新建绩效评价结果整改报告书"),
+    kinds.DECLARATION: ("新建绩效目标申报表…", "newDeclarationAction", "新建绩效目标申报表"),
+    kinds.PROJECT_MONITORING: ("新建项目监控表…", "newProjectMonitoringAction", "由申报表生成项目支出绩效运行监控表"),
+    kinds.DEPT_MONITORING: ("新建部门整体监控表…", "newDeptMonitoringAction", "生成本单位的部门整体支出绩效运行监控表"),
+    kinds.MONITORING_REPORT: ("生成监控分析报告…", "newMonitoringReportAction", "由选中的运行监控表生成绩效监控分析报告初稿"),
+    kinds.SELF_REPORT: ("新建绩效报告（提纲）…", "newSelfReportAction", "新建项目绩效报告（提纲）"),
+    kinds.EVALUATION_REPORT: ("新建预算绩效评价报告…", "newEvaluationReportAction", "新建预算绩效评价报告，可从申报表带出项目"),
+    kinds.FEEDBACK_LETTER: ("新建反馈意见函…", "newFeedbackLetterAction", "新建绩效评价结果反馈意见函"),
+    kinds.RECTIFICATION: ("新建整改报告书…", "newRectificationAction", "新建绩效评价结果整改报告书"),
     **new_tables.ACTIONS,
 }
 
@@ -324,8 +325,8 @@ class MainWindow(QMainWindow):
         # form id → what starts one (each returns the new record, or None when cancelled); `year=` fixes the
         # year, as a task does (任务 → 下发任务 → 按任务新建)
         self.starts: dict[str, Callable[..., FormRecord | None]] = {
-            "declaration": self.new_declaration, "project_monitoring": self.new_project_monitoring,
-            "dept_monitoring": self.new_department_monitoring, "monitoring_report": self.new_monitoring_report}
+            kinds.DECLARATION: self.new_declaration, kinds.PROJECT_MONITORING: self.new_project_monitoring,
+            kinds.DEPT_MONITORING: self.new_department_monitoring, kinds.MONITORING_REPORT: self.new_monitoring_report}
         for form_id in EVALUATION_FORMS:
             self.starts[form_id] = lambda year=None, form_id=form_id: self.new_evaluation_form(form_id, year)
         for form_id in new_tables.ACTIONS:
@@ -716,22 +717,22 @@ class MainWindow(QMainWindow):
         """The unit this copy of PerfDesk fills forms for: the unit_id setting, else the first one set up."""
         return installation.own_unit(self.store)
 
-    def role(self) -> str:
-        """"unit" (预算单位) or "finance" (财政部门): the editors open with it."""
+    def role(self) -> Role:
+        """This installation's role: the editors open with it."""
         if self._first_look is not None:  # as the look found it, until the store is opened
-            return installation.role_from(self._first_look.setting(installation.ROLE))
+            return role_of(self._first_look.setting(installation.ROLE))
         return installation.role(self.store)
 
     def _show_role(self) -> None:
         try:
             role = self.role()
         except StoreError:
-            role = installation.UNIT
-        self.role_label.setText(f"使用单位类型：{installation.ROLE_NAMES[role]}")
+            role = Role.UNIT
+        self.role_label.setText(f"使用单位类型：{role.label}")
 
     def _show_role_actions(self) -> None:
         """转发审核结果 is a 主管部门's; the list's right-click menu offers it there beside 审核."""
-        supervisor = self.role() == installation.SUPERVISOR
+        supervisor = self.role() is Role.SUPERVISOR
         self.relay_action.setVisible(supervisor)
         if supervisor and self.relay_action not in self.table.actions():
             self.table.addActions([self.review_action, self.relay_action])
@@ -760,10 +761,10 @@ class MainWindow(QMainWindow):
         """What 新建 (Ctrl+N) starts in the section shown; the others are in its drop-down."""
         key = self.form_kind()
         if key == MONITORING:
-            return "project_monitoring"
+            return kinds.PROJECT_MONITORING
         if key == EVALUATION:
-            return "evaluation_report" if self.role() == installation.FINANCE else "self_report"
-        return DECLARATION
+            return kinds.EVALUATION_REPORT if self.role() is Role.FINANCE else kinds.SELF_REPORT
+        return kinds.DECLARATION
 
     def new_form(self) -> FormRecord | None:
         """新建: the section's usual form (a declaration, a project monitoring table, a 绩效报告 or,

@@ -31,6 +31,7 @@ from perfdesk.domain.lifecycle import Status
 from perfdesk.domain.registry import EVALUATION_FORMS, get_form
 from perfdesk.store.records import FormRecord, UnitRecord
 from perfdesk.ui.help_window import add_help_button
+from perfdesk.domain.form_kinds import DEPT_MONITORING, MONITORING_REPORT, PROJECT_MONITORING
 
 DEFAULT_MONTHS = 6
 # A declaration in one of these states was approved or handed in: offered first, in this order.
@@ -136,7 +137,7 @@ class ProjectMonitoringDialog(_Dialog):
                  parent: QWidget | None = None) -> None:
         super().__init__("newProjectMonitoringDialog", "新建项目支出绩效运行监控表",
                          "监控表按所选申报表批复的资金和绩效指标生成，只需填写执行进度和指标完成情况。", parent, "生成",
-                         "project_monitoring")
+                         PROJECT_MONITORING)
         self._declarations_of, self._unit_names, self._preselect = declarations_of, unit_names or {}, preselect
         self.year_box = QComboBox(self)
         self.year_box.setObjectName("yearBox")
@@ -206,7 +207,7 @@ class DepartmentMonitoringDialog(_Dialog):
     def __init__(self, unit: UnitRecord, year: int, parent: QWidget | None = None) -> None:
         super().__init__("newDeptMonitoringDialog", "新建部门整体支出绩效运行监控表",
                          "监控表带出本单位的主管部门和该年度各申报项目的预算数，其余按监控期间填写。", parent, "生成",
-                         "dept_monitoring")
+                         DEPT_MONITORING)
         self.unit_label = QLabel(unit.name, self)
         self.unit_label.setObjectName("unitLabel")
         self.year = year_box(self, year)
@@ -223,7 +224,7 @@ class MonitoringSourceDialog(_Dialog):
                  unit_names: dict[int, str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__("monitoringSourceDialog", "生成绩效监控分析报告",
                          "报告第二部分（预算执行和绩效目标实现情况）按所选监控表的数据生成，生成后可修改。", parent, "生成",
-                         "monitoring_report")
+                         MONITORING_REPORT)
         self.table_box = QComboBox(self)
         self.table_box.setObjectName("monitoringBox")
         self.table_box.setMinimumContentsLength(28)

@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from perfdesk.domain.registry import ASSESSMENT_FORMS, EX_ANTE_FORMS, SELF_EVALUATION_FORMS
 from perfdesk.errors import UserError
+from perfdesk.domain.form_kinds import (
+    ASSESSMENT_COUNTY, ASSESSMENT_DEPARTMENT, DECLARATION, DEPT_SELF_EVALUATION, EX_ANTE_ASSESSMENT,
+    PROJECT_SELF_EVALUATION)
 
 if TYPE_CHECKING:
     from perfdesk.store.records import FormRecord, UnitRecord
@@ -18,17 +21,17 @@ if TYPE_CHECKING:
 
 # form id → (menu text, object name, tip), as main_window.NEW_FORMS
 ACTIONS = {
-    "project_self_evaluation": ("新建项目支出绩效自评表…", "newProjectSelfEvaluationAction",
+    PROJECT_SELF_EVALUATION: ("新建项目支出绩效自评表…", "newProjectSelfEvaluationAction",
                                 "由已报送的申报表及其最近的监控表生成项目支出绩效自评表"),
-    "dept_self_evaluation": ("新建部门整体支出绩效自评表…", "newDeptSelfEvaluationAction",
+    DEPT_SELF_EVALUATION: ("新建部门整体支出绩效自评表…", "newDeptSelfEvaluationAction",
                              "生成本单位的部门整体支出绩效自评表，带出该年度部门整体监控表的内容"),
-    "assessment_department": ("新建市直部门考核评分表…", "newAssessmentDepartmentAction",
+    ASSESSMENT_DEPARTMENT: ("新建市直部门考核评分表…", "newAssessmentDepartmentAction",
                               "附件8-1 市直部门预算绩效管理工作考核评分表"),
-    "assessment_county": ("新建县（市、区）财政局考核评分表…", "newAssessmentCountyAction",
+    ASSESSMENT_COUNTY: ("新建县（市、区）财政局考核评分表…", "newAssessmentCountyAction",
                           "附件8-2 县（市、区）财政局预算绩效管理工作考核评分表"),
-    "ex_ante_assessment": ("新建事前绩效评估表…", "newExAnteAssessmentAction", "为选中的申报表新建事前绩效评估表"),
+    EX_ANTE_ASSESSMENT: ("新建事前绩效评估表…", "newExAnteAssessmentAction", "为选中的申报表新建事前绩效评估表"),
 }
-FROM_DECLARATION = ("project_self_evaluation", "ex_ante_assessment")
+FROM_DECLARATION = (PROJECT_SELF_EVALUATION, EX_ANTE_ASSESSMENT)
 EVALUATION_TABLES = (*SELF_EVALUATION_FORMS, *ASSESSMENT_FORMS)
 DECLARATION_TABLES = EX_ANTE_FORMS
 
@@ -70,13 +73,13 @@ def start(window: MainWindow, form_id: str, fixed: int | None = None) -> FormRec
         if form_id in FROM_DECLARATION:
             year = fixed or (current.year if current is not None else default_year(window, form_id, unit))
             # the self-evaluation starts from an approved declaration; an ex-ante assessment from any
-            offered = (lambda y: approved_declarations(window.store, unit.id, y)) if form_id == "project_self_evaluation" \
-                else window._declarations_of
+            offered = (lambda y: approved_declarations(window.store, unit.id, y)) \
+                if form_id == PROJECT_SELF_EVALUATION else window._declarations_of
             dialog = new_dialogs.EvaluationFormDialog(form_id, unit, offered, year, unit_of=window._unit_or_none,
                                                       parent=window)
             if fixed is not None:
                 dialog.fix_year(fixed)
-            if current is not None and current.form_id == "declaration":
+            if current is not None and current.form_id == DECLARATION:
                 dialog.choose_declaration(current.id)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None

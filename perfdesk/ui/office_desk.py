@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from perfdesk.domain.lifecycle import Role
 from perfdesk.domain.registry import form_name
 from perfdesk.domain.dates import days_left, format_date
 from perfdesk.domain.tasks import APPROVED, EMPTY, FILTERS, WAITING, Board, Cell, matches
@@ -321,9 +322,7 @@ def show_status_board(win, today: dt.date | None = None) -> StatusBoardWindow:
 
 def show_tasks(win, today: dt.date | None = None):
     """任务 → 下发任务: at a finance office the rounds it sends down (office_rounds), at a unit the tasks it received."""
-    from perfdesk.app import installation
-
-    if win.role() == installation.FINANCE:
+    if win.role() is Role.FINANCE:
         from perfdesk.ui.office_rounds import show_rounds
 
         return show_rounds(win)

@@ -238,4 +238,4 @@ class ReviewDialog(QDialog):
 def reviewable(store: Store, status: Status) -> bool:
     """Whether this installation reviews forms in this status."""
     level = IN_REVIEW.get(status)
-    return level is not None and level in installation.role_enum(store).actors
+    return level is not None and level in installation.role(store).actors

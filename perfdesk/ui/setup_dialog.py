@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk.domain.lifecycle import Role
 from perfdesk.domain.profiles import ProfileError, all_profiles
 from perfdesk.store import Store, StoreError, UnitRecord
 from perfdesk.app import installation
+from perfdesk.domain.form_kinds import DECLARATION
 
 LEVELS = ("市级", "县级")
 
@@ -34,11 +36,11 @@ DIGITS_ONLY = ("code", "supervisor_code")
 SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_code")
 
 
-def asks_supervisor(role: str) -> bool:
-    return role == installation.UNIT
+def asks_supervisor(role: Role) -> bool:
+    return role is Role.UNIT
 
 
-def validate_unit(values: dict[str, str], role: str = installation.UNIT) -> tuple[str, str] | None:
+def validate_unit(values: dict[str, str], role: Role = Role.UNIT) -> tuple[str, str] | None:
     """(field, message in Chinese naming the field) for the first problem with the values, or None."""
     labels = {field: label for field, label, _, _ in TEXT_FIELDS}
     asked = [f for f, _, _, _ in TEXT_FIELDS if asks_supervisor(role) or f not in SUPERVISOR_FIELDS]
@@ -66,7 +68,7 @@ def unit_code_problem(supervisor_code: str) -> str | None:
 
     from perfdesk.domain.registry import get_form
 
-    field = get_form("declaration").fields["supervisor_code"]
+    field = get_form(DECLARATION).fields["supervisor_code"]
     if field.pattern and not re.fullmatch(field.pattern, supervisor_code, re.ASCII):
         return f"{field.label}“{supervisor_code}”格式不对：{field.pattern_hint or field.label}。"
     return None
@@ -110,15 +112,15 @@ class UnitSetupDialog(QDialog):
         self.profile_box = QComboBox(self)
         self.profile_box.setObjectName("profile")
         form.addRow("规则配置：", self.profile_box)
-        for role, name in installation.ROLE_NAMES.items():
-            self.role_box.addItem(name, role)
+        for role in Role:
+            self.role_box.addItem(role.label, role.value)
         if installation.has_settings(store):
             self.role_box.setToolTip("财政部门可填写表单中“由财政部门填写”的栏目（如审核意见），预算单位不能填写")
             try:
                 current = installation.role(store)
             except StoreError:
-                current = installation.UNIT
-            self.role_box.setCurrentIndex(max(self.role_box.findData(current), 0))
+                current = Role.UNIT
+            self.role_box.setCurrentIndex(max(self.role_box.findData(current.value), 0))
         else:
             self.role_box.setEnabled(False)
             self.role_box.setToolTip("此数据库不能保存使用单位类型，按预算单位使用")
@@ -170,9 +172,8 @@ class UnitSetupDialog(QDialog):
         values["profile"] = self.profile_box.currentData() or ""
         return values
 
-    def chosen_role(self) -> str:
-        """installation.UNIT (预算单位) or installation.FINANCE (财政部门)."""
-        return self.role_box.currentData() or installation.UNIT
+    def chosen_role(self) -> Role:
+        return Role(self.role_box.currentData() or Role.UNIT)
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)

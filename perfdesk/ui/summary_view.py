@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from perfdesk.domain import money
+from perfdesk.domain.figures import DECLARATION, EVALUATION, MONITORING  # the rounds' 汇总
 from perfdesk.ui.help_window import add_help_button
 from perfdesk.ui.runner import runner_for
 from perfdesk.ui.screen_fit import open_within_screen
 
 PALETTE = ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#7f8c8d"]
 LONG_TEXT_WIDTH = 320  # pixels: about twenty characters a line
-KIND_NAMES = {"declaration": "申报汇总", "monitoring": "监控汇总", "evaluation": "评价汇总", "results": "结果应用清单"}
+KIND_NAMES = {DECLARATION: "申报汇总", MONITORING: "监控汇总", EVALUATION: "评价汇总", "results": "结果应用清单"}
 
 
 class ChartWidget(QWidget):

@@ -144,9 +144,6 @@ class ChecksDock(QDockWidget):
     def _focused_code(self) -> str | None:
         return next((w.code for w in self._widgets.values() if w.edit.hasFocus()), None)
 
-    def explanation_edit(self, code: str) -> QLineEdit | None:
-        return next((w.edit for w in self._widgets.values() if w.code == code), None)
-
     def _item_activated(self, item: QListWidgetItem) -> None:
         row = self.list.row(item)
         if 0 <= row < len(self._findings):

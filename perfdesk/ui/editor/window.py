@@ -35,7 +35,8 @@ from perfdesk.domain import money
 from perfdesk.domain.checks import run_checks
 from perfdesk.domain.deadlines import DUE_FROM
 from perfdesk.domain.document import column_total, scored_total
-from perfdesk.domain.findings import EXPLANATIONS_KEY, Finding, Severity
+from perfdesk.domain.findings import EXPLANATIONS_KEY, SOURCE_KEY, Finding, Severity
+from perfdesk.domain.form_kinds import DECLARATION, FEEDBACK_KIND, MONITORING_KIND, MONITORING_REPORT, RECTIFICATION
 from perfdesk.domain.returned import returned_findings
 from perfdesk.domain.monitoring import Alert, report_parts
 from perfdesk.domain.registry import form_of
@@ -64,9 +65,7 @@ CHECK_DELAY_MS = 200  # findings follow typing within 300 ms without re-checking
 _TABLE_EDITORS = {"rows": RowTableEditor, "fixed": RowTableEditor, "tree": FundTableEditor,
                   "indicators": IndicatorEditor}
 # Kinds whose record title is the form's 项目名称 (a monitoring table keeps “…（1-6月监控）”).
-_TITLE_FOLLOWS_NAME = {"declaration": "project_name"}
-# 绩效监控分析报告 part 二, as `monitoring_operations.start_report` first fills it from the table.
-SOURCE_KEY = "_source"
+_TITLE_FOLLOWS_NAME = {DECLARATION: "project_name"}
 # Computed cells of the layout: object name and how the value is read out.
 _COMPUTED_NAMES = {"total": "totalScore", "grade": "gradeLabel", "consequence": "consequenceLabel"}
 NOT_COMPUTED = "—"
@@ -77,7 +76,7 @@ class FormEditor(QMainWindow):
 
     saved = Signal(int)
 
-    def __init__(self, store: Store, form_instance_id: int, *, role: str = "unit", autosave_ms: int = 1500,
+    def __init__(self, store: Store, form_instance_id: int, *, role: Role = Role.UNIT, autosave_ms: int = 1500,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.role = store, role
@@ -111,9 +110,9 @@ class FormEditor(QMainWindow):
         self.checks_dock = ChecksDock(self)
         self.checks_dock.edit_filter = self.keys
         # 绩效预警 for the monitoring tables; the due date for every form that has one.
-        self.alerts_dock = AlertsDock(self) if self.form.raw_kind == "monitoring" else None
+        self.alerts_dock = AlertsDock(self) if self.form.raw_kind == MONITORING_KIND else None
         self.due_label: QLabel | None = self.alerts_dock.due if self.alerts_dock is not None else None
-        has_deadline = self.form.raw_kind in ("feedback", "rectification") or self._deadline() is not None
+        has_deadline = self.form.raw_kind in (FEEDBACK_KIND, RECTIFICATION) or self._deadline() is not None
         if self.due_label is None and has_deadline:
             self.due_label = due_label(self)
         self._build_form()
@@ -354,7 +353,7 @@ class FormEditor(QMainWindow):
         if self.due_label is not None and self.alerts_dock is None:
             parts.append(self.due_label)
         self.regenerate_button: QPushButton | None = None
-        if self.form.raw_kind == "monitoring_report":
+        if self.form.raw_kind == MONITORING_REPORT:
             button = QPushButton("按监控表重新生成", self)
             button.setObjectName("regenerateButton")
             source = self._report_source()
@@ -552,7 +551,7 @@ class FormEditor(QMainWindow):
             self._say(f"无法读取来源监控表：{exc}", error=True)
             return False
         source_form = form_of(source)
-        if source_form.raw_kind != "monitoring":
+        if source_form.raw_kind != MONITORING_KIND:
             self._say(f"来源表单“{source.title}”不是运行监控表，无法重新生成", error=True)
             return False
         stack = self.model.undo_stack
@@ -566,7 +565,7 @@ class FormEditor(QMainWindow):
     def _report_source(self) -> int | None:
         """The monitoring table this report was started from (`_source.monitoring`), if any."""
         source = self.model.data.get(SOURCE_KEY)
-        value = source.get("monitoring") if isinstance(source, dict) else None
+        value = source.get(MONITORING_KIND) if isinstance(source, dict) else None
         if isinstance(value, str) and value.isdigit():
             value = int(value)
         return value if isinstance(value, int) and not isinstance(value, bool) else None

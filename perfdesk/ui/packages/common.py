@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 from perfdesk.store import Store, StoreError, UnitRecord
 from perfdesk.ui.runner import Job, JobContext, runner_for
 
-ROLES = {"unit": "单位", "supervisor": "主管部门", "office": "财政部门"}
 TRUST_SOURCES = {"registration": "按登记表登记", "first-import": "首次导入时确认"}
 IDENTITY_SOURCES = {"self-issued": "本单位自行生成（自签名证书）", "pkcs12": "认证机构颁发（PKCS#12 导入）"}
 

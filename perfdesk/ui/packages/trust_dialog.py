@@ -24,7 +24,8 @@ from perfdesk.errors import UserError
 from perfdesk.store import Store, TrustRecord
 from perfdesk.ui.packages import prompts
 from perfdesk.ui.screen_fit import open_within_screen
-from perfdesk.ui.packages.common import ROLES, TRUST_SOURCES, PackageDialog, close_buttons, when
+from perfdesk.store.records import KEY_ROLE_NAMES
+from perfdesk.ui.packages.common import TRUST_SOURCES, PackageDialog, close_buttons, when
 
 HEADERS = ("类别", "名称", "编码", "公钥指纹", "登记方式", "登记时间")
 COL_FINGERPRINT = 3
@@ -58,7 +59,7 @@ class TrustDialog(PackageDialog):
         form = QFormLayout(box)
         self.role_combo = QComboBox(box)
         self.role_combo.setObjectName("roleCombo")
-        for role, label in ROLES.items():
+        for role, label in KEY_ROLE_NAMES.items():
             self.role_combo.addItem(label, role)
         self.code_edit = QLineEdit(box)
         self.code_edit.setObjectName("codeEdit")
@@ -108,7 +109,7 @@ class TrustDialog(PackageDialog):
             self._rows = []
         self.table.setRowCount(len(self._rows))
         for r, record in enumerate(self._rows):
-            cells = (ROLES.get(record.role, record.role), record.unit_name, record.unit_code,
+            cells = (KEY_ROLE_NAMES.get(record.role, record.role), record.unit_name, record.unit_code,
                      keys.grouped(record.fingerprint), TRUST_SOURCES.get(record.source, record.source),
                      when(record.added_at))
             for c, text in enumerate(cells):
@@ -157,7 +158,7 @@ class TrustDialog(PackageDialog):
         self.fingerprint_edit.clear()
         self.reload()
         self.changed.emit()
-        who = ROLES.get(record.role, record.role)
+        who = KEY_ROLE_NAMES.get(record.role, record.role)
         self.show_info(f"已登记{who}“{record.unit_name}”（{record.unit_code}）的公钥：{keys.grouped(fp)}")
 
     def remove_selected(self) -> None:
@@ -167,7 +168,7 @@ class TrustDialog(PackageDialog):
         record = self.selected()
         if record is None:
             return
-        who = ROLES.get(record.role, record.role)
+        who = KEY_ROLE_NAMES.get(record.role, record.role)
         if not prompts.confirm(self, "移除公钥",
                                f"确定移除{who}“{record.unit_name}”（{record.unit_code}）的公钥吗？\n"
                                f"{keys.grouped(record.fingerprint)}\n\n"

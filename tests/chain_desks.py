@@ -119,7 +119,7 @@ class Desk:
         self.qtbot.keyClicks(dialog.target_edit, str(target))
         self.qtbot.keyClicks(dialog.passphrase_edit, self.passphrase)
         dialog.generate_button.click()
-        self.qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=WAIT)
+        self.qtbot.waitUntil(lambda: not dialog.is_working(), timeout=WAIT)
         assert target.is_file(), dialog.message.text()
         assert str(target) in dialog.message.text()
         dialog.reject()
@@ -134,7 +134,7 @@ class Desk:
         trigger(self.win, "importPackagesAction")
         dialog = self.dialog("importDialog")
         dialog.files_button.click()
-        self.qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=WAIT)
+        self.qtbot.waitUntil(lambda: not dialog.is_working(), timeout=WAIT)
         [(name, result, reason)] = dialog.results()
         assert result in ("已导入", "已更新"), f"{self.name} refused {name}: {reason}"
         dialog.reject()

@@ -14,7 +14,7 @@ from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton  # noqa: E402
 
-from perfdesk.ui import batch_print_dialog, dialogs, jobs  # noqa: E402
+from perfdesk.ui import batch_print_dialog, dialogs, runner as jobs  # noqa: E402
 from gui_support import select, trigger  # noqa: E402
 
 

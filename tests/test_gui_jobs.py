@@ -1,4 +1,4 @@
-"""The one runner for GUI work off the GUI thread (perfdesk/ui/jobs.py), as the clerk meets it: the
+"""The one runner for GUI work off the GUI thread (perfdesk/ui/runner.py), as the clerk meets it: the
 progress dialog follows the work, 取消 stops it before the next item, a failure is told in Chinese,
 the end comes once, and the forms the work wrote show afresh in the list without reading it again."""
 
@@ -17,7 +17,15 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidge
 from perfdesk.domain.lifecycle import EDITABLE  # noqa: E402
 from perfdesk.app.operations import OperationError  # noqa: E402
 from perfdesk.ui.form_list_model import COL_TITLE  # noqa: E402
-from perfdesk.ui.jobs import Job  # noqa: E402
+from perfdesk.ui.runner import Job  # noqa: E402
+
+
+def list_reads(monkeypatch, window) -> list:
+    """Each reading of the whole list the window asks its runner for from now on (and does not do)."""
+    loads, query = [], window.runner.query
+    monkeypatch.setattr(window.runner, "query", lambda kind, *args, **options: loads.append(kind) if kind == "list"
+                        else query(kind, *args, **options))
+    return loads
 
 
 @pytest.fixture
@@ -131,8 +139,7 @@ def test_a_failure_in_the_work_is_told_in_chinese_not_raised(qtbot, parent):
 def test_the_forms_a_job_wrote_show_afresh_without_reading_the_list_again(qtbot, monkeypatch, demo_store, window):
     form = next(r for r in window.listed_records() if r.status in EDITABLE)
     others = {r.id: r.title for r in window.listed_records() if r.id != form.id}
-    loads = []
-    monkeypatch.setattr(window.loader, "load", lambda *a: loads.append(a))
+    loads = list_reads(monkeypatch, window)
 
     def rename(context):
         stored = demo_store.get_form(form.id)
@@ -162,8 +169,7 @@ def test_a_review_decision_shows_in_its_row_without_reading_the_list_again(qtbot
     window = request.getfixturevalue("window")  # the conftest's, opened once the role and the key are set
     form_id = select(window, "2027年校园网络升级项目")
     before = window.current_record().status.display
-    loads = []
-    monkeypatch.setattr(window.loader, "load", lambda *a: loads.append(a))
+    loads = list_reads(monkeypatch, window)
     dialog = window.review_form()
     assert isinstance(dialog, ReviewDialog)
     dialog.give_back.setChecked(True)

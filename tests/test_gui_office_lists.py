@@ -128,7 +128,7 @@ def test_the_results_list_sets_each_amount_beside_its_grade(qtbot, office_win, t
     window.year.setValue(round_year(TODAY))
     window.kind.setCurrentIndex(window.kind.findData("results"))
     qtbot.waitUntil(lambda: window.composed is not None and window.composed.table.kind == "results"
-                    and not window.is_busy(), timeout=20_000)
+                    and not window.is_working(), timeout=20_000)
     table = window.tabs.widget(0)
     labels = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     grade = labels.index("等次")

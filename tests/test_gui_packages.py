@@ -4,7 +4,7 @@ cancelling between packages), the inbox and 验证….
 
 The unit's and the office's stores come from test_package_support's world (copied per test).
 File dialogs and passphrase prompts are answered by replacing the functions in
-perfdesk.ui.packages.prompts; work in threads is awaited with the dialog's is_busy()."""
+perfdesk.ui.packages.prompts; work in threads is awaited with the dialog's is_working()."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from perfdesk.ui.packages import (
     export_package, import_packages, prompts, show_identity, show_inbox, show_trust_registry)
 from perfdesk.ui.packages.common import installation_unit  # noqa: E402
 from perfdesk.ui.packages.passphrase import NewPassphraseDialog  # noqa: E402
+from perfdesk.ui.runner import runner_for  # noqa: E402
 from test_package_support import (  # noqa: E402, F401 - fixtures
     REPAIR,
     UNIT_CODE,
@@ -54,7 +55,7 @@ def shown(qtbot, dialog):
 
 
 def settle(qtbot, dialog):
-    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=WAIT)
+    qtbot.waitUntil(lambda: not dialog.is_working(), timeout=WAIT)
     return dialog
 
 
@@ -216,7 +217,7 @@ def test_a_form_with_errors_shows_the_refusal_and_cannot_be_packaged(qtbot, stor
     assert not dialog.generate_button.isEnabled()
     dialog.passphrase_edit.setText(UNIT_PASS)
     dialog.generate()
-    assert not dialog.is_busy() and not list(tmp_path.rglob("*.pdpkg"))
+    assert not dialog.is_working() and not list(tmp_path.rglob("*.pdpkg"))
 
 
 def test_packaging_needs_a_signing_key(qtbot, demo_store):
@@ -230,8 +231,8 @@ def test_packaging_a_valid_form_writes_a_package_that_verifies(qtbot, stores, mo
     dialog = shown(qtbot, export_package(None, unit, form_id))
     assert not dialog.refusal_text.isVisible() and dialog.generate_button.isEnabled()
     assert dialog.target_edit.text().endswith(f"{UNIT_CODE}_{TRAINING}_v1.pdpkg")  # the core's name
-    packaged = []
-    dialog.packaged.connect(packaged.append)
+    packaged = []  # what the runner reported changed (the list and open editors follow it)
+    runner_for(dialog).forms_changed.connect(packaged.append)
 
     target = tmp_path / "U盘" / "培训"
     answer(monkeypatch, "save_file", target)
@@ -251,13 +252,13 @@ def test_packaging_a_valid_form_writes_a_package_that_verifies(qtbot, stores, mo
     dialog.attach_button.click()
     dialog.passphrase_edit.setText(UNIT_PASS)
     dialog.generate_button.click()
-    assert dialog.is_busy() and not dialog.generate_button.isEnabled()
+    assert dialog.is_working() and not dialog.generate_button.isEnabled()
     settle(qtbot, dialog)
     written = tmp_path / "U盘" / "培训.pdpkg"
     verified = verify_package(written.read_bytes(), check_pdf=True)
     assert verified.signer_name == UNIT_NAME and verified.manifest.title == TRAINING
     assert "attachments/说明.txt" in verified.manifest.members and verified.pdf.intact
-    assert str(written) in dialog.message.text() and packaged == [form_id]
+    assert str(written) in dialog.message.text() and packaged == [frozenset({form_id})]
     assert unit.get_form(form_id).status.label == "已报送"
     assert not dialog.generate_button.isEnabled() and dialog.passphrase_edit.text() == ""
 
@@ -273,15 +274,16 @@ def test_import_reports_imported_then_duplicate_then_a_tampered_copy_rejected(qt
     package.write_bytes(world.package)
     dialog = shown(qtbot, import_packages(None, office))
     assert dialog.objectName() == "importDialog"
-    imported = []
-    dialog.imported.connect(lambda: imported.append(True))
+    imported = []  # what the runner reported changed
+    runner_for(dialog).forms_changed.connect(imported.append)
 
     answer(monkeypatch, "open_files", [package])
     dialog.files_button.click()
     assert dialog.findChild(type(dialog.job.dialog), "progressDialog") is dialog.job.dialog
     settle(qtbot, dialog)
     assert dialog.results()[0][:2] == ("v1.pdpkg", "已导入") and cells(dialog.table, 0)[1] == "已导入"
-    assert imported == [True] and [f.title for f in office.list_forms()] == [REPAIR]
+    assert [f.title for f in office.list_forms()] == [REPAIR]
+    assert imported == [frozenset(f.id for f in office.list_forms())]
 
     (tmp_path / "u" / "v1_copy.pdpkg").write_bytes(tampered(world.package))
     answer(monkeypatch, "choose_folder", tmp_path / "u")
@@ -291,7 +293,7 @@ def test_import_reports_imported_then_duplicate_then_a_tampered_copy_rejected(qt
     assert rows["v1.pdpkg"][0] == "已导入过"
     assert rows["v1_copy.pdpkg"] == ("已拒绝", "文件 form.json 与签名清单不符（内容被改动过），已拒绝")
     assert "导入 0 个" in dialog.summary_label.text() and "拒绝 1 个" in dialog.summary_label.text()
-    assert len(office.list_forms()) == 1 and imported == [True]
+    assert len(office.list_forms()) == 1 and len(imported) == 1  # the second import changed no form
 
 
 def test_an_unknown_signer_is_trusted_only_after_confirming(qtbot, world, stores, monkeypatch, tmp_path):

@@ -30,7 +30,7 @@ def round_store(store, demo_templates):
 
 
 def loaded(qtbot, window: SummaryWindow) -> SummaryWindow:
-    qtbot.waitUntil(lambda: window.composed is not None and not window.is_busy(), timeout=20_000)
+    qtbot.waitUntil(lambda: window.composed is not None and not window.is_working(), timeout=20_000)
     return window
 
 
@@ -65,7 +65,7 @@ def test_monitoring_chart_and_export(qtbot, round_store, tmp_path):
     window.show()
     loaded(qtbot, window)
     window.kind.setCurrentIndex(window.kind.findData("monitoring"))
-    qtbot.waitUntil(lambda: window.composed.table.kind == "monitoring" and not window.is_busy(), timeout=20_000)
+    qtbot.waitUntil(lambda: window.composed.table.kind == "monitoring" and not window.is_working(), timeout=20_000)
     chart = window.tabs.currentWidget()
     assert isinstance(chart, ChartWidget) and chart.chart.kind == "bars" and len(chart.chart.values) == 20
     assert chart.chart.reference == 50  # 序时进度 of 1-6月

@@ -72,7 +72,7 @@ def test_cli_import_and_the_import_dialog_share_one_service(qtbot, world, tmp_pa
     qtbot.addWidget(dialog)
     qtbot.waitExposed(dialog)
     dialog.files_button.click()
-    qtbot.waitUntil(lambda: len(calls) == 2 and not dialog.is_busy(), timeout=WAIT)
+    qtbot.waitUntil(lambda: len(calls) == 2 and not dialog.is_working(), timeout=WAIT)
     [(name, shown, reason)] = dialog.results()
     assert (name, shown) == ("v1.pdpkg", "已导入") and REPAIR in reason
     assert [s.unit_code for s in asked] == [UNIT_CODE]

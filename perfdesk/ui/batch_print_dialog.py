@@ -1,6 +1,6 @@
 """文件 → 批量打印…: the forms listed in the main window (its year, kind, status and search chosen
 there), ticked in a chooser, printed into one PDF with a contents page (perfdesk/app/batch_print.py) by
-a Job (perfdesk/ui/jobs.py) behind a progress dialog whose 取消 stops it before the next form.
+a Job (perfdesk/ui/runner.py) behind a progress dialog whose 取消 stops it before the next form.
 
 `install(window, file_menu)` is the one call the main window makes.
 """
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
                                QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from perfdesk.ui import dialogs
-from perfdesk.ui.jobs import Job, JobContext, JobEnd
+from perfdesk.ui.runner import Job, JobContext, JobEnd, runner_for
 from perfdesk.ui.screen_fit import open_within_screen
 
 
@@ -53,9 +53,11 @@ def _print_chosen(window, ids: list[int]) -> Job | None:
 
 def start(window, ids: list[int], path: Path) -> Job:
     store, ids, path = window.store, list(ids), Path(path)
-    job = Job(window, "批量打印", f"正在打印 0/{len(ids)}…", lambda context: print_chosen(store, ids, path, context),
-              cancellable=True, cancel_label="正在取消：当前表单印完即停止，不写入文件…", total=len(ids),
-              label_format="正在打印 {number}/{total}…\n{text}", modal=False, name="batchPrintProgress")
+    job = runner_for(window).job(window, "批量打印", f"正在打印 0/{len(ids)}…",
+                                 lambda context: print_chosen(store, ids, path, context), cancellable=True,
+                                 cancel_label="正在取消：当前表单印完即停止，不写入文件…", total=len(ids),
+                                 label_format="正在打印 {number}/{total}…\n{text}", modal=False,
+                                 name="batchPrintProgress")
     job.ended.connect(lambda end: _show_result(window, end))
     window.batch_print = job
     return job.start()

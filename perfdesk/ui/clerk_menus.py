@@ -139,18 +139,15 @@ def backup(window) -> Path | None:
     from perfdesk.store.backup import backup as write
     import datetime as dt
 
-    from perfdesk.ui.wait_cursor import busy
-
     suggested = dialogs.last_export_dir() / f"perfdesk-备份-{dt.date.today():%Y%m%d}.db"
     path = dialogs.save_file_name(window, "备份数据库", suggested, DB_FILTER)
     if path is None:
         return None
-    try:
-        with busy():
-            written = write(database_url(window), path)
-    except UserError as exc:
-        QMessageBox.warning(window, "无法备份", str(exc))
+    url = database_url(window)
+    end = window.runner.run(window, "无法备份", "正在备份数据库…", lambda _: write(url, path), failure_title="无法备份")
+    if end.error:
         return None
+    written = end.value
     dialogs.remember_export_dir(written.parent)
     window.statusBar().showMessage(f"已备份到：{written}", 10000)
     return written
@@ -254,14 +251,12 @@ def load_demo(window) -> list[int]:
     import datetime as dt
 
     from perfdesk.demo.demo_forms import load_demo as write
-    from perfdesk.ui.wait_cursor import busy
-
-    try:
-        with busy():
-            ids = write(window.store, dt.date.today().year + 1)
-    except UserError as exc:
-        QMessageBox.warning(window, "无法写入示例数据", str(exc))
+    store, year = window.store, dt.date.today().year + 1
+    end = window.runner.run(window, "无法写入示例数据", "正在写入示例数据…", lambda _: write(store, year),
+                            failure_title="无法写入示例数据")
+    if end.error:
         return []
+    ids = end.value
     window.refresh(select=ids[0] if ids else None)
     window.statusBar().showMessage(f"已写入示例数据：{len(ids)} 份表单", 10000)
     return ids

@@ -1,5 +1,6 @@
-"""Reading the form list of one navigation entry (one or several form kinds) in a background thread,
-with each row's due date and 绩效预警 worked out while the documents are still at hand.
+"""Reading the form list of one navigation entry (one or several form kinds), run by the GUI runner as a
+query off the GUI thread, with each row's due date and 绩效预警 worked out while the documents are still
+at hand.
 
 The due dates come from `due_dates.due` and the warnings from `monitoring_operations.alerts`; this
 module only feeds them the units read once per load instead of one database query per row.
@@ -10,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from perfdesk.store.store_errors import DamagedFormError, StoreError
 from perfdesk.ui.form_list_model import NO_FACTS, Facts, build_rows
@@ -93,67 +92,3 @@ def _read(store: Store, year: int | None, form_id: str) -> list:
     if form_id in WITHOUT_DOCUMENT and hasattr(store, "list_summaries"):
         return store.list_summaries(year=year, form_id=form_id)
     return store.list_forms(year=year, form_id=form_id)
-
-
-class _Relay(QObject):
-    done = Signal(int, object)  # (request number, rows)
-    failed = Signal(int, str)
-
-
-class FormListLoader(QObject):
-    """Reads the form list in a background thread: 10,000 forms take seconds to read, mostly
-    decoding the stored documents, and the window must keep painting meanwhile.
-
-    Only the newest request is delivered; a request overtaken before it starts is skipped."""
-
-    loaded = Signal(object)  # rows for FormListModel.set_rows, on the GUI thread
-    failed = Signal(str)
-
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.today: dt.date | None = None  # None: the computer's date at each load (tests may fix it)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._latest = 0  # number of the newest request
-        self._delivered = 0  # number of the request whose result was delivered last
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._deliver)
-        self._relay.failed.connect(self._fail)
-
-    def load(self, year: int | None, form_ids: Sequence[str] | None) -> int:
-        self._latest += 1
-        request, store, relay, today = self._latest, self.store, self._relay, self.today
-        kinds = tuple(form_ids) if form_ids is not None else None
-
-        def work() -> None:
-            if request != self._latest:
-                return  # overtaken by a newer request before it started
-            try:
-                rows = read_rows(store, year, kinds, today)
-            except StoreError as exc:
-                relay.failed.emit(request, str(exc))
-                return
-            relay.done.emit(request, rows)
-
-        self._pool.start(work)
-        return request
-
-    def is_busy(self) -> bool:
-        """True until the newest request's result (or failure) has been delivered."""
-        return self._delivered < self._latest
-
-    @Slot(int, object)
-    def _deliver(self, request: int, rows) -> None:
-        if request == self._latest:
-            self._delivered = request
-            self.loaded.emit(rows)
-
-    @Slot(int, str)
-    def _fail(self, request: int, message: str) -> None:
-        if request == self._latest:
-            self._delivered = request
-            self.failed.emit(message)
-
-    def wait(self, ms: int = 30_000) -> bool:
-        return self._pool.waitForDone(ms)

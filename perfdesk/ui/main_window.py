@@ -56,9 +56,9 @@ from perfdesk.ui.form_list_model import (
     COL_ALERTS, COL_AMOUNT, COL_DUE, COL_ID, COL_KIND, COL_STATUS, COL_TITLE, COL_UNIT, COL_UPDATED, COL_YEAR,
     FormFilterModel, FormListModel, build_rows)
 from perfdesk.ui.list_columns import widest_status
-from perfdesk.ui.list_loader import WITHOUT_DOCUMENT, FormListLoader
+from perfdesk.ui.list_loader import WITHOUT_DOCUMENT
+from perfdesk.ui.runner import Runner
 from perfdesk.ui.screen_fit import open_within_screen
-from perfdesk.ui.wait_cursor import busy
 
 if TYPE_CHECKING:
     from perfdesk.store import FormRecord, Store, UnitRecord
@@ -156,7 +156,8 @@ class MainWindow(QMainWindow):
         self._store = store
         self._open_store = open_store if store is None else None
         self._first_look = first_look if store is None else None
-        self._loader: FormListLoader | None = None
+        self.runner = Runner(self)  # all GUI work, this window's and its dialogs' (runner.runner_for)
+        self.runner.forms_changed.connect(self.show_changed_forms)
         self._pending_select: int | None = None  # form to select once the list has loaded
         self._pending_reveal = False  # clear the search if it hides that form
         self._pending_row: int | None = None  # else the row to select (after a delete)
@@ -291,15 +292,6 @@ class MainWindow(QMainWindow):
             return False
         self._later("office_desk", "show_deadline")()
         return True
-
-    @property
-    def loader(self) -> FormListLoader:
-        """Reads the list in the background; made with the store."""
-        if self._loader is None:
-            self._loader = FormListLoader(self.store, self)
-            self._loader.loaded.connect(self._list_loaded)
-            self._loader.failed.connect(self._list_failed)
-        return self._loader
 
     def _show_first_look(self, look: FirstLook) -> None:
         """Years and the first section's forms as the look found them, as refresh() would show them."""
@@ -589,6 +581,23 @@ class MainWindow(QMainWindow):
         self._fill_years(years, wanted)
         self._load_forms()
 
+    def show_changed_forms(self, form_ids) -> None:
+        """The runner's one report of forms some work changed: exactly their rows, and each open editor of
+        them that holds no unsaved edits, shown as now stored. An editor with unsaved edits keeps them
+        (the clerk's typing is never thrown away) and says so; saving then offers the usual choice."""
+        self.refresh_forms(form_ids)
+        for form_instance_id in sorted(form_ids):
+            editor = self.editors.get(form_instance_id)
+            if editor is None or not hasattr(editor, "show_moved"):
+                continue
+            if editor.has_unsaved_changes():
+                editor.notice.setText("此表单已在别处更改；本窗口的修改尚未保存，保存时将提示如何处理。")
+                continue
+            try:
+                editor.show_moved("")
+            except StoreError:
+                continue  # gone meanwhile (e.g. deleted): the editor says so when it next saves
+
     def refresh_forms(self, form_ids) -> None:
         """Show those forms afresh in the rows they hold (after a job wrote them), without reading
         the whole list again; a form no longer stored leaves the list."""
@@ -598,6 +607,11 @@ class MainWindow(QMainWindow):
             rows, gone = read_rows_of(self.store, form_ids)
         except StoreError as exc:
             self._store_failed(exc)
+            return
+        year, kinds = self.selected_year(), self.form_ids()
+        if any(self.model.row_of(row.record.id) < 0 and year in (None, row.record.year)
+               and (kinds is None or row.record.form_id in kinds) for row in rows):
+            self.refresh()  # a form new to what is shown (imported, restored): its place in the order is the list's
             return
         self.model.update_rows(rows, gone)
         self._update_count()
@@ -618,10 +632,14 @@ class MainWindow(QMainWindow):
             current = self.current_record()  # keep the selection if the form is still listed
             self._pending_select = current.id if current is not None else None
         self.count_label.setText("正在读取表单…")
-        self.loader.load(self.selected_year(), self.form_ids())
+        from perfdesk.ui.list_loader import read_rows
+
+        store, year = self.store, self.selected_year()
+        kinds = tuple(self.form_ids()) if self.form_ids() is not None else None
+        self.runner.query("list", lambda: read_rows(store, year, kinds), self._list_loaded, self._list_failed)
 
     def is_loading(self) -> bool:
-        return self._loader is not None and self._loader.is_busy()
+        return self.runner.querying("list")
 
     def _list_loaded(self, rows) -> None:
         select, reveal, row = self._pending_select, self._pending_reveal, self._pending_row
@@ -813,11 +831,17 @@ class MainWindow(QMainWindow):
                 dialog.fix_year(fixed)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
-            with busy():
-                record = start_project_monitoring(self.store, dialog.declaration().id, dialog.months.value())
+            declaration, months = dialog.declaration().id, dialog.months.value()
         except UserError as exc:
             QMessageBox.warning(self, "无法生成项目监控表", str(exc))
             return None
+        store = self.store
+        end = self.runner.run(self, "无法生成项目监控表", "正在生成项目监控表…",
+                              lambda _: start_project_monitoring(store, declaration, months),
+                              failure_title="无法生成项目监控表")
+        if end.error:
+            return None
+        record = end.value
         return self._show_new(record, f"已生成“{record.title}”，请填写执行进度和指标完成情况")
 
     def new_department_monitoring(self, year: int | None = None) -> FormRecord | None:
@@ -834,12 +858,13 @@ class MainWindow(QMainWindow):
             dialog.fix_year(year)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        try:
-            with busy():
-                record = start_department_monitoring(self.store, unit.id, dialog.year.value(), dialog.months.value())
-        except UserError as exc:
-            QMessageBox.warning(self, "无法生成部门整体监控表", str(exc))
+        store, year, months = self.store, dialog.year.value(), dialog.months.value()
+        end = self.runner.run(self, "无法生成部门整体监控表", "正在生成部门整体监控表…",
+                              lambda _: start_department_monitoring(store, unit.id, year, months),
+                              failure_title="无法生成部门整体监控表")
+        if end.error:
             return None
+        record = end.value
         return self._show_new(record, f"已生成“{record.title}”")
 
     def new_monitoring_report(self, year: int | None = None) -> FormRecord | None:
@@ -859,11 +884,15 @@ class MainWindow(QMainWindow):
                 if dialog.exec() != QDialog.DialogCode.Accepted:
                     return None
                 source = dialog.monitoring()
-            with busy():
-                record = start_report(self.store, source.id)
         except UserError as exc:
             QMessageBox.warning(self, "无法生成监控分析报告", str(exc))
             return None
+        store = self.store
+        end = self.runner.run(self, "无法生成监控分析报告", "正在生成监控分析报告…", lambda _: start_report(store, source.id),
+                              failure_title="无法生成监控分析报告")
+        if end.error:
+            return None
+        record = end.value
         return self._show_new(record, f"已由“{source.title}”生成“{record.title}”，第二部分已按监控表填写")
 
     def new_evaluation_form(self, form_id: str, year: int | None = None) -> FormRecord | None:
@@ -926,9 +955,8 @@ class MainWindow(QMainWindow):
         factory = self._editor_class()
         if factory is None:
             return None
-        try:
-            with busy():
-                editor = factory(self.store, form_instance_id, role=self.role(), parent=self)
+        try:  # widgets are built on the GUI thread: the editor reads its one form as it builds
+            editor = factory(self.store, form_instance_id, role=self.role(), parent=self)
         except UserError as exc:
             QMessageBox.warning(self, "无法打开", str(exc))
             return None
@@ -970,8 +998,8 @@ class MainWindow(QMainWindow):
                     break
         return super().eventFilter(watched, event)
 
-    def _form_saved(self, _form_instance_id: int) -> None:
-        self.refresh()  # new status, amount, title and time; the selection stays
+    def _form_saved(self, form_instance_id: int) -> None:
+        self.refresh_forms([form_instance_id])  # its new status, amount, title and time; no other row
 
     def duplicate_form(self) -> FormRecord | None:
         """复制到新年度: copy the selected declaration into a year the clerk names (default: the next)."""
@@ -986,14 +1014,14 @@ class MainWindow(QMainWindow):
         year = dialogs.ask_year(self, "复制到新年度", f"把“{source.title}”复制到哪个预算年度？", source.year + 1)
         if year is None:
             return None
-        try:
-            from perfdesk.app.operations import duplicate
+        from perfdesk.app.operations import duplicate
 
-            with busy():
-                copy = duplicate(self.store, source.id, year)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法复制", str(exc))
+        store = self.store
+        end = self.runner.run(self, "无法复制", "正在复制…", lambda _: duplicate(store, source.id, year),
+                              failure_title="无法复制")
+        if end.error:
             return None
+        copy = end.value
         shown = self.selected_year()
         self.refresh(select=copy.id, year=shown if shown in (None, year) else year)
         self.statusBar().showMessage(f"已复制为 {year} 年度的草稿“{copy.title}”", 8000)
@@ -1027,7 +1055,6 @@ class MainWindow(QMainWindow):
 
         dialog = RecycleBinDialog(self.store, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(lambda: self.refresh())
         dialog.open()
         return dialog
 
@@ -1075,10 +1102,7 @@ class MainWindow(QMainWindow):
         return self._package_dialog("show_identity")
 
     def import_packages(self):
-        dialog = self._package_dialog("import_packages")
-        if dialog is not None and hasattr(dialog, "imported"):
-            dialog.imported.connect(lambda *_: self.refresh())
-        return dialog
+        return self._package_dialog("import_packages")  # the forms it writes reach the list by forms_changed
 
     def review_form(self):
         """审核 of the selected form, where it waits for a level this installation holds."""
@@ -1118,11 +1142,12 @@ class MainWindow(QMainWindow):
 
     def _moved(self, form_instance_id: int, title: str, outcome: str) -> QMessageBox:
         """After a move from the list: its row afresh, an open editor of the form shown as it now
-        stands, and the clerk told what happened and where the package lies."""
-        self.refresh_forms([form_instance_id])
+        stands (both by the runner's forms_changed), and the clerk told what happened and where the
+        package lies."""
         editor = self.editors.get(form_instance_id)
-        if editor is not None and hasattr(editor, "show_moved"):
-            editor.show_moved(outcome)
+        if editor is not None and hasattr(editor, "notice") and not editor.has_unsaved_changes():
+            editor.notice.setText(outcome)
+            editor.notice.setVisible(bool(outcome))
         self.statusBar().showMessage(outcome.splitlines()[0] if outcome else "", 15000)
         box = QMessageBox(QMessageBox.Icon.Information, title, outcome, QMessageBox.StandardButton.Ok, self)
         box.setObjectName("outcomeBox")
@@ -1136,8 +1161,6 @@ class MainWindow(QMainWindow):
         if record is None:
             return None
         dialog = self._package_dialog("export_package", record.id)
-        if dialog is not None and hasattr(dialog, "packaged"):
-            dialog.packaged.connect(lambda *_: self.refresh())
         return dialog
 
     # --- check, preview, export --------------------------------------------------------
@@ -1170,12 +1193,19 @@ class MainWindow(QMainWindow):
         listed = self._selected_or_warn("预览")
         if listed is None:
             return None
+        store = self.store
+
+        def work(_context):
+            record = store.get_form(listed.id)
+            draft = any(finding.blocks_export for finding in check(store, record))
+            return record, draft, render(store, record).pdf
+
+        end = self.runner.run(self, "无法预览", "正在生成预览…", work, failure_title="无法预览")
+        if end.error:
+            return None
+        record, draft, pdf = end.value
         try:
-            with busy():
-                record = self.store.get_form(listed.id)
-                draft = any(finding.blocks_export for finding in check(self.store, record))
-                pdf = render(self.store, record).pdf
-                dialog = PrintPreviewDialog(pdf, record.title, draft=draft, parent=self)
+            dialog = PrintPreviewDialog(pdf, record.title, draft=draft, parent=self)
         except UserError as exc:
             QMessageBox.warning(self, "无法预览", str(exc))
             return None
@@ -1198,15 +1228,16 @@ class MainWindow(QMainWindow):
             path = path.with_name(f"{path.name}.{kind}")
         from perfdesk.app.operations import export
 
-        try:
-            with busy():
-                findings = export(self.store, listed.id, pdf=path if kind == "pdf" else None,
-                                  xlsx=path if kind == "xlsx" else None)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法导出", str(exc))
+        store = self.store
+
+        def work(_context):  # exporting only notes the form's history: no row or editor changes
+            return export(store, listed.id, pdf=path if kind == "pdf" else None, xlsx=path if kind == "xlsx" else None)
+
+        end = self.runner.run(self, "无法导出", f"正在导出 {path.name}…", work, failure_title="无法导出")
+        if end.error:
             return None
+        findings = end.value
         dialogs.remember_export_dir(path.parent)
-        self.refresh(select=listed.id)
         warnings = sum(1 for finding in findings if finding.severity.value == "warning")
         tail = f"（有 {warnings} 个警告，可在“校验”中查看）" if warnings else ""
         self.statusBar().showMessage(f"已导出：{path}{tail}", 10000)
@@ -1231,7 +1262,6 @@ class MainWindow(QMainWindow):
             return None
         dialogs.remember_export_dir(folder)
         self.batch = batch_export_job(self.store, ids, folder, self)
-        self.batch.forms_changed.connect(self.refresh_forms)
         self.batch.ended.connect(lambda end, folder=folder: self._batch_done(end, folder))
         self.batch.start()
         self._update_actions()
@@ -1286,9 +1316,5 @@ class MainWindow(QMainWindow):
                 return
         if self.library is not None:
             self.library.close()
-        if self.batch is not None and self.batch.is_running():
-            self.batch.cancel()
-            self.batch.wait()
-        if self._loader is not None:
-            self._loader.wait()
+        self.runner.stop()  # a running 批量导出 stops after its current form
         super().closeEvent(event)

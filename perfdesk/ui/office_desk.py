@@ -208,7 +208,7 @@ class StatusBoardWindow(QDialog):
         """Write the 催报 list of the units shown under the current filter off the GUI thread; says how
         many units it lists when done."""
         from perfdesk.app.office_operations import write_chase
-        from perfdesk.ui.jobs import Job
+        from perfdesk.ui.runner import runner_for
 
         task, today, store = self.task(), self.today, self.store
         target = {"pdf": path} if kind == "pdf" else {"xlsx": path}
@@ -218,7 +218,7 @@ class StatusBoardWindow(QDialog):
         def work(context):
             return write_chase(store, task, today, pdf=target.get("pdf"), xlsx=target.get("xlsx"), which=which)
 
-        self.job = Job(self, "催报名单", "正在导出催报名单…", work)
+        self.job = runner_for(self).job(self, "催报名单", "正在导出催报名单…", work)
         # Told beside the matrix, not in a modal box: the clerk goes on reading the matrix.
         self.job.done.connect(lambda n: self.export_note.setText(f"已导出催报名单（{shown}{n} 个单位）：{path}"))
         self.job.failed.connect(lambda why: self.export_note.setText(f"未能导出催报名单：{why}"))

@@ -403,15 +403,19 @@ class OfficeRoundsWindow(QDialog):
         from perfdesk.app.office_operations import export_task
         from perfdesk.package import keys
         from perfdesk.package.identity import load_signer
-        from perfdesk.ui.wait_cursor import busy
+        from perfdesk.ui.runner import runner_for
 
-        try:
-            with busy():
-                signer = load_signer(self.store, own.id, self.passphrase.text())
-                sent = export_task(self.store, task.id, signer, path)
-        except UserError as exc:
-            self.note.setText(f"未能导出任务包：{exc}")
+        store, passphrase = self.store, self.passphrase.text()
+
+        def work(_context):
+            signer = load_signer(store, own.id, passphrase)
+            return signer, export_task(store, task.id, signer, path)
+
+        end = runner_for(self).run(self, "导出任务包", "正在签名并导出任务包…", work)
+        if end.error:
+            self.note.setText(f"未能导出任务包：{end.error}")
             return None
+        signer, sent = end.value
         self.passphrase.clear()
         dialogs.remember_export_dir(path.parent)
         self.load(select=sent.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 from perfdesk.store import FormRecord, Store, StoreError
 from perfdesk.ui import dialogs
 from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.runner import runner_for
 from perfdesk.ui.screen_fit import open_within_screen
 
 HEADERS = ("编号", "年度", "状态", "标题", "删除时间")
 
 
 class RecycleBinDialog(QDialog):
-    changed = Signal()  # a form came back or was deleted for good
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,15 +106,15 @@ class RecycleBinDialog(QDialog):
         self.purge_button.setEnabled(any_selected)
 
     def restore_selected(self) -> None:
-        forms = self.selected()
-        try:
-            for form in forms:
-                self.store.restore_form(form.id)
-        except StoreError as exc:
-            QMessageBox.warning(self, "恢复失败", str(exc))
+        store, ids = self.store, [form.id for form in self.selected()]
+
+        def work(context):  # each restored form is reported at once: a failure later keeps the earlier ones
+            for form_instance_id in ids:
+                store.restore_form(form_instance_id)
+                context.changed(form_instance_id)
+
+        runner_for(self).run(self, "恢复失败", "正在恢复…", work, failure_title="恢复失败")
         self.reload()
-        if forms:
-            self.changed.emit()
 
     def purge_selected(self) -> None:
         forms = self.selected()
@@ -128,5 +128,4 @@ class RecycleBinDialog(QDialog):
                 self.store.purge_form(form.id)
         except StoreError as exc:
             QMessageBox.warning(self, "彻底删除失败", str(exc))
-        self.reload()
-        self.changed.emit()
+        self.reload()  # forms in the bin are listed nowhere else: no row to refresh

@@ -17,6 +17,7 @@ from perfdesk.store import Store
 from perfdesk.ui import dialogs
 from perfdesk.app import installation
 from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.runner import runner_for
 from perfdesk.ui.screen_fit import open_within_screen
 
 
@@ -127,12 +128,21 @@ class RelayDialog(QDialog):
         note = self.note.toPlainText().strip()
         try:
             unit = installation.own_unit(self.store)
-            if unit is None:
-                raise ValueError("本机还没有设置单位：请先在“设置 → 单位设置”中填写本部门")
-            signer = load_signer(self.store, unit.id, self.passphrase.text())
-            relay(self.store, self.record.id, signer, target, note=note)
-        except (UserError, ValueError) as exc:
+        except UserError as exc:
             self.show_error(str(exc))
+            return
+        if unit is None:
+            self.show_error("本机还没有设置单位：请先在“设置 → 单位设置”中填写本部门")
+            return
+        store, form_instance_id, passphrase = self.store, self.record.id, self.passphrase.text()
+
+        def work(context):  # signing and writing the package, off the GUI thread
+            relay(store, form_instance_id, load_signer(store, unit.id, passphrase), target, note=note)
+            context.changed(form_instance_id)
+
+        end = runner_for(self).run(self, "转发审核结果", "正在签名并写出转发数据包…", work)
+        if end.error:
+            self.show_error(end.error)
             return
         dialogs.remember_export_dir(target.parent)
         self.outcome = move_outcome.relay(self.store, self.record.id, target, note)

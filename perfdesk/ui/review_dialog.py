@@ -19,6 +19,7 @@ from perfdesk.errors import UserError
 from perfdesk.store import Store
 from perfdesk.app import installation
 from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.runner import runner_for
 from perfdesk.ui.screen_fit import open_within_screen
 
 
@@ -195,22 +196,38 @@ class ReviewDialog(QDialog):
         if self.decision() == "approve" and not self.opinion.toPlainText().strip():
             self.show_error(f"{self.level.label if self.level else ''}审核通过须填写审核意见：请在“审核意见”框中填写")
             return
-        try:
-            signer, target = None, None
-            if self.sends():
+        unit, target = None, None
+        if self.sends():
+            try:
                 unit = installation.own_unit(self.store)
-                if unit is None:
-                    raise ValueError("本机还没有设置单位")
-                signer = load_signer(self.store, unit.id, self.passphrase.text())
-                target = Path(self.target.text().strip())
-            amounts = {k: e.text().strip() for k, e in self.actual.items() if e.text().strip()}
-            decided = decide(self.store, self.record.id, signer, decision=self.decision(),
-                   opinion=self.opinion.toPlainText(), reviewer=self.reviewer.text(),
-                   letter=self.letter.toPlainText(), reasons=self.reasons_given(),
-                   finance=actual_cells(self.record, amounts) if amounts else {}, target=target)
+            except UserError as exc:
+                self.show_error(str(exc))
+                return
+            if unit is None:
+                self.show_error("本机还没有设置单位")
+                return
+            target = Path(self.target.text().strip())
+        amounts = {k: e.text().strip() for k, e in self.actual.items() if e.text().strip()}
+        try:
+            finance = actual_cells(self.record, amounts) if amounts else {}
         except (UserError, ValueError) as exc:
             self.show_error(str(exc))
             return
+        store, record, passphrase = self.store, self.record, self.passphrase.text()
+        choice = dict(decision=self.decision(), opinion=self.opinion.toPlainText(), reviewer=self.reviewer.text(),
+                      letter=self.letter.toPlainText(), reasons=self.reasons_given(), finance=finance, target=target)
+
+        def work(context):  # signing (the key's passphrase) and writing the package, off the GUI thread
+            signer = load_signer(store, unit.id, passphrase) if unit is not None else None
+            decided = decide(store, record.id, signer, **choice)
+            context.changed(record.id)
+            return decided
+
+        end = runner_for(self).run(self, "审核", "正在保存审核决定…", work)
+        if end.error:
+            self.show_error(end.error)
+            return
+        decided = end.value
         from perfdesk.ui import move_outcome
 
         self.outcome = move_outcome.decision(self.store, decided, target)  # what the clerk is told next

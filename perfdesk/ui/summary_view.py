@@ -4,7 +4,8 @@ exported as PDF (with the charts) or Excel.
 The charts are painted with Qt's own QPainter: PySide6-Essentials has no QtCharts, and the three kinds
 needed (bars with a reference line, columns, a pie) are a few dozen lines of painting; pyqtgraph would add
 a dependency (and numpy) for plots that do not need its interactivity, and WebEngine is not available.
-Composing and exporting run in a background thread; the window stays live and says what it did.
+Composing is a query of the GUI runner (the newest choice wins), exporting its long work; the window
+stays live and says what it did.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from perfdesk.domain import money
 from perfdesk.domain.figures import DECLARATION, EVALUATION, MONITORING  # the rounds' 汇总
 from perfdesk.ui.help_window import add_help_button
-from perfdesk.ui.jobs import failure_text
+from perfdesk.ui.runner import runner_for
 from perfdesk.ui.screen_fit import open_within_screen
 
 PALETTE = ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#7f8c8d"]
@@ -126,12 +127,6 @@ class ChartWidget(QWidget):
         painter.drawText(QPointF(x + 24, y + len(shown) * 28 + 12), f"合计　{money.format_amount(total)} {chart.unit}")
 
 
-class _Relay(QObject):
-    composed = Signal(int, object)
-    failed = Signal(int, str)
-    written = Signal(str)
-
-
 class SummaryWindow(QDialog):
     """The 汇总 chosen (kind, year, by unit or 主管部门, month of the monitoring round), its first table and
     its charts; 导出 writes the PDF (table and charts) or the Excel workbook."""
@@ -144,13 +139,9 @@ class SummaryWindow(QDialog):
 
         self.store = store
         self.composed = None
-        self._request = 0
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _Relay(self)
-        self._relay.composed.connect(self._show)
-        self._relay.failed.connect(self._fail)
-        self._relay.written.connect(self._written)
+        self.runner = runner_for(parent)
+        self._query = f"summary-{id(self)}"  # this window's own kind: another 汇总 window is not overtaken
+        self._export = None  # the running or last export Job
         self.setWindowTitle("汇总与图表")
         self.setObjectName("summaryWindow")
         open_within_screen(self, 1100, 720)
@@ -197,31 +188,20 @@ class SummaryWindow(QDialog):
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.compose()
 
-    def is_busy(self) -> bool:
-        return self._pool.activeThreadCount() > 0
+    def is_working(self) -> bool:
+        return self.runner.querying(self._query) or (self._export is not None and self._export.end is None)
 
     @Slot()
     def compose(self) -> None:
         from perfdesk.app.summary_operations import compose_summary
 
-        self._request += 1
-        request, store, relay = self._request, self.store, self._relay
-        kind, year, months = self.kind.currentData(), self.year.value(), self.months.value()
+        store, kind, year, months = self.store, self.kind.currentData(), self.year.value(), self.months.value()
         by_dept = bool(self.by.currentData())
         self.status.setText("正在汇总…")
+        self.runner.query(self._query, lambda: compose_summary(store, kind, year, by_supervisor=by_dept, months=months),
+                          self._show, self._fail, owner=self)
 
-        def work() -> None:
-            try:
-                relay.composed.emit(request, compose_summary(store, kind, year, by_supervisor=by_dept, months=months))
-            except Exception as exc:  # noqa: BLE001 - else the window says 正在汇总… for ever
-                relay.failed.emit(request, failure_text(exc))
-
-        self._pool.start(work)
-
-    @Slot(int, object)
-    def _show(self, request: int, composed) -> None:
-        if request != self._request:
-            return  # overtaken by a newer choice
+    def _show(self, composed) -> None:
         self.composed = composed
         self.tabs.clear()
         form, summary = composed.table.form, composed.summary
@@ -260,11 +240,9 @@ class SummaryWindow(QDialog):
         view.resizeRowsToContents()
         return view
 
-    @Slot(int, str)
-    def _fail(self, request: int, message: str) -> None:
-        if request == self._request:
-            self.status.setText(message)
-            self.loaded.emit()
+    def _fail(self, message: str) -> None:
+        self.status.setText(message)
+        self.loaded.emit()
 
     def export(self, kind: str, target: Path | None = None) -> None:
         from perfdesk.app.summary_operations import write
@@ -277,18 +255,10 @@ class SummaryWindow(QDialog):
             if not name:
                 return
             target = Path(name)
-        composed, relay = self.composed, self._relay
+        composed = self.composed
         self.status.setText(f"正在导出 {target.name}…")
-
-        def work() -> None:
-            try:
-                write(composed, pdf=target if kind == "pdf" else None, xlsx=target if kind == "xlsx" else None)
-                relay.written.emit(f"已导出：{target}")
-            except Exception as exc:  # noqa: BLE001 - else the window says 正在导出… for ever
-                relay.written.emit(failure_text(exc))
-
-        self._pool.start(work)
-
-    @Slot(str)
-    def _written(self, message: str) -> None:
-        self.status.setText(message)
+        self._export = self.runner.job(self, "导出汇总表", f"正在导出 {target.name}…", lambda _: write(
+            composed, pdf=target if kind == "pdf" else None, xlsx=target if kind == "xlsx" else None), modal=False)
+        self._export.done.connect(lambda _value: self.status.setText(f"已导出：{target}"))
+        self._export.failed.connect(self.status.setText)
+        self._export.start()

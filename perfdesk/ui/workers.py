@@ -1,5 +1,5 @@
 """批量导出: every listed form that passes its checks, written into one folder by a Job
-(perfdesk/ui/jobs.py) behind a progress dialog that can cancel it, then a summary the clerk closes."""
+(perfdesk/ui/runner.py) behind a progress dialog that can cancel it, then a summary the clerk closes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from perfdesk.errors import UserError
 from perfdesk.app.operations import check, export
 from perfdesk.store import Store
 from perfdesk.ui.dialogs import safe_file_name
-from perfdesk.ui.jobs import Job, JobContext
+from perfdesk.ui.runner import Job, JobContext, runner_for
 
 
 def batch_file_stem(form_instance_id: int, title: str) -> str:
@@ -69,9 +69,10 @@ def export_forms(store: Store, form_ids: list[int], folder: Path, context: JobCo
 def batch_export_job(store: Store, form_ids: list[int], folder: Path, parent: QWidget) -> Job:
     """批量导出 behind a cancellable progress dialog, to start once connected; `done(BatchResult)` follows."""
     ids, total = list(form_ids), len(form_ids)
-    return Job(parent, "批量导出", f"正在导出 0/{total}…", lambda context: export_forms(store, ids, folder, context),
-               cancellable=True, cancel_label="正在取消：导出完当前表单后停止…", total=total,
-               label_format="正在导出 {number}/{total}…\n{text}", modal=False)
+    return runner_for(parent).job(parent, "批量导出", f"正在导出 0/{total}…",
+                                  lambda context: export_forms(store, ids, folder, context),
+                                  cancellable=True, cancel_label="正在取消：导出完当前表单后停止…", total=total,
+                                  label_format="正在导出 {number}/{total}…\n{text}", modal=False)
 
 
 def show_summary(parent: QWidget, result: BatchResult, folder: Path) -> QMessageBox:

@@ -25,6 +25,7 @@ from perfdesk.domain.document import display
 from perfdesk.errors import UserError
 from perfdesk.ui import dialogs
 from perfdesk.ui.editor.table_part import TablePart
+from perfdesk.ui.runner import runner_for
 
 
 def install(editor, file_menu, edit_menu) -> None:
@@ -75,10 +76,11 @@ def export_file(editor, kind: str, path: Path | None = None) -> Path | None:
             return None
     if path.suffix.lower() != f".{kind}":
         path = path.with_name(f"{path.name}.{kind}")
-    try:
-        export(editor.store, editor.record.id, pdf=path if kind == "pdf" else None, xlsx=path if kind == "xlsx" else None)
-    except UserError as exc:
-        QMessageBox.warning(editor, "无法导出", str(exc))
+    store, form_instance_id = editor.store, editor.record.id
+    end = runner_for(editor).run(editor, "无法导出", f"正在导出 {path.name}…", lambda _: export(
+        store, form_instance_id, pdf=path if kind == "pdf" else None, xlsx=path if kind == "xlsx" else None),
+        failure_title="无法导出")  # the same runner, dialog and message as 导出 in the main window
+    if end.error:
         return None
     dialogs.remember_export_dir(path.parent)
     editor.statusBar().showMessage(f"已导出：{path}", 10000)
@@ -95,10 +97,10 @@ def export_template(editor, path: Path | None = None) -> Path | None:
         path = dialogs.save_file_name(editor, "导出 Excel 填报模板", suggested, "Excel 工作簿 (*.xlsx)")
         if path is None:
             return None
-    try:
-        write(editor.store, editor.record.id, path)
-    except UserError as exc:
-        QMessageBox.warning(editor, "无法导出模板", str(exc))
+    store, form_instance_id = editor.store, editor.record.id
+    end = runner_for(editor).run(editor, "无法导出模板", f"正在导出 {path.name}…",
+                                 lambda _: write(store, form_instance_id, path), failure_title="无法导出模板")
+    if end.error:
         return None
     dialogs.remember_export_dir(path.parent)
     editor.statusBar().showMessage(f"已导出填报模板：{path}", 10000)

@@ -59,6 +59,7 @@ from perfdesk.ui.editor.row_tables import RowTableEditor
 from perfdesk.ui.editor.sections import Computed, build_section, plan_sections
 from perfdesk.ui.editor.status_banner import StatusBanner
 from perfdesk.ui.editor.table_part import TablePart
+from perfdesk.ui.runner import runner_for
 
 CHECK_DELAY_MS = 200  # findings follow typing within 300 ms without re-checking every keystroke
 _TABLE_EDITORS = {"rows": RowTableEditor, "fixed": RowTableEditor, "tree": FundTableEditor,
@@ -264,11 +265,17 @@ class FormEditor(QMainWindow):
         reason, ok = QInputDialog.getMultiLineText(self, "申请调整", "调整理由（报送审核时一并说明）：")
         if not ok:
             return False
-        try:
-            record = request_adjustment(self.store, self.record.id, reason)
-        except UserError as exc:
-            QMessageBox.warning(self, "不能申请调整", str(exc))
+        store, form_instance_id = self.store, self.record.id
+
+        def work(context):
+            moved = request_adjustment(store, form_instance_id, reason)
+            context.changed(form_instance_id)  # its row in the list shows the new status
+            return moved
+
+        end = runner_for(self).run(self, "申请调整", "正在申请调整…", work, failure_title="不能申请调整")
+        if end.error:
             return False
+        record = end.value
         self.show_moved(f"已申请调整：《{record.title}》现为“{record.status.display}”，可以修改；审核通过的"
                         f"第 {record.package_version or 1} 版保留在历史中，可打印。修改后请校验，再“生成报送包”重新报送审核。")
         return True
@@ -304,9 +311,10 @@ class FormEditor(QMainWindow):
         return printed_review(self.store, self.record)[0]
 
     def show_moved(self, notice: str = "") -> None:
-        """The form shown as it now stands after a move taken here (a decision, a relay, 申请调整): the
-        stored document and status, its new banner, read-only or editable as the move left it, and
-        what happened said at the top. The window stays open."""
+        """The form shown as it now stands after a move (a decision, a relay, 申请调整, or any work the
+        runner reported as changing it): the stored document and status, its new banner, read-only or
+        editable as the move left it, and what happened said at the top. The window stays open; the
+        list hears of the move from the runner (forms_changed), not from here."""
         self._check_timer.stop()
         self._autosave_timer.stop()
         self.record = self.store.get_form(self.record.id)
@@ -330,7 +338,6 @@ class FormEditor(QMainWindow):
         self.notice.setVisible(bool(notice))
         self._show_record()
         self._run_checks()
-        self.saved.emit(self.record.id)
 
     def _build_header(self) -> QWidget | None:
         """The strip above the form: the monitoring period, the due date (where no 绩效预警 dock shows it)
@@ -451,9 +458,18 @@ class FormEditor(QMainWindow):
 
         if self.has_unsaved_changes() and not self.save():
             return None
-        record = self.store.get_form(self.record.id)
         draft = any(finding.blocks_export for finding in self.findings())
-        dialog = PrintPreviewDialog(render(self.store, record).pdf, record.title, draft=draft, parent=self)
+        store, form_instance_id = self.store, self.record.id
+
+        def work(_context):  # rendered off the GUI thread, as the main window's 打印预览
+            record = store.get_form(form_instance_id)
+            return record, render(store, record).pdf
+
+        end = runner_for(self).run(self, "无法预览", "正在生成预览…", work, failure_title="无法预览")
+        if end.error:
+            return None
+        record, pdf = end.value
+        dialog = PrintPreviewDialog(pdf, record.title, draft=draft, parent=self)
         dialog.show()
         return dialog
 

@@ -38,7 +38,7 @@ def show_trust_registry(parent: QWidget | None, store: Store) -> QDialog:
 
 
 def export_package(parent: QWidget | None, store: Store, form_instance_id: int) -> QDialog:
-    """生成报送数据包 for one form; its `packaged(int)` signal says the form became 已报送."""
+    """生成报送数据包 for one form; the runner's forms_changed says the form became 已报送."""
     from perfdesk.ui.packages.export_dialog import ExportDialog
 
     dialog = ExportDialog(store, form_instance_id, parent)
@@ -47,7 +47,7 @@ def export_package(parent: QWidget | None, store: Store, form_instance_id: int) 
 
 
 def import_packages(parent: QWidget | None, store: Store) -> QDialog:
-    """导入数据包 from files or a folder; its `imported()` signal says forms were added or changed."""
+    """导入数据包 from files or a folder; the runner's forms_changed names the forms added or changed."""
     from perfdesk.ui.packages.import_dialog import ImportDialog
 
     dialog = ImportDialog(store, parent)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
 from perfdesk.store import Store, StoreError, UnitRecord
-from perfdesk.ui.jobs import Job, JobContext
+from perfdesk.ui.runner import Job, JobContext, runner_for
 
 TRUST_SOURCES = {"registration": "按登记表登记", "first-import": "首次导入时确认"}
 IDENTITY_SOURCES = {"self-issued": "本单位自行生成（自签名证书）", "pkcs12": "认证机构颁发（PKCS#12 导入）"}
@@ -96,7 +96,7 @@ class PackageDialog(QDialog):
 
     # --- work in a thread -------------------------------------------------------------------
 
-    def is_busy(self) -> bool:
+    def is_working(self) -> bool:
         return self.job is not None and self.job.active
 
     def run_job(self, title: str, label: str, work: Callable[[JobContext], Any],
@@ -106,23 +106,23 @@ class PackageDialog(QDialog):
         if self.job is not None:  # a finished one: its thread has stopped
             self.job.dialog.deleteLater()
             self.job.deleteLater()
-        self.job = Job(self, title, label, work, cancellable=cancellable, cancel_label=cancel_label)
+        self.job = runner_for(self).job(self, title, label, work, cancellable=cancellable, cancel_label=cancel_label)
         # Buttons come back first, so `done` may disable some again.
         self.job.failed.connect(self._job_over)
         self.job.done.connect(self._job_over)
         self.job.done.connect(done)
         self.job.failed.connect(failed or self.show_error)
-        self._set_busy(True)
+        self._set_working(True)
         return self.job.start()
 
     def _job_over(self, _result: object = None) -> None:
-        self._set_busy(False)
+        self._set_working(False)
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_working(self, busy: bool) -> None:
         """Subclasses disable their buttons while a job runs."""
 
     def reject(self) -> None:
-        if self.is_busy():
+        if self.is_working():
             self.show_info("正在处理，请等待完成后再关闭。")
             return
         super().reject()

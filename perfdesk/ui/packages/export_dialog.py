@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -31,7 +30,7 @@ from perfdesk.ui.help_window import add_help_button
 from perfdesk.ui.packages import prompts
 from perfdesk.ui.screen_fit import open_within_screen
 from perfdesk.ui.packages.common import PackageDialog
-from perfdesk.ui.jobs import JobContext
+from perfdesk.ui.runner import JobContext
 
 PNG_FILTER = "PNG 图片 (*.png)"
 
@@ -54,7 +53,6 @@ def _read(path: Path, what: str) -> bytes:
 
 
 class ExportDialog(PackageDialog):
-    packaged = Signal(int)  # the form's id: it is now 已报送
 
     def __init__(self, store: Store, form_instance_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent, "packageDialog", "生成报送数据包")
@@ -139,7 +137,7 @@ class ExportDialog(PackageDialog):
         self.browse_button.clicked.connect(self.choose_target)
         self.passphrase_edit.returnPressed.connect(self.generate)
         self._ready = self._load()
-        self._set_busy(False)
+        self._set_working(False)
 
     # --- what the form allows -----------------------------------------------------------------
 
@@ -187,7 +185,7 @@ class ExportDialog(PackageDialog):
         self.form_label.setText(self.form_label.text() + f"\n公钥指纹：{keys.grouped(identity.fingerprint)}")
         return True
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_working(self, busy: bool) -> None:
         ready = getattr(self, "_ready", False)
         self.generate_button.setEnabled(ready and not busy and self.written is None)
         self.inputs.setEnabled(ready and not busy and self.written is None)
@@ -249,7 +247,7 @@ class ExportDialog(PackageDialog):
         store, form_id = self.store, self.form_instance_id
         seal, attachments = self.seal_path, list(self.attachments)
 
-        def work(_context: JobContext) -> Written:
+        def work(context: JobContext) -> Written:
             from perfdesk.app.form_submission import package_form
             from perfdesk.package.identity import load_signer
 
@@ -258,6 +256,7 @@ class ExportDialog(PackageDialog):
             seal_png = _read(seal, "公章图片") if seal is not None else None
             files = [(path.name, _read(path, "附件")) for path in attachments]
             built = package_form(store, form_id, signer, target, seal_png=seal_png, attachments=files)
+            context.changed(form_id)  # now 已报送: its row and open editor show it
             return Written(target, built.version, len(built.data), signer.name, signer.unit.code, signer.fingerprint)
 
         self.run_job("生成数据包", "正在生成数据包：校验、打印 PDF、签名…", work, self._written, failed=self._failed)
@@ -272,11 +271,10 @@ class ExportDialog(PackageDialog):
 
         self.written = written
         self.passphrase_edit.clear()
-        self._set_busy(False)
+        self._set_working(False)
         dialogs.remember_export_dir(written.target.parent)
         self.show_info(f"已生成数据包：{written.target}\n"
                        f"《{self.form_title}》第 {written.version} 版，{max(1, written.size // 1024)} KB；表单状态已改为“已报送”。\n"
                        f"签名人：{written.signer_name}（{written.signer_code}），"
                        f"公钥指纹 {keys.grouped(written.fingerprint)}\n"
                        "请把该文件复制到 U 盘交财政部门。")
-        self.packaged.emit(self.form_instance_id)

@@ -14,6 +14,7 @@ from perfdesk.os_errors import explain
 from perfdesk.store import Store
 from perfdesk.ui import dialogs
 from perfdesk.ui.packages import prompts
+from perfdesk.ui.runner import runner_for
 from perfdesk.ui.screen_fit import open_within_screen
 from perfdesk.ui.packages.common import (
     IDENTITY_SOURCES, PackageDialog, close_buttons, day, installation_unit, two_lines)
@@ -117,10 +118,11 @@ class IdentityDialog(PackageDialog):
         passphrase = prompts.ask_new_passphrase(self)
         if passphrase is None:
             return
-        try:
-            create_identity(self.store, self.unit.id, passphrase)
-        except UserError as exc:
-            self.show_error(str(exc))
+        store, unit_id = self.store, self.unit.id
+        end = runner_for(self).run(self, "生成签名密钥", "正在生成签名密钥…",
+                                   lambda _: create_identity(store, unit_id, passphrase))
+        if end.error:
+            self.show_error(end.error)
             return
         self.refresh()
         self.changed.emit()
@@ -144,10 +146,11 @@ class IdentityDialog(PackageDialog):
         passphrase = prompts.ask_new_passphrase(self, "设置签名密钥口令（在本机加密保存密钥）")
         if passphrase is None:
             return
-        try:
-            import_pkcs12(self.store, self.unit.id, data, p12_secret or None, passphrase)
-        except UserError as exc:
-            self.show_error(str(exc))
+        store, unit_id = self.store, self.unit.id
+        end = runner_for(self).run(self, "导入证书", "正在导入证书…",
+                                   lambda _: import_pkcs12(store, unit_id, data, p12_secret or None, passphrase))
+        if end.error:
+            self.show_error(end.error)
             return
         self.refresh()
         self.changed.emit()

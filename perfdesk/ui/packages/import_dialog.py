@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,7 +25,7 @@ from perfdesk.app import package_import as importing
 from perfdesk.ui.packages import prompts
 from perfdesk.ui.screen_fit import open_within_screen
 from perfdesk.ui.packages.common import PackageDialog, close_buttons
-from perfdesk.ui.jobs import JobContext
+from perfdesk.ui.runner import JobContext
 
 HEADERS = ("文件", "结果", "原因")
 COL_FILE, COL_RESULT, COL_REASON = range(3)
@@ -33,7 +33,7 @@ _CANCEL = "正在取消：处理完当前数据包后停止…"
 
 
 class ImportDialog(PackageDialog):
-    imported = Signal()  # forms were added or changed (a list to reload)
+    """Each work returns take()'s ImportResult, whose `changed` the runner reports as forms_changed."""
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent, "importDialog", "导入数据包")
@@ -93,7 +93,7 @@ class ImportDialog(PackageDialog):
         if folder is not None:
             self.start([folder])
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_working(self, busy: bool) -> None:
         self.files_button.setEnabled(not busy)
         self.folder_button.setEnabled(not busy)
 
@@ -101,7 +101,7 @@ class ImportDialog(PackageDialog):
 
     def start(self, paths: list[Path]) -> None:
         """Import these files and folders; the report replaces the previous one."""
-        if self.is_busy():
+        if self.is_working():
             return
         self.clear_message()
         self.rows = importing.look(list(paths))
@@ -113,8 +113,8 @@ class ImportDialog(PackageDialog):
         store, rows = self.store, self.rows
         choices = importing.Choices(keep_existing=self.keep_existing.isChecked(), ask_first=True)
 
-        def work(context: JobContext) -> None:
-            importing.take(store, rows, choices, progress=context.progress, cancelled=lambda: context.cancelled)
+        def work(context: JobContext) -> importing.ImportResult:
+            return importing.take(store, rows, choices, progress=context.progress, cancelled=lambda: context.cancelled)
 
         self.summary_label.setText("正在导入…")
         self.run_job("导入数据包", "正在验证并导入数据包", work, self._first_done,
@@ -135,8 +135,10 @@ class ImportDialog(PackageDialog):
         store, waiting = self.store, [row for row in self.rows if row.waiting]
         choices = importing.Choices(keep_existing=self.keep_existing.isChecked(), trusted=frozenset(trusted))
 
-        def work(context: JobContext) -> None:  # the signers not confirmed: the core refuses and notes why
-            importing.take(store, waiting, choices, progress=context.progress, cancelled=lambda: context.cancelled)
+        # the signers not confirmed: the core refuses and notes why
+        def work(context: JobContext) -> importing.ImportResult:
+            return importing.take(store, waiting, choices, progress=context.progress,
+                                  cancelled=lambda: context.cancelled)
 
         if cancelled:
             self._finish()  # the waiting packages stay 待确认 (nothing written for them)
@@ -156,8 +158,6 @@ class ImportDialog(PackageDialog):
                 row.signer = None  # cancelled before it was decided: nothing was written for it
         self._show_rows()
         self.summary_label.setText(importing.summary(self.rows))
-        if any(row.outcome is not None and row.outcome.status in ("imported", "updated") for row in self.rows):
-            self.imported.emit()
 
     def _show_rows(self) -> None:
         self.table.setRowCount(len(self.rows))

@@ -27,7 +27,7 @@ from perfdesk.ui.packages import prompts
 from perfdesk.package.manifest import KIND_LABELS
 from perfdesk.ui.screen_fit import open_within_screen
 from perfdesk.ui.packages.common import PackageDialog, close_buttons, when
-from perfdesk.ui.jobs import JobContext
+from perfdesk.ui.runner import JobContext
 
 HEADERS = ("接收时间", "结果", "类型", "签名人", "单位编码", "签名时间", "表单", "版本", "文件", "说明")
 COL_RESULT, COL_SIGNER, COL_TITLE, COL_VERSION, COL_REASON = 1, 3, 6, 7, 9
@@ -173,7 +173,7 @@ class InboxDialog(PackageDialog):
 
     # --- 验证 ---------------------------------------------------------------------------------
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_working(self, busy: bool) -> None:
         self.verify_button.setEnabled(not busy)
 
     def verify_file(self) -> None:
@@ -183,7 +183,7 @@ class InboxDialog(PackageDialog):
 
     def verify(self, path: Path) -> None:
         """Check one package file in a worker thread and show what was found."""
-        if self.is_busy():
+        if self.is_working():
             return
         self.clear_message()
         store = self.store

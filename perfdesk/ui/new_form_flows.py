@@ -6,6 +6,7 @@ A mixin of `MainWindow`; it never imports the window."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QMessageBox
@@ -69,6 +70,16 @@ class NewFormFlows:
         self.open_form_id(record.id)
         return record
 
+    def _generate(self, what: str, create: Callable[[], FormRecord],
+                  message: Callable[[FormRecord], str]) -> FormRecord | None:
+        """The monitoring flows' common end: generate `what` on the runner (its failure shown as 无法生成…),
+        then list, select and open it."""
+        end = self.runner.run(self, f"无法生成{what}", f"正在生成{what}…", lambda _: create(),
+                              failure_title=f"无法生成{what}")
+        if end.error:
+            return None
+        return self._show_new(end.value, message(end.value))
+
     def new_declaration(self, year: int | None = None) -> FormRecord | None:
         """新建绩效目标申报表: ask the project name, create a blank declaration for the unit, open it."""
         from perfdesk.ui import dialogs
@@ -120,13 +131,8 @@ class NewFormFlows:
             QMessageBox.warning(self, "无法生成项目监控表", str(exc))
             return None
         store = self.store
-        end = self.runner.run(self, "无法生成项目监控表", "正在生成项目监控表…",
-                              lambda _: start_project_monitoring(store, declaration, months),
-                              failure_title="无法生成项目监控表")
-        if end.error:
-            return None
-        record = end.value
-        return self._show_new(record, f"已生成“{record.title}”，请填写执行进度和指标完成情况")
+        return self._generate("项目监控表", lambda: start_project_monitoring(store, declaration, months),
+                              lambda record: f"已生成“{record.title}”，请填写执行进度和指标完成情况")
 
     def new_department_monitoring(self, year: int | None = None) -> FormRecord | None:
         """新建部门整体监控表 for this installation's unit."""
@@ -143,13 +149,8 @@ class NewFormFlows:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         store, year, months = self.store, dialog.year.value(), dialog.months.value()
-        end = self.runner.run(self, "无法生成部门整体监控表", "正在生成部门整体监控表…",
-                              lambda _: start_department_monitoring(store, unit.id, year, months),
-                              failure_title="无法生成部门整体监控表")
-        if end.error:
-            return None
-        record = end.value
-        return self._show_new(record, f"已生成“{record.title}”")
+        return self._generate("部门整体监控表", lambda: start_department_monitoring(store, unit.id, year, months),
+                              lambda record: f"已生成“{record.title}”")
 
     def new_monitoring_report(self, year: int | None = None) -> FormRecord | None:
         """生成监控分析报告 from the selected monitoring table (or one chosen when none is selected)."""
@@ -172,12 +173,8 @@ class NewFormFlows:
             QMessageBox.warning(self, "无法生成监控分析报告", str(exc))
             return None
         store = self.store
-        end = self.runner.run(self, "无法生成监控分析报告", "正在生成监控分析报告…", lambda _: start_report(store, source.id),
-                              failure_title="无法生成监控分析报告")
-        if end.error:
-            return None
-        record = end.value
-        return self._show_new(record, f"已由“{source.title}”生成“{record.title}”，第二部分已按监控表填写")
+        return self._generate("监控分析报告", lambda: start_report(store, source.id),
+                              lambda record: f"已由“{source.title}”生成“{record.title}”，第二部分已按监控表填写")
 
     def new_evaluation_form(self, form_id: str, year: int | None = None) -> FormRecord | None:
         """新建绩效报告（提纲）/ 预算绩效评价报告 / 反馈意见函 / 整改报告书."""

@@ -8,11 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QMessageBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
+from perfdesk.domain.lifecycle import status_labels
 from perfdesk.store.store_errors import StoreError
 from perfdesk.ui.form_list_model import (
-    COL_ALERTS, COL_AMOUNT, COL_DUE, COL_ID, COL_KIND, COL_STATUS, COL_TITLE, COL_UNIT, COL_UPDATED, COL_YEAR)
+    COL_ALERTS, COL_AMOUNT, COL_DUE, COL_ID, COL_KIND, COL_STATUS, COL_TITLE, COL_UNIT, COL_UPDATED, COL_YEAR,
+    FormFilterModel, FormListModel)
 from perfdesk.ui.list_columns import widest_status
 from perfdesk.ui.main_sections import (
     ALL_YEARS, DECLARATION, EMPTY_STORE, NEW_FORMS, PACKAGES, SECTIONS, Section)
@@ -23,6 +27,83 @@ if TYPE_CHECKING:
 
 class MainList:
     """The list of stored forms and what is selected in it."""
+
+    def _build_list(self) -> None:
+        """The navigation pane, the year and status filters, the search box, the table and the count."""
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navPane")
+        for section in SECTIONS:
+            item = QListWidgetItem(section.label, self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, section.key)
+            item.setToolTip(section.tip)
+        self.nav.setCurrentRow(0)
+        self.nav.setMaximumWidth(180)
+
+        self.year_box = QComboBox(self)
+        self.year_box.setObjectName("yearBox")
+        self.year_box.setToolTip("只显示该预算年度的表单")
+        self.year_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText("搜索标题或单位…")
+        self.search_box.setClearButtonEnabled(True)
+
+        self.model = FormListModel(self)
+        self.proxy = FormFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setObjectName("formTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never measures 10,000 rows to lay them out.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the store's newest-first order
+        self.table.setSortingEnabled(True)
+        self._size_columns()
+        self.table.doubleClicked.connect(self.open_form)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("年度：", self))
+        top.addWidget(self.year_box)
+        top.addSpacing(16)
+        top.addWidget(QLabel("状态：", self))
+        self.status_box = QComboBox(self)
+        self.status_box.setObjectName("statusFilter")
+        self.status_box.addItem("全部", None)
+        for label in status_labels():
+            self.status_box.addItem(label, label)
+        self.status_box.currentIndexChanged.connect(
+            lambda _i: (self.proxy.set_status(self.status_box.currentData()), self._update_count()))
+        top.addWidget(self.status_box)
+        top.addSpacing(16)
+        top.addWidget(self.search_box, 1)
+        right = QWidget(self)
+        layout = QVBoxLayout(right)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([150, 1000])
+        splitter.setChildrenCollapsible(False)
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.addWidget(splitter)
+        self.setCentralWidget(central)
+
+        # A label rather than showMessage(): hovering a menu item would wipe a plain message.
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("formCount")
+        self.statusBar().addWidget(self.count_label, 1)
 
     def _size_columns(self) -> None:
         """Column widths from the font, once: measuring 10,000 rows on every refresh costs seconds."""

@@ -34,3 +34,18 @@ def test_importing_perfdesk_installs_no_catalog_and_loads_no_sqlalchemy_nor_qt()
                          cwd=PACKAGE.parent)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]
+
+
+MAIN_WINDOW_PARTS = ("main_window", "main_sections", "main_list", "main_actions", "new_form_flows", "form_actions",
+                     "package_actions")
+
+
+def test_the_main_window_is_split_by_screen_area_into_parts_that_do_not_import_it_back():
+    import grimp
+
+    graph = grimp.build_graph("perfdesk", cache_dir=None, exclude_type_checking_imports=True)
+    importers = graph.find_modules_that_directly_import("perfdesk.ui.main_window")
+    assert importers <= {"perfdesk.ui.app"}  # the window is assembled at start-up, by nothing it holds
+    lengths = {part: len((PACKAGE / "ui" / f"{part}.py").read_text(encoding="utf-8").splitlines())
+               for part in MAIN_WINDOW_PARTS}
+    assert max(lengths.values()) < 500, lengths

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from perfdesk.store.records import FormRecord, UnitRecord
     from perfdesk.ui.main_window import MainWindow
 
-# form id → (menu text, object name, tip), as main_window.NEW_FORMS
+# form id → (menu text, object name, tip), as main_sections.NEW_FORMS
 ACTIONS = {
     PROJECT_SELF_EVALUATION: ("新建项目支出绩效自评表…", "newProjectSelfEvaluationAction",
                                 "由已报送的申报表及其最近的监控表生成项目支出绩效自评表"),

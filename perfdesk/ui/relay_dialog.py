@@ -8,16 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from perfdesk.domain.registry import form_of
 from perfdesk.errors import UserError
 from perfdesk.store import Store
 from perfdesk.ui import dialogs
 from perfdesk.app import installation
-from perfdesk.ui.help_window import add_help_button
 from perfdesk.ui.runner import runner_for
+from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.package_rows import add_package_rows
 from perfdesk.ui.screen_fit import open_within_screen
 
 
@@ -73,33 +73,11 @@ class RelayDialog(QDialog):
         self.note.setPlaceholderText("给单位的说明，如：请按审核意见修改，于3月5日前重新报送。（可不填）")
         self.note.setMaximumHeight(70)
         form.addRow("转发说明：", self.note)
-        self.target = QLineEdit(str(dialogs.last_export_dir() / file_name(
-            unit.code, self.record.title, self.record.package_version or 1, "_审核结果转发")), self)
-        self.target.setObjectName("relayTarget")
-        browse = QPushButton("选择…", self)
-        browse.clicked.connect(self._browse)
-        where = QHBoxLayout()
-        where.addWidget(self.target, 1)
-        where.addWidget(browse)
-        form.addRow("数据包文件：", where)
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setObjectName("relayPassphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("签名密钥口令：", self.passphrase)
-        layout.addLayout(form)
-        self.error = QLabel(self)
-        self.error.setObjectName("relayError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("转发")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.target, self.passphrase, self.error, buttons = add_package_rows(
+            self, form, layout, name="relay", ok_text="转发", browse=self._browse)
         add_help_button(buttons, "review")  # the manual's 审核 page: the relay is described there
-        layout.addWidget(buttons)
+        self.target.setText(str(dialogs.last_export_dir() / file_name(
+            unit.code, self.record.title, self.record.package_version or 1, "_审核结果转发")))
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         open_within_screen(self, 640, self.sizeHint().height())  # the file name whole
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton,
-                               QTableWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QTableWidget, QVBoxLayout, QWidget)
 
 from perfdesk.domain.lifecycle import IN_REVIEW, Actor, Status, is_final, decision_target
 from perfdesk.domain.registry import form_of
@@ -19,6 +18,7 @@ from perfdesk.errors import UserError
 from perfdesk.store import Store
 from perfdesk.app import installation
 from perfdesk.ui.help_window import add_help_button
+from perfdesk.ui.package_rows import add_package_rows
 from perfdesk.ui.runner import runner_for
 from perfdesk.ui.screen_fit import open_within_screen
 
@@ -102,32 +102,9 @@ class ReviewDialog(QDialog):
                 edit.setPlaceholderText("万元")
                 self.actual[row.key] = edit
                 form.addRow(f"本年度实际安排资金·{row.label}：", edit)
-        self.target = QLineEdit(self)
-        self.target.setObjectName("reviewTarget")
-        browse = QPushButton("选择…", self)
-        browse.clicked.connect(self._browse)
-        where = QHBoxLayout()
-        where.addWidget(self.target, 1)
-        where.addWidget(browse)
-        form.addRow("数据包文件：", where)
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setObjectName("reviewPassphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("签名密钥口令：", self.passphrase)
-        layout.addLayout(form)
-        self.error = QLabel(self)
-        self.error.setObjectName("reviewError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.target, self.passphrase, self.error, buttons = add_package_rows(
+            self, form, layout, name="review", ok_text="确定", browse=self._browse)
         add_help_button(buttons, "review")  # the manual's 审核 page
-        layout.addWidget(buttons)
         self.approve.toggled.connect(self._show_sending)
         self._show_sending()
 

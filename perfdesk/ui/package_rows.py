@@ -8,6 +8,9 @@ from typing import Callable, NamedTuple
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout)
 
+from perfdesk.app import installation
+from perfdesk.errors import UserError
+
 
 class PackageRows(NamedTuple):
     target: QLineEdit
@@ -46,3 +49,15 @@ def add_package_rows(dialog: QDialog, form: QFormLayout, layout: QVBoxLayout, *,
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     return PackageRows(target, passphrase, error, buttons)
+
+
+def signing_unit(store, show_error: Callable[[str], None]):
+    """This installation's own unit, whose key signs the package; None, the reason shown, when there is none."""
+    try:
+        unit = installation.own_unit(store)
+    except UserError as exc:
+        show_error(str(exc))
+        return None
+    if unit is None:
+        show_error("本机还没有设置单位：请先在“设置 → 单位设置”中填写本单位")
+    return unit

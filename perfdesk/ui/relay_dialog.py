@@ -11,13 +11,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from perfdesk.domain.registry import form_of
-from perfdesk.errors import UserError
 from perfdesk.store import Store
 from perfdesk.ui import dialogs
-from perfdesk.app import installation
 from perfdesk.ui.runner import runner_for
 from perfdesk.ui.help_window import add_help_button
-from perfdesk.ui.package_rows import add_package_rows
+from perfdesk.ui.package_rows import add_package_rows, signing_unit
 from perfdesk.ui.screen_fit import open_within_screen
 
 
@@ -104,13 +102,8 @@ class RelayDialog(QDialog):
         if target.suffix.lower() != PACKAGE_SUFFIX:
             target = target.with_name(target.name + PACKAGE_SUFFIX)
         note = self.note.toPlainText().strip()
-        try:
-            unit = installation.own_unit(self.store)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
+        unit = signing_unit(self.store, self.show_error)
         if unit is None:
-            self.show_error("本机还没有设置单位：请先在“设置 → 单位设置”中填写本部门")
             return
         store, form_instance_id, passphrase = self.store, self.record.id, self.passphrase.text()
 

@@ -18,7 +18,7 @@ from perfdesk.errors import UserError
 from perfdesk.store import Store
 from perfdesk.app import installation
 from perfdesk.ui.help_window import add_help_button
-from perfdesk.ui.package_rows import add_package_rows
+from perfdesk.ui.package_rows import add_package_rows, signing_unit
 from perfdesk.ui.runner import runner_for
 from perfdesk.ui.screen_fit import open_within_screen
 
@@ -175,13 +175,8 @@ class ReviewDialog(QDialog):
             return
         unit, target = None, None
         if self.sends():
-            try:
-                unit = installation.own_unit(self.store)
-            except UserError as exc:
-                self.show_error(str(exc))
-                return
+            unit = signing_unit(self.store, self.show_error)
             if unit is None:
-                self.show_error("本机还没有设置单位")
                 return
             target = Path(self.target.text().strip())
         amounts = {k: e.text().strip() for k, e in self.actual.items() if e.text().strip()}
